@@ -1,0 +1,38 @@
+import { ContainerResources } from 'cdk8s-plus-28';
+
+/** Props every voting app component shares. */
+export interface ComponentProps {
+  /**
+   * Container image with an explicit tag.
+   * @default - the component's pinned default (see its DEFAULT_IMAGE)
+   */
+  readonly image?: string;
+  /**
+   * Number of pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * CPU and memory.
+   * @default - the component's laptop-sized default (see its DEFAULT_RESOURCES)
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Namespace of the component's objects.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * `app.kubernetes.io/instance`: which installation of the voting app this is.
+   * @default 'voting-app'
+   */
+  readonly instance?: string;
+  /**
+   * Spread the pods across nodes.
+   * @default false
+   */
+  readonly spreadAcrossNodes?: boolean;
+}
+
+/** `app.kubernetes.io/part-of` of every voting app object. */
+export const VOTING_APP = 'voting-app';

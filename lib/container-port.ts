@@ -1,0 +1,40 @@
+import { check, checkPort } from './errors';
+
+/** Protocols a container port can speak. */
+export enum PortProtocol {
+  TCP = 'TCP',
+  UDP = 'UDP',
+}
+
+/**
+ * A port a container listens on.
+ *
+ * A Service refers to a `ContainerPort` object, never to a bare number, so
+ * its `targetPort` is always a port the container declares.
+ */
+export class ContainerPort {
+  /** A TCP port, e.g. `ContainerPort.tcp('http', 80)`. */
+  public static tcp(name: string, port: number): ContainerPort {
+    return new ContainerPort(name, port, PortProtocol.TCP);
+  }
+
+  /** A UDP port. */
+  public static udp(name: string, port: number): ContainerPort {
+    return new ContainerPort(name, port, PortProtocol.UDP);
+  }
+
+  private constructor(
+    /** The port's name (an IANA_SVC_NAME: at most 15 characters). */
+    public readonly name: string,
+    /** The number the process listens on inside the container. */
+    public readonly number: number,
+    public readonly protocol: PortProtocol,
+  ) {
+    checkPort(`ContainerPort ${name}`, 'port', number);
+    // IANA_SVC_NAME: what Kubernetes accepts as a port name.
+    check(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--'),
+      `ContainerPort ${name}`,
+      `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
+      'use a short name such as "http" or "postgres"');
+  }
+}

@@ -1,0 +1,58 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * A mistake in the props or wiring of a construct, found before anything is
+ * written. The message names the construct path, the problem and the fix.
+ */
+export class ConfigurationError extends Error {
+  /** Builds the message `[path] problem. Fix: fix` so every error reads the same way. */
+  public static format(path: string, problem: string, fix: string): string {
+    return `[${path || '<root>'}] ${problem}. Fix: ${fix}`;
+  }
+
+  constructor(scope: IConstruct | string, problem: string, fix: string) {
+    super(ConfigurationError.format(typeof scope === 'string' ? scope : scope.node.path, problem, fix));
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Throws a {@link ConfigurationError} unless `condition` holds. */
+export function check(condition: boolean, scope: IConstruct | string, problem: string, fix: string): asserts condition {
+  if (!condition) {
+    throw new ConfigurationError(scope, problem, fix);
+  }
+}
+
+/** Checks that `value` is an integer in `[min, max]`. */
+export function checkInteger(scope: IConstruct | string, what: string, value: number, min: number, max: number): void {
+  check(Number.isInteger(value) && value >= min && value <= max, scope,
+    `${what} must be an integer from ${min} to ${max}, got ${value}`,
+    `set ${what} to an integer from ${min} to ${max}`);
+}
+
+/** Checks a TCP/UDP port number (1-65535). */
+export function checkPort(scope: IConstruct | string, what: string, value: number): void {
+  checkInteger(scope, what, value, 1, 65535);
+}
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Checks an object name. Services need a DNS-1035 label (they become DNS
+ * names and must start with a letter); most other objects a DNS-1123 label.
+ */
+export function checkName(scope: IConstruct | string, what: string, value: string, rule: 'dns1035' | 'dns1123' = 'dns1123'): void {
+  const re = rule === 'dns1035' ? DNS_1035_LABEL : DNS_1123_LABEL;
+  const shape = rule === 'dns1035'
+    ? 'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'
+    : 'lower-case letters, digits and "-", starting and ending with a letter or digit';
+  check(value.length > 0 && value.length <= 63 && re.test(value), scope,
+    `${what} "${value}" is not a valid ${rule === 'dns1035' ? 'DNS-1035' : 'DNS-1123'} label (at most 63 characters of ${shape})`,
+    `choose a name such as "${suggestName(value)}"`);
+}
+
+function suggestName(value: string): string {
+  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63).replace(/-+$/, '');
+  return s || 'my-service';
+}

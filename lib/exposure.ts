@@ -1,0 +1,52 @@
+import { ServiceType } from 'cdk8s-plus-28';
+import { ContainerPort } from './container-port';
+import { checkInteger, checkPort } from './errors';
+import { MicroserviceServiceOptions } from './microservice';
+
+/**
+ * How a web front end is reached from outside the cluster: the Service type
+ * and the ports that go with it.
+ */
+export class Exposure {
+  /**
+   * On every node's IP at `nodePort` (30000-32767), and in the cluster at `port`.
+   * @param nodePort fixed node port; omit it to let Kubernetes pick a free one
+   */
+  public static nodePort(port: number, nodePort?: number): Exposure {
+    if (nodePort !== undefined) {
+      checkInteger('Exposure.nodePort', 'node port', nodePort, 30000, 32767);
+    }
+    return new Exposure(ServiceType.NODE_PORT, port, nodePort);
+  }
+
+  /** Through a cloud load balancer at `port` (the production way on a cloud). */
+  public static loadBalancer(port: number): Exposure {
+    return new Exposure(ServiceType.LOAD_BALANCER, port);
+  }
+
+  /** Inside the cluster only, at `port` (reach it with `kubectl port-forward` or an Ingress). */
+  public static clusterIp(port: number): Exposure {
+    return new Exposure(ServiceType.CLUSTER_IP, port);
+  }
+
+  private constructor(
+    /** The Service type. */
+    public readonly type: ServiceType,
+    /** The Service port. */
+    public readonly port: number,
+    /** The fixed node port, if any. */
+    public readonly nodePort?: number,
+  ) {
+    checkPort(`Exposure.${type}`, 'service port', port);
+  }
+
+  /** The same exposure on another node port (for fleets that must not collide). */
+  public withNodePort(nodePort: number): Exposure {
+    return Exposure.nodePort(this.port, nodePort);
+  }
+
+  /** The Service options forwarding this exposure to `target`. */
+  public toServiceOptions(target: ContainerPort, stickySessions = false): MicroserviceServiceOptions {
+    return { type: this.type, ports: [{ port: this.port, target, nodePort: this.nodePort }], stickySessions };
+  }
+}

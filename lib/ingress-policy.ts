@@ -1,0 +1,62 @@
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { ContainerPort } from './container-port';
+import { check } from './errors';
+import { Microservice } from './microservice';
+
+/** Props of {@link IngressPolicy}. */
+export interface IngressPolicyProps {
+  /** The workload whose incoming connections are limited. */
+  readonly target: Microservice;
+  /**
+   * The only workloads (in the same namespace) allowed to connect.
+   * @default - nobody: all ingress to the target is denied
+   */
+  readonly from?: Microservice[];
+  /**
+   * Ports they may connect to.
+   * @default - every port of the target
+   */
+  readonly ports?: ContainerPort[];
+  /**
+   * Name of the NetworkPolicy.
+   * @default - `<target>-ingress`
+   */
+  readonly name?: string;
+}
+
+/**
+ * A named NetworkPolicy that lets only the given workloads connect to a
+ * target. It restricts ingress only and never egress, so no pod loses DNS
+ * (unlike cdk8s-plus `connections.allowFrom`, which also writes egress rules).
+ */
+export class IngressPolicy extends Construct {
+  /** The NetworkPolicy. */
+  public readonly policy: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: IngressPolicyProps) {
+    super(scope, id);
+    const { target } = props;
+    const from = props.from ?? [];
+    const ports = props.ports ?? [...target.ports];
+    for (const port of ports) {
+      check(target.ports.includes(port), this, `port ${port.name} (${port.number}) is not a port of ${target.name}`,
+        `use one of: ${target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+    }
+    for (const client of from) {
+      check(client.namespace === target.namespace, this, `${client.name} is in namespace "${client.namespace ?? '<chart>'}" but ${target.name} in "${target.namespace ?? '<chart>'}"`,
+        'put both in one namespace; cross-namespace rules need a namespaceSelector this construct does not write');
+    }
+    this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: props.name ?? `${target.name}-ingress`, namespace: target.namespace, labels: target.labels.all },
+      spec: {
+        podSelector: { matchLabels: target.labels.selector },
+        policyTypes: ['Ingress'],
+        ingress: from.length === 0 ? [] : [{
+          from: from.map(c => ({ podSelector: { matchLabels: c.labels.selector } })),
+          ports: ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol })),
+        }],
+      },
+    });
+  }
+}

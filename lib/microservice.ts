@@ -1,0 +1,397 @@
+import { Size } from 'cdk8s';
+import { ContainerResources, Cpu, EnvValue, ServiceType } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
+import { ContainerPort } from './container-port';
+import { check, checkInteger, checkName, checkPort, ConfigurationError } from './errors';
+import { HealthCheck } from './health-check';
+import { AppLabels } from './labels';
+import { VolumeMount } from './volume';
+
+/** One port of a Service: what clients connect to, and where it goes. */
+export interface ServicePortMapping {
+  /** The port clients connect to, `<service>:<port>`. */
+  readonly port: number;
+  /** The container port traffic is forwarded to; it becomes the Service's `targetPort`. */
+  readonly target: ContainerPort;
+  /**
+   * The fixed port on every node (NodePort and LoadBalancer only, 30000-32767).
+   * @default - Kubernetes picks a free one
+   */
+  readonly nodePort?: number;
+}
+
+/** The Service in front of a {@link Microservice}. */
+export interface MicroserviceServiceOptions {
+  /**
+   * How the Service is reached.
+   * ExternalName has no pods behind it: use {@link ExternalNameService} for that.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly type?: ServiceType;
+  /**
+   * The Service's ports.
+   * @default - every container port, on its own number
+   */
+  readonly ports?: ServicePortMapping[];
+  /**
+   * A headless Service (`clusterIP: None`): DNS returns the pod IPs. ClusterIP only.
+   * @default false
+   */
+  readonly headless?: boolean;
+  /**
+   * Send each client to the same pod every time (`sessionAffinity: ClientIP`).
+   * @default false
+   */
+  readonly stickySessions?: boolean;
+}
+
+/** Linux identity and hardening of a workload's container. */
+export interface WorkloadSecurityOptions {
+  /**
+   * Numeric user to run as; setting it also sets `runAsNonRoot`.
+   * @default - the image's own user (which may be root)
+   */
+  readonly user?: number;
+  /**
+   * Numeric group to run as.
+   * @default - the image's own group
+   */
+  readonly group?: number;
+  /**
+   * Group that owns mounted volumes, so a non-root user can write them.
+   * @default - the same as `group`
+   */
+  readonly fsGroup?: number;
+  /**
+   * Mount the image read-only; mount volumes where the process writes.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Linux capabilities to keep; all others are dropped.
+   * @default - none
+   */
+  readonly capabilities?: string[];
+}
+
+/** How a Deployment replaces its pods. */
+export enum DeploymentStrategy {
+  /** Start new pods before old ones stop: no downtime. */
+  ROLLING_UPDATE = 'RollingUpdate',
+  /** Stop all old pods first: for workloads that must never run twice (one data directory). */
+  RECREATE = 'Recreate',
+}
+
+/** Props of {@link Microservice}. */
+export interface MicroserviceProps {
+  /**
+   * The exact name of the Deployment, its pods' `app.kubernetes.io/name` and the
+   * Service. Other components find the Service by this DNS name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Container image with an explicit tag or digest, e.g. `postgres:15-alpine`. */
+  readonly image: string;
+  /**
+   * Number of pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Ports the container listens on.
+   * @default - none
+   */
+  readonly ports?: ContainerPort[];
+  /**
+   * The Service in front of the pods; `false` for none.
+   * @default - a ClusterIP Service over every port when there are ports, none otherwise
+   */
+  readonly service?: MicroserviceServiceOptions | false;
+  /**
+   * Environment variables; use `EnvValue.fromSecretValue` for anything secret.
+   * @default - none
+   */
+  readonly env?: Record<string, EnvValue>;
+  /**
+   * Arguments to the image's entrypoint.
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * CPU and memory. Memory needs a request and a limit; CPU a request.
+   * @default - 100m CPU, 128Mi memory requested, 256Mi memory limit
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * When the pod may receive traffic.
+   * @default - no readiness check
+   */
+  readonly readiness?: HealthCheck;
+  /**
+   * When the container must be restarted.
+   * @default - no liveness check
+   */
+  readonly liveness?: HealthCheck;
+  /**
+   * Holds off the liveness check until the process has started.
+   * @default - no startup check
+   */
+  readonly startup?: HealthCheck;
+  /**
+   * Volumes mounted into the container.
+   * @default - none
+   */
+  readonly volumes?: VolumeMount[];
+  /**
+   * Identity and hardening.
+   * @default - the image's user, read-only root, all capabilities dropped
+   */
+  readonly security?: WorkloadSecurityOptions;
+  /**
+   * `app.kubernetes.io/instance`, which separates two installations of one app.
+   * @default - the same as `name`
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/component`.
+   * @default - none
+   */
+  readonly component?: string;
+  /**
+   * `app.kubernetes.io/part-of`.
+   * @default - the same as `instance`
+   */
+  readonly partOf?: string;
+  /**
+   * Spread pods across nodes (`topologySpreadConstraints` on the host name).
+   * @default false
+   */
+  readonly spreadAcrossNodes?: boolean;
+  /**
+   * How pods are replaced on update.
+   * @default DeploymentStrategy.ROLLING_UPDATE
+   */
+  readonly strategy?: DeploymentStrategy;
+}
+
+const DEFAULT_RESOURCES: ContainerResources = {
+  cpu: { request: Cpu.millis(100) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+};
+
+/**
+ * A workload and the Service in front of it: a Deployment whose pods carry
+ * stable labels, and a Service that selects exactly those labels and forwards
+ * to ports the container declares. The selector and the target ports are
+ * derived, never typed twice, so the Service cannot route nowhere.
+ */
+export class Microservice extends Construct {
+  /** The exact name of the Deployment and the Service. */
+  public readonly name: string;
+  /** The namespace of its objects, if set explicitly. */
+  public readonly namespace?: string;
+  /** The labels of its objects and pods. */
+  public readonly labels: AppLabels;
+  /** The Deployment. */
+  public readonly deployment: k8s.KubeDeployment;
+  /** The Service, if any. */
+  public readonly service?: k8s.KubeService;
+  /** The ports the container listens on. */
+  public readonly ports: readonly ContainerPort[];
+  /** The ports clients use to reach the Service, if any. */
+  public readonly servicePorts: readonly ServicePortMapping[];
+
+  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.namespace = props.namespace;
+    this.ports = props.ports ?? [];
+    checkName(this, 'name', this.name, 'dns1035');
+
+    check(/^[^\s]+$/.test(props.image), this, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"');
+    check(hasExplicitTag(props.image), this, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
+      `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`);
+    const replicas = props.replicas ?? 1;
+    checkInteger(this, 'replicas', replicas, 0, 1000);
+    checkUnique(this, 'container port name', this.ports.map(p => p.name));
+    checkUnique(this, 'container port number', this.ports.map(p => `${p.number}/${p.protocol}`));
+    for (const probe of [props.readiness, props.liveness, props.startup]) {
+      if (probe?.port) {
+        this.checkOwnPort(probe.port, 'a health check');
+      }
+    }
+
+    this.labels = new AppLabels({ name: this.name, instance: props.instance, component: props.component, partOf: props.partOf });
+    const metadata = { name: this.name, namespace: this.namespace, labels: this.labels.all };
+
+    const security = props.security ?? {};
+    const volumes = props.volumes ?? [];
+    checkUnique(this, 'volume name', volumes.map(v => v.volume.name));
+    checkUnique(this, 'mount path', volumes.map(v => v.path));
+    for (const v of volumes) {
+      check(v.path.startsWith('/'), this, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`);
+    }
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas,
+        selector: { matchLabels: this.labels.selector },
+        strategy: { type: props.strategy ?? DeploymentStrategy.ROLLING_UPDATE },
+        template: {
+          metadata: { labels: this.labels.all },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: {
+              seccompProfile: { type: 'RuntimeDefault' },
+              ...(security.user !== undefined ? { runAsNonRoot: true, runAsUser: security.user } : {}),
+              ...(security.group !== undefined ? { runAsGroup: security.group } : {}),
+              ...(security.fsGroup ?? security.group) !== undefined ? { fsGroup: security.fsGroup ?? security.group } : {},
+            },
+            containers: [{
+              name: this.name,
+              image: props.image,
+              imagePullPolicy: props.image.endsWith(':latest') ? 'Always' : 'IfNotPresent',
+              args: props.args,
+              ports: this.ports.length > 0
+                ? this.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol }))
+                : undefined,
+              env: toEnv(props.env ?? {}),
+              resources: toResources(this, props.resources ?? DEFAULT_RESOURCES),
+              readinessProbe: props.readiness?._toKube(),
+              livenessProbe: props.liveness?._toKube(),
+              startupProbe: props.startup?._toKube(),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: security.readOnlyRootFilesystem ?? true,
+                capabilities: { drop: ['ALL'], add: security.capabilities?.length ? [...security.capabilities] : undefined },
+              },
+              volumeMounts: volumes.length > 0 ? volumes.map(v => ({ name: v.volume.name, mountPath: v.path })) : undefined,
+            }],
+            volumes: volumes.length > 0 ? volumes.map(v => v.volume._toKube()) : undefined,
+            topologySpreadConstraints: props.spreadAcrossNodes ? [{
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: this.labels.selector },
+            }] : undefined,
+          },
+        },
+      },
+    });
+
+    const service = props.service === undefined ? (this.ports.length > 0 ? {} : false) : props.service;
+    if (service === false) {
+      this.servicePorts = [];
+      return;
+    }
+    this.servicePorts = service.ports ?? this.ports.map(p => ({ port: p.number, target: p }));
+    this.service = this.createService(service, metadata);
+  }
+
+  /** The single port clients use, for components that reach this one by `name:port`. */
+  public get servicePort(): ServicePortMapping {
+    check(this.servicePorts.length === 1, this, `has ${this.servicePorts.length} service ports, so "the" port is ambiguous`, 'pick one of servicePorts explicitly');
+    return this.servicePorts[0];
+  }
+
+  private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta): k8s.KubeService {
+    const type = options.type ?? ServiceType.CLUSTER_IP;
+    check(type !== ServiceType.EXTERNAL_NAME, this, 'an ExternalName Service has no pods behind it',
+      'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here');
+    check(this.servicePorts.length > 0, this, 'has a Service but no ports to expose',
+      'declare the container ports with ContainerPort.tcp(name, port), or set service: false');
+    check(!options.headless || type === ServiceType.CLUSTER_IP, this, `a headless Service must be ClusterIP, not ${type}`,
+      'drop headless or use ServiceType.CLUSTER_IP');
+    checkUnique(this, 'service port', this.servicePorts.map(p => `${p.port}/${p.target.protocol}`));
+    for (const p of this.servicePorts) {
+      checkPort(this, 'service port', p.port);
+      this.checkOwnPort(p.target, `service port ${p.port}`);
+      if (p.nodePort !== undefined) {
+        check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
+          `node port ${p.nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort');
+        checkInteger(this, 'node port', p.nodePort, 30000, 32767);
+      }
+    }
+    return new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type,
+        clusterIp: options.headless ? 'None' : undefined,
+        selector: this.labels.selector,
+        sessionAffinity: options.stickySessions ? 'ClientIP' : undefined,
+        ports: this.servicePorts.map(p => ({
+          name: p.target.name,
+          port: p.port,
+          targetPort: k8s.IntOrString.fromNumber(p.target.number),
+          nodePort: p.nodePort,
+          protocol: p.target.protocol,
+        })),
+      },
+    });
+  }
+
+  private checkOwnPort(port: ContainerPort, user: string): void {
+    check(this.ports.includes(port), this, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
+      `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+  }
+}
+
+function hasExplicitTag(image: string): boolean {
+  if (image.includes('@sha256:')) {
+    return true;
+  }
+  const lastSegment = image.split('/').pop() ?? '';
+  const colon = lastSegment.indexOf(':');
+  return colon > 0 && colon < lastSegment.length - 1;
+}
+
+function checkUnique(scope: Construct, what: string, values: string[]): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    check(!seen.has(v), scope, `${what} "${v}" is used twice`, `give each ${what} a distinct value`);
+    seen.add(v);
+  }
+}
+
+function toEnv(env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
+  const names = Object.keys(env).sort();
+  return names.length === 0 ? undefined : names.map(name => ({ name, value: env[name].value, valueFrom: env[name].valueFrom }));
+}
+
+/** Quantity of a `Cpu` in millicores, for comparing requests and limits. */
+export function cpuMillis(cpu: Cpu): number {
+  const amount = cpu.amount;
+  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+}
+
+function toResources(scope: Construct, r: ContainerResources): k8s.ResourceRequirements {
+  const cpu = r.cpu;
+  const memory = r.memory;
+  if (!cpu?.request || !memory?.request || !memory.limit) {
+    throw new ConfigurationError(scope, 'resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node',
+      'set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }');
+  }
+  const memRequest = memory.request.toMebibytes();
+  const memLimit = memory.limit.toMebibytes();
+  check(memRequest > 0 && Number.isInteger(memRequest), scope, `memory request ${memRequest}Mi must be a positive whole number of MiB`, 'use Size.mebibytes(n) with n >= 1');
+  check(memLimit >= memRequest && Number.isInteger(memLimit), scope, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
+  check(cpuMillis(cpu.request) > 0, scope, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1');
+  if (cpu.limit) {
+    check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), scope, `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request');
+  }
+  return {
+    requests: { cpu: k8s.Quantity.fromString(cpu.request.amount), memory: k8s.Quantity.fromString(`${memRequest}Mi`) },
+    limits: {
+      ...(cpu.limit ? { cpu: k8s.Quantity.fromString(cpu.limit.amount) } : {}),
+      memory: k8s.Quantity.fromString(`${memLimit}Mi`),
+    },
+  };
+}

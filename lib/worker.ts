@@ -1,0 +1,43 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ComponentProps, VOTING_APP } from './component';
+import { Microservice } from './microservice';
+
+/** Props of {@link Worker}. */
+export interface WorkerProps extends ComponentProps {}
+
+/**
+ * The worker (.NET): moves votes from the redis list `votes` into the
+ * postgres table `votes`, at the hosts `redis` and `db` hard-coded in the image.
+ *
+ * It has no Service (it listens on nothing) and no probes: it serves no port
+ * and its image has no health command, so any probe would be a fake one.
+ */
+export class Worker extends Construct {
+  /** The image used unless `image` is given. */
+  public static readonly DEFAULT_IMAGE = 'dockersamples/examplevotingapp_worker:latest';
+  /** The resources used unless `resources` is given. */
+  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } };
+
+  /** The Deployment. */
+  public readonly workload: Microservice;
+
+  constructor(scope: Construct, id: string, props: WorkerProps = {}) {
+    super(scope, id);
+    this.workload = new Microservice(this, 'Workload', {
+      name: 'worker',
+      namespace: props.namespace,
+      instance: props.instance ?? VOTING_APP,
+      partOf: VOTING_APP,
+      component: 'worker',
+      image: props.image ?? Worker.DEFAULT_IMAGE,
+      replicas: props.replicas,
+      service: false,
+      resources: props.resources ?? Worker.DEFAULT_RESOURCES,
+      // The image runs dotnet as root and writes its runtime files.
+      security: { readOnlyRootFilesystem: false },
+      spreadAcrossNodes: props.spreadAcrossNodes,
+    });
+  }
+}
