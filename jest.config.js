@@ -1,0 +1,9 @@
+/** Fast suite: unit, snapshot and schema tests. The e2e suite has its own config. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/'],
+  // Transpile only: `npm test` type-checks the whole project with tsc first.
+  transform: { "^.+\\.ts$": "ts-jest" },
+};
