@@ -5,5 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/'],
   // Transpile only: `npm test` type-checks the whole project with tsc first.
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   transform: { "^.+\\.ts$": "ts-jest" },
 };
