@@ -2,6 +2,7 @@ import { EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check, checkName } from './errors';
 import { AppLabels } from './labels';
+import { declareExternal } from './wiring-checks';
 
 /** Which keys of a Secret hold the user name and the password. */
 export interface SecretKeys {
@@ -135,8 +136,9 @@ class ExistingSecretCredentials extends Credentials {
     this.keys = checkKeys(`Credentials.fromSecret(${secretName})`, keys);
   }
 
-  public bind(scope: Construct, _options: CredentialsBindOptions): BoundCredentials {
+  public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
     const secret = this.secret ?? Secret.fromSecretName(scope, 'ExistingSecret', this.secretName);
+    declareExternal(scope, 'Secret', this.secretName, options.namespace, [this.keys.usernameKey, this.keys.passwordKey]);
     return { secret, ...this.keys, createdByApp: false };
   }
 }

@@ -19,4 +19,5 @@ export * from './postgres';
 export * from './voting-app';
 export * from './voting-app-chart';
 export * from './settings';
+export * from './wiring-checks';
 export * from './synthesizer';

@@ -7,6 +7,7 @@ import { check } from './errors';
 import { Exposure } from './exposure';
 import { HealthCheck } from './health-check';
 import { Microservice } from './microservice';
+import { declareConnection } from './wiring-checks';
 
 /** Props of {@link Result}. */
 export interface ResultProps extends ComponentProps {
@@ -62,5 +63,6 @@ export class Result extends Construct {
       security: { readOnlyRootFilesystem: false, capabilities: ['NET_BIND_SERVICE'] },
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
+    declareConnection(this.workload, 'db');
   }
 }

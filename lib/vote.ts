@@ -6,6 +6,7 @@ import { ContainerPort } from './container-port';
 import { Exposure } from './exposure';
 import { HealthCheck } from './health-check';
 import { Microservice } from './microservice';
+import { declareConnection } from './wiring-checks';
 
 /** Props of {@link Vote}. */
 export interface VoteProps extends ComponentProps {
@@ -58,5 +59,6 @@ export class Vote extends Construct {
       security: { readOnlyRootFilesystem: false, capabilities: ['NET_BIND_SERVICE'] },
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
+    declareConnection(this.workload, 'redis');
   }
 }

@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, VOTING_APP } from './component';
 import { Microservice } from './microservice';
+import { declareConnection } from './wiring-checks';
 
 /** Props of {@link Worker}. */
 export interface WorkerProps extends ComponentProps {}
@@ -39,5 +40,7 @@ export class Worker extends Construct {
       security: { readOnlyRootFilesystem: false },
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
+    declareConnection(this.workload, 'redis');
+    declareConnection(this.workload, 'db');
   }
 }

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Credentials, VotingAppChart, VotingAppChartProps } from '../../lib';
+import { Credentials, validateApp, VotingAppChart, VotingAppChartProps } from '../../lib';
 
 /** A Kubernetes object as synthesized: plain JSON. */
 export interface Manifest {
@@ -19,6 +19,11 @@ export const TEST_PASSWORD = 's3cret-test-value';
 export function votingApp(props: Partial<VotingAppChartProps> = {}): Manifest[] {
   const app = new App();
   const chart = new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: TEST_PASSWORD }), ...props });
+  // Every stack a test looks at must also pass the App-wide wiring checks.
+  const problems = validateApp(app);
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
   return synth(chart);
 }
 

@@ -1,0 +1,294 @@
+import { ApiObject, App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ConfigurationError } from './errors';
+
+const EXTERNAL = 'cdk8s-voting-app:external';
+const CONNECTS_TO = 'cdk8s-voting-app:connects-to';
+
+/** Kinds of object the App may refer to without defining them. */
+export type ExternalKind = 'Secret' | 'ConfigMap' | 'Service';
+
+/**
+ * Declares that an object is provided outside the App (a Secret synced from
+ * a vault, a Service of another team), so references to it are not errors.
+ *
+ * @param keys the keys it is known to hold; omit to accept any key
+ */
+export function declareExternal(scope: IConstruct, kind: ExternalKind, name: string, namespace?: string, keys?: string[]): void {
+  scope.node.addMetadata(EXTERNAL, { kind, name, namespace, keys });
+}
+
+/**
+ * Declares that the pods of `workload` reach the Service `serviceName` by its
+ * short DNS name, so synth fails when no such Service exists beside them.
+ */
+export function declareConnection(workload: IConstruct, serviceName: string): void {
+  workload.node.addMetadata(CONNECTS_TO, serviceName);
+}
+
+// Manifests are untyped JSON here: every object of the App, whatever made it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+interface Obj {
+  readonly json: Json;
+  readonly path: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly construct: IConstruct;
+}
+
+interface PodTemplate {
+  readonly owner: Obj;
+  readonly labels: Record<string, string>;
+  readonly spec: Json;
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
+  'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+// Kinds whose names become DNS labels or are limited to one label.
+const NAME_IS_LABEL = new Set(['Namespace', 'Service']);
+
+function fmt(o: Obj, problem: string, fix: string): string {
+  const where = o.kind === 'Namespace' || CLUSTER_SCOPED.has(o.kind) ? o.name : `${o.namespace}/${o.name}`;
+  return ConfigurationError.format(o.path, `${o.kind} ${where}: ${problem}`, fix);
+}
+
+function podTemplateOf(o: Obj): { labels: Record<string, string>; spec: Json } | undefined {
+  switch (o.kind) {
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
+      return { labels: o.json.spec?.template?.metadata?.labels ?? {}, spec: o.json.spec?.template?.spec ?? {} };
+    case 'CronJob':
+      return { labels: o.json.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {}, spec: o.json.spec?.jobTemplate?.spec?.template?.spec ?? {} };
+    case 'Pod':
+      return { labels: o.json.metadata?.labels ?? {}, spec: o.json.spec ?? {} };
+    default:
+      return undefined;
+  }
+}
+
+function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+function show(selector: Record<string, string>): string {
+  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+function allContainers(spec: Json): Json[] {
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+}
+
+/**
+ * Checks the wiring of every object in the App, however it was made (our
+ * constructs, cdk8s-plus, raw `imports/` bindings), and returns one message
+ * per problem: what is wrong, where (construct path), and the fix.
+ *
+ * These are the mistakes the API server accepts and that then fail silently
+ * at run time: a Service that selects no pod, a targetPort nobody listens on,
+ * a reference to a Secret or key that does not exist, colliding node ports.
+ */
+export function checkWiring(app: App): string[] {
+  const objects: Obj[] = app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map(c => {
+    const json = c.toJson();
+    return {
+      json, path: c.node.path, kind: json.kind, name: json.metadata?.name ?? '',
+      namespace: json.metadata?.namespace ?? 'default', construct: c,
+    };
+  });
+  const external = app.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === EXTERNAL).map(m => m.data as {
+    kind: ExternalKind; name: string; namespace?: string; keys?: string[];
+  }));
+  const problems: string[] = [];
+  const templates: PodTemplate[] = objects.flatMap(o => {
+    const t = podTemplateOf(o);
+    return t ? [{ owner: o, ...t }] : [];
+  });
+  // Indexes by namespace and name keep the checks linear in the size of the App.
+  const templatesByNs = groupBy(templates, t => t.owner.namespace);
+  const inNamespace = (ns: string) => templatesByNs.get(ns) ?? [];
+  const byKindNsName = new Map(objects.map(o => [`${o.kind}/${o.namespace}/${o.name}`, o]));
+
+  // Names, label values, duplicates.
+  const seen = new Map<string, Obj>();
+  for (const o of objects) {
+    const key = `${o.json.apiVersion?.split('/')[0]}/${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace}/${o.name}`;
+    const first = seen.get(key);
+    if (first) {
+      problems.push(fmt(o, `has the same name as the object at ${first.path}, so one would overwrite the other`, 'give one of them another name'));
+    }
+    seen.set(key, o);
+    const asLabel = NAME_IS_LABEL.has(o.kind);
+    const re = o.kind === 'Service' ? DNS_1035_LABEL : asLabel ? DNS_1123_LABEL : DNS_1123_SUBDOMAIN;
+    const max = asLabel ? 63 : 253;
+    if (!re.test(o.name) || o.name.length > max) {
+      const rule = o.kind === 'Service' ? 'DNS-1035 label' : asLabel ? 'DNS-1123 label' : 'DNS-1123 subdomain';
+      problems.push(fmt(o, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
+        'rename it, e.g. to lower-case words joined by "-"'));
+    }
+    if (!CLUSTER_SCOPED.has(o.kind) && o.json.metadata?.namespace !== undefined && (!DNS_1123_LABEL.test(o.namespace) || o.namespace.length > 63)) {
+      problems.push(fmt(o, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
+    }
+    const labelSets: Array<Record<string, string>> = [o.json.metadata?.labels ?? {}];
+    const t = podTemplateOf(o);
+    if (t && o.kind !== 'Pod') {
+      labelSets.push(t.labels);
+    }
+    for (const labels of labelSets) {
+      for (const [k, v] of Object.entries(labels)) {
+        const name = k.includes('/') ? k.slice(k.indexOf('/') + 1) : k;
+        const prefix = k.includes('/') ? k.slice(0, k.indexOf('/')) : undefined;
+        if (!LABEL_NAME.test(name) || name.length > 63 || (prefix !== undefined && (!DNS_1123_SUBDOMAIN.test(prefix) || prefix.length > 253))) {
+          problems.push(fmt(o, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
+        }
+        if (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63) {
+          problems.push(fmt(o, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
+        }
+      }
+    }
+  }
+
+  // Services: selectors, target ports, node ports.
+  const nodePorts = new Map<number, Obj>();
+  for (const svc of objects.filter(o => o.kind === 'Service')) {
+    const spec = svc.json.spec ?? {};
+    for (const p of spec.ports ?? []) {
+      if (p.nodePort === undefined) {
+        continue;
+      }
+      if (!Number.isInteger(p.nodePort) || p.nodePort < 30000 || p.nodePort > 32767) {
+        problems.push(fmt(svc, `node port ${p.nodePort} is outside the node port range 30000-32767`, 'choose a node port from 30000 to 32767, or omit it to let Kubernetes pick one'));
+        continue;
+      }
+      const other = nodePorts.get(p.nodePort);
+      if (other) {
+        problems.push(fmt(svc, `node port ${p.nodePort} is already used by Service ${other.namespace}/${other.name} (${other.path}); node ports are cluster-wide`,
+          'give each Service its own node port, or omit it to let Kubernetes pick one'));
+      } else {
+        nodePorts.set(p.nodePort, svc);
+      }
+    }
+    const selector: Record<string, string> = spec.selector ?? {};
+    if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) {
+      continue; // no selector: endpoints are managed by hand or DNS, by design
+    }
+    const selected = inNamespace(svc.namespace).filter(t => matches(selector, t.labels));
+    if (selected.length === 0) {
+      const near = inNamespace(svc.namespace).map(t => `${t.owner.kind} ${t.owner.name} (${show(t.labels)})`).join('; ');
+      const elsewhere = [...new Set(templates.filter(t => matches(selector, t.labels)).map(t => t.owner.namespace))];
+      problems.push(fmt(svc, `selector ${show(selector)} matches no pod template in namespace ${svc.namespace}, so the Service routes nowhere`,
+        elsewhere.length > 0 ? `a Service only selects pods of its own namespace, and the matching pods are in ${elsewhere.join(', ')}: put the Service and the workload in one namespace`
+          : near ? `make the selector match the pod labels of one of: ${near}` : `add a workload with pod labels ${show(selector)} to namespace ${svc.namespace}`));
+      continue;
+    }
+    for (const p of spec.ports ?? []) {
+      const target = p.targetPort ?? p.port;
+      const protocol = p.protocol ?? 'TCP';
+      const declared = selected.flatMap(t => allContainers(t.spec).flatMap((c: Json) => (c.ports ?? []).filter((cp: Json) => (cp.protocol ?? 'TCP') === protocol)));
+      const ok = typeof target === 'number'
+        ? declared.some((cp: Json) => cp.containerPort === target)
+        : declared.some((cp: Json) => cp.name === target);
+      if (!ok) {
+        const list = declared.map((cp: Json) => `${cp.name ?? '-'} (${cp.containerPort})`).join(', ') || 'none';
+        problems.push(fmt(svc, `port ${p.port} targets ${typeof target === 'number' ? 'container port' : 'the port named'} ${target}/${protocol}, which no selected container (${selected.map(t => t.owner.name).join(', ')}) declares`,
+          `set targetPort to one of the declared ports: ${list}`));
+      }
+    }
+  }
+
+  // References to Secrets and ConfigMaps.
+  const defined = (kind: 'Secret' | 'ConfigMap', ns: string, name: string): { keys?: Set<string> } | undefined => {
+    const o = byKindNsName.get(`${kind}/${ns}/${name}`);
+    if (o) {
+      return { keys: new Set([...Object.keys(o.json.data ?? {}), ...Object.keys(o.json.stringData ?? {}), ...Object.keys(o.json.binaryData ?? {})]) };
+    }
+    const e = external.find(x => x.kind === kind && x.name === name && (x.namespace === undefined || x.namespace === ns));
+    return e ? { keys: e.keys ? new Set(e.keys) : undefined } : undefined;
+  };
+  const checkRef = (owner: Obj, kind: 'Secret' | 'ConfigMap', name: string, key: string | undefined, optional: boolean | undefined, where: string) => {
+    if (optional) {
+      return;
+    }
+    const found = defined(kind, owner.namespace, name);
+    if (!found) {
+      problems.push(fmt(owner, `${where} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}`,
+        `define the ${kind}, fix the name, or declare it provided outside the App with declareExternal(scope, '${kind}', '${name}')`));
+    } else if (key !== undefined && found.keys && !found.keys.has(key)) {
+      problems.push(fmt(owner, `${where} refers to key "${key}" of ${kind} ${name}, which has only: ${[...found.keys].join(', ') || 'no keys'}`,
+        'use one of those keys, or add the key to the object'));
+    }
+  };
+  for (const t of templates) {
+    for (const c of allContainers(t.spec)) {
+      for (const e of c.env ?? []) {
+        const s = e.valueFrom?.secretKeyRef;
+        const m = e.valueFrom?.configMapKeyRef;
+        if (s) {
+          checkRef(t.owner, 'Secret', s.name, s.key, s.optional, `env ${e.name} of container ${c.name}`);
+        }
+        if (m) {
+          checkRef(t.owner, 'ConfigMap', m.name, m.key, m.optional, `env ${e.name} of container ${c.name}`);
+        }
+      }
+      for (const f of c.envFrom ?? []) {
+        if (f.secretRef) {
+          checkRef(t.owner, 'Secret', f.secretRef.name, undefined, f.secretRef.optional, `envFrom of container ${c.name}`);
+        }
+        if (f.configMapRef) {
+          checkRef(t.owner, 'ConfigMap', f.configMapRef.name, undefined, f.configMapRef.optional, `envFrom of container ${c.name}`);
+        }
+      }
+    }
+    for (const v of t.spec.volumes ?? []) {
+      if (v.secret) {
+        checkRef(t.owner, 'Secret', v.secret.secretName, undefined, v.secret.optional, `volume ${v.name}`);
+        for (const item of v.secret.items ?? []) {
+          checkRef(t.owner, 'Secret', v.secret.secretName, item.key, v.secret.optional, `volume ${v.name}`);
+        }
+      }
+      if (v.configMap) {
+        checkRef(t.owner, 'ConfigMap', v.configMap.name, undefined, v.configMap.optional, `volume ${v.name}`);
+        for (const item of v.configMap.items ?? []) {
+          checkRef(t.owner, 'ConfigMap', v.configMap.name, item.key, v.configMap.optional, `volume ${v.name}`);
+        }
+      }
+    }
+  }
+
+  // Services reached by name.
+  const objectOf = new Map<IConstruct, Obj>(objects.map(o => [o.construct, o]));
+  for (const c of app.node.findAll()) {
+    for (const m of c.node.metadata.filter(x => x.type === CONNECTS_TO)) {
+      const workload = objectOf.get(c) ?? c.node.findAll().map(x => objectOf.get(x)).find(o => o !== undefined);
+      const ns = workload?.namespace ?? 'default';
+      const service = m.data as string;
+      const exists = byKindNsName.has(`Service/${ns}/${service}`)
+        || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
+      if (!exists) {
+        problems.push(ConfigurationError.format(c.node.path, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
+          `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or declareExternal(scope, 'Service', '${service}')`));
+      }
+    }
+  }
+  return problems;
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) {
+      list.push(item);
+    } else {
+      out.set(k, [item]);
+    }
+  }
+  return out;
+}
