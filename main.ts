@@ -1,12 +1,27 @@
 import { App } from 'cdk8s';
-import { credentialsFromEnv, runSynth, VotingAppChart } from './lib';
+import { BackendExample, ExternalDatabaseExample, ShopExample, WebappExample } from './examples';
+import { credentialsFromEnv, Exposure, outputFile, Profile, runSynth, tenantsFromEnv, VotingAppChart, VotingAppFleet } from './lib';
 
-// Composes the charts written to dist/. Configuration comes from the
-// environment (README: "Configuration"); nothing secret is written here.
+// Composes every chart written to dist/. Settings come from the environment
+// (README: "Configuration"); nothing secret is written here.
 runSynth(() => {
   const app = new App();
   const { credentials, warnings } = credentialsFromEnv(process.env);
   warnings.forEach(w => process.stderr.write(`warning: ${w}\n`));
-  new VotingAppChart(app, 'voting-app', { credentials });
+
+  // dist/ itself: the dev stack, what `kubectl apply -f dist/` brings up.
+  outputFile(new VotingAppChart(app, 'voting-app', { credentials }), 'voting-app.k8s.yaml');
+  outputFile(new VotingAppChart(app, 'production', { profile: Profile.PRODUCTION }), 'production/voting-app.k8s.yaml');
+
+  outputFile(new WebappExample(app, 'webapp'), 'examples/webapp.k8s.yaml');
+  outputFile(new BackendExample(app, 'backend'), 'examples/backend.k8s.yaml');
+  outputFile(new ExternalDatabaseExample(app, 'external-database'), 'examples/external-database.k8s.yaml');
+  outputFile(new ShopExample(app, 'shop'), 'examples/shop.k8s.yaml');
+  outputFile(new VotingAppChart(app, 'voting-app-load-balancer', {
+    credentials, namespace: 'example-voting-app-lb', voteExposure: Exposure.loadBalancer(80), resultExposure: Exposure.loadBalancer(80),
+  }), 'examples/voting-app-load-balancer.k8s.yaml');
+
+  // Last, so its node ports skip every one the charts above use.
+  outputFile(new VotingAppFleet(app, 'fleet', { tenants: tenantsFromEnv(process.env), credentials }), 'fleet/fleet.k8s.yaml');
   return app;
 }, { outdir: 'dist' });

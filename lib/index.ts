@@ -21,3 +21,8 @@ export * from './voting-app-chart';
 export * from './settings';
 export * from './wiring-checks';
 export * from './synthesizer';
+export * from './app-namespace';
+export * from './autoscaling';
+export * from './node-port-allocator';
+export * from './profile';
+export * from './voting-app-fleet';

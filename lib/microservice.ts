@@ -35,6 +35,11 @@ export interface MicroserviceServiceOptions {
    */
   readonly ports?: ServicePortMapping[];
   /**
+   * The Service's exact name, when clients know it by another name than the workload's.
+   * @default - the workload's name
+   */
+  readonly name?: string;
+  /**
    * A headless Service (`clusterIP: None`): DNS returns the pod IPs. ClusterIP only.
    * @default false
    */
@@ -119,7 +124,12 @@ export interface MicroserviceProps {
    */
   readonly env?: Record<string, EnvValue>;
   /**
-   * Arguments to the image's entrypoint.
+   * The program to run instead of the image's entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+  /**
+   * Arguments to the entrypoint (or `command`).
    * @default - the image's CMD
    */
   readonly args?: string[];
@@ -206,6 +216,10 @@ export class Microservice extends Construct {
   public readonly ports: readonly ContainerPort[];
   /** The ports clients use to reach the Service, if any. */
   public readonly servicePorts: readonly ServicePortMapping[];
+  /** The number of pods the Deployment asks for. */
+  public readonly replicas: number;
+  /** The Service's name, if there is a Service. */
+  public readonly serviceName?: string;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -219,6 +233,7 @@ export class Microservice extends Construct {
       `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`);
     const replicas = props.replicas ?? 1;
     checkInteger(this, 'replicas', replicas, 0, 1000);
+    this.replicas = replicas;
     checkUnique(this, 'container port name', this.ports.map(p => p.name));
     checkUnique(this, 'container port number', this.ports.map(p => `${p.number}/${p.protocol}`));
     for (const probe of [props.readiness, props.liveness, props.startup]) {
@@ -258,6 +273,7 @@ export class Microservice extends Construct {
               name: this.name,
               image: props.image,
               imagePullPolicy: props.image.endsWith(':latest') ? 'Always' : 'IfNotPresent',
+              command: props.command,
               args: props.args,
               ports: this.ports.length > 0
                 ? this.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol }))
@@ -293,7 +309,9 @@ export class Microservice extends Construct {
       return;
     }
     this.servicePorts = service.ports ?? this.ports.map(p => ({ port: p.number, target: p }));
-    this.service = this.createService(service, metadata);
+    this.serviceName = service.name ?? this.name;
+    checkName(this, 'Service name', this.serviceName, 'dns1035');
+    this.service = this.createService(service, { ...metadata, name: this.serviceName });
   }
 
   /** The single port clients use, for components that reach this one by `name:port`. */

@@ -1,5 +1,5 @@
 import { Credentials } from './credentials';
-import { ConfigurationError } from './errors';
+import { checkInteger, ConfigurationError } from './errors';
 
 /** The environment variables the stack reads at synth time. */
 export const ENV = {
@@ -9,6 +9,8 @@ export const ENV = {
   DB_USER: 'VOTING_APP_DB_USER',
   /** Postgres password stored in the emitted Secret. */
   DB_PASSWORD: 'VOTING_APP_DB_PASSWORD',
+  /** Number of tenants of the fleet in dist/fleet/. */
+  TENANTS: 'VOTING_APP_TENANTS',
 } as const;
 
 /**
@@ -44,4 +46,21 @@ export function credentialsFromEnv(env: Readonly<Record<string, string | undefin
     ? [`the stock worker and result images connect as ${STOCK_IMAGE_CREDENTIALS.username}/${STOCK_IMAGE_CREDENTIALS.password}; with other credentials they cannot reach db until rebuilt (README: "Database credentials")`]
     : [];
   return { credentials: Credentials.fromPassword({ username, password: pass }), warnings };
+}
+
+/** The fleet size committed in dist/fleet/: small enough to review. */
+export const DEFAULT_TENANTS = 3;
+
+/** Reads the fleet size from the environment (see {@link ENV}). */
+export function tenantsFromEnv(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env[ENV.TENANTS];
+  if (raw === undefined || raw === '') {
+    return DEFAULT_TENANTS;
+  }
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigurationError('environment', `${ENV.TENANTS} must be a whole number of tenants, got "${raw}"`, `set ${ENV.TENANTS} to an integer from 1 to 5000`);
+  }
+  const n = Number(raw);
+  checkInteger('environment', ENV.TENANTS, n, 1, 5000);
+  return n;
 }

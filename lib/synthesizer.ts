@@ -1,7 +1,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
+import { ConfigurationError } from './errors';
 import { checkWiring } from './wiring-checks';
+
+const OUTPUT_FILE = 'cdk8s-voting-app:output-file';
+
+/**
+ * Sets the file, relative to the output folder, that a chart is written to,
+ * e.g. `production/voting-app.k8s.yaml`. Returns the chart.
+ */
+export function outputFile<T extends Chart>(chart: T, file: string): T {
+  if (path.isAbsolute(file) || path.normalize(file).startsWith('..') || !file.endsWith('.yaml')) {
+    throw new ConfigurationError(chart, `output file "${file}" is not a relative .yaml path inside the output folder`, 'use a path such as "examples/webapp.k8s.yaml"');
+  }
+  chart.node.addMetadata(OUTPUT_FILE, path.normalize(file));
+  return chart;
+}
+
+function defaultFileName(chart: Chart): string {
+  const set = chart.node.metadata.find(m => m.type === OUTPUT_FILE);
+  return set ? set.data as string : `${chart.node.id}.k8s.yaml`;
+}
 
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -9,7 +29,7 @@ export interface SynthesizeOptions {
   readonly outdir: string;
   /**
    * The file (relative to `outdir`) each chart is written to.
-   * @default - `<chart id>.k8s.yaml`
+   * @default - the file set with {@link outputFile}, else `<chart id>.k8s.yaml`
    */
   readonly fileName?: (chart: Chart) => string;
 }
@@ -50,7 +70,7 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   if (problems.length > 0) {
     throw new SynthesisError(problems);
   }
-  const fileName = options.fileName ?? ((chart: Chart) => `${chart.node.id}.k8s.yaml`);
+  const fileName = options.fileName ?? defaultFileName;
   const files = new Map<string, string>();
   for (const chart of app.charts) {
     const file = fileName(chart);

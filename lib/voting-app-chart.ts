@@ -1,46 +1,44 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as k8s from '../imports/k8s';
+import { AppNamespace } from './app-namespace';
 import { VOTING_APP } from './component';
-import { checkName } from './errors';
-import { AppLabels } from './labels';
+import { Profile, profileDefaults } from './profile';
 import { VotingApp, VotingAppProps } from './voting-app';
 
 /** Props of {@link VotingAppChart}. */
 export interface VotingAppChartProps extends VotingAppProps {
   /**
    * Namespace created for the app and holding all its objects.
-   * @default 'voting-app'
+   * @default 'voting-app' (dev), 'voting-app-production' (production)
    */
   readonly namespace?: string;
+  /**
+   * The set of defaults to start from; any other prop overrides it.
+   * @default Profile.DEV
+   */
+  readonly profile?: Profile;
 }
 
 /**
- * A deployable chart: the Namespace, then the voting app inside it. The
- * Namespace comes first in the file, so `kubectl apply -f` creates it before
- * the objects that live in it.
+ * A deployable chart: the Namespace (first, so `kubectl apply -f` creates it
+ * before what lives in it), then the voting app inside it.
  */
 export class VotingAppChart extends Chart {
   public readonly app: VotingApp;
   public readonly namespaceName: string;
 
-  constructor(scope: Construct, id: string, props: VotingAppChartProps) {
+  constructor(scope: Construct, id: string, props: VotingAppChartProps = {}) {
     super(scope, id);
-    this.namespaceName = props.namespace ?? VOTING_APP;
-    checkName(this, 'namespace', this.namespaceName);
+    const profile = props.profile ?? Profile.DEV;
+    const defined = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
+    const merged: VotingAppProps = { ...profileDefaults(profile), ...defined };
     const instance = props.instance ?? VOTING_APP;
-    new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: {
-        name: this.namespaceName,
-        labels: {
-          ...new AppLabels({ name: this.namespaceName, instance, component: 'namespace', partOf: VOTING_APP }).all,
-          // The three app images run as root, which "restricted" forbids;
-          // enforce "baseline" and report anything short of "restricted".
-          'pod-security.kubernetes.io/enforce': 'baseline',
-          'pod-security.kubernetes.io/warn': 'restricted',
-        },
-      },
+    const ns = new AppNamespace(this, 'Namespace', {
+      name: props.namespace ?? (profile === Profile.DEV ? VOTING_APP : `${VOTING_APP}-${profile}`),
+      instance,
+      partOf: VOTING_APP,
     });
-    this.app = new VotingApp(this, 'App', { ...props, namespace: this.namespaceName, instance });
+    this.namespaceName = ns.name;
+    this.app = new VotingApp(this, 'App', { ...merged, namespace: this.namespaceName, instance });
   }
 }

@@ -1,9 +1,11 @@
 import { ContainerResources } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { Autoscaling } from './autoscaling';
 import { VOTING_APP } from './component';
 import { Credentials } from './credentials';
-import { checkName } from './errors';
+import { check, checkName } from './errors';
 import { Exposure } from './exposure';
+import { ExternalNameService } from './external-name-service';
 import { IngressPolicy } from './ingress-policy';
 import { Persistence } from './persistence';
 import { Postgres } from './postgres';
@@ -50,13 +52,27 @@ export interface VotingAppResources {
   readonly postgres?: ContainerResources;
 }
 
+/** A managed postgres outside the cluster, used instead of the in-cluster `db`. */
+export interface ExternalDatabaseOptions {
+  /** Host name of the database, e.g. `votes.abc123.eu-west-1.rds.amazonaws.com`. */
+  readonly host: string;
+}
+
 /** Props of {@link VotingApp}. */
 export interface VotingAppProps {
   /**
-   * The postgres credentials. The stock images hard-code `postgres`/`postgres`:
-   * see the README before choosing anything else.
+   * The postgres credentials, delivered to `db` through a Secret. The stock
+   * images hard-code `postgres`/`postgres`: see the README before choosing
+   * anything else. Not used with `externalDatabase`.
+   * @default - required unless `externalDatabase` is set
    */
-  readonly credentials: Credentials;
+  readonly credentials?: Credentials;
+  /**
+   * Use a managed postgres: `db` becomes an ExternalName Service pointing at
+   * it and no db Deployment, Secret or volume is made.
+   * @default - postgres runs in the cluster
+   */
+  readonly externalDatabase?: ExternalDatabaseOptions;
   /**
    * Namespace of every object. The apps find `redis` and `db` by short DNS
    * names, so all five must share one namespace.
@@ -114,6 +130,12 @@ export interface VotingAppProps {
    * @default false
    */
   readonly spreadAcrossNodes?: boolean;
+  /**
+   * A HorizontalPodAutoscaler and a PodDisruptionBudget for vote and worker,
+   * scaling from their replicas (at least 2) up to 5.
+   * @default false
+   */
+  readonly autoscaling?: boolean;
 }
 
 /**
@@ -127,7 +149,10 @@ export class VotingApp extends Construct {
   public readonly result: Result;
   public readonly worker: Worker;
   public readonly redis: Redis;
-  public readonly db: Postgres;
+  /** The in-cluster postgres, unless an external database is used. */
+  public readonly db?: Postgres;
+  /** The `db` name of an external database, if one is used. */
+  public readonly externalDb?: ExternalNameService;
 
   constructor(scope: Construct, id: string, props: VotingAppProps) {
     super(scope, id);
@@ -139,10 +164,21 @@ export class VotingApp extends Construct {
     const resources = props.resources ?? {};
 
     this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis });
-    this.db = new Postgres(this, 'Db', {
-      ...common, image: images.postgres, resources: resources.postgres,
-      credentials: props.credentials, persistence: props.persistence,
-    });
+    if (props.externalDatabase) {
+      check(props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined, this,
+        'externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources)',
+        'drop those settings: the external database keeps its own credentials and data');
+      // The apps connect to "db:5432"; a CNAME keeps that name working.
+      this.externalDb = new ExternalNameService(this, 'ExternalDb', {
+        name: 'db', namespace: props.namespace, externalName: props.externalDatabase.host, ports: [5432], instance, partOf: VOTING_APP,
+      });
+    } else {
+      check(props.credentials !== undefined, this, 'no database credentials given', 'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase');
+      this.db = new Postgres(this, 'Db', {
+        ...common, image: images.postgres, resources: resources.postgres,
+        credentials: props.credentials, persistence: props.persistence,
+      });
+    }
     this.vote = new Vote(this, 'Vote', {
       ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure,
     });
@@ -152,8 +188,15 @@ export class VotingApp extends Construct {
       exposure: props.resultExposure, stickySessions: props.resultStickySessions,
     });
 
+    if (props.autoscaling) {
+      new Autoscaling(this, 'VoteAutoscaling', { target: this.vote.workload, minReplicas: this.vote.workload.replicas });
+      new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker.workload, minReplicas: this.worker.workload.replicas });
+    }
+
     if (props.networkPolicies ?? true) {
-      new IngressPolicy(this, 'DbIngress', { target: this.db.workload, from: [this.worker.workload, this.result.workload] });
+      if (this.db) {
+        new IngressPolicy(this, 'DbIngress', { target: this.db.workload, from: [this.worker.workload, this.result.workload] });
+      }
       new IngressPolicy(this, 'RedisIngress', { target: this.redis.workload, from: [this.vote.workload, this.worker.workload] });
       new IngressPolicy(this, 'WorkerIngress', { target: this.worker.workload });
     }

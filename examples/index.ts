@@ -1,0 +1,5 @@
+// The seed examples: each a chart in its own namespace, synthesized into dist/examples/.
+export * from './webapp';
+export * from './backend';
+export * from './external-database';
+export * from './shop';

@@ -1,0 +1,22 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AppNamespace } from '../lib';
+import { echoServer, httpClient } from './echo';
+
+/** The services the shop's front end calls, each behind a ClusterIP Service of that name. */
+export const SHOP_SERVICES = ['user-service', 'cart-service', 'payment-service'];
+
+/**
+ * Seed example: a front end calling the ClusterIP Services `user-service`,
+ * `cart-service` and `payment-service` by name, on port 80.
+ */
+export class ShopExample extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const ns = new AppNamespace(this, 'Namespace', { name: 'example-shop' });
+    for (const name of SHOP_SERVICES) {
+      echoServer(this, name, { name, namespace: ns.name, text: `hello from ${name}`, service: http => ({ ports: [{ port: 80, target: http }] }) });
+    }
+    httpClient(this, 'Frontend', { name: 'frontend', namespace: ns.name, urls: SHOP_SERVICES.map(s => `http://${s}/`) });
+  }
+}

@@ -1,0 +1,30 @@
+import { Chart, Size } from 'cdk8s';
+import { Cpu, ServiceType } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AppNamespace, ContainerPort, HealthCheck, Microservice } from '../lib';
+
+/**
+ * Seed example: an nginx `webapp` with 3 replicas behind the NodePort Service
+ * `my-web-service` on node port 30080 (port 80 -> container port 80), reached
+ * as http://<node IP>:30080.
+ */
+export class WebappExample extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const ns = new AppNamespace(this, 'Namespace', { name: 'example-webapp' });
+    const http = ContainerPort.tcp('http', 80);
+    new Microservice(this, 'Webapp', {
+      name: 'webapp',
+      namespace: ns.name,
+      image: 'nginx:1.27-alpine',
+      replicas: 3,
+      ports: [http],
+      service: { name: 'my-web-service', type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30080 }] },
+      resources: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },
+      readiness: HealthCheck.httpGet('/', http),
+      liveness: HealthCheck.httpGet('/', http, { failureThreshold: 6 }),
+      // The stock image starts as root and drops to the nginx user for its workers.
+      security: { readOnlyRootFilesystem: false, capabilities: ['CHOWN', 'DAC_OVERRIDE', 'SETGID', 'SETUID', 'NET_BIND_SERVICE'] },
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { check } from './errors';
+
+/** The node port range of a default Kubernetes API server. */
+export const NODE_PORT_RANGE = { first: 30000, last: 32767 } as const;
+
+/**
+ * Hands out node ports deterministically: lowest free first, skipping
+ * reserved ones. Node ports are cluster-wide, so everything that may be
+ * applied to one cluster must draw from one allocator.
+ */
+export class NodePortAllocator {
+  private next: number = NODE_PORT_RANGE.first;
+  private readonly taken: Set<number>;
+
+  /** @param reserved node ports already in use by other charts of the cluster */
+  constructor(reserved: Iterable<number> = []) {
+    this.taken = new Set(reserved);
+  }
+
+  /** How many ports are still free. */
+  public get free(): number {
+    let n = 0;
+    for (let p = this.next; p <= NODE_PORT_RANGE.last; p++) {
+      n += this.taken.has(p) ? 0 : 1;
+    }
+    return n;
+  }
+
+  /**
+   * The next `count` free ports.
+   * @param what who asks, for the error message
+   */
+  public allocate(count: number, what: string): number[] {
+    const free = this.free;
+    check(count <= free, what, `needs ${count} node ports but only ${free} of ${NODE_PORT_RANGE.first}-${NODE_PORT_RANGE.last} are free`,
+      'use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters');
+    const out: number[] = [];
+    while (out.length < count) {
+      if (!this.taken.has(this.next)) {
+        out.push(this.next);
+        this.taken.add(this.next);
+      }
+      this.next++;
+    }
+    return out;
+  }
+}
