@@ -1,0 +1,64 @@
+import { App, Chart } from 'cdk8s';
+import { BackendExample, ExternalDatabaseExample, SHOP_SERVICES, ShopExample, WebappExample } from '../../examples';
+import { validateApp } from '../../lib';
+import { find, Manifest, ofKind, podsSelectedBy, synth } from '../support/manifests';
+
+function build<T extends Chart>(make: (app: App) => T): Manifest[] {
+  const app = new App();
+  const chart = make(app);
+  expect(validateApp(app)).toEqual([]);
+  return synth(chart);
+}
+
+describe('seed examples', () => {
+  test('webapp: nginx, 3 replicas, NodePort Service my-web-service on 30080, port 80 -> 80', () => {
+    const objects = build(app => new WebappExample(app, 'webapp'));
+    expect(find(objects, 'Deployment', 'webapp').spec.replicas).toBe(3);
+    expect(find(objects, 'Deployment', 'webapp').spec.template.spec.containers[0].image).toMatch(/^nginx:1\.27/);
+    const svc = find(objects, 'Service', 'my-web-service');
+    expect(svc.spec).toMatchObject({ type: 'NodePort', ports: [{ port: 80, targetPort: 80, nodePort: 30080 }] });
+    expect(podsSelectedBy(objects, svc).map(d => d.metadata.name)).toEqual(['webapp']);
+  });
+
+  test('backend: ClusterIP backend-svc 9090 -> 5678 in front of the echo server, and a client that calls it by name', () => {
+    const objects = build(app => new BackendExample(app, 'backend'));
+    const svc = find(objects, 'Service', 'backend-svc');
+    expect(svc.spec).toMatchObject({ type: 'ClusterIP', ports: [{ port: 9090, targetPort: 5678 }] });
+    const [backend] = podsSelectedBy(objects, svc);
+    expect(backend.metadata.name).toBe('backend');
+    expect(backend.spec.template.spec.containers[0].ports).toEqual([{ name: 'http', containerPort: 5678, protocol: 'TCP' }]);
+    expect(backend.spec.template.spec.containers[0].args).toContain('-listen=:5678');
+    expect(JSON.stringify(find(objects, 'Deployment', 'client').spec.template.spec.containers[0].command)).toContain('http://backend-svc:9090/');
+  });
+
+  test('external database: ExternalName db-svc -> mydb.amazonaws.com', () => {
+    const objects = build(app => new ExternalDatabaseExample(app, 'ext'));
+    expect(find(objects, 'Service', 'db-svc').spec).toMatchObject({ type: 'ExternalName', externalName: 'mydb.amazonaws.com' });
+    expect(ofKind(objects, 'Deployment')).toHaveLength(0);
+  });
+
+  test('shop: a front end calling three ClusterIP Services by name', () => {
+    const objects = build(app => new ShopExample(app, 'shop'));
+    for (const name of SHOP_SERVICES) {
+      const svc = find(objects, 'Service', name);
+      expect(svc.spec.type).toBe('ClusterIP');
+      expect(podsSelectedBy(objects, svc).map(d => d.metadata.name)).toEqual([name]);
+    }
+    const command = JSON.stringify(find(objects, 'Deployment', 'frontend').spec.template.spec.containers[0].command);
+    SHOP_SERVICES.forEach(s => expect(command).toContain(`http://${s}/`));
+  });
+
+  test('each example lives in its own namespace, created first in its file', () => {
+    const namespaces = [WebappExample, BackendExample, ExternalDatabaseExample, ShopExample].map(Example => {
+      const objects = build(app => new Example(app, 'x'));
+      expect(objects[0].kind).toBe('Namespace');
+      objects.slice(1).forEach(o => expect(o.metadata.namespace).toBe(objects[0].metadata.name));
+      return objects[0].metadata.name;
+    });
+    expect(new Set(namespaces).size).toBe(namespaces.length);
+  });
+
+  test.each([WebappExample, BackendExample, ExternalDatabaseExample, ShopExample])('snapshot of %p', Example => {
+    expect(build(app => new Example(app, 'example'))).toMatchSnapshot();
+  });
+});
