@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/'],
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/package/'],
   // Transpile only: `npm test` type-checks the whole project with tsc first.
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   transform: { "^.+\\.ts$": "ts-jest" },
