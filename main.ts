@@ -3,7 +3,7 @@ import { BackendExample, ExternalDatabaseExample, ShopExample, WebappExample } f
 import { credentialsFromEnv, Exposure, outputFile, Profile, runSynth, tenantsFromEnv, VotingAppChart, VotingAppFleet } from './lib';
 
 // Composes every chart written to dist/. Settings come from the environment
-// (README: "Configuration"); nothing secret is written here.
+// (README: "Database credentials", "A tenant fleet"); nothing secret is written here.
 runSynth(() => {
   const app = new App();
   const { credentials, warnings } = credentialsFromEnv(process.env);
