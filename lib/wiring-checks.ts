@@ -1,4 +1,4 @@
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from './errors';
 
@@ -30,6 +30,14 @@ export function declareConnection(workload: IConstruct, serviceName: string): vo
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
+/** An API object of the App and the JSON it renders to. */
+export interface RenderedObject {
+  /** The object. */
+  readonly construct: ApiObject;
+  /** Its manifest, as `toJson()` returns it. */
+  readonly json: Json;
+}
+
 interface Obj {
   readonly json: Json;
   readonly path: string;
@@ -37,6 +45,36 @@ interface Obj {
   readonly name: string;
   readonly namespace: string;
   readonly construct: IConstruct;
+}
+
+/**
+ * The charts of an App. `App.charts` sorts them by building a dependency
+ * graph of the whole construct tree on every call; the output does not
+ * depend on chart order (each chart has its own file), so a walk does.
+ */
+export function chartsOf(app: App): Chart[] {
+  return app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+}
+
+/** Renders every API object of the App once, in output order (construct tree order). */
+export function renderApp(app: App): RenderedObject[] {
+  return chartsOf(app).flatMap(chart => renderChart(chart));
+}
+
+/**
+ * Renders the API objects of one chart in the order `chart.toJson()` uses.
+ * For charts without explicit dependencies that is construct tree order;
+ * charts with dependencies are left to cdk8s to sort.
+ */
+export function renderChart(chart: Chart): RenderedObject[] {
+  const nodes = ownNodes(chart);
+  const objects = nodes.filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  if (nodes.some(c => c.node.dependencies.length > 0)) {
+    const sorted = chart.toJson();
+    const byKey = new Map(objects.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? chart.namespace ?? ''}/${o.name}`, o]));
+    return sorted.map((json: Json) => ({ json, construct: byKey.get(`${json.apiVersion}/${json.kind}/${json.metadata?.namespace ?? ''}/${json.metadata?.name}`)! }));
+  }
+  return objects.map(construct => ({ construct, json: construct.toJson() }));
 }
 
 interface PodTemplate {
@@ -93,15 +131,14 @@ function allContainers(spec: Json): Json[] {
  * These are the mistakes the API server accepts and that then fail silently
  * at run time: a Service that selects no pod, a targetPort nobody listens on,
  * a reference to a Secret or key that does not exist, colliding node ports.
+ *
+ * @param rendered the App's objects, when the caller has rendered them already
  */
-export function checkWiring(app: App): string[] {
-  const objects: Obj[] = app.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map(c => {
-    const json = c.toJson();
-    return {
-      json, path: c.node.path, kind: json.kind, name: json.metadata?.name ?? '',
-      namespace: json.metadata?.namespace ?? 'default', construct: c,
-    };
-  });
+export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app)): string[] {
+  const objects: Obj[] = rendered.map(({ construct, json }) => ({
+    json, path: construct.node.path, kind: json.kind, name: json.metadata?.name ?? '',
+    namespace: json.metadata?.namespace ?? 'default', construct,
+  }));
   const external = app.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === EXTERNAL).map(m => m.data as {
     kind: ExternalKind; name: string; namespace?: string; keys?: string[];
   }));
@@ -277,6 +314,21 @@ export function checkWiring(app: App): string[] {
     }
   }
   return problems;
+}
+
+/** The constructs of a chart, without those of charts nested in it (they write their own file). */
+function ownNodes(chart: Chart): IConstruct[] {
+  const out: IConstruct[] = [];
+  const visit = (c: IConstruct) => {
+    out.push(c);
+    for (const child of c.node.children) {
+      if (!Chart.isChart(child)) {
+        visit(child);
+      }
+    }
+  };
+  visit(chart);
+  return out;
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {

@@ -50,7 +50,8 @@ describe('the npm package', () => {
 
   test('declares cdk8s, cdk8s-plus-28 and constructs as peer dependencies', () => {
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-28', 'constructs']);
-    expect(pkg.dependencies ?? {}).toEqual({});
+    // The only runtime dependency is the YAML serializer.
+    expect(Object.keys(pkg.dependencies)).toEqual(['js-yaml']);
   });
 
   test('a separate TypeScript cdk8s app builds and synthesizes against it', () => {
