@@ -24,4 +24,4 @@ runSynth(() => {
   // Last, so its node ports skip every one the charts above use.
   outputFile(new VotingAppFleet(app, 'fleet', { tenants: tenantsFromEnv(process.env), credentials }), 'fleet/fleet.k8s.yaml');
   return app;
-}, { outdir: 'dist' });
+}, { outdir: process.env.CDK8S_OUTDIR ?? 'dist' });

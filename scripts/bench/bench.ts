@@ -1,0 +1,182 @@
+// npm run bench: wall time and peak memory (median of several runs) of
+//  - `npm run synth` against the cdk8s template's `npx ts-node main.ts`;
+//  - a tenant fleet at N = 1, 10, 100, 1000: our one-chart synth, one cdk8s
+//    Chart per tenant with App.synth(), and `kubectl kustomize` over the same
+//    objects as plain YAML files;
+// prints the ratios and whether the targets are met, and writes
+// docs/benchmark.md and docs/benchmark.svg for the README.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { dump, loadAll } from 'js-yaml';
+
+const root = path.resolve(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,1000').split(',').map(Number);
+// A baseline run slower than this is not repeated: it cannot change the verdict.
+const SLOW_SECONDS = 20;
+const TIME = '/usr/bin/time';
+
+interface Measure { wall: number; peakMb: number; runs: number }
+
+function measure(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, runs = RUNS): Measure {
+  const walls: number[] = [];
+  const peaks: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = path.join(os.tmpdir(), `bench-time-${process.pid}`);
+    const r = spawnSync(TIME, ['-f', '%e %M', '-o', out, cmd, ...args], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf-8' });
+    if (r.status !== 0) {
+      throw new Error(`${label} failed (exit ${r.status}):\n${r.stderr}`);
+    }
+    const [wall, kb] = fs.readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
+    walls.push(wall);
+    peaks.push(kb / 1024);
+    if (wall > SLOW_SECONDS) {
+      break;
+    }
+  }
+  const m = { wall: median(walls), peakMb: median(peaks), runs: walls.length };
+  process.stdout.write(`  ${label.padEnd(44)} ${m.wall.toFixed(2).padStart(7)} s ${m.peakMb.toFixed(0).padStart(6)} MB  (${m.runs} run${m.runs === 1 ? '' : 's'})\n`);
+  return m;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function bundle(entry: string, out: string): void {
+  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--platform=node', '--packages=external', `--outfile=${out}`, '--log-level=warning'], { cwd: root, encoding: 'utf-8' });
+  if (r.status !== 0) {
+    throw new Error(r.stderr);
+  }
+}
+
+/** The objects of our fleet, one plain YAML file per tenant, with a kustomization listing them. */
+function kustomizeInput(fleetFile: string, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const byTenant = new Map<string, unknown[]>();
+  for (const doc of loadAll(fs.readFileSync(fleetFile, 'utf-8')) as Array<{ kind: string; metadata: { name: string; namespace?: string } }>) {
+    const tenant = doc.kind === 'Namespace' ? doc.metadata.name : doc.metadata.namespace!;
+    byTenant.set(tenant, [...(byTenant.get(tenant) ?? []), doc]);
+  }
+  const resources: string[] = [];
+  for (const [tenant, docs] of byTenant) {
+    fs.writeFileSync(path.join(dir, `${tenant}.yaml`), docs.map(d => dump(d, { lineWidth: -1, noRefs: true })).join('---\n'));
+    resources.push(`${tenant}.yaml`);
+  }
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), dump({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
+}
+
+async function plot(rows: Array<{ n: number; ours: Measure; perChart: Measure; kustomize: Measure }>): Promise<string> {
+  const vega = await import('vega');
+  // vega-lite's typings need "moduleResolution": "bundler"; this is all we use of it.
+  const vegaLite = 'vega-lite';
+  const vl = (await import(vegaLite)) as { compile(spec: object): { spec: import('vega').Spec } };
+  const values = rows.flatMap(r => [
+    { n: r.n, seconds: r.ours.wall, way: 'our synth (one chart)' },
+    { n: r.n, seconds: r.perChart.wall, way: 'one cdk8s Chart per tenant' },
+    { n: r.n, seconds: r.kustomize.wall, way: 'kubectl kustomize' },
+  ]);
+  const spec = vl.compile({
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Tenant fleet: wall time against tenants (log-log, median)',
+    width: 520, height: 320,
+    data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'n', type: 'quantitative', scale: { type: 'log' }, title: 'tenants (about 14 objects each)' },
+      y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'wall time (s)' },
+      color: { field: 'way', type: 'nominal', title: null, legend: { orient: 'top-left' } },
+    },
+  }).spec;
+  return new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(TIME)) {
+    throw new Error(`${TIME} is needed to measure peak memory: apt-get install time`);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-bench-'));
+  // Inside the repository, so that it finds node_modules.
+  const fleetJs = path.join(root, 'build', 'bench-fleet.js');
+  bundle(path.join(root, 'scripts', 'bench', 'fleet.ts'), fleetJs);
+  process.stdout.write(`cdk8s-voting-app benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${RUNS} runs, median\n\n`);
+
+  process.stdout.write('default stack (everything main.ts writes)\n');
+  const synth = measure('npm run synth', 'npm', ['run', '--silent', 'synth'], { CDK8S_OUTDIR: path.join(work, 'synth') });
+  const tsNode = measure('npx ts-node main.ts (cdk8s template)', 'npx', ['ts-node', 'main.ts'], { CDK8S_OUTDIR: path.join(work, 'ts-node') });
+
+  const rows: Array<{ n: number; ours: Measure; perChart: Measure; kustomize: Measure }> = [];
+  for (const n of SIZES) {
+    process.stdout.write(`\nfleet of ${n} tenant${n === 1 ? '' : 's'}\n`);
+    const out = path.join(work, `ours-${n}`);
+    const ours = measure('our synth (one chart)', process.execPath, [fleetJs, 'ours', String(n), out]);
+    const perChart = measure('one Chart per tenant, App.synth()', process.execPath, [fleetJs, 'chart-per-tenant', String(n), path.join(work, `per-chart-${n}`)]);
+    const kdir = path.join(work, `kustomize-${n}`);
+    kustomizeInput(path.join(out, 'fleet.k8s.yaml'), kdir);
+    const kustomize = measure('kubectl kustomize, same objects as YAML', 'sh', ['-c', `kubectl kustomize ${kdir} > /dev/null`]);
+    rows.push({ n, ours, perChart, kustomize });
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const at = (n: number) => rows.find(r => r.n === n);
+  const big = at(1000);
+  const mid = at(100);
+  const targets: Array<[string, boolean | undefined, string]> = [
+    ['npm run synth of the default stack <= 1 s wall', synth.wall <= 1, `${synth.wall.toFixed(2)} s`],
+    ['fleet of 1000 <= 1.5 s wall', big && big.ours.wall <= 1.5, big ? `${big.ours.wall.toFixed(2)} s` : 'not run'],
+    ['fleet of 1000 <= 300 MB peak', big && big.ours.peakMb <= 300, big ? `${big.ours.peakMb.toFixed(0)} MB` : 'not run'],
+    ['cost per tenant at 1000 within 1.5x of that at 100', big && mid && (big.ours.wall / 1000) / (mid.ours.wall / 100) <= 1.5,
+      big && mid ? `${((big.ours.wall / 1000) / (mid.ours.wall / 100)).toFixed(2)}x` : 'not run'],
+    ['>= 10x faster than one Chart per tenant at 1000', big && big.perChart.wall / big.ours.wall >= 10, big ? `${(big.perChart.wall / big.ours.wall).toFixed(1)}x` : 'not run'],
+  ];
+
+  const table = [
+    '| tenants | our synth | peak | one Chart per tenant | peak | kubectl kustomize | peak | speed-up vs per-chart | vs kustomize |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(r => `| ${r.n} | ${r.ours.wall.toFixed(2)} s | ${r.ours.peakMb.toFixed(0)} MB | ${r.perChart.wall.toFixed(2)} s | ${r.perChart.peakMb.toFixed(0)} MB | ${r.kustomize.wall.toFixed(2)} s | ${r.kustomize.peakMb.toFixed(0)} MB | ${(r.perChart.wall / r.ours.wall).toFixed(1)}x | ${(r.kustomize.wall / r.ours.wall).toFixed(1)}x |`),
+  ].join('\n');
+  const md = [
+    '# Benchmark',
+    '',
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores, node ${process.version}, median of up to ${RUNS} runs (a baseline run over ${SLOW_SECONDS} s is not repeated).`,
+    '',
+    '| default stack | wall | peak |',
+    '|---|---:|---:|',
+    `| \`npm run synth\` (esbuild transpile + compiled app) | ${synth.wall.toFixed(2)} s | ${synth.peakMb.toFixed(0)} MB |`,
+    `| \`npx ts-node main.ts\` (the cdk8s template's way) | ${tsNode.wall.toFixed(2)} s | ${tsNode.peakMb.toFixed(0)} MB |`,
+    `| speed-up | ${(tsNode.wall / synth.wall).toFixed(1)}x | |`,
+    '',
+    table,
+    '',
+    '![wall time against tenants](benchmark.svg)',
+    '',
+    '| target | result | met |',
+    '|---|---:|:---:|',
+    ...targets.map(([t, ok, v]) => `| ${t} | ${v} | ${ok === undefined ? '-' : ok ? 'yes' : 'NO'} |`),
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(root, 'docs', 'benchmark.md'), md);
+  fs.writeFileSync(path.join(root, 'docs', 'benchmark.svg'), await plot(rows));
+
+  process.stdout.write(`\nratios: npm run synth is ${(tsNode.wall / synth.wall).toFixed(1)}x faster than ts-node\n`);
+  for (const r of rows) {
+    process.stdout.write(`  N=${r.n}: ${(r.perChart.wall / r.ours.wall).toFixed(1)}x faster than one Chart per tenant, ${(r.kustomize.wall / r.ours.wall).toFixed(1)}x faster than kubectl kustomize\n`);
+  }
+  process.stdout.write('\ntargets\n');
+  for (const [t, ok, v] of targets) {
+    process.stdout.write(`  ${ok === undefined ? 'skip' : ok ? 'met ' : 'MISS'}  ${t}: ${v}\n`);
+  }
+  process.stdout.write('\nwrote docs/benchmark.md and docs/benchmark.svg\n');
+  if (targets.some(([, ok]) => ok === false)) {
+    process.exitCode = 1;
+  }
+}
+
+main().catch(err => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
