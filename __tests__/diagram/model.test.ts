@@ -1,0 +1,265 @@
+/**
+ * The graph the topology diagram is drawn from (tools/diagram), checked on
+ * the committed voting app manifests and on modified copies of them. These
+ * tests look at nodes and edges, never at pixels.
+ */
+import * as path from 'path';
+import { JsonObject, Manifest } from '../../tools/diagram/k8s';
+import { loadManifests } from '../../tools/diagram/load';
+import { buildGraph, Graph, GraphEdge, GraphNode, secretId, serviceId, USERS_ID, workloadId } from '../../tools/diagram/model';
+
+const STACK = path.join(__dirname, '..', '..', 'dist', 'voting-app.k8s.yaml');
+const NS = 'voting-app';
+const COMPONENTS = ['db', 'redis', 'result', 'vote', 'worker'];
+
+const deployment = (name: string, ns = NS): string => workloadId(ns, 'Deployment', name);
+const service = (name: string, ns = NS): string => serviceId(ns, name);
+
+function stack(): Manifest[] {
+  return loadManifests([STACK]);
+}
+
+/** A deep copy of the stack's documents, for breaking one thing at a time. */
+function copyOfStack(): Manifest[] {
+  return stack().map(m => ({ file: m.file, doc: structuredClone(m.doc) }));
+}
+
+function find(manifests: Manifest[], kind: string, name: string): JsonObject {
+  const m = manifests.find(x => x.doc.kind === kind && (x.doc.metadata as JsonObject).name === name);
+  if (!m) throw new Error(`no ${kind} ${name} in the stack`);
+  return m.doc;
+}
+
+function node(graph: Graph, id: string): GraphNode {
+  const n = graph.nodes.find(x => x.id === id);
+  if (!n) throw new Error(`no node ${id}; nodes are ${graph.nodes.map(x => x.id).join(', ')}`);
+  return n;
+}
+
+const triples = (edges: GraphEdge[], kind?: GraphEdge['kind']): string[] =>
+  edges.filter(e => !kind || e.kind === kind).map(e => `${e.from} -> ${e.to}`).sort();
+
+describe('diagram graph: the voting app stack in dist/', () => {
+  const graph = buildGraph('voting-app', stack());
+
+  test('has one node per Service, Deployment and Secret, plus users and the two node ports', () => {
+    expect(graph.nodes.map(n => n.id).sort()).toEqual(
+      [
+        USERS_ID,
+        'entry:nodeport:31000',
+        'entry:nodeport:31001',
+        ...COMPONENTS.map(c => deployment(c)),
+        ...['db', 'redis', 'result', 'vote'].map(s => service(s)),
+        secretId(NS, 'db-credentials'),
+      ].sort(),
+    );
+    expect(graph.namespaces).toEqual([NS]);
+  });
+
+  test('finds no problem', () => {
+    expect(graph.problems).toEqual([]);
+    expect(graph.nodes.filter(n => n.status !== 'ok')).toEqual([]);
+    expect(graph.edges.filter(e => e.status !== 'ok')).toEqual([]);
+  });
+
+  test('shows each Service with its type, port and targetPort', () => {
+    const svc = (name: string) => node(graph, service(name)).service;
+    expect(svc('vote')).toMatchObject({ type: 'NodePort', ports: [{ port: 8080, targetPort: 80, nodePort: 31000 }] });
+    expect(svc('result')).toMatchObject({ type: 'NodePort', ports: [{ port: 8081, targetPort: 80, nodePort: 31001 }] });
+    expect(svc('redis')).toMatchObject({ type: 'ClusterIP', ports: [{ port: 6379, targetPort: 6379 }] });
+    expect(svc('db')).toMatchObject({ type: 'ClusterIP', ports: [{ port: 5432, targetPort: 5432 }] });
+    expect(node(graph, service('vote')).details).toEqual(['type NodePort', 'port 8080 -> targetPort 80/TCP']);
+  });
+
+  test('shows every Deployment with its replicas', () => {
+    for (const c of COMPONENTS) {
+      expect(node(graph, deployment(c)).workload).toMatchObject({ resource: 'Deployment', replicas: '1' });
+      expect(node(graph, deployment(c)).details).toContain('replicas: 1');
+    }
+  });
+
+  test('outside users reach vote and result through their node ports, and nothing else', () => {
+    expect(triples(graph.edges, 'reaches')).toEqual([
+      `entry:nodeport:31000 -> ${service('vote')}`,
+      `entry:nodeport:31001 -> ${service('result')}`,
+      `${USERS_ID} -> entry:nodeport:31000`,
+      `${USERS_ID} -> entry:nodeport:31001`,
+    ]);
+  });
+
+  test('joins each Service to exactly the Deployment its selector matches, landing on the named container port', () => {
+    expect(triples(graph.edges, 'routes')).toEqual(['db', 'redis', 'result', 'vote'].map(s => `${service(s)} -> ${deployment(s)}`));
+    const routes = Object.fromEntries(graph.edges.filter(e => e.kind === 'routes').map(e => [e.from, e.label]));
+    expect(routes[service('vote')]).toBe('-> pod port 80 (http)');
+    expect(routes[service('db')]).toBe('-> pod port 5432 (postgres)');
+  });
+
+  test('draws the NetworkPolicy connections: db from worker and result, redis from vote and worker, worker from nobody', () => {
+    expect(triples(graph.edges, 'allows')).toEqual(
+      [
+        `${deployment('result')} -> ${deployment('db')}`,
+        `${deployment('vote')} -> ${deployment('redis')}`,
+        `${deployment('worker')} -> ${deployment('db')}`,
+        `${deployment('worker')} -> ${deployment('redis')}`,
+      ].sort(),
+    );
+    const label = (from: string, to: string) => graph.edges.find(e => e.kind === 'allows' && e.from === deployment(from) && e.to === deployment(to))?.label;
+    expect(label('worker', 'db')).toBe('5432/TCP');
+    expect(label('vote', 'redis')).toBe('6379/TCP');
+  });
+
+  test('says which pods accept any source and which are isolated', () => {
+    const ingressLine = (c: string) => node(graph, deployment(c)).details.find(d => d.startsWith('ingress:'));
+    expect(ingressLine('vote')).toBe('ingress: open (no NetworkPolicy)');
+    expect(ingressLine('result')).toBe('ingress: open (no NetworkPolicy)');
+    expect(ingressLine('worker')).toBe('ingress: deny all (worker-ingress)');
+    expect(ingressLine('db')).toBe('ingress: only from green arrows (db-ingress)');
+    expect(node(graph, deployment('db')).workload?.ingressIsolated).toBe(true);
+    expect(node(graph, deployment('vote')).workload?.ingressIsolated).toBe(false);
+  });
+
+  test('joins the db-credentials Secret to db, the only reader, with the env vars it fills', () => {
+    expect(triples(graph.edges, 'reads')).toEqual([`${deployment('db')} -> ${secretId(NS, 'db-credentials')}`]);
+    const reads = graph.edges.find(e => e.kind === 'reads');
+    expect(reads?.label.split('\n').sort()).toEqual(['env POSTGRES_PASSWORD (key password)', 'env POSTGRES_USER (key username)']);
+    expect(node(graph, secretId(NS, 'db-credentials')).details).toContain('keys: password, username');
+  });
+
+  test('never shows a Secret value', () => {
+    const text = JSON.stringify(graph);
+    const secret = find(stack(), 'Secret', 'db-credentials');
+    for (const value of Object.values(secret.stringData as JsonObject)) expect(text).not.toContain(`: ${value}`);
+  });
+});
+
+describe('diagram graph: a Service whose selector matches nothing', () => {
+  test('is an error, routes nowhere, and is listed in the problems', () => {
+    const broken = copyOfStack();
+    const spec = find(broken, 'Service', 'vote').spec as JsonObject;
+    spec.selector = { 'app.kubernetes.io/instance': 'voting-app', 'app.kubernetes.io/name': 'votes' };
+    const graph = buildGraph('broken', broken);
+
+    const vote = node(graph, service('vote'));
+    expect(vote.status).toBe('error');
+    expect(vote.problems).toEqual([{ severity: 'error', text: 'selector matches no pod in namespace voting-app' }]);
+    expect(vote.details).toContain('selector: app.kubernetes.io/instance=voting-app, app.kubernetes.io/name=votes');
+    expect(graph.edges.filter(e => e.from === vote.id && e.kind === 'routes')).toEqual([]);
+    // Outside users still reach the node port: the Service exists, it just sends nowhere.
+    expect(triples(graph.edges, 'reaches')).toContain(`entry:nodeport:31000 -> ${vote.id}`);
+    expect(graph.problems).toEqual(['error: Service vote (voting-app): selector matches no pod in namespace voting-app']);
+    // Everything else is untouched.
+    expect(triples(graph.edges, 'routes')).toEqual(['db', 'redis', 'result'].map(s => `${service(s)} -> ${deployment(s)}`));
+  });
+
+  test('matching labels in another namespace do not count', () => {
+    const moved = copyOfStack();
+    (find(moved, 'Deployment', 'vote').metadata as JsonObject).namespace = 'elsewhere';
+    const graph = buildGraph('moved', moved);
+    expect(node(graph, service('vote')).status).toBe('error');
+    expect(node(graph, deployment('vote', 'elsewhere')).namespace).toBe('elsewhere');
+    expect(graph.edges.filter(e => e.to === deployment('vote', 'elsewhere') && e.kind === 'routes')).toEqual([]);
+  });
+
+  test('a selector that matches only some of the pod labels still joins (subset match)', () => {
+    const loose = copyOfStack();
+    (find(loose, 'Service', 'vote').spec as JsonObject).selector = { 'app.kubernetes.io/name': 'vote' };
+    const graph = buildGraph('loose', loose);
+    expect(triples(graph.edges, 'routes')).toContain(`${service('vote')} -> ${deployment('vote')}`);
+    expect(node(graph, service('vote')).status).toBe('ok');
+  });
+});
+
+describe('diagram graph: NetworkPolicy semantics', () => {
+  const policy = (name: string, spec: JsonObject): Manifest => ({
+    file: 'test.yaml',
+    doc: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: NS }, spec },
+  });
+  const selectorOf = (c: string): JsonObject => ({ matchLabels: { 'app.kubernetes.io/name': c } });
+
+  test('a pod no ingress policy selects accepts all: removing redis-ingress removes the arrows into redis', () => {
+    const open = copyOfStack().filter(m => !(m.doc.kind === 'NetworkPolicy' && (m.doc.metadata as JsonObject).name === 'redis-ingress'));
+    const graph = buildGraph('open', open);
+    expect(graph.edges.filter(e => e.kind === 'allows' && e.to === deployment('redis'))).toEqual([]);
+    expect(node(graph, deployment('redis')).details).toContain('ingress: open (no NetworkPolicy)');
+  });
+
+  test('an egress policy limits where its pods may connect, on top of the destination ingress rules', () => {
+    const manifests = [
+      ...copyOfStack(),
+      policy('vote-egress', { podSelector: selectorOf('vote'), policyTypes: ['Egress'], egress: [{ to: [{ podSelector: selectorOf('redis') }], ports: [{ port: 6379 }] }] }),
+    ];
+    const graph = buildGraph('egress', manifests);
+    expect(graph.edges.filter(e => e.kind === 'allows' && e.from === deployment('vote')).map(e => e.to)).toEqual([deployment('redis')]);
+    expect(node(graph, deployment('vote')).details).toContain('egress: only to green arrows (vote-egress)');
+  });
+
+  test('a namespaceSelector peer admits pods from the selected namespaces only', () => {
+    const other: Manifest[] = copyOfStack()
+      .filter(m => m.doc.kind === 'Deployment' && (m.doc.metadata as JsonObject).name === 'worker')
+      .map(m => ({ file: m.file, doc: { ...m.doc, metadata: { ...(m.doc.metadata as JsonObject), namespace: 'batch' } } }));
+    const peer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'batch' } }, podSelector: selectorOf('worker') };
+    const manifests = [...copyOfStack(), ...other, policy('db-from-batch', { podSelector: selectorOf('db'), ingress: [{ from: [peer] }] })];
+    const graph = buildGraph('ns', manifests);
+    const into = graph.edges.filter(e => e.kind === 'allows' && e.to === deployment('db')).map(e => `${e.from} ${e.label}`).sort();
+    expect(into).toEqual([`${deployment('result')} 5432/TCP`, `${deployment('worker')} 5432/TCP`, `${deployment('worker', 'batch')} any port`].sort());
+  });
+
+  test('an isolated pod behind a NodePort that admits only in-namespace pods is flagged', () => {
+    const manifests = [...copyOfStack(), policy('vote-ingress', { podSelector: selectorOf('vote'), ingress: [{ from: [{ podSelector: selectorOf('result') }] }] })];
+    const graph = buildGraph('closed', manifests);
+    expect(node(graph, deployment('vote')).problems.map(p => p.severity)).toEqual(['warning']);
+  });
+});
+
+describe('diagram graph: Secrets, ExternalName and node ports', () => {
+  const doc = (d: JsonObject): Manifest => ({ file: 'test.yaml', doc: d });
+  const pod = (name: string, spec: JsonObject): Manifest =>
+    doc({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } } });
+
+  test('joins readers through envFrom, volumes and imagePullSecrets; flags missing Secrets and keys', () => {
+    const graph = buildGraph('secrets', [
+      doc({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls' }, data: { 'tls.crt': 'eA==' } }),
+      doc({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api' }, stringData: { token: 't' } }),
+      pod('web', {
+        containers: [
+          {
+            name: 'web',
+            image: 'nginx',
+            envFrom: [{ secretRef: { name: 'api' } }],
+            env: [{ name: 'KEY', valueFrom: { secretKeyRef: { name: 'api', key: 'missing' } } }],
+            volumeMounts: [{ name: 'certs', mountPath: '/etc/tls' }],
+          },
+        ],
+        volumes: [{ name: 'certs', secret: { secretName: 'tls' } }],
+        imagePullSecrets: [{ name: 'regcred' }],
+      }),
+    ]);
+    const web = workloadId('default', 'Deployment', 'web');
+    expect(triples(graph.edges, 'reads')).toEqual(['api', 'regcred', 'tls'].map(s => `${web} -> ${secretId('default', s)}`));
+    expect(graph.edges.find(e => e.to === secretId('default', 'tls'))?.label).toBe('volume at /etc/tls');
+    expect(node(graph, secretId('default', 'api')).status).toBe('error'); // key "missing" is not in it
+    expect(node(graph, secretId('default', 'regcred')).status).toBe('warning'); // not in these manifests
+    expect(node(graph, web).workload?.replicas).toBe('2');
+  });
+
+  test('an ExternalName Service points outside the cluster', () => {
+    const graph = buildGraph('ext', [doc({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db-svc' }, spec: { type: 'ExternalName', externalName: 'mydb.amazonaws.com' } })]);
+    expect(triples(graph.edges)).toEqual([`${serviceId('default', 'db-svc')} -> external:mydb.amazonaws.com`]);
+    expect(node(graph, 'external:mydb.amazonaws.com').namespace).toBeUndefined();
+    expect(graph.problems).toEqual([]);
+  });
+
+  test('two Services on one node port, and a named targetPort no container has, are errors', () => {
+    const svc = (name: string, targetPort: number | string): Manifest =>
+      doc({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort, nodePort: 31000 }] } });
+    const graph = buildGraph('clash', [pod('web', { containers: [{ name: 'web', ports: [{ containerPort: 80, name: 'http' }] }] }), svc('a', 'http'), svc('b', 'web')]);
+    expect(node(graph, 'entry:nodeport:31000').status).toBe('error');
+    expect(node(graph, serviceId('default', 'a')).status).toBe('ok');
+    expect(node(graph, serviceId('default', 'b')).problems).toEqual([{ severity: 'error', text: 'targetPort "web" is not a named container port of Deployment web' }]);
+  });
+
+  test('a LoadBalancer Service gets a load balancer in front of it', () => {
+    const graph = buildGraph('lb', [doc({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop' }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }] } })]);
+    expect(triples(graph.edges, 'reaches')).toEqual([`entry:lb:default/shop -> ${serviceId('default', 'shop')}`, `${USERS_ID} -> entry:lb:default/shop`]);
+  });
+});
