@@ -10,7 +10,7 @@ describe('VotingApp with an external database', () => {
     expect(ofKind(objects, 'Deployment').map(d => d.metadata.name).sort()).toEqual(['redis', 'result', 'vote', 'worker']);
     expect(ofKind(objects, 'Secret')).toHaveLength(0);
     expect(ofKind(objects, 'PersistentVolumeClaim')).toHaveLength(0);
-    expect(ofKind(objects, 'NetworkPolicy').map(p => p.metadata.name).sort()).toEqual(['redis-ingress', 'worker-ingress']);
+    expect(ofKind(objects, 'NetworkPolicy').map(p => p.metadata.name).sort()).toEqual(['redis-ingress', 'result-ingress', 'vote-ingress', 'worker-ingress']);
   });
 
   test.each([

@@ -30,6 +30,17 @@ describe('IngressPolicy', () => {
     expect(find(synth(chart), 'NetworkPolicy', 'api-ingress').spec.ingress).toEqual([]);
   });
 
+  test('GIVEN fromAnywhere THEN every source may connect, but only on the target\'s ports', () => {
+    const { chart, api, batch } = setup();
+    new IngressPolicy(chart, 'p', { target: api, fromAnywhere: true });
+    const objects = synth(chart);
+    const labels = (n: string) => find(objects, 'Deployment', n).spec.template.metadata.labels;
+    expect(ingressAllowed(objects, labels('batch'), labels('api'), 9090)).toBe(true);
+    expect(ingressAllowed(objects, { anything: 'else' }, labels('api'), 9090)).toBe(true);
+    expect(ingressAllowed(objects, labels('batch'), labels('api'), 22)).toBe(false);
+    expect(() => new IngressPolicy(chart, 'p2', { target: api, fromAnywhere: true, from: [batch] })).toThrow('[c/p2] both fromAnywhere and from are set. Fix: use one of them');
+  });
+
   test('rejects a port the target does not have, and a client in another namespace', () => {
     const { chart, api, web } = setup('other');
     expect(() => new IngressPolicy(chart, 'p1', { target: api, ports: [ContainerPort.tcp('ssh', 22)] })).toThrow(

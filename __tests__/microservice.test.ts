@@ -1,5 +1,5 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Cpu, ServiceType } from 'cdk8s-plus-28';
+import { Cpu, ImagePullPolicy, ServiceType } from 'cdk8s-plus-28';
 import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, Volume } from '../lib';
 import { find, Manifest, synth } from './support/manifests';
 
@@ -68,10 +68,16 @@ describe('Microservice', () => {
     }]);
   });
 
-  test('pulls a :latest image every time and a pinned one only when missing', () => {
-    const policy = (image: string) => find(make({ image }).objects(), 'Deployment', 'web').spec.template.spec.containers[0].imagePullPolicy;
-    expect(policy('example/app:latest')).toBe('Always');
-    expect(policy('nginx:1.27')).toBe('IfNotPresent');
+  test('pulls the image on every start unless told otherwise, so moving tags stay consistent across nodes', () => {
+    const policy = (props: Partial<MicroserviceProps>) => find(make({ image: 'nginx:1.27', ...props }).objects(), 'Deployment', 'web').spec.template.spec.containers[0].imagePullPolicy;
+    expect(policy({})).toBe('Always');
+    expect(policy({ imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT })).toBe('IfNotPresent');
+  });
+
+  test('a low unprivileged port start lets a root process bind port 80 without any capability', () => {
+    const pod = find(make({ image: 'nginx:1.27', security: { unprivilegedPortStart: 80 } }).objects(), 'Deployment', 'web').spec.template.spec;
+    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
   });
 
   describe('rejects bad props with a message naming the construct and the fix', () => {

@@ -43,7 +43,7 @@ describe('VotingApp: the default stack', () => {
       ...ofKind(objects, 'Service').map(s => s.spec.selector),
       ...ofKind(objects, 'Deployment').map(d => d.spec.selector.matchLabels),
       ...ofKind(objects, 'NetworkPolicy').flatMap(p => [p.spec.podSelector.matchLabels,
-        ...p.spec.ingress.flatMap((r: { from: Array<{ podSelector: { matchLabels: Record<string, string> } }> }) => r.from.map(f => f.podSelector.matchLabels))]),
+        ...p.spec.ingress.flatMap((r: { from?: Array<{ podSelector: { matchLabels: Record<string, string> } }> }) => (r.from ?? []).map(f => f.podSelector.matchLabels))]),
     ];
     for (const selector of selectors) {
       expect(Object.keys(selector).sort()).toEqual(['app.kubernetes.io/instance', 'app.kubernetes.io/name']);
@@ -202,12 +202,20 @@ describe('VotingApp: the default stack', () => {
       expect(pod.containers[0].volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toContain(dataPath);
     });
 
-    test('the app images keep the root user they require, with only NET_BIND_SERVICE for port 80', () => {
-      for (const name of ['vote', 'result']) {
-        const c = find(objects, 'Deployment', name).spec.template.spec.containers[0];
-        expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
+    test('the app images keep the root user they require, with no capability, a read-only root and a writable /tmp', () => {
+      for (const name of ['vote', 'result', 'worker']) {
+        const pod = find(objects, 'Deployment', name).spec.template.spec;
+        expect(pod.securityContext.runAsUser).toBeUndefined();
+        expect(pod.containers[0].securityContext).toMatchObject({ capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
+        expect(pod.containers[0].securityContext.capabilities.add).toBeUndefined();
+        expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
       }
-      expect(find(objects, 'Deployment', 'worker').spec.template.spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    });
+
+    test('vote and result bind port 80 through the safe sysctl, not a capability', () => {
+      for (const name of ['vote', 'result']) {
+        expect(find(objects, 'Deployment', name).spec.template.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+      }
     });
   });
 

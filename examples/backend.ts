@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppNamespace } from '../lib';
+import { AppNamespace, IngressPolicy } from '../lib';
 import { echoServer, httpClient } from './echo';
 
 /**
@@ -12,10 +12,12 @@ export class BackendExample extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const ns = new AppNamespace(this, 'Namespace', { name: 'example-backend' });
-    echoServer(this, 'Backend', {
+    const backend = echoServer(this, 'Backend', {
       name: 'backend', namespace: ns.name, text: 'hello from backend',
       service: http => ({ name: 'backend-svc', ports: [{ port: 9090, target: http }] }),
     });
-    httpClient(this, 'Client', { name: 'client', namespace: ns.name, urls: ['http://backend-svc:9090/'] });
+    const client = httpClient(this, 'Client', { name: 'client', namespace: ns.name, urls: ['http://backend-svc:9090/'] });
+    new IngressPolicy(this, 'BackendIngress', { target: backend, from: [client] });
+    new IngressPolicy(this, 'ClientIngress', { target: client });
   }
 }

@@ -45,8 +45,8 @@ export function httpClient(scope: Construct, id: string, props: { name: string; 
     command: ['sh', '-c', `while true; do for u in ${urls}; do curl -fsS --max-time 2 "$u" || echo "call to $u failed"; done; sleep 5; done`],
     resources: SMALL,
     readiness: HealthCheck.command(['sh', '-c', `for u in ${urls}; do curl -fsS --max-time 2 -o /dev/null "$u" || exit 1; done`], { period: Duration.seconds(10), timeout: Duration.seconds(5) }),
-    // curl_user of the image
-    security: { user: 100, group: 101 },
+    // curl needs no user of its own: run it as "nobody".
+    security: { user: 65534, group: 65534 },
   });
   for (const url of props.urls) {
     declareConnection(client, new URL(url).hostname);

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppNamespace } from '../lib';
+import { AppNamespace, IngressPolicy } from '../lib';
 import { echoServer, httpClient } from './echo';
 
 /** The services the shop's front end calls, each behind a ClusterIP Service of that name. */
@@ -14,9 +14,10 @@ export class ShopExample extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const ns = new AppNamespace(this, 'Namespace', { name: 'example-shop' });
-    for (const name of SHOP_SERVICES) {
-      echoServer(this, name, { name, namespace: ns.name, text: `hello from ${name}`, service: http => ({ ports: [{ port: 80, target: http }] }) });
-    }
-    httpClient(this, 'Frontend', { name: 'frontend', namespace: ns.name, urls: SHOP_SERVICES.map(s => `http://${s}/`) });
+    const services = SHOP_SERVICES.map(name =>
+      echoServer(this, name, { name, namespace: ns.name, text: `hello from ${name}`, service: http => ({ ports: [{ port: 80, target: http }] }) }));
+    const frontend = httpClient(this, 'Frontend', { name: 'frontend', namespace: ns.name, urls: SHOP_SERVICES.map(s => `http://${s}/`) });
+    services.forEach(s => new IngressPolicy(this, `${s.name}-ingress`, { target: s, from: [frontend] }));
+    new IngressPolicy(this, 'FrontendIngress', { target: frontend });
   }
 }

@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppNamespace, ContainerPort, HealthCheck, Microservice } from '../lib';
+import { AppNamespace, ContainerPort, HealthCheck, IngressPolicy, Microservice, Volume } from '../lib';
 
 /**
  * Seed example: an nginx `webapp` with 3 replicas behind the NodePort Service
@@ -13,7 +13,7 @@ export class WebappExample extends Chart {
     super(scope, id);
     const ns = new AppNamespace(this, 'Namespace', { name: 'example-webapp' });
     const http = ContainerPort.tcp('http', 80);
-    new Microservice(this, 'Webapp', {
+    const webapp = new Microservice(this, 'Webapp', {
       name: 'webapp',
       namespace: ns.name,
       image: 'nginx:1.27-alpine',
@@ -23,8 +23,15 @@ export class WebappExample extends Chart {
       resources: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },
       readiness: HealthCheck.httpGet('/', http),
       liveness: HealthCheck.httpGet('/', http, { failureThreshold: 6 }),
-      // The stock image starts as root and drops to the nginx user for its workers.
-      security: { readOnlyRootFilesystem: false, capabilities: ['CHOWN', 'DAC_OVERRIDE', 'SETGID', 'SETUID', 'NET_BIND_SERVICE'] },
+      // Stock nginx runs as any non-root user when the places it writes are
+      // volumes; the sysctl lets it bind port 80 without a capability.
+      security: { user: 10101, group: 10101, unprivilegedPortStart: 80 },
+      volumes: [
+        { path: '/var/cache/nginx', volume: Volume.emptyDir('cache') },
+        { path: '/var/run', volume: Volume.emptyDir('run') },
+        { path: '/tmp', volume: Volume.emptyDir('tmp') },
+      ],
     });
+    new IngressPolicy(this, 'WebappIngress', { target: webapp, fromAnywhere: true });
   }
 }

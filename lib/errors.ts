@@ -25,9 +25,10 @@ export function check(condition: boolean, scope: IConstruct | string, problem: s
 
 /** Checks that `value` is an integer in `[min, max]`. */
 export function checkInteger(scope: IConstruct | string, what: string, value: number, min: number, max: number): void {
-  check(Number.isInteger(value) && value >= min && value <= max, scope,
-    `${what} must be an integer from ${min} to ${max}, got ${value}`,
-    `set ${what} to an integer from ${min} to ${max}`);
+  // Messages are built only on failure: these checks run for every object of a large fleet.
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new ConfigurationError(scope, `${what} must be an integer from ${min} to ${max}, got ${value}`, `set ${what} to an integer from ${min} to ${max}`);
+  }
 }
 
 /** Checks a TCP/UDP port number (1-65535). */
@@ -44,10 +45,13 @@ const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function checkName(scope: IConstruct | string, what: string, value: string, rule: 'dns1035' | 'dns1123' = 'dns1123'): void {
   const re = rule === 'dns1035' ? DNS_1035_LABEL : DNS_1123_LABEL;
+  if (value.length > 0 && value.length <= 63 && re.test(value)) {
+    return;
+  }
   const shape = rule === 'dns1035'
     ? 'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'
     : 'lower-case letters, digits and "-", starting and ending with a letter or digit';
-  check(value.length > 0 && value.length <= 63 && re.test(value), scope,
+  throw new ConfigurationError(scope,
     `${what} "${value}" is not a valid ${rule === 'dns1035' ? 'DNS-1035' : 'DNS-1123'} label (at most 63 characters of ${shape})`,
     `choose a name such as "${suggestName(value)}"`);
 }

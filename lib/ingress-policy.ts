@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ContainerPort } from './container-port';
-import { check } from './errors';
+import { check, ConfigurationError } from './errors';
 import { Microservice } from './microservice';
 
 /** Props of {@link IngressPolicy}. */
@@ -13,6 +13,12 @@ export interface IngressPolicyProps {
    * @default - nobody: all ingress to the target is denied
    */
   readonly from?: Microservice[];
+  /**
+   * Allow every source (other pods, nodes, outside clients) on `ports`:
+   * for front ends behind a NodePort or LoadBalancer. Excludes `from`.
+   * @default false
+   */
+  readonly fromAnywhere?: boolean;
   /**
    * Ports they may connect to.
    * @default - every port of the target
@@ -40,9 +46,12 @@ export class IngressPolicy extends Construct {
     const from = props.from ?? [];
     const ports = props.ports ?? [...target.ports];
     for (const port of ports) {
-      check(target.ports.includes(port), this, `port ${port.name} (${port.number}) is not a port of ${target.name}`,
-        `use one of: ${target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+      if (!target.ports.includes(port)) {
+        throw new ConfigurationError(this, `port ${port.name} (${port.number}) is not a port of ${target.name}`,
+          `use one of: ${target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+      }
     }
+    check(!(props.fromAnywhere && from.length > 0), this, 'both fromAnywhere and from are set', 'use one of them');
     for (const client of from) {
       check(client.namespace === target.namespace, this, `${client.name} is in namespace "${client.namespace ?? '<chart>'}" but ${target.name} in "${target.namespace ?? '<chart>'}"`,
         'put both in one namespace; cross-namespace rules need a namespaceSelector this construct does not write');
@@ -52,7 +61,9 @@ export class IngressPolicy extends Construct {
       spec: {
         podSelector: { matchLabels: target.labels.selector },
         policyTypes: ['Ingress'],
-        ingress: from.length === 0 ? [] : [{
+        ingress: props.fromAnywhere
+          ? [{ ports: ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol })) }]
+          : from.length === 0 ? [] : [{
           from: from.map(c => ({ podSelector: { matchLabels: c.labels.selector } })),
           ports: ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol })),
         }],

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { ContainerResources, Cpu, EnvValue, ServiceType } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, EnvValue, ImagePullPolicy, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ContainerPort } from './container-port';
@@ -78,6 +78,13 @@ export interface WorkloadSecurityOptions {
    * @default - none
    */
   readonly capabilities?: string[];
+  /**
+   * Lets the container bind ports from this number up without any capability,
+   * through the namespaced sysctl `net.ipv4.ip_unprivileged_port_start`
+   * (a "safe" sysctl, allowed by the baseline Pod Security Standard).
+   * @default - the kernel's 1024
+   */
+  readonly unprivilegedPortStart?: number;
 }
 
 /** How a Deployment replaces its pods. */
@@ -184,6 +191,13 @@ export interface MicroserviceProps {
    */
   readonly spreadAcrossNodes?: boolean;
   /**
+   * When the kubelet pulls the image. `Always` keeps every node on the image a
+   * moving tag (`15-alpine`, `latest`) points to now; use `IF_NOT_PRESENT` for
+   * images side-loaded into a cluster (`kind load docker-image`).
+   * @default ImagePullPolicy.ALWAYS
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /**
    * How pods are replaced on update.
    * @default DeploymentStrategy.ROLLING_UPDATE
    */
@@ -268,11 +282,13 @@ export class Microservice extends Construct {
               ...(security.user !== undefined ? { runAsNonRoot: true, runAsUser: security.user } : {}),
               ...(security.group !== undefined ? { runAsGroup: security.group } : {}),
               ...(security.fsGroup ?? security.group) !== undefined ? { fsGroup: security.fsGroup ?? security.group } : {},
+              ...(security.unprivilegedPortStart !== undefined
+                ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(security.unprivilegedPortStart) }] } : {}),
             },
             containers: [{
               name: this.name,
               image: props.image,
-              imagePullPolicy: props.image.endsWith(':latest') ? 'Always' : 'IfNotPresent',
+              imagePullPolicy: props.imagePullPolicy ?? ImagePullPolicy.ALWAYS,
               command: props.command,
               args: props.args,
               ports: this.ports.length > 0
@@ -357,8 +373,10 @@ export class Microservice extends Construct {
   }
 
   private checkOwnPort(port: ContainerPort, user: string): void {
-    check(this.ports.includes(port), this, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
-      `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+    if (!this.ports.includes(port)) {
+      throw new ConfigurationError(this, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
+        `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+    }
   }
 }
 

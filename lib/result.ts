@@ -7,6 +7,7 @@ import { check } from './errors';
 import { Exposure } from './exposure';
 import { HealthCheck } from './health-check';
 import { Microservice } from './microservice';
+import { Volume } from './volume';
 import { declareConnection } from './wiring-checks';
 
 /** Props of {@link Result}. */
@@ -59,8 +60,10 @@ export class Result extends Construct {
       // GET / serves the static page; it does not wait for the database.
       readiness: HealthCheck.httpGet('/', http, { period: Duration.seconds(5), timeout: Duration.seconds(2) }),
       liveness: HealthCheck.httpGet('/', http, { initialDelay: Duration.seconds(10), period: Duration.seconds(20), timeout: Duration.seconds(5), failureThreshold: 6 }),
-      // The image runs node as root on port 80.
-      security: { readOnlyRootFilesystem: false, capabilities: ['NET_BIND_SERVICE'] },
+      // The image runs node as root (every capability dropped); the sysctl
+      // lets it bind port 80, and /tmp is its only writable place.
+      security: { unprivilegedPortStart: 80 },
+      volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
     declareConnection(this.workload, 'db');

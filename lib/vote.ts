@@ -6,6 +6,7 @@ import { ContainerPort } from './container-port';
 import { Exposure } from './exposure';
 import { HealthCheck } from './health-check';
 import { Microservice } from './microservice';
+import { Volume } from './volume';
 import { declareConnection } from './wiring-checks';
 
 /** Props of {@link Vote}. */
@@ -55,8 +56,10 @@ export class Vote extends Construct {
       // makes no vote pod unready or restart.
       readiness: HealthCheck.httpGet('/', http, { period: Duration.seconds(5), timeout: Duration.seconds(2) }),
       liveness: HealthCheck.httpGet('/', http, { initialDelay: Duration.seconds(10), period: Duration.seconds(20), timeout: Duration.seconds(5), failureThreshold: 6 }),
-      // The image runs gunicorn as root on port 80 and writes to its own tree.
-      security: { readOnlyRootFilesystem: false, capabilities: ['NET_BIND_SERVICE'] },
+      // The image runs gunicorn as root (every capability dropped); it writes
+      // only to /tmp (worker heartbeats), and the sysctl lets it bind port 80.
+      security: { unprivilegedPortStart: 80 },
+      volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
     declareConnection(this.workload, 'redis');

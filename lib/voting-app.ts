@@ -199,6 +199,8 @@ export class VotingApp extends Construct {
       }
       new IngressPolicy(this, 'RedisIngress', { target: this.redis.workload, from: [this.vote.workload, this.worker.workload] });
       new IngressPolicy(this, 'WorkerIngress', { target: this.worker.workload });
+      new IngressPolicy(this, 'VoteIngress', { target: this.vote.workload, fromAnywhere: true });
+      new IngressPolicy(this, 'ResultIngress', { target: this.result.workload, fromAnywhere: true });
     }
   }
 }

@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, VOTING_APP } from './component';
 import { Microservice } from './microservice';
+import { Volume } from './volume';
 import { declareConnection } from './wiring-checks';
 
 /** Props of {@link Worker}. */
@@ -36,8 +37,8 @@ export class Worker extends Construct {
       replicas: props.replicas,
       service: false,
       resources: props.resources ?? Worker.DEFAULT_RESOURCES,
-      // The image runs dotnet as root and writes its runtime files.
-      security: { readOnlyRootFilesystem: false },
+      // The image runs dotnet as root; its runtime files (diagnostics socket) go to /tmp.
+      volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
     declareConnection(this.workload, 'redis');

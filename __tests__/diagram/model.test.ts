@@ -110,12 +110,13 @@ describe('diagram graph: the voting app stack in dist/', () => {
 
   test('says which pods accept any source and which are isolated', () => {
     const ingressLine = (c: string) => node(graph, deployment(c)).details.find(d => d.startsWith('ingress:'));
-    expect(ingressLine('vote')).toBe('ingress: open (no NetworkPolicy)');
-    expect(ingressLine('result')).toBe('ingress: open (no NetworkPolicy)');
+    expect(ingressLine('vote')).toBe('ingress: any source on 80/TCP (vote-ingress)');
+    expect(ingressLine('result')).toBe('ingress: any source on 80/TCP (result-ingress)');
     expect(ingressLine('worker')).toBe('ingress: deny all (worker-ingress)');
     expect(ingressLine('db')).toBe('ingress: only from green arrows (db-ingress)');
     expect(node(graph, deployment('db')).workload?.ingressIsolated).toBe(true);
-    expect(node(graph, deployment('vote')).workload?.ingressIsolated).toBe(false);
+    // Selected by vote-ingress, so isolated in Kubernetes terms, even though the rule admits any source.
+    expect(node(graph, deployment('vote')).workload?.ingressIsolated).toBe(true);
   });
 
   test('joins the db-credentials Secret to db, the only reader, with the env vars it fills', () => {
