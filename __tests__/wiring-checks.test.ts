@@ -86,7 +86,7 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     const app = new VotingApp(c, 'app', { credentials: Credentials.fromPassword({ password: 'p' }) });
     app.redis.workload.service?.addJsonPatch(JsonPatch.replace('/metadata/name', 'cache'));
   }, [
-    '[c/app/Vote/Workload] Deployment shop/vote reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or declareExternal(scope, \'Service\', \'redis\')',
+    '[c/app/Vote/FrontEnd/Workload] Deployment shop/vote reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or declareExternal(scope, \'Service\', \'redis\')',
     '[c/app/Worker/Workload] Deployment shop/worker reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or declareExternal(scope, \'Service\', \'redis\')',
   ]],
 ];
@@ -96,6 +96,22 @@ function tmpOut(): string {
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'previous.k8s.yaml'), 'kind: Previous\n');
   return dir;
+}
+
+/** Runs the synth entry point and returns what it printed and the exit code it set. */
+function runSynthCapturing(build: () => App, outdir: string): { out: string; exitCode: number | string | undefined } {
+  const stderr: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  try {
+    runSynth(build, { outdir });
+    return { out: stderr.join(''), exitCode: process.exitCode };
+  } finally {
+    spy.mockRestore();
+    process.exitCode = 0;
+  }
 }
 
 describe('checkWiring: mistakes the API server accepts and then fail silently', () => {
@@ -128,25 +144,14 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
 
   test('GIVEN several mistakes THEN the synth command reports every one, exits non-zero and writes nothing', () => {
     const outdir = tmpOut();
-    const stderr: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    try {
-      runSynth(() => {
-        const app = new App();
-        const c = new Chart(app, 'c', { namespace: 'shop' });
-        rawService(c, 's');
-        rawDeployment(c, 'd', { name: 'other', labels: { app: 'other' }, env: secretEnv('missing', 'k') });
-        return app;
-      }, { outdir });
-      expect(process.exitCode).toBe(1);
-    } finally {
-      spy.mockRestore();
-      process.exitCode = 0;
-    }
-    const out = stderr.join('');
+    const { out, exitCode } = runSynthCapturing(() => {
+      const app = new App();
+      const c = new Chart(app, 'c', { namespace: 'shop' });
+      rawService(c, 's');
+      rawDeployment(c, 'd', { name: 'other', labels: { app: 'other' }, env: secretEnv('missing', 'k') });
+      return app;
+    }, outdir);
+    expect(exitCode).toBe(1);
     expect(out).toMatch(/^synth failed with 2 problems; nothing was written:/);
     expect(out).toContain('Service shop/backend-svc: selector app=backend matches no pod template');
     expect(out).toContain('refers to Secret missing');
@@ -154,22 +159,12 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
   });
 
   test('GIVEN a props mistake THEN the synth command prints it without a stack trace and exits non-zero', () => {
-    const stderr: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    try {
-      runSynth(() => {
-        const app = new App();
-        new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: 'p' }), replicas: { result: 2 } });
-        return app;
-      }, { outdir: tmpOut() });
-      expect(process.exitCode).toBe(1);
-    } finally {
-      spy.mockRestore();
-      process.exitCode = 0;
-    }
-    expect(stderr.join('')).toBe('synth failed; nothing was written:\n  - [c/app/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true\n');
+    const { out, exitCode } = runSynthCapturing(() => {
+      const app = new App();
+      new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: 'p' }), replicas: { result: 2 } });
+      return app;
+    }, tmpOut());
+    expect(exitCode).toBe(1);
+    expect(out).toBe('synth failed; nothing was written:\n  - [c/app/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true\n');
   });
 });

@@ -11,6 +11,7 @@ export * from './ingress-policy';
 export * from './credentials';
 export * from './persistence';
 export * from './component';
+export * from './web-front-end';
 export * from './vote';
 export * from './result';
 export * from './worker';

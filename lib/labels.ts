@@ -38,6 +38,8 @@ export class AppLabels {
   public readonly instance: string;
   public readonly component?: string;
   public readonly partOf: string;
+  private _selector?: Record<string, string>;
+  private _all?: Record<string, string>;
 
   constructor(props: AppLabelsProps) {
     this.name = props.name;
@@ -48,20 +50,23 @@ export class AppLabels {
 
   /** The stable labels that select this component's pods. */
   public get selector(): Record<string, string> {
-    return {
+    // Built once: a fleet reads them for every object it makes.
+    this._selector ??= {
       'app.kubernetes.io/name': this.name,
       'app.kubernetes.io/instance': this.instance,
     };
+    return this._selector;
   }
 
   /** All recommended labels, for object metadata and pod templates. */
   public get all(): Record<string, string> {
-    return {
+    this._all ??= {
       ...this.selector,
       ...(this.component ? { 'app.kubernetes.io/component': this.component } : {}),
       'app.kubernetes.io/part-of': this.partOf,
       'app.kubernetes.io/managed-by': MANAGED_BY,
     };
+    return this._all;
   }
 
   /** The same labels for another object of the same installation (a Secret, a policy). */

@@ -1,13 +1,10 @@
-import { Duration, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, VOTING_APP } from './component';
-import { ContainerPort } from './container-port';
 import { Exposure } from './exposure';
-import { HealthCheck } from './health-check';
+import { ComponentProps } from './component';
 import { Microservice } from './microservice';
-import { Volume } from './volume';
-import { declareConnection } from './wiring-checks';
+import { WebFrontEnd } from './web-front-end';
 
 /** Props of {@link Vote}. */
 export interface VoteProps extends ComponentProps {
@@ -38,30 +35,14 @@ export class Vote extends Construct {
 
   constructor(scope: Construct, id: string, props: VoteProps = {}) {
     super(scope, id);
-    const http = ContainerPort.tcp('http', 80);
-    const exposure = props.exposure ?? Exposure.nodePort(8080, 31000);
-    this.workload = new Microservice(this, 'Workload', {
+    this.workload = new WebFrontEnd(this, 'FrontEnd', {
+      ...props,
       name: 'vote',
-      namespace: props.namespace,
-      instance: props.instance ?? VOTING_APP,
-      partOf: VOTING_APP,
-      component: 'frontend',
       image: props.image ?? Vote.DEFAULT_IMAGE,
-      replicas: props.replicas,
-      ports: [http],
-      service: exposure.toServiceOptions(http),
-      env: props.options ? { OPTION_A: EnvValue.fromValue(props.options[0]), OPTION_B: EnvValue.fromValue(props.options[1]) } : undefined,
+      exposure: props.exposure ?? Exposure.nodePort(8080, 31000),
       resources: props.resources ?? Vote.DEFAULT_RESOURCES,
-      // GET / renders the ballot without touching redis, so a redis outage
-      // makes no vote pod unready or restart.
-      readiness: HealthCheck.httpGet('/', http, { period: Duration.seconds(5), timeout: Duration.seconds(2) }),
-      liveness: HealthCheck.httpGet('/', http, { initialDelay: Duration.seconds(10), period: Duration.seconds(20), timeout: Duration.seconds(5), failureThreshold: 6 }),
-      // The image runs gunicorn as root (every capability dropped); it writes
-      // only to /tmp (worker heartbeats), and the sysctl lets it bind port 80.
-      security: { unprivilegedPortStart: 80 },
-      volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
-      spreadAcrossNodes: props.spreadAcrossNodes,
-    });
-    declareConnection(this.workload, 'redis');
+      env: props.options ? { OPTION_A: EnvValue.fromValue(props.options[0]), OPTION_B: EnvValue.fromValue(props.options[1]) } : undefined,
+      connectsTo: 'redis',
+    }).workload;
   }
 }
