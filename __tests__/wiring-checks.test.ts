@@ -159,12 +159,14 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
   });
 
   test('GIVEN a props mistake THEN the synth command prints it without a stack trace and exits non-zero', () => {
+    const outdir = tmpOut();
     const { out, exitCode } = runSynthCapturing(() => {
       const app = new App();
       new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: 'p' }), replicas: { result: 2 } });
       return app;
-    }, tmpOut());
+    }, outdir);
     expect(exitCode).toBe(1);
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     expect(out).toBe('synth failed; nothing was written:\n  - [c/app/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true\n');
   });
 });
