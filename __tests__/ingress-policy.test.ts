@@ -27,7 +27,9 @@ describe('IngressPolicy', () => {
   test('GIVEN no clients THEN all ingress is denied', () => {
     const { chart, api } = setup();
     new IngressPolicy(chart, 'p', { target: api });
-    expect(find(synth(chart), 'NetworkPolicy', 'api-ingress').spec.ingress).toEqual([]);
+    const policy = find(synth(chart), 'NetworkPolicy', 'api-ingress');
+    // policyTypes [Ingress] with no rules denies all; no empty list the server would drop.
+    expect(policy.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/instance': 'api' } }, policyTypes: ['Ingress'] });
   });
 
   test('GIVEN fromAnywhere THEN every source may connect, but only on the target\'s ports', () => {

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { credentialsFromEnv, ENV, STOCK_IMAGE_CREDENTIALS, VotingApp } from '../lib';
-import { find, ofKind, synth } from './support/manifests';
+import { decoded, find, ofKind, synth } from './support/manifests';
 
 function stack(env: Record<string, string>) {
   const chart = new Chart(new App(), 'c');
@@ -12,13 +12,13 @@ function stack(env: Record<string, string>) {
 describe('credentialsFromEnv', () => {
   test('GIVEN nothing set THEN the Secret holds what the stock images require, without warnings', () => {
     const { objects, warnings } = stack({});
-    expect(find(objects, 'Secret', 'db-credentials').stringData).toEqual({ ...STOCK_IMAGE_CREDENTIALS });
+    expect(decoded(find(objects, 'Secret', 'db-credentials'))).toEqual({ ...STOCK_IMAGE_CREDENTIALS });
     expect(warnings).toEqual([]);
   });
 
   test('GIVEN a password in the environment THEN it lands in the Secret only, with a warning about the stock images', () => {
     const { objects, warnings } = stack({ [ENV.DB_PASSWORD]: 'from-env-123' });
-    expect(find(objects, 'Secret', 'db-credentials').stringData).toEqual({ username: 'postgres', password: 'from-env-123' });
+    expect(decoded(find(objects, 'Secret', 'db-credentials'))).toEqual({ username: 'postgres', password: 'from-env-123' });
     expect(JSON.stringify(objects.filter(o => o.kind !== 'Secret'))).not.toContain('from-env-123');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('cannot reach db until rebuilt');

@@ -1,6 +1,6 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Exposure, Persistence, VotingApp } from '../lib';
-import { containers, find, ingressAllowed, Manifest, ofKind, podsSelectedBy, quantity, synth, TEST_PASSWORD, votingApp } from './support/manifests';
+import { Credentials, Exposure, Persistence, Profile, VotingApp } from '../lib';
+import { containers, decoded, find, ingressAllowed, Manifest, ofKind, podsSelectedBy, quantity, synth, TEST_PASSWORD, votingApp } from './support/manifests';
 
 const COMPONENTS = ['vote', 'result', 'worker', 'redis', 'db'];
 const RECOMMENDED = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'];
@@ -43,7 +43,7 @@ describe('VotingApp: the default stack', () => {
       ...ofKind(objects, 'Service').map(s => s.spec.selector),
       ...ofKind(objects, 'Deployment').map(d => d.spec.selector.matchLabels),
       ...ofKind(objects, 'NetworkPolicy').flatMap(p => [p.spec.podSelector.matchLabels,
-        ...p.spec.ingress.flatMap((r: { from?: Array<{ podSelector: { matchLabels: Record<string, string> } }> }) => (r.from ?? []).map(f => f.podSelector.matchLabels))]),
+        ...(p.spec.ingress ?? []).flatMap((r: { from?: Array<{ podSelector: { matchLabels: Record<string, string> } }> }) => (r.from ?? []).map(f => f.podSelector.matchLabels))]),
     ];
     for (const selector of selectors) {
       expect(Object.keys(selector).sort()).toEqual(['app.kubernetes.io/instance', 'app.kubernetes.io/name']);
@@ -74,11 +74,43 @@ describe('VotingApp: the default stack', () => {
     }
   });
 
+  describe('a second kubectl apply changes nothing (no value the API server drops or rewrites)', () => {
+    const walk = (value: unknown, path: string, visit: (path: string, value: unknown) => void): void => {
+      visit(path, value);
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => walk(v, `${path}[${i}]`, visit));
+      } else if (value !== null && typeof value === 'object') {
+        Object.entries(value).forEach(([k, v]) => walk(v, `${path}.${k}`, visit));
+      }
+    };
+    const all = [...objects, ...votingApp({ profile: Profile.PRODUCTION, credentials: undefined })];
+
+    test('no probe writes initialDelaySeconds: 0', () => {
+      all.forEach(o => walk(o, o.metadata.name, (p, v) => {
+        if (p.endsWith('.initialDelaySeconds')) {
+          expect(`${p}=${v}`).not.toMatch(/=0$/);
+        }
+      }));
+    });
+
+    test('no empty lists', () => {
+      all.forEach(o => walk(o, `${o.kind}/${o.metadata.name}`, (p, v) => expect(Array.isArray(v) && v.length === 0 ? p : '').toBe('')));
+    });
+
+    test('Secrets use data, not stringData, which the server folds into data', () => {
+      ofKind(all, 'Secret').forEach(s => expect(s.stringData).toBeUndefined());
+    });
+
+    test('a Deployment strategy is written only when it is Recreate', () => {
+      ofKind(all, 'Deployment').forEach(d => expect([undefined, 'Recreate']).toContain(d.spec.strategy?.type));
+    });
+  });
+
   describe('credentials', () => {
     test('user and password live in one Secret and reach db through secretKeyRef', () => {
       const secrets = ofKind(objects, 'Secret');
       expect(secrets).toHaveLength(1);
-      expect(secrets[0].stringData).toEqual({ username: 'postgres', password: TEST_PASSWORD });
+      expect(decoded(secrets[0])).toEqual({ username: 'postgres', password: TEST_PASSWORD });
       const env = find(objects, 'Deployment', 'db').spec.template.spec.containers[0].env;
       expect(env).toEqual(expect.arrayContaining([
         { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'username' } } },

@@ -1,5 +1,6 @@
 import { EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
 import { check, checkName } from './errors';
 import { AppLabels } from './labels';
 import { declareExternal } from './wiring-checks';
@@ -119,10 +120,15 @@ class PasswordCredentials extends Credentials {
     check(username.length > 0, scope, 'the database user name is empty', 'set a user name, e.g. "postgres"');
     const name = this.props.secretName ?? 'db-credentials';
     checkName(scope, 'Secret name', name);
-    const secret = new Secret(scope, 'Secret', {
+    // `data` (base64), not `stringData`: the API server folds stringData into
+    // data, so a manifest with stringData reports a change on every apply.
+    const base64 = (v: string) => Buffer.from(v, 'utf-8').toString('base64');
+    new k8s.KubeSecret(scope, 'Secret', {
       metadata: { name, namespace: options.namespace, labels: options.labels.withName(name, 'credentials').all },
-      stringData: { username, password: this.props.password },
+      type: 'Opaque',
+      data: { username: base64(username), password: base64(this.props.password) },
     });
+    const secret = Secret.fromSecretName(scope, 'SecretRef', name);
     return { secret, usernameKey: 'username', passwordKey: 'password', createdByApp: true };
   }
 }

@@ -61,9 +61,12 @@ export class HealthCheck {
 
   /** @internal */
   public _toKube(): k8s.Probe {
+    const delay = this.options.initialDelay?.toSeconds() ?? 0;
     return {
       ...this.action,
-      initialDelaySeconds: this.options.initialDelay?.toSeconds() ?? 0,
+      // The API server drops a zero delay, so writing 0 would make every
+      // re-apply report the probe as changed.
+      initialDelaySeconds: delay > 0 ? delay : undefined,
       periodSeconds: this.options.period?.toSeconds() ?? 10,
       timeoutSeconds: this.options.timeout?.toSeconds() ?? 1,
       failureThreshold: this.options.failureThreshold ?? 3,

@@ -63,7 +63,9 @@ export class IngressPolicy extends Construct {
         policyTypes: ['Ingress'],
         ingress: props.fromAnywhere
           ? [{ ports: ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol })) }]
-          : from.length === 0 ? [] : [{
+          // Deny all: policyTypes [Ingress] with no rules. An empty list would be
+          // dropped by the API server and re-sent on every apply.
+          : from.length === 0 ? undefined : [{
           from: from.map(c => ({ podSelector: { matchLabels: c.labels.selector } })),
           ports: ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol })),
         }],

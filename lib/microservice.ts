@@ -272,7 +272,9 @@ export class Microservice extends Construct {
       spec: {
         replicas,
         selector: { matchLabels: this.labels.selector },
-        strategy: { type: props.strategy ?? DeploymentStrategy.ROLLING_UPDATE },
+        // RollingUpdate is the API default; written without its parameters it
+        // would make every re-apply report a change.
+        strategy: props.strategy === DeploymentStrategy.RECREATE ? { type: DeploymentStrategy.RECREATE } : undefined,
         template: {
           metadata: { labels: this.labels.all },
           spec: {

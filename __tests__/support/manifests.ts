@@ -65,6 +65,12 @@ export function containers(objects: Manifest[]): Array<{ deployment: string; con
   ].map(container => ({ deployment: d.metadata.name, container, pod: d.spec.template.spec })));
 }
 
+/** The values of a Secret's data, decoded from base64. */
+export function decoded(secret: Manifest): Record<string, string> {
+  const data = (secret.data ?? {}) as Record<string, string>;
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf-8')]));
+}
+
 /** Parses a Kubernetes quantity into millicores (cpu) or bytes (memory). */
 export function quantity(value: string | number, unit: 'cpu' | 'memory'): number {
   const s = String(value);
