@@ -1,0 +1,36 @@
+// Types of cluster.js (plain Node.js, so that `npm run cluster` needs no compile step).
+
+export interface StartOptions {
+  /** Simulated kwok nodes (4 CPU, 16Gi each). Default 3. */
+  nodes?: number;
+  /** Progress lines; default: stderr. */
+  log?: (line: string) => void;
+  /** Time allowed for each start-up wait, in ms. Default 180000. */
+  timeoutMs?: number;
+  /** Folder of the built binaries; default: `build.sh --print-bin-dir`. */
+  binDir?: string;
+  /** Parent of the temporary folder; default: the OS temporary folder. */
+  dir?: string;
+  /** Keep the temporary folder after stop (also: CONTROL_PLANE_KEEP=1). */
+  keepDir?: boolean;
+}
+
+export interface Cluster {
+  dir: string;
+  kubeconfig: string;
+  server: string;
+  nodes: string[];
+  ports: { etcd: number; etcdPeer: number; apiserver: number; controllerManager: number; scheduler: number };
+  logs: Record<string, string>;
+  logTail(name: string, lines?: number): string;
+  logTails(lines?: number): string;
+  pids(): Record<string, number | null>;
+  exited(): string[];
+  /** Stops every component (reverse order, SIGTERM then SIGKILL) and removes the folder. */
+  stop(): Promise<void>;
+}
+
+export function startCluster(options?: StartOptions): Promise<Cluster>;
+export function lockFile(): string;
+export function cacheRoot(): string;
+export function binDir(): string;
