@@ -1,12 +1,17 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu, ImagePullPolicy, ServiceType } from 'cdk8s-plus-28';
-import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, Volume } from '../lib';
+import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, validateApp, Volume } from '../lib';
 import { find, Manifest, synth } from './support/manifests';
 
+/** Builds one Microservice; throws every problem synth would report, as synth would. */
 function make(props: MicroserviceProps, id = 'web'): { service: Microservice; objects: () => Manifest[] } {
   const app = new App();
   const chart = new Chart(app, 'test', { namespace: 'shop' });
   const service = new Microservice(chart, id, props);
+  const problems = validateApp(app);
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
   return { service, objects: () => synth(chart) };
 }
 

@@ -158,6 +158,28 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
   });
 
+  test('GIVEN props mistakes in two constructs and a wiring mistake THEN one synth reports all of them and writes nothing', () => {
+    const outdir = tmpOut();
+    const { out, exitCode } = runSynthCapturing(() => {
+      const app = new App();
+      const c = new Chart(app, 'c', { namespace: 'shop' });
+      new Microservice(c, 'api', { image: 'example/api', replicas: -2 });
+      new Microservice(c, 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 80)], service: { ports: [{ port: 80, target: ContainerPort.tcp('admin', 81) }] } });
+      rawService(c, 's', { selector: { app: 'nobody' } });
+      return app;
+    }, outdir);
+    expect(exitCode).toBe(1);
+    expect(out.split('\n').filter(l => l.startsWith('  - '))).toEqual([
+      '  - [c/api] image "example/api" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "example/api:1.0" or "example/api@sha256:..."',
+      '  - [c/api] replicas must be an integer from 0 to 1000, got -2. Fix: set replicas to an integer from 0 to 1000',
+      '  - [c/web] service port 80 targets container port admin (81), which this container does not declare. Fix: add it to ports, or target one of: http (80)',
+      // The same mistake, seen by the App-wide check on the Service it produced.
+      '  - [c/web/Service] Service shop/web: port 80 targets container port 81/TCP, which no selected container (web) declares. Fix: set targetPort to one of the declared ports: http (80)',
+      '  - [c/s] Service shop/backend-svc: selector app=nobody matches no pod template in namespace shop, so the Service routes nowhere. Fix: make the selector match the pod labels of one of: Deployment api (app.kubernetes.io/instance=api,app.kubernetes.io/managed-by=cdk8s,app.kubernetes.io/name=api,app.kubernetes.io/part-of=api); Deployment web (app.kubernetes.io/instance=web,app.kubernetes.io/managed-by=cdk8s,app.kubernetes.io/name=web,app.kubernetes.io/part-of=web)',
+    ]);
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+  });
+
   test('GIVEN a props mistake THEN the synth command prints it without a stack trace and exits non-zero', () => {
     const outdir = tmpOut();
     const { out, exitCode } = runSynthCapturing(() => {

@@ -16,6 +16,41 @@ export class ConfigurationError extends Error {
   }
 }
 
+/**
+ * Collects the problems in a construct's props instead of stopping at the
+ * first: each failed check is recorded, and all of them become the
+ * construct's validations, so one synth reports every mistake of every
+ * construct (and writes nothing).
+ */
+export class ProblemCollector {
+  private readonly problems: string[] = [];
+
+  constructor(scope: IConstruct) {
+    scope.node.addValidation({ validate: () => [...this.problems] });
+  }
+
+  /** Runs a check; a {@link ConfigurationError} it throws is recorded. Returns whether it passed. */
+  public run(check: () => void): boolean {
+    return this.value(() => {
+      check();
+      return true;
+    }) ?? false;
+  }
+
+  /** Computes a value whose computation checks props; undefined when a check failed. */
+  public value<T>(compute: () => T): T | undefined {
+    try {
+      return compute();
+    } catch (err) {
+      if (err instanceof ConfigurationError) {
+        this.problems.push(err.message);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+}
+
 /** Throws a {@link ConfigurationError} unless `condition` holds. */
 export function check(condition: boolean, scope: IConstruct | string, problem: string, fix: string): asserts condition {
   if (!condition) {

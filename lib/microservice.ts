@@ -3,7 +3,7 @@ import { ContainerResources, Cpu, EnvValue, ImagePullPolicy, ServiceType } from 
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { ContainerPort } from './container-port';
-import { check, checkInteger, checkName, checkPort, ConfigurationError } from './errors';
+import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector } from './errors';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
 import { VolumeMount } from './volume';
@@ -237,22 +237,26 @@ export class Microservice extends Construct {
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
+    // Every props mistake is collected and reported by synth together with
+    // all others; the values only flow into manifests that are then not written.
+    const found = new ProblemCollector(this);
     this.name = props.name ?? id;
     this.namespace = props.namespace;
     this.ports = props.ports ?? [];
-    checkName(this, 'name', this.name, 'dns1035');
+    found.run(() => checkName(this, 'name', this.name, 'dns1035'));
 
-    check(/^[^\s]+$/.test(props.image), this, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"');
-    check(hasExplicitTag(props.image), this, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
-      `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`);
+    if (found.run(() => check(/^[^\s]+$/.test(props.image), this, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
+      found.run(() => check(hasExplicitTag(props.image), this, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
+        `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`));
+    }
     const replicas = props.replicas ?? 1;
-    checkInteger(this, 'replicas', replicas, 0, 1000);
+    found.run(() => checkInteger(this, 'replicas', replicas, 0, 1000));
     this.replicas = replicas;
-    checkUnique(this, 'container port name', this.ports.map(p => p.name));
-    checkUnique(this, 'container port number', this.ports.map(p => `${p.number}/${p.protocol}`));
+    found.run(() => checkUnique(this, 'container port name', this.ports.map(p => p.name)));
+    found.run(() => checkUnique(this, 'container port number', this.ports.map(p => `${p.number}/${p.protocol}`)));
     for (const probe of [props.readiness, props.liveness, props.startup]) {
       if (probe?.port) {
-        this.checkOwnPort(probe.port, 'a health check');
+        found.run(() => this.checkOwnPort(probe.port!, 'a health check'));
       }
     }
 
@@ -261,10 +265,10 @@ export class Microservice extends Construct {
 
     const security = props.security ?? {};
     const volumes = props.volumes ?? [];
-    checkUnique(this, 'volume name', volumes.map(v => v.volume.name));
-    checkUnique(this, 'mount path', volumes.map(v => v.path));
+    found.run(() => checkUnique(this, 'volume name', volumes.map(v => v.volume.name)));
+    found.run(() => checkUnique(this, 'mount path', volumes.map(v => v.path)));
     for (const v of volumes) {
-      check(v.path.startsWith('/'), this, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`);
+      found.run(() => check(v.path.startsWith('/'), this, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`));
     }
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
@@ -297,7 +301,7 @@ export class Microservice extends Construct {
                 ? this.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol }))
                 : undefined,
               env: toEnv(props.env ?? {}),
-              resources: toResources(this, props.resources ?? DEFAULT_RESOURCES),
+              resources: found.value(() => toResources(this, props.resources ?? DEFAULT_RESOURCES)),
               readinessProbe: props.readiness?._toKube(),
               livenessProbe: props.liveness?._toKube(),
               startupProbe: props.startup?._toKube(),
@@ -328,8 +332,8 @@ export class Microservice extends Construct {
     }
     this.servicePorts = service.ports ?? this.ports.map(p => ({ port: p.number, target: p }));
     this.serviceName = service.name ?? this.name;
-    checkName(this, 'Service name', this.serviceName, 'dns1035');
-    this.service = this.createService(service, { ...metadata, name: this.serviceName });
+    found.run(() => checkName(this, 'Service name', this.serviceName!, 'dns1035'));
+    this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
   }
 
   /** The single port clients use, for components that reach this one by `name:port`. */
@@ -338,22 +342,24 @@ export class Microservice extends Construct {
     return this.servicePorts[0];
   }
 
-  private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta): k8s.KubeService {
+  private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: ProblemCollector): k8s.KubeService {
     const type = options.type ?? ServiceType.CLUSTER_IP;
-    check(type !== ServiceType.EXTERNAL_NAME, this, 'an ExternalName Service has no pods behind it',
-      'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here');
-    check(this.servicePorts.length > 0, this, 'has a Service but no ports to expose',
-      'declare the container ports with ContainerPort.tcp(name, port), or set service: false');
-    check(!options.headless || type === ServiceType.CLUSTER_IP, this, `a headless Service must be ClusterIP, not ${type}`,
-      'drop headless or use ServiceType.CLUSTER_IP');
-    checkUnique(this, 'service port', this.servicePorts.map(p => `${p.port}/${p.target.protocol}`));
+    found.run(() => check(type !== ServiceType.EXTERNAL_NAME, this, 'an ExternalName Service has no pods behind it',
+      'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here'));
+    found.run(() => check(this.servicePorts.length > 0, this, 'has a Service but no ports to expose',
+      'declare the container ports with ContainerPort.tcp(name, port), or set service: false'));
+    found.run(() => check(!options.headless || type === ServiceType.CLUSTER_IP, this, `a headless Service must be ClusterIP, not ${type}`,
+      'drop headless or use ServiceType.CLUSTER_IP'));
+    found.run(() => checkUnique(this, 'service port', this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)));
     for (const p of this.servicePorts) {
-      checkPort(this, 'service port', p.port);
-      this.checkOwnPort(p.target, `service port ${p.port}`);
+      found.run(() => checkPort(this, 'service port', p.port));
+      found.run(() => this.checkOwnPort(p.target, `service port ${p.port}`));
       if (p.nodePort !== undefined) {
-        check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
-          `node port ${p.nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort');
-        checkInteger(this, 'node port', p.nodePort, 30000, 32767);
+        const nodePort = p.nodePort;
+        if (found.run(() => check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
+          `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
+          found.run(() => checkInteger(this, 'node port', nodePort, 30000, 32767));
+        }
       }
     }
     return new k8s.KubeService(this, 'Service', {
