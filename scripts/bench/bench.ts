@@ -89,7 +89,7 @@ async function plot(rows: Array<{ n: number; ours: Measure; perChart: Measure; k
     encoding: {
       x: { field: 'n', type: 'quantitative', scale: { type: 'log' }, title: 'tenants (about 14 objects each)' },
       y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'wall time (s)' },
-      color: { field: 'way', type: 'nominal', title: null, legend: { orient: 'top-left' } },
+      color: { field: 'way', type: 'nominal', title: null, legend: { orient: 'top-left', labelLimit: 0 } },
     },
   }).spec;
   return new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
