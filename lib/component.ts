@@ -36,3 +36,36 @@ export interface ComponentProps {
 
 /** `app.kubernetes.io/part-of` of every voting app object. */
 export const VOTING_APP = 'voting-app';
+
+/** What every component passes on to its {@link Microservice}. */
+export interface ComponentWorkloadProps {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly instance: string;
+  readonly partOf: string;
+  readonly component: string;
+  readonly image: string;
+  readonly replicas?: number;
+  readonly resources: ContainerResources;
+  readonly spreadAcrossNodes?: boolean;
+}
+
+/**
+ * The part of a component's Microservice props that comes from
+ * {@link ComponentProps}: exact name, namespace, labels, image, replicas,
+ * resources and spreading, with the component's own defaults.
+ */
+export function componentWorkload(props: ComponentProps, name: string, component: string,
+  defaults: { image: string; resources: ContainerResources }): ComponentWorkloadProps {
+  return {
+    name,
+    namespace: props.namespace,
+    instance: props.instance ?? VOTING_APP,
+    partOf: VOTING_APP,
+    component,
+    image: props.image ?? defaults.image,
+    replicas: props.replicas,
+    resources: props.resources ?? defaults.resources,
+    spreadAcrossNodes: props.spreadAcrossNodes,
+  };
+}

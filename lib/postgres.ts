@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, VOTING_APP } from './component';
+import { ComponentProps, componentWorkload, VOTING_APP } from './component';
 import { ContainerPort } from './container-port';
 import { BoundCredentials, Credentials, credentialEnv } from './credentials';
 import { checkInteger } from './errors';
@@ -56,20 +56,13 @@ export class Postgres extends Construct {
     // so this turns true only once the real server accepts connections.
     const ready = ['pg_isready', '-h', '127.0.0.1', '-p', '5432'];
     this.workload = new Microservice(this, 'Workload', {
-      name: 'db',
-      namespace: props.namespace,
-      instance,
-      partOf: VOTING_APP,
-      component: 'database',
-      image: props.image ?? Postgres.DEFAULT_IMAGE,
-      replicas: props.replicas,
+      ...componentWorkload(props, 'db', 'database', { image: Postgres.DEFAULT_IMAGE, resources: Postgres.DEFAULT_RESOURCES }),
       ports: [port],
       env: {
         POSTGRES_USER: env.username,
         POSTGRES_PASSWORD: env.password,
         PGDATA: EnvValue.fromValue(`${Postgres.DATA_MOUNT}/pgdata`),
       },
-      resources: props.resources ?? Postgres.DEFAULT_RESOURCES,
       // initdb on a slow disk can take minutes: allow 5 before liveness starts.
       startup: HealthCheck.command(ready, { period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 60 }),
       readiness: HealthCheck.command(ready, { period: Duration.seconds(5), timeout: Duration.seconds(3) }),
@@ -83,7 +76,6 @@ export class Postgres extends Construct {
       ],
       // Two postgres servers must never share one data directory.
       strategy: DeploymentStrategy.RECREATE,
-      spreadAcrossNodes: props.spreadAcrossNodes,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, VOTING_APP } from './component';
+import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from './container-port';
 import { checkInteger } from './errors';
 import { HealthCheck } from './health-check';
@@ -33,22 +33,14 @@ export class Redis extends Construct {
     checkInteger(this, 'redis replicas', props.replicas ?? 1, 0, 1);
     const port = ContainerPort.tcp('redis', 6379);
     this.workload = new Microservice(this, 'Workload', {
-      name: 'redis',
-      namespace: props.namespace,
-      instance: props.instance ?? VOTING_APP,
-      partOf: VOTING_APP,
-      component: 'queue',
-      image: props.image ?? Redis.DEFAULT_IMAGE,
-      replicas: props.replicas,
+      ...componentWorkload(props, 'redis', 'queue', { image: Redis.DEFAULT_IMAGE, resources: Redis.DEFAULT_RESOURCES }),
       ports: [port],
-      resources: props.resources ?? Redis.DEFAULT_RESOURCES,
       // A PING must be answered PONG: a loading or broken server answers an error.
       readiness: HealthCheck.command(['sh', '-c', 'redis-cli ping | grep -q PONG'], { period: Duration.seconds(5), timeout: Duration.seconds(2) }),
       liveness: HealthCheck.tcpSocket(port, { initialDelay: Duration.seconds(5), period: Duration.seconds(10), failureThreshold: 6 }),
       // Non-root as the image's redis user; /data is the only place it writes.
       security: { user: Redis.USER, group: Redis.GROUP },
       volumes: [{ path: '/data', volume: Volume.emptyDir('data') }],
-      spreadAcrossNodes: props.spreadAcrossNodes,
     });
   }
 }

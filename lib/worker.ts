@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, VOTING_APP } from './component';
+import { ComponentProps, componentWorkload } from './component';
 import { Microservice } from './microservice';
 import { Volume } from './volume';
 import { declareConnection } from './wiring-checks';
@@ -28,18 +28,10 @@ export class Worker extends Construct {
   constructor(scope: Construct, id: string, props: WorkerProps = {}) {
     super(scope, id);
     this.workload = new Microservice(this, 'Workload', {
-      name: 'worker',
-      namespace: props.namespace,
-      instance: props.instance ?? VOTING_APP,
-      partOf: VOTING_APP,
-      component: 'worker',
-      image: props.image ?? Worker.DEFAULT_IMAGE,
-      replicas: props.replicas,
+      ...componentWorkload(props, 'worker', 'worker', { image: Worker.DEFAULT_IMAGE, resources: Worker.DEFAULT_RESOURCES }),
       service: false,
-      resources: props.resources ?? Worker.DEFAULT_RESOURCES,
       // The image runs dotnet as root; its runtime files (diagnostics socket) go to /tmp.
       volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
-      spreadAcrossNodes: props.spreadAcrossNodes,
     });
     declareConnection(this.workload, 'redis');
     declareConnection(this.workload, 'db');
