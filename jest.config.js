@@ -5,6 +5,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/package/'],
   // Transpile only: `npm test` type-checks the whole project with tsc first.
+  // One worker per core: the schema tests wait on a validator process, so the
+  // default (cores - 1) leaves a core idle. 11 s -> 8 s on 2 cores.
+  maxWorkers: '100%',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   transform: { "^.+\\.ts$": "ts-jest" },
 };
