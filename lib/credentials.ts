@@ -43,8 +43,6 @@ export interface BoundCredentials {
   readonly usernameKey: string;
   /** Key of the password in the Secret. */
   readonly passwordKey: string;
-  /** Whether the App creates the Secret (false: it must exist in the cluster). */
-  readonly createdByApp: boolean;
 }
 
 /** Options for binding credentials into a namespace. */
@@ -129,7 +127,7 @@ class PasswordCredentials extends Credentials {
       data: { username: base64(username), password: base64(this.props.password) },
     });
     const secret = Secret.fromSecretName(scope, 'SecretRef', name);
-    return { secret, usernameKey: 'username', passwordKey: 'password', createdByApp: true };
+    return { secret, usernameKey: 'username', passwordKey: 'password' };
   }
 }
 
@@ -145,6 +143,6 @@ class ExistingSecretCredentials extends Credentials {
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
     const secret = this.secret ?? Secret.fromSecretName(scope, 'ExistingSecret', this.secretName);
     declareExternal(scope, 'Secret', this.secretName, options.namespace, [this.keys.usernameKey, this.keys.passwordKey]);
-    return { secret, ...this.keys, createdByApp: false };
+    return { secret, ...this.keys };
   }
 }

@@ -40,11 +40,6 @@ export class Exposure {
     checkPort(`Exposure.${type}`, 'service port', port);
   }
 
-  /** The same exposure on another node port (for fleets that must not collide). */
-  public withNodePort(nodePort: number): Exposure {
-    return Exposure.nodePort(this.port, nodePort);
-  }
-
   /** The Service options forwarding this exposure to `target`. */
   public toServiceOptions(target: ContainerPort, stickySessions = false): MicroserviceServiceOptions {
     return { type: this.type, ports: [{ port: this.port, target, nodePort: this.nodePort }], stickySessions };

@@ -336,12 +336,6 @@ export class Microservice extends Construct {
     this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
   }
 
-  /** The single port clients use, for components that reach this one by `name:port`. */
-  public get servicePort(): ServicePortMapping {
-    check(this.servicePorts.length === 1, this, `has ${this.servicePorts.length} service ports, so "the" port is ambiguous`, 'pick one of servicePorts explicitly');
-    return this.servicePorts[0];
-  }
-
   private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: ProblemCollector): k8s.KubeService {
     const type = options.type ?? ServiceType.CLUSTER_IP;
     found.run(() => check(type !== ServiceType.EXTERNAL_NAME, this, 'an ExternalName Service has no pods behind it',

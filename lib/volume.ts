@@ -28,11 +28,6 @@ export class Volume {
     checkName(`Volume ${name}`, 'volume name', name);
   }
 
-  /** The claim this volume mounts, if it is one. */
-  public get claimName(): string | undefined {
-    return this.source.persistentVolumeClaim?.claimName;
-  }
-
   /** @internal */
   public _toKube(): k8s.Volume {
     return { name: this.name, ...this.source };

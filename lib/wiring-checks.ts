@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from './errors';
 
@@ -69,12 +69,11 @@ export function renderApp(app: App): RenderedObject[] {
 export function renderChart(chart: Chart): RenderedObject[] {
   const nodes = ownNodes(chart);
   const objects = nodes.filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  if (nodes.some(c => c.node.dependencies.length > 0)) {
-    const sorted = chart.toJson();
-    const byKey = new Map(objects.map(o => [`${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? chart.namespace ?? ''}/${o.name}`, o]));
-    return sorted.map((json: Json) => ({ json, construct: byKey.get(`${json.apiVersion}/${json.kind}/${json.metadata?.namespace ?? ''}/${json.metadata?.name}`)! }));
-  }
-  return objects.map(construct => ({ construct, json: construct.toJson() }));
+  // With dependencies, the same topological order cdk8s's own synth uses.
+  const ordered = nodes.some(c => c.node.dependencies.length > 0)
+    ? new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+    : objects;
+  return ordered.map(construct => ({ construct, json: construct.toJson() }));
 }
 
 interface PodTemplate {

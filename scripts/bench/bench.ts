@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { dump, loadAll } from 'js-yaml';
+import { toYaml } from '../../lib';
 
 const root = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -64,7 +65,7 @@ function kustomizeInput(fleetFile: string, dir: string): void {
   }
   const resources: string[] = [];
   for (const [tenant, docs] of byTenant) {
-    fs.writeFileSync(path.join(dir, `${tenant}.yaml`), docs.map(d => dump(d, { lineWidth: -1, noRefs: true })).join('---\n'));
+    fs.writeFileSync(path.join(dir, `${tenant}.yaml`), docs.map(toYaml).join('---\n'));
     resources.push(`${tenant}.yaml`);
   }
   fs.writeFileSync(path.join(dir, 'kustomization.yaml'), dump({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
