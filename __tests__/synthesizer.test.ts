@@ -2,10 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
 import { Construct } from 'constructs';
-import { ShopExample, WebappExample } from '../examples';
-import { Credentials, Profile, synthesize, SynthesisError, toYaml, VotingAppChart, VotingAppFleet } from '../lib';
+import { Credentials, synthesize, SynthesisError, VotingAppChart } from '../lib';
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
@@ -65,34 +63,3 @@ describe('synthesize', () => {
     expect(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' })).toThrow('[b] two charts write same.yaml. Fix: give each chart its own file name');
   });
 });
-
-describe('toYaml', () => {
-  test('every document of every chart parses back to exactly the object cdk8s rendered', () => {
-    // GIVEN charts with every kind of object and value the library writes
-    const app = new App();
-    new VotingAppChart(app, 'dev', { credentials: Credentials.fromPassword({ password: 'yes' }) });
-    new VotingAppChart(app, 'prod', { profile: Profile.PRODUCTION });
-    new VotingAppFleet(app, 'fleet', { tenants: 2, credentials: Credentials.fromPassword({ password: '0123' }) });
-    new ShopExample(app, 'shop');
-    new WebappExample(app, 'webapp');
-    const outdir = path.join(tmpdir(), 'dist');
-    synthesize(app, { outdir });
-    for (const chart of app.charts) {
-      // WHEN the written file is parsed as YAML 1.1, as kubectl's parser reads it
-      const parsed = parse(fs.readFileSync(path.join(outdir, `${chart.node.id}.k8s.yaml`), 'utf-8'));
-      // THEN it is the chart's JSON, document for document
-      expect(parsed).toEqual(chart.toJson());
-    }
-  });
-
-  test('strings that YAML 1.1 would read as booleans or numbers stay strings', () => {
-    for (const value of ['yes', 'no', 'on', 'off', 'true', '0123', '1e3', '-c', '', '*', '25%', 'a: b', '#x']) {
-      expect(parse(toYaml({ value }))).toEqual([{ value }]);
-    }
-  });
-});
-
-/** Parses a YAML stream with YAML 1.1 rules (yes/no/on/off are booleans, 0123 octal). */
-function parse(text: string): unknown[] {
-  return parseAllDocuments(text, { version: '1.1' }).map(d => d.toJS());
-}

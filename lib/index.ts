@@ -22,6 +22,7 @@ export * from './voting-app-chart';
 export * from './settings';
 export * from './wiring-checks';
 export * from './synthesizer';
+export * from './yaml';
 export * from './app-namespace';
 export * from './autoscaling';
 export * from './node-port-allocator';
