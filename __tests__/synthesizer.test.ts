@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Credentials, synthesize, SynthesisError, VotingAppChart } from '../lib';
 
@@ -52,6 +52,21 @@ describe('synthesize', () => {
     expect(error).toBeInstanceOf(SynthesisError);
     expect((error as SynthesisError).problems).toEqual(['[c/a] first problem', '[c/b] second problem']);
     expect((error as Error).message).toBe('synth failed with 2 problems; nothing was written:\n  - [c/a] first problem\n  - [c/b] second problem');
+    expect(snapshotOf(outdir)).toEqual(before);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
+  });
+
+  test('GIVEN an object that cannot be written as YAML WHEN the first files are already staged THEN the previous output stays byte for byte', () => {
+    const outdir = path.join(tmpdir(), 'dist');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
+    const before = snapshotOf(outdir);
+    const app = new App();
+    new VotingAppChart(app, 'a-good', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    const bad = new Chart(app, 'b-bad');
+    new ApiObject(bad, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { key: Symbol('not YAML') } });
+
+    expect(() => synthesize(app, { outdir })).toThrow('unacceptable kind of an object to dump');
     expect(snapshotOf(outdir)).toEqual(before);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
   });

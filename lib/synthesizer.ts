@@ -80,13 +80,13 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
     throw new SynthesisError(problems);
   }
   const fileName = options.fileName ?? defaultFileName;
-  const files = new Map<string, string>();
+  const files = new Map<string, RenderedObject[]>();
   for (const { chart, objects } of charts) {
     const file = fileName(chart);
     if (files.has(file)) {
       throw new SynthesisError([`[${chart.node.path}] two charts write ${file}. Fix: give each chart its own file name`]);
     }
-    files.set(file, HEADER + objects.map(o => toYaml(o.json)).join('---\n'));
+    files.set(file, objects);
   }
 
   const outdir = path.resolve(options.outdir);
@@ -94,10 +94,10 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   const previous = `${outdir}.previous-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   try {
-    for (const [file, text] of files) {
+    for (const [file, objects] of files) {
       const target = path.join(staging, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, text);
+      writeDocuments(target, objects);
     }
     const hadPrevious = fs.existsSync(outdir);
     if (hadPrevious) {
@@ -111,6 +111,29 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
     fs.rmSync(staging, { recursive: true, force: true });
   }
   return [...files.keys()].sort();
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Writes the objects as a YAML stream, in chunks: a fleet of 1000 tenants
+ * is 16 MB of text, and holding it whole would add that much to peak memory.
+ */
+function writeDocuments(target: string, objects: RenderedObject[]): void {
+  const fd = fs.openSync(target, 'w');
+  try {
+    let chunk = HEADER;
+    objects.forEach((o, i) => {
+      chunk += (i === 0 ? '' : '---\n') + toYaml(o.json);
+      if (chunk.length > CHUNK) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    });
+    fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
