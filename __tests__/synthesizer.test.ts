@@ -20,6 +20,20 @@ function snapshotOf(dir: string): Record<string, string> {
   return out;
 }
 
+/** An output folder holding a previous synth, and its contents. */
+function previousOutput(): { outdir: string; before: Record<string, string> } {
+  const outdir = path.join(tmpdir(), 'dist');
+  fs.mkdirSync(outdir);
+  fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
+  return { outdir, before: snapshotOf(outdir) };
+}
+
+/** The previous output is byte for byte as it was, and no staging folder is left beside it. */
+function expectUnchanged(outdir: string, before: Record<string, string>): void {
+  expect(snapshotOf(outdir)).toEqual(before);
+  expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
+}
+
 describe('synthesize', () => {
   test('GIVEN a valid app THEN one file per chart replaces the whole output folder', () => {
     const outdir = path.join(tmpdir(), 'dist');
@@ -34,10 +48,7 @@ describe('synthesize', () => {
   });
 
   test('GIVEN validation problems THEN every one is reported and the previous output stays byte for byte', () => {
-    const outdir = path.join(tmpdir(), 'dist');
-    fs.mkdirSync(outdir);
-    fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
-    const before = snapshotOf(outdir);
+    const { outdir, before } = previousOutput();
     const app = new App();
     const chart = new Chart(app, 'c');
     new Construct(chart, 'a').node.addValidation({ validate: () => ['first problem'] });
@@ -52,23 +63,18 @@ describe('synthesize', () => {
     expect(error).toBeInstanceOf(SynthesisError);
     expect((error as SynthesisError).problems).toEqual(['[c/a] first problem', '[c/b] second problem']);
     expect((error as Error).message).toBe('synth failed with 2 problems; nothing was written:\n  - [c/a] first problem\n  - [c/b] second problem');
-    expect(snapshotOf(outdir)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
+    expectUnchanged(outdir, before);
   });
 
   test('GIVEN an object that cannot be written as YAML WHEN the first files are already staged THEN the previous output stays byte for byte', () => {
-    const outdir = path.join(tmpdir(), 'dist');
-    fs.mkdirSync(outdir);
-    fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
-    const before = snapshotOf(outdir);
+    const { outdir, before } = previousOutput();
     const app = new App();
     new VotingAppChart(app, 'a-good', { credentials: Credentials.fromPassword({ password: 'p' }) });
     const bad = new Chart(app, 'b-bad');
     new ApiObject(bad, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { key: Symbol('not YAML') } });
 
     expect(() => synthesize(app, { outdir })).toThrow('unacceptable kind of an object to dump');
-    expect(snapshotOf(outdir)).toEqual(before);
-    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
+    expectUnchanged(outdir, before);
   });
 
   test('GIVEN two charts writing one file THEN it refuses', () => {
