@@ -1,5 +1,5 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Persistence, VotingApp } from '../lib';
+import { Credentials, Persistence, validateApp, VotingApp } from '../lib';
 import { find, ofKind, votingApp } from './support/manifests';
 
 describe('VotingApp with an external database', () => {
@@ -16,9 +16,11 @@ describe('VotingApp with an external database', () => {
   test.each([
     [{ credentials: Credentials.fromPassword({ password: 'p' }) }],
     [{ persistence: Persistence.claim({ size: Size.gibibytes(1) }) }],
-  ])('refuses in-cluster database settings alongside it: %p', extra => {
-    expect(() => new VotingApp(new Chart(new App(), 'c'), 'app', { externalDatabase: { host: 'db.example.com' }, ...extra })).toThrow(
-      '[c/app] externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data');
+  ])('refuses in-cluster database settings alongside it, at synth with every other problem: %p', extra => {
+    const app = new App();
+    new VotingApp(new Chart(app, 'c'), 'app', { externalDatabase: { host: 'db.example.com' }, ...extra });
+    expect(validateApp(app)).toEqual([
+      '[c/app] externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data']);
   });
 
   test('without it, credentials are required', () => {

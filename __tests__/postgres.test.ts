@@ -1,13 +1,20 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Persistence, Postgres, Redis } from '../lib';
+import { Credentials, Persistence, Postgres, Redis, validateApp } from '../lib';
 
 describe('Postgres and Redis', () => {
   const chart = () => new Chart(new App(), 'c');
   const credentials = Credentials.fromPassword({ password: 'p' });
 
   test.each([
-    [() => new Postgres(chart(), 'db', { credentials, replicas: 2 }), '[c/db] db replicas must be an integer from 0 to 1, got 2. Fix: set db replicas to an integer from 0 to 1'],
-    [() => new Redis(chart(), 'redis', { replicas: 3 }), '[c/redis] redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1'],
+    [(c: Chart) => new Postgres(c, 'db', { credentials, replicas: 2 }), '[c/db] db replicas must be an integer from 0 to 1, got 2. Fix: set db replicas to an integer from 0 to 1'],
+    [(c: Chart) => new Redis(c, 'redis', { replicas: 3 }), '[c/redis] redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1'],
+  ])('GIVEN more than one replica of a single-instance store THEN synth reports it with every other problem %#', (build, message) => {
+    const c = chart();
+    build(c);
+    expect(validateApp(c.node.root as App)).toEqual([message]);
+  });
+
+  test.each([
     [() => new Postgres(chart(), 'db', { credentials, persistence: Persistence.claim({ size: Size.kibibytes(100) }) }), '[c/db] the persistent volume size must be a positive whole number of MiB. Fix: use e.g. Size.gibibytes(5)'],
     [() => new Postgres(chart(), 'db', { credentials, persistence: Persistence.claim({ size: Size.gibibytes(1), storageClass: 'Fast SSD' }) }), '[c/db] storage class "Fast SSD" is not a valid DNS-1123 label'],
     [() => new Postgres(chart(), 'db', { credentials: Credentials.fromSecretName('db', { usernameKey: 'k', passwordKey: 'k' }) }), '[Credentials.fromSecret(db)] user name and password use the same Secret key "k". Fix: give them distinct keys'],

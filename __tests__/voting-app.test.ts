@@ -1,5 +1,5 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Exposure, Persistence, Profile, VotingApp } from '../lib';
+import { Credentials, Exposure, Persistence, Profile, validateApp, VotingApp } from '../lib';
 import { containers, decoded, find, ingressAllowed, Manifest, ofKind, podsSelectedBy, quantity, synth, TEST_PASSWORD, votingApp } from './support/manifests';
 
 const COMPONENTS = ['vote', 'result', 'worker', 'redis', 'db'];
@@ -324,6 +324,18 @@ describe('VotingApp: configuration', () => {
   test('result above 1 replica without sticky sessions is an error', () => {
     expect(() => votingApp({ replicas: { result: 2 } })).toThrow(
       '[voting-app/App/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true');
+  });
+
+  test('GIVEN several mistakes in one VotingApp THEN synth reports every one of them together', () => {
+    const app = new App();
+    new VotingApp(new Chart(app, 'c'), 'app', {
+      externalDatabase: { host: 'db.example.com' }, credentials: Credentials.fromPassword({ password: 'p' }),
+      replicas: { result: 2 },
+    });
+    expect(validateApp(app)).toEqual([
+      '[c/app] externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data',
+      '[c/app/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true',
+    ]);
   });
 
   test('result may scale with sticky sessions, which pin clients by IP', () => {

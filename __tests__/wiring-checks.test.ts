@@ -184,11 +184,12 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     const outdir = tmpOut();
     const { out, exitCode } = runSynthCapturing(() => {
       const app = new App();
-      new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: 'p' }), replicas: { result: 2 } });
+      // No credentials and no external database: construction itself stops.
+      new VotingApp(new Chart(app, 'c'), 'app', {});
       return app;
     }, outdir);
     expect(exitCode).toBe(1);
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
-    expect(out).toBe('synth failed; nothing was written:\n  - [c/app/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true\n');
+    expect(out).toBe('synth failed; nothing was written:\n  - [c/app] no database credentials given. Fix: pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase\n');
   });
 });

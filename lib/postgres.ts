@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload, VOTING_APP } from './component';
 import { ContainerPort } from './container-port';
 import { BoundCredentials, Credentials, credentialEnv } from './credentials';
-import { checkInteger } from './errors';
+import { checkInteger, ProblemCollector } from './errors';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
 import { DeploymentStrategy, Microservice } from './microservice';
@@ -45,7 +45,8 @@ export class Postgres extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
-    checkInteger(this, 'db replicas', props.replicas ?? 1, 0, 1);
+    // Reported by synth with every other problem; the manifests are then not written.
+    new ProblemCollector(this).run(() => checkInteger(this, 'db replicas', props.replicas ?? 1, 0, 1));
     const instance = props.instance ?? VOTING_APP;
     const labels = new AppLabels({ name: 'db', instance, component: 'database', partOf: VOTING_APP });
     this.credentials = props.credentials.bind(this, { namespace: props.namespace, labels });

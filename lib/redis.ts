@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from './container-port';
-import { checkInteger } from './errors';
+import { checkInteger, ProblemCollector } from './errors';
 import { HealthCheck } from './health-check';
 import { Microservice } from './microservice';
 import { Volume } from './volume';
@@ -30,7 +30,8 @@ export class Redis extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisProps = {}) {
     super(scope, id);
-    checkInteger(this, 'redis replicas', props.replicas ?? 1, 0, 1);
+    // Reported by synth with every other problem; the manifests are then not written.
+    new ProblemCollector(this).run(() => checkInteger(this, 'redis replicas', props.replicas ?? 1, 0, 1));
     const port = ContainerPort.tcp('redis', 6379);
     this.workload = new Microservice(this, 'Workload', {
       ...componentWorkload(props, 'redis', 'queue', { image: Redis.DEFAULT_IMAGE, resources: Redis.DEFAULT_RESOURCES }),

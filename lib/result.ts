@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { check } from './errors';
+import { check, ProblemCollector } from './errors';
 import { Exposure } from './exposure';
 import { ComponentProps } from './component';
 import { Microservice } from './microservice';
@@ -38,9 +38,10 @@ export class Result extends Construct {
   constructor(scope: Construct, id: string, props: ResultProps = {}) {
     super(scope, id);
     const replicas = props.replicas ?? 1;
-    check(replicas <= 1 || props.stickySessions === true, this,
+    // Reported by synth with every other problem; the manifests are then not written.
+    new ProblemCollector(this).run(() => check(replicas <= 1 || props.stickySessions === true, this,
       `result asks for ${replicas} replicas without sticky sessions; socket.io then drops its connections`,
-      'keep replicas at 1, or set stickySessions: true');
+      'keep replicas at 1, or set stickySessions: true'));
     this.workload = new WebFrontEnd(this, 'FrontEnd', {
       ...props,
       name: 'result',

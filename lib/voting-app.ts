@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Autoscaling } from './autoscaling';
 import { VOTING_APP } from './component';
 import { Credentials } from './credentials';
-import { check, checkName } from './errors';
+import { check, checkName, ProblemCollector } from './errors';
 import { Exposure } from './exposure';
 import { ExternalNameService } from './external-name-service';
 import { IngressPolicy } from './ingress-policy';
@@ -165,14 +165,17 @@ export class VotingApp extends Construct {
 
     this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis });
     if (props.externalDatabase) {
-      check(props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined, this,
+      // Reported by synth with every other problem; nothing is then written.
+      new ProblemCollector(this).run(() => check(
+        props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined, this,
         'externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources)',
-        'drop those settings: the external database keeps its own credentials and data');
+        'drop those settings: the external database keeps its own credentials and data'));
       // The apps connect to "db:5432"; a CNAME keeps that name working.
       this.externalDb = new ExternalNameService(this, 'ExternalDb', {
         name: 'db', namespace: props.namespace, externalName: props.externalDatabase.host, ports: [5432], instance, partOf: VOTING_APP,
       });
     } else {
+      // Without credentials there is no db to build: this one stops construction.
       check(props.credentials !== undefined, this, 'no database credentials given', 'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase');
       this.db = new Postgres(this, 'Db', {
         ...common, image: images.postgres, resources: resources.postgres,
