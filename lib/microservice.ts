@@ -230,7 +230,7 @@ export class Microservice extends Construct {
   public readonly ports: readonly ContainerPort[];
   /** The ports clients use to reach the Service, if any. */
   public readonly servicePorts: readonly ServicePortMapping[];
-  /** The number of pods the Deployment asks for. */
+  /** The number of pods asked for; an {@link Autoscaling} on this workload owns the count instead. */
   public readonly replicas: number;
   /** The Service's name, if there is a Service. */
   public readonly serviceName?: string;

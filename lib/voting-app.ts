@@ -192,8 +192,8 @@ export class VotingApp extends Construct {
     });
 
     if (props.autoscaling) {
-      new Autoscaling(this, 'VoteAutoscaling', { target: this.vote.workload, minReplicas: this.vote.workload.replicas });
-      new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker.workload, minReplicas: this.worker.workload.replicas });
+      new Autoscaling(this, 'VoteAutoscaling', { target: this.vote.workload });
+      new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker.workload });
     }
 
     if (props.networkPolicies ?? true) {

@@ -247,6 +247,16 @@ describe('diagram graph: Secrets, ExternalName and node ports', () => {
     expect(node(graph, web).workload?.replicas).toBe('2');
   });
 
+  test('an autoscaled Deployment shows its autoscaling range, not the replicas its manifest leaves out', () => {
+    const graph = buildGraph('hpa', [
+      pod('web', { containers: [{ name: 'web', image: 'nginx' }] }),
+      doc({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:1' }] } } } }),
+      doc({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'api' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }, minReplicas: 2, maxReplicas: 5 } }),
+    ]);
+    expect(node(graph, workloadId('default', 'Deployment', 'api')).details).toContain('replicas: autoscaled 2-5');
+    expect(node(graph, workloadId('default', 'Deployment', 'web')).workload?.replicas).toBe('2');
+  });
+
   test('an ExternalName Service points outside the cluster', () => {
     const graph = buildGraph('ext', [doc({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db-svc' }, spec: { type: 'ExternalName', externalName: 'mydb.amazonaws.com' } })]);
     expect(triples(graph.edges)).toEqual([`${serviceId('default', 'db-svc')} -> external:mydb.amazonaws.com`]);

@@ -119,6 +119,8 @@ class GraphBuilder {
   private readonly policies: Policy[] = [];
   /** Keys of the Secrets these manifests define, by node id. */
   private readonly secretKeys = new Map<string, string[]>();
+  /** The pod count of autoscaled workloads (`autoscaled 2-5`), by node id. */
+  private readonly autoscaled = new Map<string, string>();
 
   constructor(private readonly name: string) {}
 
@@ -130,6 +132,11 @@ class GraphBuilder {
       }
     }
     const byKind = (k: string): JsonObject[] => docs.filter(d => kindOf(d.doc) === k).map(d => d.doc);
+    for (const hpa of byKind('HorizontalPodAutoscaler')) {
+      const spec = obj(hpa.spec) ?? {};
+      const ref = obj(spec.scaleTargetRef) ?? {};
+      this.autoscaled.set(workloadId(namespaceOf(hpa), str(ref.kind) ?? '', str(ref.name) ?? ''), `autoscaled ${num(spec.minReplicas) ?? 1}-${num(spec.maxReplicas) ?? '?'}`);
+    }
     for (const d of docs) if (isWorkloadKind(kindOf(d.doc))) this.addWorkload(d.doc);
     for (const d of byKind('NetworkPolicy')) this.addPolicy(d);
     for (const w of this.workloads) {
@@ -208,7 +215,8 @@ class GraphBuilder {
     const namespace = namespaceOf(doc);
     const name = nameOf(doc);
     const { labels: podLabels, spec: podSpec } = podTemplate(doc);
-    const replicas = replicasOf(doc);
+    // With an autoscaler the manifest has no replicas on purpose: the autoscaler sets it.
+    const replicas = this.autoscaled.get(workloadId(namespace, kind, name)) ?? replicasOf(doc);
     const node = this.node({
       id: workloadId(namespace, kind, name), kind: 'workload', title: `${kind} ${name}`, name, namespace,
       workload: { resource: kind, replicas, ingressIsolated: false, egressIsolated: false },
