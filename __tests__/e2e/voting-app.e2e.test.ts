@@ -267,6 +267,30 @@ describe('the synthesized stack on a real control plane', () => {
     }
   }));
 
+  test('every HorizontalPodAutoscaler raises its Deployment, written without replicas, to its minimum', () => step('autoscalers', async () => {
+    const hpas = ofKind(extraApplied, 'HorizontalPodAutoscaler') as Array<KubeObject & { spec: { scaleTargetRef: { kind: string; name: string }; minReplicas?: number } }>;
+    if (hpas.length === 0) {
+      process.stderr.write('dist/ has no HorizontalPodAutoscaler: nothing to check\n');
+      return;
+    }
+    const targets = hpas.map((h) => ({ hpa: h, deployment: extraApplied.find((o) => o.kind === 'Deployment' && o.metadata.name === h.spec.scaleTargetRef.name
+      && o.metadata.namespace === h.metadata.namespace) as Deployment | undefined }));
+    for (const { hpa, deployment } of targets) {
+      // GIVEN a Deployment whose manifest leaves the pod count to its autoscaler
+      expect([describeRef(hpa), deployment?.spec.replicas]).toEqual([describeRef(hpa), undefined]);
+    }
+    // THEN the cluster's autoscaler controller sets it to minReplicas, and the pods become Available
+    await waitForNoProblems('every autoscaled Deployment to run its minimum of pods', () => ({
+      problems: targets.flatMap(({ hpa, deployment }) => {
+        const live = k.json<Deployment>(['get', 'deployment', deployment!.metadata.name, '-n', deployment!.metadata.namespace ?? 'default']);
+        const min = hpa.spec.minReplicas ?? 1;
+        return (live.spec.replicas ?? 1) < min ? [`${describeRef(deployment!)}: ${live.spec.replicas ?? 1} replicas, below the minimum ${min} of ${describeRef(hpa)}`] : [];
+      }).concat(deploymentProblems(k, targets.map((t) => t.deployment!))),
+      objects: hpas.map(describeRef),
+    }), WAIT_MS);
+    process.stderr.write(`${hpas.length} autoscalers raised their Deployments to their minimum\n`);
+  }));
+
   test('a copy of the stack with a broken vote Service selector fails the endpoint check', () => step('broken selector', async () => {
     const { objects, brokenService } = brokenCopy(stack);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-broken-selector-'));
