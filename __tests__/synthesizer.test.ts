@@ -3,7 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Credentials, synthesize, SynthesisError, VotingAppChart } from '../lib';
+import { Credentials, outputFile, synthesize, SynthesisError, VotingAppChart } from '../lib';
+
+// The fs module object itself: the library reads its functions from it on each call, so a
+// spy on it is seen there (the `import * as` namespace above has read-only bindings).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFs: typeof fs = require('fs');
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
@@ -75,6 +80,77 @@ describe('synthesize', () => {
 
     expect(() => synthesize(app, { outdir })).toThrow('unacceptable kind of an object to dump');
     expectUnchanged(outdir, before);
+  });
+
+  test('GIVEN a disk that takes only part of each write THEN the file is still written whole', () => {
+    const app = new App();
+    new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    const whole = path.join(tmpdir(), 'dist');
+    synthesize(app, { outdir: whole });
+    const real = nodeFs.writeSync;
+    // A nearly full disk: every write takes at most 1000 bytes and says so only in its return value.
+    const spy = jest.spyOn(nodeFs, 'writeSync').mockImplementation(((fd: number, buffer: Buffer, offset: number, length: number) =>
+      real(fd, buffer, offset, Math.min(length, 1000))) as typeof fs.writeSync);
+    try {
+      const outdir = path.join(tmpdir(), 'dist');
+      synthesize(app, { outdir });
+      expect(spy.mock.calls.length).toBeGreaterThan(10);
+      expect(snapshotOf(outdir)).toEqual(snapshotOf(whole));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('GIVEN the final rename fails THEN the previous output is put back', () => {
+    const { outdir, before } = previousOutput();
+    const app = new App();
+    new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    const real = nodeFs.renameSync;
+    const spy = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
+      if (String(from).includes('.staging-')) {
+        throw Object.assign(new Error('EPERM: operation not permitted, rename'), { code: 'EPERM' });
+      }
+      real(from, to);
+    });
+    try {
+      expect(() => synthesize(app, { outdir })).toThrow('EPERM');
+    } finally {
+      spy.mockRestore();
+    }
+    expectUnchanged(outdir, before);
+  });
+
+  test('GIVEN the staging folder of a killed synth THEN the next synth removes it', () => {
+    const { outdir } = previousOutput();
+    // A pid above the kernel's pid_max (4194304) belongs to no process.
+    const abandoned = `${outdir}.staging-99999999`;
+    fs.mkdirSync(abandoned);
+    fs.writeFileSync(path.join(abandoned, 'half.k8s.yaml'), 'kind: Half\n');
+    const app = new App();
+    new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    synthesize(app, { outdir });
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
+  });
+
+  test.each([
+    ['../escaped.yaml'], ['/tmp/absolute.yaml'], ['notes.txt'], ['.yaml'], ['sub/..'],
+  ])('GIVEN the file name %p THEN synth refuses it and writes nothing', file => {
+    const { outdir, before } = previousOutput();
+    const app = new App();
+    new Chart(app, 'c');
+    expect(() => synthesize(app, { outdir, fileName: () => file })).toThrow(
+      `[c] output file "${file}" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"`);
+    expectUnchanged(outdir, before);
+    expect(() => outputFile(new Chart(new App(), 'c'), file)).toThrow('is not a relative .yaml path inside the output folder');
+  });
+
+  test('GIVEN two file names for one file THEN it refuses', () => {
+    const app = new App();
+    new Chart(app, 'a');
+    new Chart(app, 'b');
+    const names: Record<string, string> = { a: 'x.yaml', b: './sub/../x.yaml' };
+    expect(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: c => names[c.node.id] })).toThrow(
+      '[b] two charts write x.yaml. Fix: give each chart its own file name');
   });
 
   test('GIVEN two charts writing one file THEN it refuses', () => {

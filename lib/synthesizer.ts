@@ -12,11 +12,17 @@ const OUTPUT_FILE = 'cdk8s-voting-app:output-file';
  * e.g. `production/voting-app.k8s.yaml`. Returns the chart.
  */
 export function outputFile<T extends Chart>(chart: T, file: string): T {
-  if (path.isAbsolute(file) || path.normalize(file).startsWith('..') || !file.endsWith('.yaml')) {
+  chart.node.addMetadata(OUTPUT_FILE, checkedOutputFile(chart, file));
+  return chart;
+}
+
+/** `file` normalized, or a {@link ConfigurationError} when it is not a .yaml path inside the output folder. */
+function checkedOutputFile(chart: Chart, file: string): string {
+  const normalized = path.normalize(file);
+  if (path.isAbsolute(file) || normalized === '..' || normalized.startsWith(`..${path.sep}`) || !/.\.yaml$/.test(path.basename(normalized))) {
     throw new ConfigurationError(chart, `output file "${file}" is not a relative .yaml path inside the output folder`, 'use a path such as "examples/webapp.k8s.yaml"');
   }
-  chart.node.addMetadata(OUTPUT_FILE, path.normalize(file));
-  return chart;
+  return normalized;
 }
 
 function defaultFileName(chart: Chart): string {
@@ -82,7 +88,12 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   const fileName = options.fileName ?? defaultFileName;
   const files = new Map<string, RenderedObject[]>();
   for (const { chart, objects } of charts) {
-    const file = fileName(chart);
+    let file: string;
+    try {
+      file = checkedOutputFile(chart, fileName(chart));
+    } catch (err) {
+      throw err instanceof ConfigurationError ? new SynthesisError([err.message]) : err;
+    }
     if (files.has(file)) {
       throw new SynthesisError([`[${chart.node.path}] two charts write ${file}. Fix: give each chart its own file name`]);
     }
@@ -92,23 +103,36 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   const outdir = path.resolve(options.outdir);
   const staging = `${outdir}.staging-${process.pid}`;
   const previous = `${outdir}.previous-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
+  removeAbandonedStaging(outdir);
+  let hadPrevious = false;
   try {
     for (const [file, objects] of files) {
       const target = path.join(staging, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
       writeDocuments(target, objects);
     }
-    const hadPrevious = fs.existsSync(outdir);
+    hadPrevious = fs.existsSync(outdir);
     if (hadPrevious) {
       fs.renameSync(outdir, previous);
     }
-    fs.renameSync(staging, outdir);
-    if (hadPrevious) {
-      fs.rmSync(previous, { recursive: true, force: true });
+    try {
+      fs.renameSync(staging, outdir);
+    } catch (err) {
+      if (hadPrevious) {
+        fs.renameSync(previous, outdir); // put the previous output back
+      }
+      throw err;
     }
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+  // The new output is in place; a previous copy that cannot be removed is only litter.
+  if (hadPrevious) {
+    try {
+      fs.rmSync(previous, { recursive: true, force: true });
+    } catch (err) {
+      process.emitWarning(`synth wrote ${outdir} but could not remove the previous output at ${previous}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   return [...files.keys()].sort();
 }
@@ -126,13 +150,46 @@ function writeDocuments(target: string, objects: RenderedObject[]): void {
     objects.forEach((o, i) => {
       chunk += (i === 0 ? '' : '---\n') + toYaml(o.json);
       if (chunk.length > CHUNK) {
-        fs.writeSync(fd, chunk);
+        writeAll(fd, chunk);
         chunk = '';
       }
     });
-    fs.writeSync(fd, chunk);
+    writeAll(fd, chunk);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** Writes all of `text`: a write to a nearly full disk may take only part of it without an error. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length;) {
+    const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) {
+      throw new Error(`no progress writing ${bytes.length - offset} bytes`);
+    }
+    offset += written;
+  }
+}
+
+/** Removes the staging folders of synths that were killed (their process is gone). */
+function removeAbandonedStaging(outdir: string): void {
+  const dir = path.dirname(outdir);
+  const prefix = `${path.basename(outdir)}.staging-`;
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    const pid = entry.startsWith(prefix) ? Number(entry.slice(prefix.length)) : NaN;
+    if (Number.isInteger(pid) && (pid === process.pid || !isRunning(pid))) {
+      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
   }
 }
 
