@@ -105,6 +105,9 @@ describe('toYaml', () => {
   test('GIVEN a value js-yaml cannot write THEN toYaml fails the same way', () => {
     expect(() => jsYaml({ f: () => 1 })).toThrow();
     expect(() => toYaml({ f: () => 1 })).toThrow('unacceptable kind of an object to dump');
+    const tagged = { a: 1, [Symbol.toStringTag]: 'Tagged' };
+    expect(() => jsYaml({ tagged })).toThrow('unacceptable kind of an object to dump [object Tagged]');
+    expect(() => toYaml({ tagged })).toThrow('unacceptable kind of an object to dump [object Tagged]');
   });
 
   test('GIVEN every chart WHEN synthesized THEN each file parses back, as YAML 1.1, to exactly the objects cdk8s rendered', () => {

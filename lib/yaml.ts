@@ -74,7 +74,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
     return false;
   }
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  // js-yaml goes by the toString tag, which Symbol.toStringTag can change.
+  return (proto === Object.prototype || proto === null) && Object.prototype.toString.call(v) === '[object Object]';
 }
 
 /**
