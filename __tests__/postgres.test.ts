@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import { Credentials, Persistence, Postgres, Redis, validateApp } from '../lib';
 
@@ -12,6 +15,13 @@ describe('Postgres and Redis', () => {
     const c = chart();
     build(c);
     expect(validateApp(c.node.root as App)).toEqual([message]);
+  });
+
+  test('GIVEN cdk8s\'s own App.synth() THEN a collected problem names its construct path once', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-')) });
+    new Redis(new Chart(app, 'c'), 'redis', { replicas: 3 });
+    expect(() => app.synth()).toThrow(
+      'Validation failed with the following errors:\n  [c/redis] redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
   });
 
   test.each([

@@ -47,7 +47,7 @@ describe('Profile.PRODUCTION', () => {
 
   test('explicit props override the profile', () => {
     const custom = votingApp({ profile: Profile.PRODUCTION, credentials: Credentials.fromSecretName('mine'), replicas: { vote: 3, worker: 2 } });
-    expect(find(custom, 'HorizontalPodAutoscaler', 'vote').spec).toMatchObject({ minReplicas: 3, maxReplicas: 5 });
+    expect(find(custom, 'HorizontalPodAutoscaler', 'vote').spec).toMatchObject({ minReplicas: 3, maxReplicas: 6 });
     expect(find(custom, 'Deployment', 'vote').spec).not.toHaveProperty('replicas');
     expect(JSON.stringify(find(custom, 'Deployment', 'db'))).toContain('"name":"mine"');
   });

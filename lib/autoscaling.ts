@@ -1,7 +1,7 @@
 import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { check, checkInteger } from './errors';
+import { check, checkInteger, ProblemCollector } from './errors';
 import { Microservice } from './microservice';
 
 /** Props of {@link Autoscaling}. */
@@ -10,12 +10,12 @@ export interface AutoscalingProps {
   readonly target: Microservice;
   /**
    * Fewest pods; also what a PodDisruptionBudget keeps all but one of.
-   * @default - the target's replicas, at least 2
+   * @default - the target's replicas when above 1, else 2
    */
   readonly minReplicas?: number;
   /**
    * Most pods.
-   * @default - 5, or `minReplicas` when that is higher
+   * @default - 5, or twice `minReplicas` when that is higher
    */
   readonly maxReplicas?: number;
   /**
@@ -33,8 +33,9 @@ const AUTOSCALED_BY = 'cdk8s-voting-app:autoscaled-by';
  *
  * The autoscaler owns the pod count from then on, so the target's Deployment
  * is written without `spec.replicas`: with it, every `kubectl apply` would
- * reset a scaled-up Deployment to the written count. The target's `replicas`
- * becomes the autoscaler's minimum unless `minReplicas` is given.
+ * reset a scaled-up Deployment to the written count. The target's `replicas`,
+ * when above the default 1, is the autoscaler's minimum. Problems are reported
+ * by synth with every other one.
  */
 export class Autoscaling extends Construct {
   /** The HorizontalPodAutoscaler. */
@@ -45,19 +46,25 @@ export class Autoscaling extends Construct {
   constructor(scope: Construct, id: string, props: AutoscalingProps) {
     super(scope, id);
     const { target } = props;
-    const min = props.minReplicas ?? Math.max(2, target.replicas);
-    const max = props.maxReplicas ?? Math.max(5, min);
+    const found = new ProblemCollector(this);
+    // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
+    const asked = Number.isInteger(target.replicas) && target.replicas > 1 && target.replicas <= 1000 ? target.replicas : undefined;
+    const min = props.minReplicas ?? asked ?? 2;
+    const max = props.maxReplicas ?? Math.max(5, 2 * min);
     const cpu = props.targetCpuPercent ?? 70;
-    checkInteger(this, 'minReplicas', min, 2, 1000);
-    checkInteger(this, 'maxReplicas', max, min, 1000);
-    checkInteger(this, 'targetCpuPercent', cpu, 1, 100);
-    check(target.replicas >= min && target.replicas <= max, this, `${target.name} starts at ${target.replicas} replica${target.replicas === 1 ? '' : 's'}, outside the autoscaling range ${min}-${max}`,
-      `set ${target.name} replicas to a value from ${min} to ${max}`);
+    found.run(() => checkInteger(this, 'minReplicas', min, 2, 1000));
+    found.run(() => checkInteger(this, 'maxReplicas', max, min, 1000));
+    found.run(() => checkInteger(this, 'targetCpuPercent', cpu, 1, 100));
+    // The Deployment is written without replicas, so a different count asked for would be ignored.
+    found.run(() => check(asked === undefined || asked === min, this,
+      `${target.name} asks for ${asked} replicas, but its autoscaler keeps ${min} to ${max}`,
+      `drop the replicas of ${target.name} or set minReplicas: ${asked}`));
     const other = target.node.metadata.find(m => m.type === AUTOSCALED_BY);
-    check(other === undefined, this, `${target.name} is already autoscaled by ${other?.data}; two autoscalers would fight over its pod count`,
-      'keep one Autoscaling per workload');
-    target.node.addMetadata(AUTOSCALED_BY, this.node.path);
-    target.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
+    if (found.run(() => check(other === undefined, this, `${target.name} is already autoscaled by ${other?.data}; two autoscalers would fight over its pod count`,
+      'keep one Autoscaling per workload'))) {
+      target.node.addMetadata(AUTOSCALED_BY, this.node.path);
+      target.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
+    }
     const metadata = { name: target.name, namespace: target.namespace, labels: target.labels.all };
     this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata,

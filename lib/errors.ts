@@ -26,7 +26,10 @@ export class ProblemCollector {
   private readonly problems: string[] = [];
 
   constructor(scope: IConstruct) {
-    scope.node.addValidation({ validate: () => [...this.problems] });
+    // Validation messages carry no path of their own: cdk8s's App.synth() and
+    // synthesize() both put the construct's path in front.
+    const own = `[${scope.node.path}] `;
+    scope.node.addValidation({ validate: () => this.problems.map(p => (p.startsWith(own) ? p.slice(own.length) : p)) });
   }
 
   /** Runs a check; a {@link ConfigurationError} it throws is recorded. Returns whether it passed. */

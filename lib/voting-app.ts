@@ -132,7 +132,7 @@ export interface VotingAppProps {
   readonly spreadAcrossNodes?: boolean;
   /**
    * A HorizontalPodAutoscaler and a PodDisruptionBudget for vote and worker,
-   * scaling from their replicas (at least 2) up to 5.
+   * scaling from their replicas (at least 2) up to 5, or twice their replicas.
    * @default false
    */
   readonly autoscaling?: boolean;
