@@ -132,6 +132,28 @@ describe('synthesize', () => {
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
   });
 
+  test('GIVEN a synth killed between its two renames THEN the next synth first puts the previous output back', () => {
+    // GIVEN the output folder moved aside by a process that no longer exists, and no output folder
+    const { outdir, before } = previousOutput();
+    const moved = `${outdir}.previous-99999999`;
+    fs.renameSync(outdir, moved);
+    // WHEN the next synth fails its checks
+    const app = new App();
+    new Construct(new Chart(app, 'c'), 'a').node.addValidation({ validate: () => ['a problem'] });
+    expect(() => synthesize(app, { outdir })).toThrow(SynthesisError);
+    // THEN the previous output is back where it was
+    expectUnchanged(outdir, before);
+  });
+
+  test('GIVEN a stale previous-output folder beside a present output THEN the next synth removes it', () => {
+    const { outdir } = previousOutput();
+    fs.mkdirSync(`${outdir}.previous-99999999`);
+    const app = new App();
+    new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    synthesize(app, { outdir });
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
+  });
+
   test.each([
     ['../escaped.yaml'], ['/tmp/absolute.yaml'], ['notes.txt'], ['.yaml'], ['sub/..'],
   ])('GIVEN the file name %p THEN synth refuses it and writes nothing', file => {

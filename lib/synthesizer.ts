@@ -73,11 +73,13 @@ export function validateApp(app: App): string[] {
  * Writes one YAML file per chart, all or nothing: every object is rendered
  * once, the App is checked on those renderings, the files are written to a
  * staging folder next to `outdir` and only then swapped in. A failure leaves
- * the previous output untouched.
+ * the previous output untouched. What a killed synth left beside `outdir` is
+ * cleaned up first, and an output it had moved aside is put back.
  *
  * @returns the files written, relative to `outdir`
  */
 export function synthesize(app: App, options: SynthesizeOptions): string[] {
+  recoverAbandoned(path.resolve(options.outdir));
   const problems = constructProblems(app);
   const charts = chartsOf(app).map(chart => ({ chart, objects: renderChart(chart) }));
   const all: RenderedObject[] = charts.flatMap(c => c.objects);
@@ -103,7 +105,6 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   const outdir = path.resolve(options.outdir);
   const staging = `${outdir}.staging-${process.pid}`;
   const previous = `${outdir}.previous-${process.pid}`;
-  removeAbandonedStaging(outdir);
   let hadPrevious = false;
   try {
     for (const [file, objects] of files) {
@@ -172,13 +173,24 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
-/** Removes the staging folders of synths that were killed (their process is gone). */
-function removeAbandonedStaging(outdir: string): void {
+/**
+ * Cleans up after synths that were killed (their process is gone): their
+ * staging folders are half-written and removed. A previous-output folder of
+ * theirs is the only copy of the output when they died between the two
+ * renames, so it is put back if the output folder is missing, else removed.
+ */
+function recoverAbandoned(outdir: string): void {
   const dir = path.dirname(outdir);
-  const prefix = `${path.basename(outdir)}.staging-`;
+  const base = path.basename(outdir);
   for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    const pid = entry.startsWith(prefix) ? Number(entry.slice(prefix.length)) : NaN;
-    if (Number.isInteger(pid) && (pid === process.pid || !isRunning(pid))) {
+    const match = /^(staging|previous)-(\d+)$/.exec(entry.startsWith(`${base}.`) ? entry.slice(base.length + 1) : '');
+    const pid = match ? Number(match[2]) : NaN;
+    if (!match || (pid !== process.pid && isRunning(pid))) {
+      continue;
+    }
+    if (match[1] === 'previous' && !fs.existsSync(outdir)) {
+      fs.renameSync(path.join(dir, entry), outdir);
+    } else {
       fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
     }
   }
