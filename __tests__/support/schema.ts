@@ -196,17 +196,17 @@ function run(items: Array<{ source: string; object?: unknown; file?: string }>):
   };
 }
 
-/** Validates objects synthesized in memory (e.g. `chart.toJson()`). */
-export function validateObjects(inputs: readonly SchemaInput[]): SchemaReport {
-  return run(inputs.map(i => ({ source: i.source, object: i.object })));
-}
-
 /**
- * Validates every document of every file, parsed as YAML 1.1 like the API
- * server's own loader does (so `on`/`yes` would be read as the cluster reads them).
+ * Validates objects synthesized in memory (e.g. `chart.toJson()`) and every
+ * document of every file, parsed as YAML 1.1 like the API server's own loader
+ * does (so `on`/`yes` would be read as the cluster reads them). One call is one
+ * python process: starting it and loading the schemas is most of the time.
  */
-export function validateFiles(files: readonly string[]): SchemaReport {
-  return run(files.map(f => ({ source: path.relative(ROOT, f) || f, file: path.resolve(f) })));
+export function validate(batch: { objects?: readonly SchemaInput[]; files?: readonly string[] }): SchemaReport {
+  return run([
+    ...(batch.objects ?? []).map(i => ({ source: i.source, object: i.object })),
+    ...(batch.files ?? []).map(f => ({ source: path.relative(ROOT, f) || f, file: path.resolve(f) })),
+  ]);
 }
 
 /** Every file under `dir`, recursively, sorted; none if `dir` does not exist. */
