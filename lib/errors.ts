@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { DNS_1035_LABEL, DNS_1123_LABEL } from './dns-names';
 
 /**
  * A mistake in the props or wiring of a construct, found before anything is
@@ -73,9 +74,6 @@ export function checkInteger(scope: IConstruct | string, what: string, value: nu
 export function checkPort(scope: IConstruct | string, what: string, value: number): void {
   checkInteger(scope, what, value, 1, 65535);
 }
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Checks an object name. Services need a DNS-1035 label (they become DNS

@@ -2,6 +2,7 @@ import { ServiceType } from 'cdk8s-plus-28';
 import { ContainerPort } from './container-port';
 import { checkInteger, checkPort } from './errors';
 import { MicroserviceServiceOptions } from './microservice';
+import { NODE_PORT_RANGE } from './node-port-allocator';
 
 /**
  * How a web front end is reached from outside the cluster: the Service type
@@ -14,7 +15,7 @@ export class Exposure {
    */
   public static nodePort(port: number, nodePort?: number): Exposure {
     if (nodePort !== undefined) {
-      checkInteger('Exposure.nodePort', 'node port', nodePort, 30000, 32767);
+      checkInteger('Exposure.nodePort', 'node port', nodePort, NODE_PORT_RANGE.first, NODE_PORT_RANGE.last);
     }
     return new Exposure(ServiceType.NODE_PORT, port, nodePort);
   }

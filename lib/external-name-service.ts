@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { DNS_1123_SUBDOMAIN } from './dns-names';
 import { check, checkName, checkPort } from './errors';
 import { AppLabels } from './labels';
 
@@ -34,9 +35,6 @@ export interface ExternalNameServiceProps {
   readonly partOf?: string;
 }
 
-// RFC 1123 subdomain: what Kubernetes accepts in spec.externalName.
-const DNS_1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /**
  * A stable in-cluster DNS name (a CNAME) for a host outside the cluster, such
  * as a managed database. It selects no pods.
@@ -51,7 +49,8 @@ export class ExternalNameService extends Construct {
     super(scope, id);
     this.name = props.name ?? id;
     checkName(this, 'name', this.name, 'dns1035');
-    check(DNS_1123_SUBDOMAIN.test(props.externalName), this,
+    // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName.
+    check(DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253, this,
       `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
       'give the host name only, e.g. "mydb.example.com"');
     const ports = props.ports ?? [];

@@ -49,14 +49,17 @@ export class HealthCheck {
     return new HealthCheck({ exec: { command } }, options);
   }
 
+  private readonly failureThreshold: number;
+
   private constructor(
     private readonly action: Pick<k8s.Probe, 'httpGet' | 'tcpSocket' | 'exec'>,
     private readonly options: HealthCheckOptions,
     /** The port the check connects to, if any. */
     public readonly port?: ContainerPort,
   ) {
-    const threshold = options.failureThreshold ?? 3;
-    check(Number.isInteger(threshold) && threshold >= 1, 'HealthCheck', `failureThreshold must be a positive integer, got ${threshold}`, 'set failureThreshold to 1 or more');
+    this.failureThreshold = options.failureThreshold ?? 3;
+    check(Number.isInteger(this.failureThreshold) && this.failureThreshold >= 1, 'HealthCheck',
+      `failureThreshold must be a positive integer, got ${this.failureThreshold}`, 'set failureThreshold to 1 or more');
   }
 
   /** @internal */
@@ -69,7 +72,7 @@ export class HealthCheck {
       initialDelaySeconds: delay > 0 ? delay : undefined,
       periodSeconds: this.options.period?.toSeconds() ?? 10,
       timeoutSeconds: this.options.timeout?.toSeconds() ?? 1,
-      failureThreshold: this.options.failureThreshold ?? 3,
+      failureThreshold: this.failureThreshold,
     };
   }
 }

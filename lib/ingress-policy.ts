@@ -56,18 +56,19 @@ export class IngressPolicy extends Construct {
       check(client.namespace === target.namespace, this, `${client.name} is in namespace "${client.namespace ?? '<chart>'}" but ${target.name} in "${target.namespace ?? '<chart>'}"`,
         'put both in one namespace; cross-namespace rules need a namespaceSelector this construct does not write');
     }
+    const policyPorts = ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol }));
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name ?? `${target.name}-ingress`, namespace: target.namespace, labels: target.labels.all },
       spec: {
         podSelector: { matchLabels: target.labels.selector },
         policyTypes: ['Ingress'],
         ingress: props.fromAnywhere
-          ? [{ ports: ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol })) }]
+          ? [{ ports: policyPorts }]
           // Deny all: policyTypes [Ingress] with no rules. An empty list would be
           // dropped by the API server and re-sent on every apply.
           : from.length === 0 ? undefined : [{
           from: from.map(c => ({ podSelector: { matchLabels: c.labels.selector } })),
-          ports: ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol })),
+          ports: policyPorts,
         }],
       },
     });

@@ -6,6 +6,7 @@ import { ContainerPort } from './container-port';
 import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector } from './errors';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
+import { NODE_PORT_RANGE } from './node-port-allocator';
 import { VolumeMount } from './volume';
 
 /** One port of a Service: what clients connect to, and where it goes. */
@@ -352,7 +353,7 @@ export class Microservice extends Construct {
         const nodePort = p.nodePort;
         if (found.run(() => check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
           `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
-          found.run(() => checkInteger(this, 'node port', nodePort, 30000, 32767));
+          found.run(() => checkInteger(this, 'node port', nodePort, NODE_PORT_RANGE.first, NODE_PORT_RANGE.last));
         }
       }
     }

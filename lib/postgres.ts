@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, componentWorkload, VOTING_APP } from './component';
+import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from './container-port';
 import { BoundCredentials, Credentials, credentialEnv } from './credentials';
 import { checkInteger, ProblemCollector } from './errors';
@@ -47,8 +47,9 @@ export class Postgres extends Construct {
     super(scope, id);
     // Reported by synth with every other problem; the manifests are then not written.
     new ProblemCollector(this).run(() => checkInteger(this, 'db replicas', props.replicas ?? 1, 0, 1));
-    const instance = props.instance ?? VOTING_APP;
-    const labels = new AppLabels({ name: 'db', instance, component: 'database', partOf: VOTING_APP });
+    const workload = componentWorkload(props, 'db', 'database', { image: Postgres.DEFAULT_IMAGE, resources: Postgres.DEFAULT_RESOURCES });
+    // The Secret and the claim carry the labels of the Deployment they belong to.
+    const labels = new AppLabels(workload);
     this.credentials = props.credentials.bind(this, { namespace: props.namespace, labels });
     const env = credentialEnv(this.credentials);
     const port = ContainerPort.tcp('postgres', 5432);
@@ -57,7 +58,7 @@ export class Postgres extends Construct {
     // so this turns true only once the real server accepts connections.
     const ready = ['pg_isready', '-h', '127.0.0.1', '-p', '5432'];
     this.workload = new Microservice(this, 'Workload', {
-      ...componentWorkload(props, 'db', 'database', { image: Postgres.DEFAULT_IMAGE, resources: Postgres.DEFAULT_RESOURCES }),
+      ...workload,
       ports: [port],
       env: {
         POSTGRES_USER: env.username,

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { VOTING_APP } from './component';
+import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from './container-port';
 import { Exposure } from './exposure';
 import { HealthCheck } from './health-check';
@@ -9,8 +9,8 @@ import { Microservice } from './microservice';
 import { Volume } from './volume';
 import { declareConnection } from './wiring-checks';
 
-/** Props of {@link WebFrontEnd}. */
-export interface WebFrontEndProps {
+/** Props of {@link WebFrontEnd}: a component's props, with its image and resources decided. */
+export interface WebFrontEndProps extends ComponentProps {
   /** Exact name of the Deployment and Service. */
   readonly name: string;
   /** Image with an explicit tag. */
@@ -22,11 +22,6 @@ export interface WebFrontEndProps {
   /** The Service it reaches by name, e.g. `redis`. */
   readonly connectsTo: string;
   /**
-   * Number of pods.
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
    * Pin each client to one pod.
    * @default false
    */
@@ -36,21 +31,6 @@ export interface WebFrontEndProps {
    * @default - none
    */
   readonly env?: Record<string, EnvValue>;
-  /**
-   * Namespace.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * `app.kubernetes.io/instance`.
-   * @default 'voting-app'
-   */
-  readonly instance?: string;
-  /**
-   * Spread the pods across nodes.
-   * @default false
-   */
-  readonly spreadAcrossNodes?: boolean;
 }
 
 /**
@@ -71,22 +51,14 @@ export class WebFrontEnd extends Construct {
     super(scope, id);
     const http = ContainerPort.tcp('http', 80);
     this.workload = new Microservice(this, 'Workload', {
-      name: props.name,
-      namespace: props.namespace,
-      instance: props.instance ?? VOTING_APP,
-      partOf: VOTING_APP,
-      component: 'frontend',
-      image: props.image,
-      replicas: props.replicas,
+      ...componentWorkload(props, props.name, 'frontend', { image: props.image, resources: props.resources }),
       ports: [http],
       service: props.exposure.toServiceOptions(http, props.stickySessions ?? false),
       env: props.env,
-      resources: props.resources,
       readiness: HealthCheck.httpGet('/', http, { period: Duration.seconds(5), timeout: Duration.seconds(2) }),
       liveness: HealthCheck.httpGet('/', http, { initialDelay: Duration.seconds(10), period: Duration.seconds(20), timeout: Duration.seconds(5), failureThreshold: 6 }),
       security: { unprivilegedPortStart: 80 },
       volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
-      spreadAcrossNodes: props.spreadAcrossNodes,
     });
     declareConnection(this.workload, props.connectsTo);
   }

@@ -1,6 +1,8 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { DNS_1035_LABEL, DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from './dns-names';
 import { ConfigurationError } from './errors';
+import { NODE_PORT_RANGE } from './node-port-allocator';
 
 const EXTERNAL = 'cdk8s-voting-app:external';
 const CONNECTS_TO = 'cdk8s-voting-app:connects-to';
@@ -84,9 +86,6 @@ interface PodTemplate {
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
   'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 // Kinds whose names become DNS labels or are limited to one label.
@@ -138,15 +137,25 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
     json, path: construct.node.path, kind: json.kind, name: json.metadata?.name ?? '',
     namespace: json.metadata?.namespace ?? 'default', construct,
   }));
-  const external = app.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === EXTERNAL).map(m => m.data as {
-    kind: ExternalKind; name: string; namespace?: string; keys?: string[];
-  }));
+  // One walk of the tree for both kinds of declaration.
+  const external: Array<{ kind: ExternalKind; name: string; namespace?: string; keys?: string[] }> = [];
+  const connections: Array<{ from: IConstruct; service: string }> = [];
+  for (const c of app.node.findAll()) {
+    for (const m of c.node.metadata) {
+      if (m.type === EXTERNAL) {
+        external.push(m.data);
+      } else if (m.type === CONNECTS_TO) {
+        connections.push({ from: c, service: m.data as string });
+      }
+    }
+  }
   const problems: string[] = [];
   const templates: PodTemplate[] = objects.flatMap(o => {
     const t = podTemplateOf(o);
     return t ? [{ owner: o, ...t }] : [];
   });
   // Indexes by namespace and name keep the checks linear in the size of the App.
+  const templateOf = new Map<Obj, PodTemplate>(templates.map(t => [t.owner, t]));
   const templatesByNs = groupBy(templates, t => t.owner.namespace);
   const inNamespace = (ns: string) => templatesByNs.get(ns) ?? [];
   const byKindNsName = new Map(objects.map(o => [`${o.kind}/${o.namespace}/${o.name}`, o]));
@@ -172,7 +181,7 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
       problems.push(fmt(o, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
     }
     const labelSets: Array<Record<string, string>> = [o.json.metadata?.labels ?? {}];
-    const t = podTemplateOf(o);
+    const t = templateOf.get(o);
     if (t && o.kind !== 'Pod') {
       labelSets.push(t.labels);
     }
@@ -198,8 +207,9 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
       if (p.nodePort === undefined) {
         continue;
       }
-      if (!Number.isInteger(p.nodePort) || p.nodePort < 30000 || p.nodePort > 32767) {
-        problems.push(fmt(svc, `node port ${p.nodePort} is outside the node port range 30000-32767`, 'choose a node port from 30000 to 32767, or omit it to let Kubernetes pick one'));
+      const { first, last } = NODE_PORT_RANGE;
+      if (!Number.isInteger(p.nodePort) || p.nodePort < first || p.nodePort > last) {
+        problems.push(fmt(svc, `node port ${p.nodePort} is outside the node port range ${first}-${last}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
         continue;
       }
       const other = nodePorts.get(p.nodePort);
@@ -299,17 +309,14 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
 
   // Services reached by name.
   const objectOf = new Map<IConstruct, Obj>(objects.map(o => [o.construct, o]));
-  for (const c of app.node.findAll()) {
-    for (const m of c.node.metadata.filter(x => x.type === CONNECTS_TO)) {
-      const workload = objectOf.get(c) ?? c.node.findAll().map(x => objectOf.get(x)).find(o => o !== undefined);
-      const ns = workload?.namespace ?? 'default';
-      const service = m.data as string;
-      const exists = byKindNsName.has(`Service/${ns}/${service}`)
-        || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
-      if (!exists) {
-        problems.push(ConfigurationError.format(c.node.path, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
-          `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or declareExternal(scope, 'Service', '${service}')`));
-      }
+  for (const { from: c, service } of connections) {
+    const workload = objectOf.get(c) ?? c.node.findAll().map(x => objectOf.get(x)).find(o => o !== undefined);
+    const ns = workload?.namespace ?? 'default';
+    const exists = byKindNsName.has(`Service/${ns}/${service}`)
+      || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
+    if (!exists) {
+      problems.push(ConfigurationError.format(c.node.path, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
+        `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or declareExternal(scope, 'Service', '${service}')`));
     }
   }
   return problems;

@@ -2,7 +2,7 @@
 //   node fleet.js ours <N> <outdir>             VotingAppFleet (one chart) + synthesize()
 //   node fleet.js chart-per-tenant <N> <outdir> one cdk8s Chart per tenant + App.synth()
 import { App, Chart } from 'cdk8s';
-import { AppNamespace, Credentials, Exposure, synthesize, VotingApp, VotingAppFleet } from '../../lib';
+import { AppNamespace, Credentials, Exposure, NODE_PORT_RANGE, synthesize, VotingApp, VotingAppFleet } from '../../lib';
 
 const [mode, count, outdir] = process.argv.slice(2);
 const tenants = Number(count);
@@ -22,7 +22,7 @@ if (mode === 'ours') {
     // The same node ports VotingAppFleet hands out, so both write the same objects.
     new VotingApp(chart, 'App', {
       namespace, instance: namespace, credentials,
-      voteExposure: Exposure.nodePort(8080, 30000 + 2 * i), resultExposure: Exposure.nodePort(8081, 30001 + 2 * i),
+      voteExposure: Exposure.nodePort(8080, NODE_PORT_RANGE.first + 2 * i), resultExposure: Exposure.nodePort(8081, NODE_PORT_RANGE.first + 2 * i + 1),
     });
   }
   app.synth();

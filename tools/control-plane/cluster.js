@@ -224,6 +224,7 @@ async function startCluster(options = {}) {
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 
   const dir = fs.mkdtempSync(path.join(options.dir || os.tmpdir(), 'cdk8s-control-plane-'));
+  const keepDir = Boolean(options.keepDir || process.env.CONTROL_PLANE_KEEP);
   const logDir = path.join(dir, 'logs');
   fs.mkdirSync(logDir);
   const children = []; // { name, proc, logFile, exited }
@@ -246,7 +247,7 @@ async function startCluster(options = {}) {
   // Last resort when the process exits without stop(): kill everything, remove the folder.
   const onExit = () => {
     killAllSync();
-    if (!options.keepDir && !process.env.CONTROL_PLANE_KEEP) {
+    if (!keepDir) {
       try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
     }
   };
@@ -272,7 +273,7 @@ async function startCluster(options = {}) {
         try { process.kill(watchdog.pid, 'SIGKILL'); } catch { /* gone */ }
       }
       process.removeListener('exit', onExit);
-      if (!options.keepDir && !process.env.CONTROL_PLANE_KEEP) {
+      if (!keepDir) {
         fs.rmSync(dir, { recursive: true, force: true });
       } else {
         log(`kept ${dir}`);
@@ -312,7 +313,7 @@ async function startCluster(options = {}) {
     const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done
 for p in ${pids}; do kill -TERM -- -$p 2>/dev/null; done; sleep 5
 for p in ${pids}; do kill -KILL -- -$p 2>/dev/null; done
-${options.keepDir || process.env.CONTROL_PLANE_KEEP ? '' : `sleep 1; rm -rf '${dir}'`}`;
+${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
     watchdog = spawn('bash', ['-c', script], { detached: true, stdio: 'ignore' });
     watchdog.unref();
   };
