@@ -87,7 +87,7 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   const problems = constructProblems(constructs);
   const charts = constructs.filter((c): c is Chart => Chart.isChart(c)).map(chart => ({ chart, objects: renderChart(chart) }));
   const all: RenderedObject[] = charts.flatMap(c => c.objects);
-  problems.push(...checkWiring(app, all));
+  problems.push(...checkWiring(app, all, constructs));
   if (problems.length > 0) {
     throw new SynthesisError(problems);
   }

@@ -40,13 +40,20 @@ export interface RenderedObject {
   readonly json: Json;
 }
 
-interface Obj {
-  readonly json: Json;
-  readonly path: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace: string;
-  readonly construct: IConstruct;
+/** A rendered object as the checks see it. Its path is only worked out for a message. */
+class Obj {
+  public readonly kind: string;
+  public readonly name: string;
+  public readonly namespace: string;
+  constructor(public readonly construct: IConstruct, public readonly json: Json) {
+    this.kind = json.kind;
+    this.name = json.metadata?.name ?? '';
+    this.namespace = json.metadata?.namespace ?? 'default';
+  }
+
+  get path(): string {
+    return this.construct.node.path;
+  }
 }
 
 /**
@@ -109,6 +116,14 @@ function podTemplateOf(o: Obj): { labels: Record<string, string>; spec: Json } |
   }
 }
 
+/** Whether `k` is a label key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters. */
+function isLabelKey(k: string): boolean {
+  const slash = k.indexOf('/');
+  const name = slash < 0 ? k : k.slice(slash + 1);
+  const prefix = slash < 0 ? undefined : k.slice(0, slash);
+  return LABEL_NAME.test(name) && name.length <= 63 && (prefix === undefined || (DNS_1123_SUBDOMAIN.test(prefix) && prefix.length <= 253));
+}
+
 function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
@@ -131,16 +146,14 @@ function allContainers(spec: Json): Json[] {
  * a reference to a Secret or key that does not exist, colliding node ports.
  *
  * @param rendered the App's objects, when the caller has rendered them already
+ * @param constructs the App's constructs (`app.node.findAll()`), when the caller has walked the tree already
  */
-export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app)): string[] {
-  const objects: Obj[] = rendered.map(({ construct, json }) => ({
-    json, path: construct.node.path, kind: json.kind, name: json.metadata?.name ?? '',
-    namespace: json.metadata?.namespace ?? 'default', construct,
-  }));
+export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app), constructs: IConstruct[] = app.node.findAll()): string[] {
+  const objects = rendered.map(({ construct, json }) => new Obj(construct, json));
   // One walk of the tree for both kinds of declaration.
   const external: Array<{ kind: ExternalKind; name: string; namespace?: string; keys?: string[] }> = [];
   const connections: Array<{ from: IConstruct; service: string }> = [];
-  for (const c of app.node.findAll()) {
+  for (const c of constructs) {
     for (const m of c.node.metadata) {
       if (m.type === EXTERNAL) {
         external.push(m.data);
@@ -160,8 +173,11 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
   const inNamespace = (ns: string) => templatesByNs.get(ns) ?? [];
   const byKindNsName = new Map(objects.map(o => [`${o.kind}/${o.namespace}/${o.name}`, o]));
 
-  // Names, label values, duplicates.
+  // Names, label values, duplicates. A fleet repeats the same labels
+  // thousands of times: each distinct key and value is checked once.
   const seen = new Map<string, Obj>();
+  const goodKeys = new Set<string>();
+  const goodValues = new Set<string>();
   for (const o of objects) {
     const key = `${o.json.apiVersion?.split('/')[0]}/${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace}/${o.name}`;
     const first = seen.get(key);
@@ -186,14 +202,21 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
       labelSets.push(t.labels);
     }
     for (const labels of labelSets) {
-      for (const [k, v] of Object.entries(labels)) {
-        const name = k.includes('/') ? k.slice(k.indexOf('/') + 1) : k;
-        const prefix = k.includes('/') ? k.slice(0, k.indexOf('/')) : undefined;
-        if (!LABEL_NAME.test(name) || name.length > 63 || (prefix !== undefined && (!DNS_1123_SUBDOMAIN.test(prefix) || prefix.length > 253))) {
-          problems.push(fmt(o, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
+      for (const k of Object.keys(labels)) {
+        const v = labels[k];
+        if (!goodKeys.has(k)) {
+          if (isLabelKey(k)) {
+            goodKeys.add(k);
+          } else {
+            problems.push(fmt(o, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
+          }
         }
-        if (typeof v !== 'string' || !LABEL_VALUE.test(v) || v.length > 63) {
-          problems.push(fmt(o, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
+        if (!goodValues.has(v)) {
+          if (typeof v === 'string' && LABEL_VALUE.test(v) && v.length <= 63) {
+            goodValues.add(v);
+          } else {
+            problems.push(fmt(o, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
+          }
         }
       }
     }
