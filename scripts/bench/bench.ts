@@ -48,8 +48,9 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** Bundles `entry` as `npm run synth` bundles main.ts (dependencies included); both fleet subjects run from it. */
 function bundle(entry: string, out: string): void {
-  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--platform=node', '--packages=external', `--outfile=${out}`, '--log-level=warning'], { cwd: root, encoding: 'utf-8' });
+  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'esbuild'), [entry, '--bundle', '--platform=node', `--outfile=${out}`, '--log-level=warning'], { cwd: root, encoding: 'utf-8' });
   if (r.status !== 0) {
     throw new Error(r.stderr);
   }
