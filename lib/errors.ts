@@ -29,8 +29,16 @@ export class ProblemCollector {
   constructor(scope: IConstruct) {
     // Validation messages carry no path of their own: cdk8s's App.synth() and
     // synthesize() both put the construct's path in front.
-    const own = `[${scope.node.path}] `;
-    scope.node.addValidation({ validate: () => this.problems.map(p => (p.startsWith(own) ? p.slice(own.length) : p)) });
+    // The path is worked out only when there is something to report.
+    scope.node.addValidation({
+      validate: () => {
+        if (this.problems.length === 0) {
+          return [];
+        }
+        const own = `[${scope.node.path}] `;
+        return this.problems.map(p => (p.startsWith(own) ? p.slice(own.length) : p));
+      },
+    });
   }
 
   /** Runs a check; a {@link ConfigurationError} it throws is recorded. Returns whether it passed. */

@@ -133,7 +133,7 @@ function show(selector: Record<string, string>): string {
 }
 
 function allContainers(spec: Json): Json[] {
-  return [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  return spec.initContainers === undefined ? spec.containers ?? [] : [...(spec.containers ?? []), ...spec.initContainers];
 }
 
 /**
@@ -272,10 +272,17 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
   }
 
   // References to Secrets and ConfigMaps.
+  // Every workload of a tenant refers to the same Secret: its keys are listed once.
+  const keysOf = new Map<Obj, { keys: Set<string> }>();
   const defined = (kind: 'Secret' | 'ConfigMap', ns: string, name: string): { keys?: Set<string> } | undefined => {
     const o = byKindNsName.get(`${kind}/${ns}/${name}`);
     if (o) {
-      return { keys: new Set([...Object.keys(o.json.data ?? {}), ...Object.keys(o.json.stringData ?? {}), ...Object.keys(o.json.binaryData ?? {})]) };
+      let found = keysOf.get(o);
+      if (!found) {
+        found = { keys: new Set([...Object.keys(o.json.data ?? {}), ...Object.keys(o.json.stringData ?? {}), ...Object.keys(o.json.binaryData ?? {})]) };
+        keysOf.set(o, found);
+      }
+      return found;
     }
     const e = external.find(x => x.kind === kind && x.name === name && (x.namespace === undefined || x.namespace === ns));
     return e ? { keys: e.keys ? new Set(e.keys) : undefined } : undefined;
