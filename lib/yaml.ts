@@ -61,12 +61,13 @@ function numberScalar(n: number): string {
   return out;
 }
 
-const indents: string[] = [''];
+// "\n" and the indentation of each level, built once.
+const newlines: string[] = ['\n'];
 function newline(level: number): string {
-  while (indents.length <= level) {
-    indents.push(`${indents[indents.length - 1]}  `);
+  while (newlines.length <= level) {
+    newlines.push(`${newlines[newlines.length - 1]}  `);
   }
-  return `\n${indents[level]}`;
+  return newlines[level];
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -99,12 +100,27 @@ function node(value: unknown, level: number, compact: boolean): string | undefin
         return value.length === 0 ? '[]' : sequence(value, level, compact);
       }
       if (isPlainObject(value)) {
-        return Object.keys(value).length === 0 ? '{}' : mapping(value, level, compact);
+        return mapping(value, level, compact); // '{}' when empty
       }
       return undefined;
     default:
       return undefined;
   }
+}
+
+// `key: ` and `key:` (before a nested block) of each distinct key, as js-yaml writes them.
+const keyPrefixes = new Map<string, readonly [string, string] | undefined>();
+function keyPrefix(key: string): readonly [string, string] | undefined {
+  let out = keyPrefixes.get(key);
+  if (out === undefined && !keyPrefixes.has(key)) {
+    const k = stringScalar(key);
+    out = k === undefined ? undefined : [`${k}: `, `${k}:`];
+    if (keyPrefixes.size >= CACHE_LIMIT) {
+      keyPrefixes.clear();
+    }
+    keyPrefixes.set(key, out);
+  }
+  return out;
 }
 
 function mapping(obj: Record<string, unknown>, level: number, compact: boolean): string | undefined {
@@ -114,13 +130,13 @@ function mapping(obj: Record<string, unknown>, level: number, compact: boolean):
     if (value === undefined) {
       continue; // js-yaml skips the pair
     }
-    const k = stringScalar(key);
+    const k = keyPrefix(key);
     const v = node(value, level + 1, false);
     if (k === undefined || v === undefined) {
       return undefined;
     }
-    const pair = `${k}${v.charCodeAt(0) === 10 ? ':' : ': '}${v}`;
-    out += compact && out === '' ? pair : newline(level) + pair;
+    const pair = (v.charCodeAt(0) === 10 ? k[1] : k[0]) + v;
+    out = compact && out === '' ? pair : out + newline(level) + pair;
   }
   return out === '' ? '{}' : out;
 }
