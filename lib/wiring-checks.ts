@@ -125,7 +125,12 @@ function isLabelKey(k: string): boolean {
 }
 
 function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  for (const k of Object.keys(selector)) {
+    if (labels[k] !== selector[k]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function show(selector: Record<string, string>): string {
@@ -163,23 +168,34 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
     }
   }
   const problems: string[] = [];
-  const templates: PodTemplate[] = objects.flatMap(o => {
-    const t = podTemplateOf(o);
-    return t ? [{ owner: o, ...t }] : [];
-  });
+  const templates: PodTemplate[] = [];
+  const templateOf = new Map<Obj, PodTemplate>();
   // Indexes by namespace and name keep the checks linear in the size of the App.
-  const templateOf = new Map<Obj, PodTemplate>(templates.map(t => [t.owner, t]));
+  // Only the kinds that are referred to by name are indexed.
+  const byKindNsName = new Map<string, Obj>();
+  for (const o of objects) {
+    const t = podTemplateOf(o);
+    if (t) {
+      const template = { owner: o, labels: t.labels, spec: t.spec };
+      templates.push(template);
+      templateOf.set(o, template);
+    } else if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'Service') {
+      byKindNsName.set(`${o.kind}/${o.namespace}/${o.name}`, o);
+    }
+  }
   const templatesByNs = groupBy(templates, t => t.owner.namespace);
   const inNamespace = (ns: string) => templatesByNs.get(ns) ?? [];
-  const byKindNsName = new Map(objects.map(o => [`${o.kind}/${o.namespace}/${o.name}`, o]));
 
   // Names, label values, duplicates. A fleet repeats the same labels
   // thousands of times: each distinct key and value is checked once.
   const seen = new Map<string, Obj>();
   const goodKeys = new Set<string>();
   const goodValues = new Set<string>();
+  const goodNamespaces = new Set<string>();
   for (const o of objects) {
-    const key = `${o.json.apiVersion?.split('/')[0]}/${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace}/${o.name}`;
+    const apiVersion: string = o.json.apiVersion ?? '';
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : apiVersion;
+    const key = `${group}/${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace}/${o.name}`;
     const first = seen.get(key);
     if (first) {
       problems.push(fmt(o, `has the same name as the object at ${first.path}, so one would overwrite the other`, 'give one of them another name'));
@@ -193,15 +209,15 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
       problems.push(fmt(o, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
         'rename it, e.g. to lower-case words joined by "-"'));
     }
-    if (!CLUSTER_SCOPED.has(o.kind) && o.json.metadata?.namespace !== undefined && (!DNS_1123_LABEL.test(o.namespace) || o.namespace.length > 63)) {
-      problems.push(fmt(o, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
+    if (!CLUSTER_SCOPED.has(o.kind) && o.json.metadata?.namespace !== undefined && !goodNamespaces.has(o.namespace)) {
+      if (DNS_1123_LABEL.test(o.namespace) && o.namespace.length <= 63) {
+        goodNamespaces.add(o.namespace);
+      } else {
+        problems.push(fmt(o, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
+      }
     }
-    const labelSets: Array<Record<string, string>> = [o.json.metadata?.labels ?? {}];
     const t = templateOf.get(o);
-    if (t && o.kind !== 'Pod') {
-      labelSets.push(t.labels);
-    }
-    for (const labels of labelSets) {
+    for (const labels of t && o.kind !== 'Pod' ? [o.json.metadata?.labels ?? {}, t.labels] : [o.json.metadata?.labels ?? {}]) {
       for (const k of Object.keys(labels)) {
         const v = labels[k];
         if (!goodKeys.has(k)) {
@@ -256,10 +272,16 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
           : near ? `make the selector match the pod labels of one of: ${near}` : `add a workload with pod labels ${show(selector)} to namespace ${svc.namespace}`));
       continue;
     }
+    const declaredPorts: Json[] = [];
+    for (const t of selected) {
+      for (const c of allContainers(t.spec)) {
+        declaredPorts.push(...(c.ports ?? []));
+      }
+    }
     for (const p of spec.ports ?? []) {
       const target = p.targetPort ?? p.port;
       const protocol = p.protocol ?? 'TCP';
-      const declared = selected.flatMap(t => allContainers(t.spec).flatMap((c: Json) => (c.ports ?? []).filter((cp: Json) => (cp.protocol ?? 'TCP') === protocol)));
+      const declared = declaredPorts.filter((cp: Json) => (cp.protocol ?? 'TCP') === protocol);
       const ok = typeof target === 'number'
         ? declared.some((cp: Json) => cp.containerPort === target)
         : declared.some((cp: Json) => cp.name === target);
