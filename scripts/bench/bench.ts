@@ -13,13 +13,14 @@ import { dump, loadAll } from 'js-yaml';
 import { toYaml } from '../../lib';
 
 const root = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// Run-to-run spread on this 2-core machine is about 10-20 %: five runs give a steadier median.
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,1000').split(',').map(Number);
 // A baseline run slower than this is not repeated: it cannot change the verdict.
 const SLOW_SECONDS = 20;
 const TIME = '/usr/bin/time';
 
-interface Measure { wall: number; peakMb: number; runs: number }
+interface Measure { wall: number; min: number; max: number; peakMb: number; runs: number }
 interface Row { n: number; objects: number; ours: Measure; perChart: Measure; kustomize: Measure }
 
 function measure(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, runs = RUNS): Measure {
@@ -38,8 +39,9 @@ function measure(label: string, cmd: string, args: string[], env: NodeJS.Process
       break;
     }
   }
-  const m = { wall: median(walls), peakMb: median(peaks), runs: walls.length };
-  process.stdout.write(`  ${label.padEnd(44)} ${m.wall.toFixed(2).padStart(7)} s ${m.peakMb.toFixed(0).padStart(6)} MB  (${m.runs} run${m.runs === 1 ? '' : 's'})\n`);
+  const m = { wall: median(walls), min: Math.min(...walls), max: Math.max(...walls), peakMb: median(peaks), runs: walls.length };
+  const spread = m.runs > 1 ? `, ${m.min.toFixed(2)}-${m.max.toFixed(2)} s` : '';
+  process.stdout.write(`  ${label.padEnd(44)} ${m.wall.toFixed(2).padStart(7)} s ${m.peakMb.toFixed(0).padStart(6)} MB  (${m.runs} run${m.runs === 1 ? '' : 's'}${spread})\n`);
   return m;
 }
 
@@ -140,9 +142,9 @@ async function main(): Promise<void> {
   ];
 
   const table = [
-    '| tenants | objects | our synth | peak | one Chart per tenant | peak | kubectl kustomize | peak | speed-up vs per-chart | vs kustomize |',
+    '| tenants | objects | our synth (min-max) | peak | one Chart per tenant | peak | kubectl kustomize | peak | speed-up vs per-chart | vs kustomize |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(r => `| ${r.n} | ${r.objects} | ${r.ours.wall.toFixed(2)} s | ${r.ours.peakMb.toFixed(0)} MB | ${r.perChart.wall.toFixed(2)} s | ${r.perChart.peakMb.toFixed(0)} MB | ${r.kustomize.wall.toFixed(2)} s | ${r.kustomize.peakMb.toFixed(0)} MB | ${(r.perChart.wall / r.ours.wall).toFixed(1)}x | ${(r.kustomize.wall / r.ours.wall).toFixed(1)}x |`),
+    ...rows.map(r => `| ${r.n} | ${r.objects} | ${r.ours.wall.toFixed(2)} s (${r.ours.min.toFixed(2)}-${r.ours.max.toFixed(2)}) | ${r.ours.peakMb.toFixed(0)} MB | ${r.perChart.wall.toFixed(2)} s | ${r.perChart.peakMb.toFixed(0)} MB | ${r.kustomize.wall.toFixed(2)} s | ${r.kustomize.peakMb.toFixed(0)} MB | ${(r.perChart.wall / r.ours.wall).toFixed(1)}x | ${(r.kustomize.wall / r.ours.wall).toFixed(1)}x |`),
   ].join('\n');
   const md = [
     '# Benchmark',
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
     '',
     '| default stack | wall | peak |',
     '|---|---:|---:|',
-    `| \`npm run synth\` (esbuild transpile + compiled app) | ${synth.wall.toFixed(2)} s | ${synth.peakMb.toFixed(0)} MB |`,
+    `| \`npm run synth\` (esbuild transpile + compiled app) | ${synth.wall.toFixed(2)} s (${synth.min.toFixed(2)}-${synth.max.toFixed(2)}) | ${synth.peakMb.toFixed(0)} MB |`,
     `| \`npx ts-node main.ts\` (the cdk8s template's way) | ${tsNode.wall.toFixed(2)} s | ${tsNode.peakMb.toFixed(0)} MB |`,
     `| speed-up | ${(tsNode.wall / synth.wall).toFixed(1)}x | |`,
     '',
