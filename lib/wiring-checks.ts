@@ -179,7 +179,8 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
       const template = { owner: o, labels: t.labels, spec: t.spec };
       templates.push(template);
       templateOf.set(o, template);
-    } else if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'Service') {
+    }
+    if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'Service') {
       byKindNsName.set(`${o.kind}/${o.namespace}/${o.name}`, o);
     }
   }

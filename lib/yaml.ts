@@ -24,41 +24,51 @@ export function toYaml(manifest: unknown): string {
   return dump(manifest, OPTIONS);
 }
 
-// js-yaml's rendering of each distinct scalar, without the trailing newline.
 // Bounded, so a long-lived process does not keep every string it ever wrote.
 const CACHE_LIMIT = 200_000;
+
+/**
+ * `compute(key)`, worked out once per distinct key (undefined results included).
+ * Pass a module-level function: a closure would be allocated on every hit.
+ */
+function cached<K, V>(cache: Map<K, V>, key: K, compute: (key: K) => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined || cache.has(key)) {
+    return hit as V;
+  }
+  const value = compute(key);
+  if (cache.size >= CACHE_LIMIT) {
+    cache.clear();
+  }
+  cache.set(key, value);
+  return value;
+}
+
+// js-yaml's rendering of each distinct scalar, without the trailing newline.
 const strings = new Map<string, string | undefined>();
 const numbers = new Map<number, string>();
 
 /** A scalar as js-yaml writes it on one line, or undefined when it needs more. */
 function stringScalar(s: string): string | undefined {
-  let out = strings.get(s);
-  if (out === undefined && !strings.has(s)) {
-    const text = dump(s, OPTIONS).slice(0, -1);
-    // Multi-line block scalars depend on the indentation level; keys over 1024
-    // characters become explicit `? ` pairs. Both are left to js-yaml.
-    out = text.includes('\n') || text.length > 1024 ? undefined : text;
-    if (strings.size >= CACHE_LIMIT) {
-      strings.clear();
-    }
-    strings.set(s, out);
-  }
-  return out;
+  return cached(strings, s, renderString);
+}
+
+function renderString(s: string): string | undefined {
+  const text = dump(s, OPTIONS).slice(0, -1);
+  // Multi-line block scalars depend on the indentation level; keys over 1024
+  // characters become explicit `? ` pairs. Both are left to js-yaml.
+  return text.includes('\n') || text.length > 1024 ? undefined : text;
+}
+
+function renderNumber(n: number): string {
+  return dump(n, OPTIONS).slice(0, -1);
 }
 
 function numberScalar(n: number): string {
   if (Object.is(n, -0)) {
-    return dump(n, OPTIONS).slice(0, -1); // a Map would confuse -0 with 0
+    return renderNumber(n); // a Map would confuse -0 with 0
   }
-  let out = numbers.get(n);
-  if (out === undefined) {
-    out = dump(n, OPTIONS).slice(0, -1);
-    if (numbers.size >= CACHE_LIMIT) {
-      numbers.clear();
-    }
-    numbers.set(n, out);
-  }
-  return out;
+  return cached(numbers, n, renderNumber);
 }
 
 // "\n" and the indentation of each level, built once.
@@ -111,16 +121,12 @@ function node(value: unknown, level: number, compact: boolean): string | undefin
 // `key: ` and `key:` (before a nested block) of each distinct key, as js-yaml writes them.
 const keyPrefixes = new Map<string, readonly [string, string] | undefined>();
 function keyPrefix(key: string): readonly [string, string] | undefined {
-  let out = keyPrefixes.get(key);
-  if (out === undefined && !keyPrefixes.has(key)) {
-    const k = stringScalar(key);
-    out = k === undefined ? undefined : [`${k}: `, `${k}:`];
-    if (keyPrefixes.size >= CACHE_LIMIT) {
-      keyPrefixes.clear();
-    }
-    keyPrefixes.set(key, out);
-  }
-  return out;
+  return cached(keyPrefixes, key, renderKeyPrefix);
+}
+
+function renderKeyPrefix(key: string): readonly [string, string] | undefined {
+  const k = stringScalar(key);
+  return k === undefined ? undefined : [`${k}: `, `${k}:`];
 }
 
 function mapping(obj: Record<string, unknown>, level: number, compact: boolean): string | undefined {
