@@ -4,7 +4,8 @@ import { Chart, Testing } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 
 // imports/k8s.ts is cdk8s's generated 1.28 bindings with one change made by
-// scripts/import-k8s.js: each converter drops undefined fields in one pass
+// scripts/import-k8s.js: each converter, and each map field's converter
+// (labels, data, resource quantities), drops undefined fields in one pass
 // instead of json2jsii's copy-per-field filter. These tests pin that the
 // change is complete and that the converters still write what json2jsii's did.
 
@@ -21,6 +22,26 @@ describe('generated bindings (imports/k8s.ts)', () => {
     expect(converters.length).toBeGreaterThan(400);
     expect(source.match(/^ {2}return withoutUndefined\(result\);$/gm)).toHaveLength(converters.length);
     expect(source).not.toContain('return Object.entries(result).reduce(');
+  });
+
+  test('GIVEN the bindings WHEN looking for map-field converters THEN none copies per field any more', () => {
+    expect(source).not.toMatch(/Object\.entries\([^)]*\)\.reduce\(/);
+    expect((source.match(/\(withoutUndefined\(obj\.\w+\)\)/g) ?? []).length + (source.match(/\(mapDefined\(obj\.\w+, /g) ?? []).length).toBe(34);
+  });
+
+  test('GIVEN map fields with unset values and a __proto__ key WHEN converted THEN the output equals json2jsii\'s, in the same key order', () => {
+    const labels = JSON.parse('{"b": "2", "__proto__": "p", "a": "1"}') as Record<string, string>;
+    const meta = k8s.toJson_ObjectMeta({ labels: { ...labels, unset: undefined as unknown as string }, annotations: {} })!;
+    expect(meta.labels).toStrictEqual(json2jsiiFilter(labels));
+    expect(Object.keys(meta.labels)).toEqual(['b', '__proto__', 'a']);
+    expect(Object.getPrototypeOf(meta.labels)).toBe(Object.prototype);
+    expect(meta.annotations).toStrictEqual({});
+
+    const resources = k8s.toJson_ResourceRequirements({
+      limits: { memory: k8s.Quantity.fromString('128Mi'), cpu: undefined as unknown as k8s.Quantity },
+      requests: { cpu: k8s.Quantity.fromNumber(0.1) },
+    })!;
+    expect(resources).toStrictEqual({ limits: { memory: '128Mi' }, requests: { cpu: 0.1 } });
   });
 
   test('GIVEN a container with unset, false and empty fields WHEN converted THEN the output equals json2jsii\'s filter, in the same key order', () => {

@@ -11,10 +11,34 @@ function withoutUndefined(obj: Record<string, any>): Record<string, any> {
   const out: Record<string, any> = {};
   for (const key of Object.keys(obj)) {
     if (obj[key] !== undefined) {
-      out[key] = obj[key];
+      setField(out, key, obj[key]);
     }
   }
   return out;
+}
+
+/**
+ * `convert` applied to each field of `obj` that is not undefined, in the
+ * same order. Added by scripts/import-k8s.js in place of json2jsii's
+ * map-field converter, which copies the object once per field.
+ */
+function mapDefined<T, U>(obj: Record<string, T>, convert: (value: T) => U): Record<string, U> {
+  const out: Record<string, U> = {};
+  for (const key of Object.keys(obj)) {
+    if (obj[key] !== undefined) {
+      setField(out, key, convert(obj[key]));
+    }
+  }
+  return out;
+}
+
+/** `out[key] = value`, except that a `__proto__` key (a label, a ConfigMap key) becomes a field, as json2jsii's spread makes it, not the prototype. */
+function setField<T>(out: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    out[key] = value;
+  }
 }
 
 /**
@@ -9456,8 +9480,8 @@ export function toJson_KubeConfigMapProps(obj: KubeConfigMapProps | undefined): 
   if (obj === undefined) { return undefined; }
   const result = {
     'metadata': toJson_ObjectMeta(obj.metadata),
-    'binaryData': ((obj.binaryData) === undefined) ? undefined : (Object.entries(obj.binaryData).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'binaryData': ((obj.binaryData) === undefined) ? undefined : (withoutUndefined(obj.binaryData)),
+    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
     'immutable': obj.immutable,
   };
   // filter undefined values
@@ -10459,9 +10483,9 @@ export function toJson_KubeSecretProps(obj: KubeSecretProps | undefined): Record
   if (obj === undefined) { return undefined; }
   const result = {
     'metadata': toJson_ObjectMeta(obj.metadata),
-    'data': ((obj.data) === undefined) ? undefined : (Object.entries(obj.data).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
     'immutable': obj.immutable,
-    'stringData': ((obj.stringData) === undefined) ? undefined : (Object.entries(obj.stringData).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'stringData': ((obj.stringData) === undefined) ? undefined : (withoutUndefined(obj.stringData)),
     'type': obj.type,
   };
   // filter undefined values
@@ -12656,7 +12680,7 @@ export function toJson_KubeStorageClassProps(obj: KubeStorageClassProps | undefi
     'allowVolumeExpansion': obj.allowVolumeExpansion,
     'allowedTopologies': obj.allowedTopologies?.map(y => toJson_TopologySelectorTerm(y)),
     'mountOptions': obj.mountOptions?.map(y => y),
-    'parameters': ((obj.parameters) === undefined) ? undefined : (Object.entries(obj.parameters).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'parameters': ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters)),
     'provisioner': obj.provisioner,
     'reclaimPolicy': obj.reclaimPolicy,
     'volumeBindingMode': obj.volumeBindingMode,
@@ -13113,14 +13137,14 @@ export interface ObjectMeta {
 export function toJson_ObjectMeta(obj: ObjectMeta | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (Object.entries(obj.annotations).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
     'creationTimestamp': obj.creationTimestamp?.toISOString(),
     'deletionGracePeriodSeconds': obj.deletionGracePeriodSeconds,
     'deletionTimestamp': obj.deletionTimestamp?.toISOString(),
     'finalizers': obj.finalizers?.map(y => y),
     'generateName': obj.generateName,
     'generation': obj.generation,
-    'labels': ((obj.labels) === undefined) ? undefined : (Object.entries(obj.labels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
     'managedFields': obj.managedFields?.map(y => toJson_ManagedFieldsEntry(y)),
     'name': obj.name,
     'namespace': obj.namespace,
@@ -14298,7 +14322,7 @@ export interface SubjectAccessReviewSpec {
 export function toJson_SubjectAccessReviewSpec(obj: SubjectAccessReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'extra': ((obj.extra) === undefined) ? undefined : (Object.entries(obj.extra).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+    'extra': ((obj.extra) === undefined) ? undefined : (mapDefined(obj.extra, (v) => v?.map(y => y))),
     'groups': obj.groups?.map(y => y),
     'nonResourceAttributes': toJson_NonResourceAttributes(obj.nonResourceAttributes),
     'resourceAttributes': toJson_ResourceAttributes(obj.resourceAttributes),
@@ -14865,7 +14889,7 @@ export function toJson_CertificateSigningRequestSpec(obj: CertificateSigningRequ
   if (obj === undefined) { return undefined; }
   const result = {
     'expirationSeconds': obj.expirationSeconds,
-    'extra': ((obj.extra) === undefined) ? undefined : (Object.entries(obj.extra).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.map(y => y) }), {})),
+    'extra': ((obj.extra) === undefined) ? undefined : (mapDefined(obj.extra, (v) => v?.map(y => y))),
     'groups': obj.groups?.map(y => y),
     'request': obj.request,
     'signerName': obj.signerName,
@@ -15600,7 +15624,7 @@ export function toJson_PersistentVolumeSpec(obj: PersistentVolumeSpec | undefine
     'awsElasticBlockStore': toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore),
     'azureDisk': toJson_AzureDiskVolumeSource(obj.azureDisk),
     'azureFile': toJson_AzureFilePersistentVolumeSource(obj.azureFile),
-    'capacity': ((obj.capacity) === undefined) ? undefined : (Object.entries(obj.capacity).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'capacity': ((obj.capacity) === undefined) ? undefined : (mapDefined(obj.capacity, (v) => v?.value)),
     'cephfs': toJson_CephFsPersistentVolumeSource(obj.cephfs),
     'cinder': toJson_CinderPersistentVolumeSource(obj.cinder),
     'claimRef': toJson_ObjectReference(obj.claimRef),
@@ -16051,9 +16075,9 @@ export function toJson_PodSpec(obj: PodSpec | undefined): Record<string, any> | 
     'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y)),
     'initContainers': obj.initContainers?.map(y => toJson_Container(y)),
     'nodeName': obj.nodeName,
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector)),
     'os': toJson_PodOs(obj.os),
-    'overhead': ((obj.overhead) === undefined) ? undefined : (Object.entries(obj.overhead).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'overhead': ((obj.overhead) === undefined) ? undefined : (mapDefined(obj.overhead, (v) => v?.value)),
     'preemptionPolicy': obj.preemptionPolicy,
     'priority': obj.priority,
     'priorityClassName': obj.priorityClassName,
@@ -16161,7 +16185,7 @@ export function toJson_ReplicationControllerSpec(obj: ReplicationControllerSpec 
   const result = {
     'minReadySeconds': obj.minReadySeconds,
     'replicas': obj.replicas,
-    'selector': ((obj.selector) === undefined) ? undefined : (Object.entries(obj.selector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'selector': ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector)),
     'template': toJson_PodTemplateSpec(obj.template),
   };
   // filter undefined values
@@ -16204,7 +16228,7 @@ export interface ResourceQuotaSpec {
 export function toJson_ResourceQuotaSpec(obj: ResourceQuotaSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'hard': ((obj.hard) === undefined) ? undefined : (Object.entries(obj.hard).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'hard': ((obj.hard) === undefined) ? undefined : (mapDefined(obj.hard, (v) => v?.value)),
     'scopeSelector': toJson_ScopeSelector(obj.scopeSelector),
     'scopes': obj.scopes?.map(y => y),
   };
@@ -16382,7 +16406,7 @@ export function toJson_ServiceSpec(obj: ServiceSpec | undefined): Record<string,
     'loadBalancerSourceRanges': obj.loadBalancerSourceRanges?.map(y => y),
     'ports': obj.ports?.map(y => toJson_ServicePort(y)),
     'publishNotReadyAddresses': obj.publishNotReadyAddresses,
-    'selector': ((obj.selector) === undefined) ? undefined : (Object.entries(obj.selector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'selector': ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector)),
     'sessionAffinity': obj.sessionAffinity,
     'sessionAffinityConfig': toJson_SessionAffinityConfig(obj.sessionAffinityConfig),
     'type': obj.type,
@@ -16492,7 +16516,7 @@ export function toJson_Endpoint(obj: Endpoint | undefined): Record<string, any> 
   const result = {
     'addresses': obj.addresses?.map(y => y),
     'conditions': toJson_EndpointConditions(obj.conditions),
-    'deprecatedTopology': ((obj.deprecatedTopology) === undefined) ? undefined : (Object.entries(obj.deprecatedTopology).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'deprecatedTopology': ((obj.deprecatedTopology) === undefined) ? undefined : (withoutUndefined(obj.deprecatedTopology)),
     'hints': toJson_EndpointHints(obj.hints),
     'hostname': obj.hostname,
     'nodeName': obj.nodeName,
@@ -16999,7 +17023,7 @@ export interface Overhead {
 export function toJson_Overhead(obj: Overhead | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'podFixed': ((obj.podFixed) === undefined) ? undefined : (Object.entries(obj.podFixed).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'podFixed': ((obj.podFixed) === undefined) ? undefined : (mapDefined(obj.podFixed, (v) => v?.value)),
   };
   // filter undefined values
   return withoutUndefined(result);
@@ -17034,7 +17058,7 @@ export interface Scheduling {
 export function toJson_Scheduling(obj: Scheduling | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (Object.entries(obj.nodeSelector).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector)),
     'tolerations': obj.tolerations?.map(y => toJson_Toleration(y)),
   };
   // filter undefined values
@@ -17767,7 +17791,7 @@ export function toJson_LabelSelector(obj: LabelSelector | undefined): Record<str
   if (obj === undefined) { return undefined; }
   const result = {
     'matchExpressions': obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (Object.entries(obj.matchLabels).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
   };
   // filter undefined values
   return withoutUndefined(result);
@@ -19896,11 +19920,11 @@ export interface LimitRangeItem {
 export function toJson_LimitRangeItem(obj: LimitRangeItem | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
-    'default': ((obj.default) === undefined) ? undefined : (Object.entries(obj.default).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'defaultRequest': ((obj.defaultRequest) === undefined) ? undefined : (Object.entries(obj.defaultRequest).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'max': ((obj.max) === undefined) ? undefined : (Object.entries(obj.max).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'maxLimitRequestRatio': ((obj.maxLimitRequestRatio) === undefined) ? undefined : (Object.entries(obj.maxLimitRequestRatio).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'min': ((obj.min) === undefined) ? undefined : (Object.entries(obj.min).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'default': ((obj.default) === undefined) ? undefined : (mapDefined(obj.default, (v) => v?.value)),
+    'defaultRequest': ((obj.defaultRequest) === undefined) ? undefined : (mapDefined(obj.defaultRequest, (v) => v?.value)),
+    'max': ((obj.max) === undefined) ? undefined : (mapDefined(obj.max, (v) => v?.value)),
+    'maxLimitRequestRatio': ((obj.maxLimitRequestRatio) === undefined) ? undefined : (mapDefined(obj.maxLimitRequestRatio, (v) => v?.value)),
+    'min': ((obj.min) === undefined) ? undefined : (mapDefined(obj.min, (v) => v?.value)),
     'type': obj.type,
   };
   // filter undefined values
@@ -20378,7 +20402,7 @@ export function toJson_CsiPersistentVolumeSource(obj: CsiPersistentVolumeSource 
     'nodePublishSecretRef': toJson_SecretReference(obj.nodePublishSecretRef),
     'nodeStageSecretRef': toJson_SecretReference(obj.nodeStageSecretRef),
     'readOnly': obj.readOnly,
-    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (Object.entries(obj.volumeAttributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes)),
     'volumeHandle': obj.volumeHandle,
   };
   // filter undefined values
@@ -20498,7 +20522,7 @@ export function toJson_FlexPersistentVolumeSource(obj: FlexPersistentVolumeSourc
   const result = {
     'driver': obj.driver,
     'fsType': obj.fsType,
-    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'options': ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options)),
     'readOnly': obj.readOnly,
     'secretRef': toJson_SecretReference(obj.secretRef),
   };
@@ -21495,8 +21519,8 @@ export function toJson_ResourceRequirements(obj: ResourceRequirements | undefine
   if (obj === undefined) { return undefined; }
   const result = {
     'claims': obj.claims?.map(y => toJson_ResourceClaim(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (Object.entries(obj.limits).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
-    'requests': ((obj.requests) === undefined) ? undefined : (Object.entries(obj.requests).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1]?.value }), {})),
+    'limits': ((obj.limits) === undefined) ? undefined : (mapDefined(obj.limits, (v) => v?.value)),
+    'requests': ((obj.requests) === undefined) ? undefined : (mapDefined(obj.requests, (v) => v?.value)),
   };
   // filter undefined values
   return withoutUndefined(result);
@@ -26155,7 +26179,7 @@ export function toJson_CsiVolumeSource(obj: CsiVolumeSource | undefined): Record
     'fsType': obj.fsType,
     'nodePublishSecretRef': toJson_LocalObjectReference(obj.nodePublishSecretRef),
     'readOnly': obj.readOnly,
-    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (Object.entries(obj.volumeAttributes).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes)),
   };
   // filter undefined values
   return withoutUndefined(result);
@@ -26320,7 +26344,7 @@ export function toJson_FlexVolumeSource(obj: FlexVolumeSource | undefined): Reco
   const result = {
     'driver': obj.driver,
     'fsType': obj.fsType,
-    'options': ((obj.options) === undefined) ? undefined : (Object.entries(obj.options).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'options': ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options)),
     'readOnly': obj.readOnly,
     'secretRef': toJson_LocalObjectReference(obj.secretRef),
   };
@@ -29376,8 +29400,8 @@ export function toJson_JsonSchemaProps(obj: JsonSchemaProps | undefined): Record
     'allOf': obj.allOf?.map(y => toJson_JsonSchemaProps(y)),
     'anyOf': obj.anyOf?.map(y => toJson_JsonSchemaProps(y)),
     'default': obj.default,
-    'definitions': ((obj.definitions) === undefined) ? undefined : (Object.entries(obj.definitions).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'dependencies': ((obj.dependencies) === undefined) ? undefined : (Object.entries(obj.dependencies).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {})),
+    'definitions': ((obj.definitions) === undefined) ? undefined : (mapDefined(obj.definitions, (v) => toJson_JsonSchemaProps(v))),
+    'dependencies': ((obj.dependencies) === undefined) ? undefined : (withoutUndefined(obj.dependencies)),
     'description': obj.description,
     'enum': obj.enum?.map(y => y),
     'example': obj.example,
@@ -29400,8 +29424,8 @@ export function toJson_JsonSchemaProps(obj: JsonSchemaProps | undefined): Record
     'nullable': obj.nullable,
     'oneOf': obj.oneOf?.map(y => toJson_JsonSchemaProps(y)),
     'pattern': obj.pattern,
-    'patternProperties': ((obj.patternProperties) === undefined) ? undefined : (Object.entries(obj.patternProperties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
-    'properties': ((obj.properties) === undefined) ? undefined : (Object.entries(obj.properties).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: toJson_JsonSchemaProps(i[1]) }), {})),
+    'patternProperties': ((obj.patternProperties) === undefined) ? undefined : (mapDefined(obj.patternProperties, (v) => toJson_JsonSchemaProps(v))),
+    'properties': ((obj.properties) === undefined) ? undefined : (mapDefined(obj.properties, (v) => toJson_JsonSchemaProps(v))),
     'required': obj.required?.map(y => y),
     'title': obj.title,
     'type': obj.type,
