@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as k8s from '../imports/k8s';
 import { Credentials, outputFile, synthesize, SynthesisError, VotingAppChart } from '../lib';
 
 // The fs module object itself: the library reads its functions from it on each call, so a
@@ -80,6 +81,61 @@ describe('synthesize', () => {
 
     expect(() => synthesize(app, { outdir })).toThrow('unacceptable kind of an object to dump');
     expectUnchanged(outdir, before);
+  });
+
+  test('GIVEN a wiring mistake in the last chart WHEN the first charts are already staged THEN nothing is written and no staging folder is left', () => {
+    // GIVEN a good chart, staged first, and a chart whose Service selects no pod
+    const { outdir, before } = previousOutput();
+    const app = new App();
+    new VotingAppChart(app, 'a-good', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    new k8s.KubeService(new Chart(app, 'b-bad'), 'svc', { metadata: { name: 'nowhere' }, spec: { selector: { app: 'nobody' }, ports: [{ port: 80 }] } });
+    // WHEN synthesized THEN the mistake is reported and the previous output stays byte for byte
+    expect(() => synthesize(app, { outdir })).toThrow('[b-bad/svc] Service default/nowhere: selector app=nobody matches no pod template');
+    expectUnchanged(outdir, before);
+  });
+
+  test('GIVEN a bad file name and other problems THEN synth reports them all at once', () => {
+    const { outdir, before } = previousOutput();
+    const app = new App();
+    new Construct(new Chart(app, 'c'), 'a').node.addValidation({ validate: () => ['a problem'] });
+    let error: unknown;
+    try {
+      synthesize(app, { outdir, fileName: () => '../out.yaml' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SynthesisError).problems).toEqual([
+      '[c/a] a problem',
+      '[c] output file "../out.yaml" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
+    ]);
+    expectUnchanged(outdir, before);
+  });
+
+  test('GIVEN a chart that cannot be written WHEN another chart refers to its objects THEN only the file name is reported', () => {
+    // GIVEN a Secret in a chart without a valid file, used by a workload of a good chart
+    const app = new App();
+    const secrets = new Chart(app, 'secrets');
+    new k8s.KubeSecret(secrets, 'db', { metadata: { name: 'db' }, stringData: { password: 'p' } });
+    new k8s.KubeDeployment(new Chart(app, 'web'), 'd', {
+      metadata: { name: 'web' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.27', env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }] },
+        },
+      },
+    });
+    // WHEN synthesized THEN the Secret still counts for the checks: the one problem is its file
+    let error: unknown;
+    try {
+      synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: c => (c.node.id === 'secrets' ? 'secrets.txt' : 'web.yaml') });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SynthesisError).problems).toEqual([
+      '[secrets] output file "secrets.txt" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
+    ]);
   });
 
   test('GIVEN a disk that takes only part of each write THEN the file is still written whole', () => {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from './errors';
-import { checkWiring, RenderedObject, renderChart } from './wiring-checks';
+import { checkWiring, objectsInOrder, WiringChecks } from './wiring-checks';
 import { toYaml } from './yaml';
 
 const OUTPUT_FILE = 'cdk8s-voting-app:output-file';
@@ -73,10 +73,11 @@ export function validateApp(app: App): string[] {
 
 /**
  * Writes one YAML file per chart, all or nothing: every object is rendered
- * once, the App is checked on those renderings, the files are written to a
- * staging folder next to `outdir` and only then swapped in. A failure leaves
- * the previous output untouched. What a killed synth left beside `outdir` is
- * cleaned up first, and an output it had moved aside is put back.
+ * once, written to a staging folder next to `outdir` as soon as it is
+ * rendered, and checked; only when the whole App passes is the staging
+ * folder swapped in. A failure leaves the previous output untouched. What a
+ * killed synth left beside `outdir` is cleaned up first, and an output it
+ * had moved aside is put back.
  *
  * @returns the files written, relative to `outdir`
  */
@@ -85,25 +86,29 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   // One walk of the tree serves the validations and finds the charts.
   const constructs = app.node.findAll();
   const problems = constructProblems(constructs);
-  const charts = constructs.filter((c): c is Chart => Chart.isChart(c)).map(chart => ({ chart, objects: renderChart(chart) }));
-  const all: RenderedObject[] = charts.flatMap(c => c.objects);
-  problems.push(...checkWiring(app, all, constructs));
-  if (problems.length > 0) {
-    throw new SynthesisError(problems);
-  }
   const fileName = options.fileName ?? defaultFileName;
-  const files = new Map<string, RenderedObject[]>();
-  for (const { chart, objects } of charts) {
-    let file: string;
+  const files = new Set<string>();
+  // A chart without a file of its own is still rendered and checked, so that
+  // every problem of the App is reported at once.
+  const charts: Array<{ chart: Chart; file?: string }> = [];
+  for (const chart of constructs.filter((c): c is Chart => Chart.isChart(c))) {
+    let file: string | undefined;
     try {
       file = checkedOutputFile(chart, fileName(chart));
     } catch (err) {
-      throw err instanceof ConfigurationError ? new SynthesisError([err.message]) : err;
+      if (!(err instanceof ConfigurationError)) {
+        throw err;
+      }
+      problems.push(err.message);
     }
-    if (files.has(file)) {
-      throw new SynthesisError([`[${chart.node.path}] two charts write ${file}. Fix: give each chart its own file name`]);
+    if (file !== undefined && files.has(file)) {
+      problems.push(`[${chart.node.path}] two charts write ${file}. Fix: give each chart its own file name`);
+      file = undefined;
     }
-    files.set(file, objects);
+    if (file !== undefined) {
+      files.add(file);
+    }
+    charts.push({ chart, file });
   }
 
   const outdir = path.resolve(options.outdir);
@@ -111,10 +116,21 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   const previous = `${outdir}.previous-${process.pid}`;
   let hadPrevious = false;
   try {
-    for (const [file, objects] of files) {
+    // Each manifest is written as soon as it is rendered and then dropped:
+    // the checks keep only the few fields they need, not 16,000 manifests.
+    const checks = new WiringChecks();
+    for (const { chart, file } of charts) {
+      if (file === undefined) {
+        objectsInOrder(chart).forEach(o => checks.add(o, o.toJson()));
+        continue;
+      }
       const target = path.join(staging, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      writeDocuments(target, objects);
+      writeDocuments(target, objectsInOrder(chart), checks);
+    }
+    problems.push(...checks.problems(constructs));
+    if (problems.length > 0) {
+      throw new SynthesisError(problems);
     }
     hadPrevious = fs.existsSync(outdir);
     if (hadPrevious) {
@@ -145,15 +161,18 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
 const CHUNK = 1 << 20;
 
 /**
- * Writes the objects as a YAML stream, in chunks: a fleet of 1000 tenants
- * is 16 MB of text, and holding it whole would add that much to peak memory.
+ * Renders the objects, hands each to the checks and writes them as a YAML
+ * stream, in chunks: a fleet of 1000 tenants is 16 MB of text, and holding
+ * it whole would add that much to peak memory.
  */
-function writeDocuments(target: string, objects: RenderedObject[]): void {
+function writeDocuments(target: string, objects: ApiObject[], checks: WiringChecks): void {
   const fd = fs.openSync(target, 'w');
   try {
     let chunk = HEADER;
     objects.forEach((o, i) => {
-      chunk += (i === 0 ? '' : '---\n') + toYaml(o.json);
+      const json = o.toJson();
+      checks.add(o, json);
+      chunk += (i === 0 ? '' : '---\n') + toYaml(json);
       if (chunk.length > CHUNK) {
         writeAll(fd, chunk);
         chunk = '';

@@ -45,7 +45,7 @@ class Obj {
   public readonly kind: string;
   public readonly name: string;
   public readonly namespace: string;
-  constructor(public readonly construct: IConstruct, public readonly json: Json) {
+  constructor(public readonly construct: IConstruct, json: Json) {
     this.kind = json.kind;
     this.name = json.metadata?.name ?? '';
     this.namespace = json.metadata?.namespace ?? 'default';
@@ -76,19 +76,43 @@ export function renderApp(app: App): RenderedObject[] {
  * charts with dependencies are left to cdk8s to sort.
  */
 export function renderChart(chart: Chart): RenderedObject[] {
-  const nodes = ownNodes(chart);
-  const objects = nodes.filter((c): c is ApiObject => ApiObject.isApiObject(c));
-  // With dependencies, the same topological order cdk8s's own synth uses.
-  const ordered = nodes.some(c => c.node.dependencies.length > 0)
-    ? new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-    : objects;
-  return ordered.map(construct => ({ construct, json: construct.toJson() }));
+  return objectsInOrder(chart).map(construct => ({ construct, json: construct.toJson() }));
 }
 
+/**
+ * The API objects of one chart in the order `chart.toJson()` writes them.
+ * @internal
+ */
+export function objectsInOrder(chart: Chart): ApiObject[] {
+  const nodes = ownNodes(chart);
+  // With dependencies, the same topological order cdk8s's own synth uses.
+  return nodes.some(c => c.node.dependencies.length > 0)
+    ? new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+    : nodes.filter((c): c is ApiObject => ApiObject.isApiObject(c));
+}
+
+/** The pod template of a workload: its labels and the ports its containers declare. */
 interface PodTemplate {
   readonly owner: Obj;
   readonly labels: Record<string, string>;
-  readonly spec: Json;
+  readonly ports: Json[];
+}
+
+/** A Service: what the checks need of its spec. */
+interface ServiceSpec {
+  readonly owner: Obj;
+  readonly type?: string;
+  readonly selector: Record<string, string>;
+  readonly ports: Json[];
+}
+
+/** A reference from a pod template to a Secret or ConfigMap, checked once every object is known. */
+interface Reference {
+  readonly owner: Obj;
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  readonly key?: string;
+  readonly where: string;
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
@@ -103,14 +127,14 @@ function fmt(o: Obj, problem: string, fix: string): string {
   return ConfigurationError.format(o.path, `${o.kind} ${where}: ${problem}`, fix);
 }
 
-function podTemplateOf(o: Obj): { labels: Record<string, string>; spec: Json } | undefined {
-  switch (o.kind) {
+function podTemplateOf(kind: string, json: Json): { labels: Record<string, string>; spec: Json } | undefined {
+  switch (kind) {
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
-      return { labels: o.json.spec?.template?.metadata?.labels ?? {}, spec: o.json.spec?.template?.spec ?? {} };
+      return { labels: json.spec?.template?.metadata?.labels ?? {}, spec: json.spec?.template?.spec ?? {} };
     case 'CronJob':
-      return { labels: o.json.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {}, spec: o.json.spec?.jobTemplate?.spec?.template?.spec ?? {} };
+      return { labels: json.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {}, spec: json.spec?.jobTemplate?.spec?.template?.spec ?? {} };
     case 'Pod':
-      return { labels: o.json.metadata?.labels ?? {}, spec: o.json.spec ?? {} };
+      return { labels: json.metadata?.labels ?? {}, spec: json.spec ?? {} };
     default:
       return undefined;
   }
@@ -154,54 +178,70 @@ function allContainers(spec: Json): Json[] {
  * @param constructs the App's constructs (`app.node.findAll()`), when the caller has walked the tree already
  */
 export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app), constructs: IConstruct[] = app.node.findAll()): string[] {
-  const objects = rendered.map(({ construct, json }) => new Obj(construct, json));
-  // One walk of the tree for both kinds of declaration.
-  const external: Array<{ kind: ExternalKind; name: string; namespace?: string; keys?: string[] }> = [];
-  const connections: Array<{ from: IConstruct; service: string }> = [];
-  for (const c of constructs) {
-    for (const m of c.node.metadata) {
-      if (m.type === EXTERNAL) {
-        external.push(m.data);
-      } else if (m.type === CONNECTS_TO) {
-        connections.push({ from: c, service: m.data as string });
-      }
-    }
+  const checks = new WiringChecks();
+  for (const { construct, json } of rendered) {
+    checks.add(construct, json);
   }
-  const problems: string[] = [];
-  const templates: PodTemplate[] = [];
-  const templateOf = new Map<Obj, PodTemplate>();
+  return checks.problems(constructs);
+}
+
+/**
+ * The checks of {@link checkWiring}, fed one rendered object at a time, so a
+ * synth can write each manifest as soon as it is rendered: what the checks
+ * keep of an object is a few fields, not its whole manifest. Each object is
+ * checked on its own as it is added; the checks between objects run in
+ * {@link WiringChecks.problems}.
+ * @internal
+ */
+export class WiringChecks {
+  private readonly found: string[] = [];
+  private readonly objects: Obj[] = [];
+  private readonly templates: PodTemplate[] = [];
+  private readonly services: ServiceSpec[] = [];
+  private readonly references: Reference[] = [];
   // Indexes by namespace and name keep the checks linear in the size of the App.
   // Only the kinds that are referred to by name are indexed.
-  const byKindNsName = new Map<string, Obj>();
-  for (const o of objects) {
-    const t = podTemplateOf(o);
+  private readonly byKindNsName = new Map<string, Obj>();
+  private readonly keysOf = new Map<Obj, Set<string>>();
+  private readonly seen = new Map<string, Obj>();
+  // A fleet repeats the same labels thousands of times: each distinct key and value is checked once.
+  private readonly goodKeys = new Set<string>();
+  private readonly goodValues = new Set<string>();
+  private readonly goodNamespaces = new Set<string>();
+
+  /** Checks one object on its own (name, namespace, labels, duplicates) and keeps what the checks between objects need. */
+  public add(construct: IConstruct, json: Json): void {
+    const o = new Obj(construct, json);
+    this.objects.push(o);
+    const t = podTemplateOf(o.kind, json);
     if (t) {
-      const template = { owner: o, labels: t.labels, spec: t.spec };
-      templates.push(template);
-      templateOf.set(o, template);
+      const ports: Json[] = [];
+      for (const c of allContainers(t.spec)) {
+        ports.push(...(c.ports ?? []));
+      }
+      this.templates.push({ owner: o, labels: t.labels, ports });
+      this.addReferences(o, t.spec);
     }
     if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'Service') {
-      byKindNsName.set(`${o.kind}/${o.namespace}/${o.name}`, o);
+      this.byKindNsName.set(`${o.kind}/${o.namespace}/${o.name}`, o);
     }
-  }
-  const templatesByNs = groupBy(templates, t => t.owner.namespace);
-  const inNamespace = (ns: string) => templatesByNs.get(ns) ?? [];
+    if (o.kind === 'Secret' || o.kind === 'ConfigMap') {
+      this.keysOf.set(o, new Set([...Object.keys(json.data ?? {}), ...Object.keys(json.stringData ?? {}), ...Object.keys(json.binaryData ?? {})]));
+    } else if (o.kind === 'Service') {
+      const spec = json.spec ?? {};
+      this.services.push({ owner: o, type: spec.type, selector: spec.selector ?? {}, ports: spec.ports ?? [] });
+    }
 
-  // Names, label values, duplicates. A fleet repeats the same labels
-  // thousands of times: each distinct key and value is checked once.
-  const seen = new Map<string, Obj>();
-  const goodKeys = new Set<string>();
-  const goodValues = new Set<string>();
-  const goodNamespaces = new Set<string>();
-  for (const o of objects) {
-    const apiVersion: string = o.json.apiVersion ?? '';
+    // Names, label values, duplicates.
+    const problems = this.found;
+    const apiVersion: string = json.apiVersion ?? '';
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : apiVersion;
     const key = `${group}/${o.kind}/${CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace}/${o.name}`;
-    const first = seen.get(key);
+    const first = this.seen.get(key);
     if (first) {
       problems.push(fmt(o, `has the same name as the object at ${first.path}, so one would overwrite the other`, 'give one of them another name'));
     }
-    seen.set(key, o);
+    this.seen.set(key, o);
     const asLabel = NAME_IS_LABEL.has(o.kind);
     const re = o.kind === 'Service' ? DNS_1035_LABEL : asLabel ? DNS_1123_LABEL : DNS_1123_SUBDOMAIN;
     const max = asLabel ? 63 : 253;
@@ -210,27 +250,26 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
       problems.push(fmt(o, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
         'rename it, e.g. to lower-case words joined by "-"'));
     }
-    if (!CLUSTER_SCOPED.has(o.kind) && o.json.metadata?.namespace !== undefined && !goodNamespaces.has(o.namespace)) {
+    if (!CLUSTER_SCOPED.has(o.kind) && json.metadata?.namespace !== undefined && !this.goodNamespaces.has(o.namespace)) {
       if (DNS_1123_LABEL.test(o.namespace) && o.namespace.length <= 63) {
-        goodNamespaces.add(o.namespace);
+        this.goodNamespaces.add(o.namespace);
       } else {
         problems.push(fmt(o, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
       }
     }
-    const t = templateOf.get(o);
-    for (const labels of t && o.kind !== 'Pod' ? [o.json.metadata?.labels ?? {}, t.labels] : [o.json.metadata?.labels ?? {}]) {
+    for (const labels of t && o.kind !== 'Pod' ? [json.metadata?.labels ?? {}, t.labels] : [json.metadata?.labels ?? {}]) {
       for (const k of Object.keys(labels)) {
         const v = labels[k];
-        if (!goodKeys.has(k)) {
+        if (!this.goodKeys.has(k)) {
           if (isLabelKey(k)) {
-            goodKeys.add(k);
+            this.goodKeys.add(k);
           } else {
             problems.push(fmt(o, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
           }
         }
-        if (!goodValues.has(v)) {
+        if (!this.goodValues.has(v)) {
           if (typeof v === 'string' && LABEL_VALUE.test(v) && v.length <= 63) {
-            goodValues.add(v);
+            this.goodValues.add(v);
           } else {
             problems.push(fmt(o, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
           }
@@ -239,140 +278,156 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
     }
   }
 
-  // Services: selectors, target ports, node ports.
-  const nodePorts = new Map<number, Obj>();
-  for (const svc of objects.filter(o => o.kind === 'Service')) {
-    const spec = svc.json.spec ?? {};
-    for (const p of spec.ports ?? []) {
-      if (p.nodePort === undefined) {
-        continue;
+  /** The Secrets and ConfigMaps a pod spec refers to, but for optional references. */
+  private addReferences(owner: Obj, spec: Json): void {
+    const refer = (kind: 'Secret' | 'ConfigMap', name: string, key: string | undefined, optional: boolean | undefined, where: string) => {
+      if (!optional) {
+        this.references.push({ owner, kind, name, key, where });
       }
-      const { first, last } = NODE_PORT_RANGE;
-      if (!Number.isInteger(p.nodePort) || p.nodePort < first || p.nodePort > last) {
-        problems.push(fmt(svc, `node port ${p.nodePort} is outside the node port range ${first}-${last}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
-        continue;
-      }
-      const other = nodePorts.get(p.nodePort);
-      if (other) {
-        problems.push(fmt(svc, `node port ${p.nodePort} is already used by Service ${other.namespace}/${other.name} (${other.path}); node ports are cluster-wide`,
-          'give each Service its own node port, or omit it to let Kubernetes pick one'));
-      } else {
-        nodePorts.set(p.nodePort, svc);
-      }
-    }
-    const selector: Record<string, string> = spec.selector ?? {};
-    if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) {
-      continue; // no selector: endpoints are managed by hand or DNS, by design
-    }
-    const selected = inNamespace(svc.namespace).filter(t => matches(selector, t.labels));
-    if (selected.length === 0) {
-      const near = inNamespace(svc.namespace).map(t => `${t.owner.kind} ${t.owner.name} (${show(t.labels)})`).join('; ');
-      const elsewhere = [...new Set(templates.filter(t => matches(selector, t.labels)).map(t => t.owner.namespace))];
-      problems.push(fmt(svc, `selector ${show(selector)} matches no pod template in namespace ${svc.namespace}, so the Service routes nowhere`,
-        elsewhere.length > 0 ? `a Service only selects pods of its own namespace, and the matching pods are in ${elsewhere.join(', ')}: put the Service and the workload in one namespace`
-          : near ? `make the selector match the pod labels of one of: ${near}` : `add a workload with pod labels ${show(selector)} to namespace ${svc.namespace}`));
-      continue;
-    }
-    const declaredPorts: Json[] = [];
-    for (const t of selected) {
-      for (const c of allContainers(t.spec)) {
-        declaredPorts.push(...(c.ports ?? []));
-      }
-    }
-    for (const p of spec.ports ?? []) {
-      const target = p.targetPort ?? p.port;
-      const protocol = p.protocol ?? 'TCP';
-      const declared = declaredPorts.filter((cp: Json) => (cp.protocol ?? 'TCP') === protocol);
-      const ok = typeof target === 'number'
-        ? declared.some((cp: Json) => cp.containerPort === target)
-        : declared.some((cp: Json) => cp.name === target);
-      if (!ok) {
-        const list = declared.map((cp: Json) => `${cp.name ?? '-'} (${cp.containerPort})`).join(', ') || 'none';
-        problems.push(fmt(svc, `port ${p.port} targets ${typeof target === 'number' ? 'container port' : 'the port named'} ${target}/${protocol}, which no selected container (${selected.map(t => t.owner.name).join(', ')}) declares`,
-          `set targetPort to one of the declared ports: ${list}`));
-      }
-    }
-  }
-
-  // References to Secrets and ConfigMaps.
-  // Every workload of a tenant refers to the same Secret: its keys are listed once.
-  const keysOf = new Map<Obj, { keys: Set<string> }>();
-  const defined = (kind: 'Secret' | 'ConfigMap', ns: string, name: string): { keys?: Set<string> } | undefined => {
-    const o = byKindNsName.get(`${kind}/${ns}/${name}`);
-    if (o) {
-      let found = keysOf.get(o);
-      if (!found) {
-        found = { keys: new Set([...Object.keys(o.json.data ?? {}), ...Object.keys(o.json.stringData ?? {}), ...Object.keys(o.json.binaryData ?? {})]) };
-        keysOf.set(o, found);
-      }
-      return found;
-    }
-    const e = external.find(x => x.kind === kind && x.name === name && (x.namespace === undefined || x.namespace === ns));
-    return e ? { keys: e.keys ? new Set(e.keys) : undefined } : undefined;
-  };
-  const checkRef = (owner: Obj, kind: 'Secret' | 'ConfigMap', name: string, key: string | undefined, optional: boolean | undefined, where: string) => {
-    if (optional) {
-      return;
-    }
-    const found = defined(kind, owner.namespace, name);
-    if (!found) {
-      problems.push(fmt(owner, `${where} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}`,
-        `define the ${kind}, fix the name, or declare it provided outside the App with declareExternal(scope, '${kind}', '${name}')`));
-    } else if (key !== undefined && found.keys && !found.keys.has(key)) {
-      problems.push(fmt(owner, `${where} refers to key "${key}" of ${kind} ${name}, which has only: ${[...found.keys].join(', ') || 'no keys'}`,
-        'use one of those keys, or add the key to the object'));
-    }
-  };
-  for (const t of templates) {
-    for (const c of allContainers(t.spec)) {
+    };
+    for (const c of allContainers(spec)) {
       for (const e of c.env ?? []) {
         const s = e.valueFrom?.secretKeyRef;
         const m = e.valueFrom?.configMapKeyRef;
         if (s) {
-          checkRef(t.owner, 'Secret', s.name, s.key, s.optional, `env ${e.name} of container ${c.name}`);
+          refer('Secret', s.name, s.key, s.optional, `env ${e.name} of container ${c.name}`);
         }
         if (m) {
-          checkRef(t.owner, 'ConfigMap', m.name, m.key, m.optional, `env ${e.name} of container ${c.name}`);
+          refer('ConfigMap', m.name, m.key, m.optional, `env ${e.name} of container ${c.name}`);
         }
       }
       for (const f of c.envFrom ?? []) {
         if (f.secretRef) {
-          checkRef(t.owner, 'Secret', f.secretRef.name, undefined, f.secretRef.optional, `envFrom of container ${c.name}`);
+          refer('Secret', f.secretRef.name, undefined, f.secretRef.optional, `envFrom of container ${c.name}`);
         }
         if (f.configMapRef) {
-          checkRef(t.owner, 'ConfigMap', f.configMapRef.name, undefined, f.configMapRef.optional, `envFrom of container ${c.name}`);
+          refer('ConfigMap', f.configMapRef.name, undefined, f.configMapRef.optional, `envFrom of container ${c.name}`);
         }
       }
     }
-    for (const v of t.spec.volumes ?? []) {
+    for (const v of spec.volumes ?? []) {
       if (v.secret) {
-        checkRef(t.owner, 'Secret', v.secret.secretName, undefined, v.secret.optional, `volume ${v.name}`);
+        refer('Secret', v.secret.secretName, undefined, v.secret.optional, `volume ${v.name}`);
         for (const item of v.secret.items ?? []) {
-          checkRef(t.owner, 'Secret', v.secret.secretName, item.key, v.secret.optional, `volume ${v.name}`);
+          refer('Secret', v.secret.secretName, item.key, v.secret.optional, `volume ${v.name}`);
         }
       }
       if (v.configMap) {
-        checkRef(t.owner, 'ConfigMap', v.configMap.name, undefined, v.configMap.optional, `volume ${v.name}`);
+        refer('ConfigMap', v.configMap.name, undefined, v.configMap.optional, `volume ${v.name}`);
         for (const item of v.configMap.items ?? []) {
-          checkRef(t.owner, 'ConfigMap', v.configMap.name, item.key, v.configMap.optional, `volume ${v.name}`);
+          refer('ConfigMap', v.configMap.name, item.key, v.configMap.optional, `volume ${v.name}`);
         }
       }
     }
   }
 
-  // Services reached by name.
-  const objectOf = new Map<IConstruct, Obj>(objects.map(o => [o.construct, o]));
-  for (const { from: c, service } of connections) {
-    const workload = objectOf.get(c) ?? c.node.findAll().map(x => objectOf.get(x)).find(o => o !== undefined);
-    const ns = workload?.namespace ?? 'default';
-    const exists = byKindNsName.has(`Service/${ns}/${service}`)
-      || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
-    if (!exists) {
-      problems.push(ConfigurationError.format(c.node.path, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
-        `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or declareExternal(scope, 'Service', '${service}')`));
+  /**
+   * Every problem found: those of each object, then those between objects
+   * (Services, references to Secrets and ConfigMaps, connections by name).
+   *
+   * @param constructs the App's constructs, for the objects declared external and the connections declared
+   */
+  public problems(constructs: IConstruct[]): string[] {
+    // One walk of the tree for both kinds of declaration.
+    const external: Array<{ kind: ExternalKind; name: string; namespace?: string; keys?: string[] }> = [];
+    const connections: Array<{ from: IConstruct; service: string }> = [];
+    for (const c of constructs) {
+      for (const m of c.node.metadata) {
+        if (m.type === EXTERNAL) {
+          external.push(m.data);
+        } else if (m.type === CONNECTS_TO) {
+          connections.push({ from: c, service: m.data as string });
+        }
+      }
     }
+    const problems = [...this.found];
+    const templates = this.templates;
+    const templatesByNs = groupBy(templates, t => t.owner.namespace);
+    const inNamespace = (ns: string) => templatesByNs.get(ns) ?? [];
+
+    // Services: selectors, target ports, node ports.
+    const nodePorts = new Map<number, Obj>();
+    for (const { owner: svc, type, selector, ports } of this.services) {
+      for (const p of ports) {
+        if (p.nodePort === undefined) {
+          continue;
+        }
+        const { first, last } = NODE_PORT_RANGE;
+        if (!Number.isInteger(p.nodePort) || p.nodePort < first || p.nodePort > last) {
+          problems.push(fmt(svc, `node port ${p.nodePort} is outside the node port range ${first}-${last}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
+          continue;
+        }
+        const other = nodePorts.get(p.nodePort);
+        if (other) {
+          problems.push(fmt(svc, `node port ${p.nodePort} is already used by Service ${other.namespace}/${other.name} (${other.path}); node ports are cluster-wide`,
+            'give each Service its own node port, or omit it to let Kubernetes pick one'));
+        } else {
+          nodePorts.set(p.nodePort, svc);
+        }
+      }
+      if (type === 'ExternalName' || Object.keys(selector).length === 0) {
+        continue; // no selector: endpoints are managed by hand or DNS, by design
+      }
+      const selected = inNamespace(svc.namespace).filter(t => matches(selector, t.labels));
+      if (selected.length === 0) {
+        const near = inNamespace(svc.namespace).map(t => `${t.owner.kind} ${t.owner.name} (${show(t.labels)})`).join('; ');
+        const elsewhere = [...new Set(templates.filter(t => matches(selector, t.labels)).map(t => t.owner.namespace))];
+        problems.push(fmt(svc, `selector ${show(selector)} matches no pod template in namespace ${svc.namespace}, so the Service routes nowhere`,
+          elsewhere.length > 0 ? `a Service only selects pods of its own namespace, and the matching pods are in ${elsewhere.join(', ')}: put the Service and the workload in one namespace`
+            : near ? `make the selector match the pod labels of one of: ${near}` : `add a workload with pod labels ${show(selector)} to namespace ${svc.namespace}`));
+        continue;
+      }
+      const declaredPorts = selected.length === 1 ? selected[0].ports : selected.flatMap(t => t.ports);
+      for (const p of ports) {
+        const target = p.targetPort ?? p.port;
+        const protocol = p.protocol ?? 'TCP';
+        const declared = declaredPorts.filter((cp: Json) => (cp.protocol ?? 'TCP') === protocol);
+        const ok = typeof target === 'number'
+          ? declared.some((cp: Json) => cp.containerPort === target)
+          : declared.some((cp: Json) => cp.name === target);
+        if (!ok) {
+          const list = declared.map((cp: Json) => `${cp.name ?? '-'} (${cp.containerPort})`).join(', ') || 'none';
+          problems.push(fmt(svc, `port ${p.port} targets ${typeof target === 'number' ? 'container port' : 'the port named'} ${target}/${protocol}, which no selected container (${selected.map(t => t.owner.name).join(', ')}) declares`,
+            `set targetPort to one of the declared ports: ${list}`));
+        }
+      }
+    }
+
+    // References to Secrets and ConfigMaps.
+    for (const { owner, kind, name, key, where } of this.references) {
+      const o = this.byKindNsName.get(`${kind}/${owner.namespace}/${name}`);
+      let keys: Set<string> | undefined;
+      if (o) {
+        keys = this.keysOf.get(o);
+      } else {
+        const e = external.find(x => x.kind === kind && x.name === name && (x.namespace === undefined || x.namespace === owner.namespace));
+        if (!e) {
+          problems.push(fmt(owner, `${where} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}`,
+            `define the ${kind}, fix the name, or declare it provided outside the App with declareExternal(scope, '${kind}', '${name}')`));
+          continue;
+        }
+        keys = e.keys ? new Set(e.keys) : undefined;
+      }
+      if (key !== undefined && keys && !keys.has(key)) {
+        problems.push(fmt(owner, `${where} refers to key "${key}" of ${kind} ${name}, which has only: ${[...keys].join(', ') || 'no keys'}`,
+          'use one of those keys, or add the key to the object'));
+      }
+    }
+
+    // Services reached by name.
+    const objectOf = new Map<IConstruct, Obj>(this.objects.map(o => [o.construct, o]));
+    for (const { from: c, service } of connections) {
+      const workload = objectOf.get(c) ?? c.node.findAll().map(x => objectOf.get(x)).find(o => o !== undefined);
+      const ns = workload?.namespace ?? 'default';
+      const exists = this.byKindNsName.has(`Service/${ns}/${service}`)
+        || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
+      if (!exists) {
+        problems.push(ConfigurationError.format(c.node.path, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
+          `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or declareExternal(scope, 'Service', '${service}')`));
+      }
+    }
+    return problems;
   }
-  return problems;
 }
 
 /** The constructs of a chart, without those of charts nested in it (they write their own file). */
