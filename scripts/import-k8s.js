@@ -56,8 +56,14 @@ const HELPER = `
 function withoutUndefined(obj: Record<string, any>): Record<string, any> {
   const out: Record<string, any> = {};
   for (const key of Object.keys(obj)) {
-    if (obj[key] !== undefined) {
-      setField(out, key, obj[key]);
+    const value = obj[key];
+    if (value !== undefined) {
+      // Every object goes through here: the common case without a call.
+      if (key === '__proto__') {
+        setField(out, key, value);
+      } else {
+        out[key] = value;
+      }
     }
   }
   return out;
