@@ -61,11 +61,23 @@ describe('run-bundle: a bundle run with V8\'s code cache', () => {
     expect(fs.readFileSync(`${file}.v8cache`).equals(spoil(good))).toBe(false);
   });
 
-  test('GIVEN a cache of another source WHEN the bundle changed THEN the new source runs', () => {
-    const file = bundle(APP);
-    run(file);
-    fs.writeFileSync(file, "console.log('changed');");
-    expect(run(file).stdout).toBe('changed\n');
+  test.each([
+    ['of another length', "console.log('changed');"],
+    // V8 itself checks only the length of the source.
+    ['of the same length', "console.log('before');".replace('before', 'after!')],
+  ])('GIVEN a cache of an earlier source WHEN the bundle changed to a source %s THEN the new source runs', (_what, changed) => {
+    const file = bundle("console.log('before');");
+    expect(run(file).stdout).toBe('before\n');
+    fs.writeFileSync(file, changed);
+    expect(run(file).stdout).toBe(`${changed.slice(13, -3)}\n`);
+    expect(run(file).stdout).toBe(`${changed.slice(13, -3)}\n`);
+  });
+
+  test('GIVEN a relative path, a shebang and a require.main guard THEN the bundle runs as under node', () => {
+    const file = bundle("#!/usr/bin/env node\nif (require.main === module) console.log(JSON.stringify([process.argv[1], require('path').basename(__filename)]));\n");
+    const r = spawnSync(process.execPath, [runner, path.basename(file)], { cwd: path.dirname(file), encoding: 'utf-8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([fs.realpathSync(file), 'app.js']);
   });
 
   test('GIVEN a bundle that throws THEN the stack trace points at its own line', () => {
