@@ -127,15 +127,70 @@ describe('synthesize', () => {
       },
     });
     // WHEN synthesized THEN the Secret still counts for the checks: the one problem is its file
+    const outdir = path.join(tmpdir(), 'dist');
     let error: unknown;
     try {
-      synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: c => (c.node.id === 'secrets' ? 'secrets.txt' : 'web.yaml') });
+      synthesize(app, { outdir, fileName: c => (c.node.id === 'secrets' ? 'secrets.txt' : 'web.yaml') });
     } catch (e) {
       error = e;
     }
     expect((error as SynthesisError).problems).toEqual([
       '[secrets] output file "secrets.txt" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
     ]);
+    // AND nothing was written, not even the good chart
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual([]);
+  });
+
+  test('GIVEN two charts writing one file and a validation problem THEN both are reported together', () => {
+    const app = new App();
+    new Chart(app, 'a');
+    new Construct(new Chart(app, 'b'), 'x').node.addValidation({ validate: () => ['a problem'] });
+    let error: unknown;
+    try {
+      synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SynthesisError).problems).toEqual(['[b/x] a problem', '[b] two charts write same.yaml. Fix: give each chart its own file name']);
+  });
+
+  describe('GIVEN a disk that fails on every write', () => {
+    const enospc = () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    let spy: jest.SpyInstance;
+    beforeEach(() => {
+      spy = jest.spyOn(nodeFs, 'writeSync').mockImplementation(enospc);
+    });
+    afterEach(() => spy.mockRestore());
+
+    test('WHEN the App has a wiring mistake too THEN the mistake is what synth reports, and the previous output stays', () => {
+      const { outdir, before } = previousOutput();
+      const app = new App();
+      new VotingAppChart(app, 'a-good', { credentials: Credentials.fromPassword({ password: 'p' }) });
+      new k8s.KubeService(new Chart(app, 'b-bad'), 'svc', { metadata: { name: 'nowhere' }, spec: { selector: { app: 'nobody' }, ports: [{ port: 80 }] } });
+      expect(() => synthesize(app, { outdir })).toThrow(SynthesisError);
+      expect(spy).toHaveBeenCalled();
+      expectUnchanged(outdir, before);
+    });
+
+    test('WHEN the App has a validation problem THEN synth reports it without writing at all', () => {
+      const { outdir, before } = previousOutput();
+      const app = new App();
+      new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+      new Construct(new Chart(app, 'c'), 'a').node.addValidation({ validate: () => ['a problem'] });
+      expect(() => synthesize(app, { outdir })).toThrow('[c/a] a problem');
+      expect(spy).not.toHaveBeenCalled();
+      expectUnchanged(outdir, before);
+    });
+
+    test('WHEN the App is valid THEN the disk error is reported and the previous output stays', () => {
+      const { outdir, before } = previousOutput();
+      const app = new App();
+      new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+      expect(() => synthesize(app, { outdir })).toThrow('ENOSPC');
+      expectUnchanged(outdir, before);
+    });
   });
 
   test('GIVEN a disk that takes only part of each write THEN the file is still written whole', () => {

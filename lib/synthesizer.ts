@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from './errors';
 import { checkWiring, objectsInOrder, WiringChecks } from './wiring-checks';
@@ -79,6 +79,10 @@ export function validateApp(app: App): string[] {
  * killed synth left beside `outdir` is cleaned up first, and an output it
  * had moved aside is put back.
  *
+ * Problems are reported together, in this order: the constructs' own
+ * validations, the output file names, then the wiring checks. An App with
+ * problems is reported as such even when the disk fails too.
+ *
  * @returns the files written, relative to `outdir`
  */
 export function synthesize(app: App, options: SynthesizeOptions): string[] {
@@ -118,19 +122,27 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
   try {
     // Each manifest is written as soon as it is rendered and then dropped:
     // the checks keep only the few fields they need, not 16,000 manifests.
+    // An App already known to fail is only checked, not written.
     const checks = new WiringChecks();
+    let diskError: unknown;
     for (const { chart, file } of charts) {
-      if (file === undefined) {
-        objectsInOrder(chart).forEach(o => checks.add(o, o.toJson()));
-        continue;
+      const out = file === undefined || problems.length > 0 || diskError !== undefined ? undefined : new StagedFile(path.join(staging, file));
+      try {
+        objectsInOrder(chart).forEach((o, i) => {
+          const json = o.toJson();
+          checks.add(o, json);
+          out?.add((i === 0 ? '' : '---\n') + toYaml(json));
+        });
+      } finally {
+        diskError ??= out?.close();
       }
-      const target = path.join(staging, file);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      writeDocuments(target, objectsInOrder(chart), checks);
     }
     problems.push(...checks.problems(constructs));
     if (problems.length > 0) {
       throw new SynthesisError(problems);
+    }
+    if (diskError !== undefined) {
+      throw diskError;
     }
     hadPrevious = fs.existsSync(outdir);
     if (hadPrevious) {
@@ -161,26 +173,63 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
 const CHUNK = 1 << 20;
 
 /**
- * Renders the objects, hands each to the checks and writes them as a YAML
- * stream, in chunks: a fleet of 1000 tenants is 16 MB of text, and holding
- * it whole would add that much to peak memory.
+ * A file of the staging folder, written in chunks: a fleet of 1000 tenants
+ * is 16 MB of text, and holding it whole would add that much to peak memory.
+ * The first error of the disk stops the writing and is returned by
+ * {@link StagedFile.close}, so that rendering and checking go on and the
+ * App's own problems, if any, are what synth reports.
  */
-function writeDocuments(target: string, objects: ApiObject[], checks: WiringChecks): void {
-  const fd = fs.openSync(target, 'w');
-  try {
-    let chunk = HEADER;
-    objects.forEach((o, i) => {
-      const json = o.toJson();
-      checks.add(o, json);
-      chunk += (i === 0 ? '' : '---\n') + toYaml(json);
-      if (chunk.length > CHUNK) {
-        writeAll(fd, chunk);
-        chunk = '';
-      }
+class StagedFile {
+  private fd?: number;
+  private error?: unknown;
+  private chunk = HEADER;
+
+  constructor(target: string) {
+    this.attempt(() => {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      this.fd = fs.openSync(target, 'w');
     });
-    writeAll(fd, chunk);
-  } finally {
-    fs.closeSync(fd);
+  }
+
+  /** Appends text, writing a chunk when one is full. */
+  public add(text: string): void {
+    this.chunk += text;
+    if (this.chunk.length > CHUNK) {
+      this.flush();
+    }
+  }
+
+  /** Writes what is left and closes the file; returns the first error, if any. */
+  public close(): unknown {
+    this.flush();
+    if (this.fd !== undefined) {
+      try {
+        fs.closeSync(this.fd); // also after an error: the descriptor is still open
+      } catch (err) {
+        this.error ??= err;
+      }
+      this.fd = undefined;
+    }
+    return this.error;
+  }
+
+  private flush(): void {
+    const fd = this.fd;
+    if (fd !== undefined && this.error === undefined) {
+      this.attempt(() => writeAll(fd, this.chunk));
+    }
+    this.chunk = '';
+  }
+
+  private attempt(step: () => void): void {
+    if (this.error !== undefined) {
+      return;
+    }
+    try {
+      step();
+    } catch (err) {
+      this.error = err;
+    }
   }
 }
 
