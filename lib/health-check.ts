@@ -66,7 +66,10 @@ export class HealthCheck {
   public _toKube(): k8s.Probe {
     const delay = this.options.initialDelay?.toSeconds() ?? 0;
     return {
-      ...this.action,
+      // Named, not spread: V8 builds an object spread several times slower, and every container has probes.
+      httpGet: this.action.httpGet,
+      tcpSocket: this.action.tcpSocket,
+      exec: this.action.exec,
       // The API server drops a zero delay, so writing 0 would make every
       // re-apply report the probe as changed.
       initialDelaySeconds: delay > 0 ? delay : undefined,
