@@ -34,6 +34,16 @@ function previousOutput(): { outdir: string; before: Record<string, string> } {
   return { outdir, before: snapshotOf(outdir) };
 }
 
+/** What `run` throws, or undefined. */
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 /** The previous output is byte for byte as it was, and no staging folder is left beside it. */
 function expectUnchanged(outdir: string, before: Record<string, string>): void {
   expect(snapshotOf(outdir)).toEqual(before);
@@ -60,12 +70,7 @@ describe('synthesize', () => {
     new Construct(chart, 'a').node.addValidation({ validate: () => ['first problem'] });
     new Construct(chart, 'b').node.addValidation({ validate: () => ['second problem'] });
 
-    let error: unknown;
-    try {
-      synthesize(app, { outdir });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => synthesize(app, { outdir }));
     expect(error).toBeInstanceOf(SynthesisError);
     expect((error as SynthesisError).problems).toEqual(['[c/a] first problem', '[c/b] second problem']);
     expect((error as Error).message).toBe('synth failed with 2 problems; nothing was written:\n  - [c/a] first problem\n  - [c/b] second problem');
@@ -98,12 +103,7 @@ describe('synthesize', () => {
     const { outdir, before } = previousOutput();
     const app = new App();
     new Construct(new Chart(app, 'c'), 'a').node.addValidation({ validate: () => ['a problem'] });
-    let error: unknown;
-    try {
-      synthesize(app, { outdir, fileName: () => '../out.yaml' });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => synthesize(app, { outdir, fileName: () => '../out.yaml' }));
     expect((error as SynthesisError).problems).toEqual([
       '[c/a] a problem',
       '[c] output file "../out.yaml" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
@@ -128,12 +128,7 @@ describe('synthesize', () => {
     });
     // WHEN synthesized THEN the Secret still counts for the checks: the one problem is its file
     const outdir = path.join(tmpdir(), 'dist');
-    let error: unknown;
-    try {
-      synthesize(app, { outdir, fileName: c => (c.node.id === 'secrets' ? 'secrets.txt' : 'web.yaml') });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => synthesize(app, { outdir, fileName: c => (c.node.id === 'secrets' ? 'secrets.txt' : 'web.yaml') }));
     expect((error as SynthesisError).problems).toEqual([
       '[secrets] output file "secrets.txt" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
     ]);
@@ -145,12 +140,7 @@ describe('synthesize', () => {
     const app = new App();
     new Chart(app, 'a');
     new Construct(new Chart(app, 'b'), 'x').node.addValidation({ validate: () => ['a problem'] });
-    let error: unknown;
-    try {
-      synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' }));
     expect((error as SynthesisError).problems).toEqual(['[b/x] a problem', '[b] two charts write same.yaml. Fix: give each chart its own file name']);
   });
 

@@ -108,8 +108,7 @@ export function synthesize(app: App, options: SynthesizeOptions): string[] {
     if (file !== undefined && files.has(file)) {
       problems.push(`[${chart.node.path}] two charts write ${file}. Fix: give each chart its own file name`);
       file = undefined;
-    }
-    if (file !== undefined) {
+    } else if (file !== undefined) {
       files.add(file);
     }
     charts.push({ chart, file });
@@ -215,12 +214,13 @@ class StagedFile {
 
   private flush(): void {
     const fd = this.fd;
-    if (fd !== undefined && this.error === undefined) {
+    if (fd !== undefined) {
       this.attempt(() => writeAll(fd, this.chunk));
     }
     this.chunk = '';
   }
 
+  /** Runs a step of writing, unless one has failed already; keeps the first error. */
   private attempt(step: () => void): void {
     if (this.error !== undefined) {
       return;

@@ -195,14 +195,13 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
  */
 export class WiringChecks {
   private readonly found: string[] = [];
-  private readonly objects: Obj[] = [];
+  private readonly objectOf = new Map<IConstruct, Obj>();
   private readonly templates: PodTemplate[] = [];
   private readonly services: ServiceSpec[] = [];
   private readonly references: Reference[] = [];
   // Indexes by namespace and name keep the checks linear in the size of the App.
-  // Only the kinds that are referred to by name are indexed.
-  private readonly byKindNsName = new Map<string, Obj>();
-  private readonly keysOf = new Map<Obj, Set<string>>();
+  // Only the kinds that are referred to by name are indexed, Secrets and ConfigMaps with their keys.
+  private readonly byKindNsName = new Map<string, { readonly keys?: ReadonlySet<string> }>();
   private readonly seen = new Map<string, Obj>();
   // A fleet repeats the same labels thousands of times: each distinct key and value is checked once.
   private readonly goodKeys = new Set<string>();
@@ -212,7 +211,7 @@ export class WiringChecks {
   /** Checks one object on its own (name, namespace, labels, duplicates) and keeps what the checks between objects need. */
   public add(construct: IConstruct, json: Json): void {
     const o = new Obj(construct, json);
-    this.objects.push(o);
+    this.objectOf.set(construct, o);
     const t = podTemplateOf(o.kind, json);
     if (t) {
       const ports: Json[] = [];
@@ -222,12 +221,11 @@ export class WiringChecks {
       this.templates.push({ owner: o, labels: t.labels, ports });
       this.addReferences(o, t.spec);
     }
-    if (o.kind === 'Secret' || o.kind === 'ConfigMap' || o.kind === 'Service') {
-      this.byKindNsName.set(`${o.kind}/${o.namespace}/${o.name}`, o);
-    }
     if (o.kind === 'Secret' || o.kind === 'ConfigMap') {
-      this.keysOf.set(o, new Set([...Object.keys(json.data ?? {}), ...Object.keys(json.stringData ?? {}), ...Object.keys(json.binaryData ?? {})]));
+      const keys = new Set([...Object.keys(json.data ?? {}), ...Object.keys(json.stringData ?? {}), ...Object.keys(json.binaryData ?? {})]);
+      this.byKindNsName.set(`${o.kind}/${o.namespace}/${o.name}`, { keys });
     } else if (o.kind === 'Service') {
+      this.byKindNsName.set(`${o.kind}/${o.namespace}/${o.name}`, {});
       const spec = json.spec ?? {};
       this.services.push({ owner: o, type: spec.type, selector: spec.selector ?? {}, ports: spec.ports ?? [] });
     }
@@ -395,10 +393,10 @@ export class WiringChecks {
 
     // References to Secrets and ConfigMaps.
     for (const { owner, kind, name, key, where } of this.references) {
-      const o = this.byKindNsName.get(`${kind}/${owner.namespace}/${name}`);
-      let keys: Set<string> | undefined;
-      if (o) {
-        keys = this.keysOf.get(o);
+      const defined = this.byKindNsName.get(`${kind}/${owner.namespace}/${name}`);
+      let keys: ReadonlySet<string> | undefined;
+      if (defined) {
+        keys = defined.keys;
       } else {
         const e = external.find(x => x.kind === kind && x.name === name && (x.namespace === undefined || x.namespace === owner.namespace));
         if (!e) {
@@ -415,9 +413,8 @@ export class WiringChecks {
     }
 
     // Services reached by name.
-    const objectOf = new Map<IConstruct, Obj>(this.objects.map(o => [o.construct, o]));
     for (const { from: c, service } of connections) {
-      const workload = objectOf.get(c) ?? c.node.findAll().map(x => objectOf.get(x)).find(o => o !== undefined);
+      const workload = this.objectOf.get(c) ?? c.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined);
       const ns = workload?.namespace ?? 'default';
       const exists = this.byKindNsName.has(`Service/${ns}/${service}`)
         || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));

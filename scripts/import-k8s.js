@@ -110,13 +110,12 @@ function linearConverters(source) {
     throw new Error('the generated file no longer imports Construct where expected');
   }
   const out = lines.map((l) => (l === QUADRATIC_FILTER ? LINEAR_FILTER : l.replace(QUADRATIC_MAP, linearMap)));
-  out.splice(imports + 1, 0, ...HELPER.split('\n'));
-  const result = out.join('\n');
-  const left = result.split('\n').filter((l) => l.includes('.reduce(')).length;
+  const left = out.filter((l) => l.includes('.reduce(')).length;
   if (left > 0) {
     throw new Error(`${left} line(s) of the generated file still reduce in a form this script does not know`);
   }
-  return result;
+  out.splice(imports + 1, 0, ...HELPER.split('\n'));
+  return out.join('\n');
 }
 
 function linearMap(_match, field, expr) {

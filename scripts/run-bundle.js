@@ -34,7 +34,7 @@ function runBundle(file) {
     const cache = fs.readFileSync(cacheFile);
     cachedData = cache.subarray(0, hash.length).equals(hash) ? cache.subarray(hash.length) : undefined;
   } catch {
-    cachedData = undefined; // first run, or the bundle was rebuilt
+    cachedData = undefined; // the first run
   }
   // The same wrapper, on the same line, as node's own CommonJS loader: stack traces keep their line numbers.
   const source = `(function (exports, require, module, __filename, __dirname) { ${code}\n});`;

@@ -31,6 +31,5 @@ if (sources.some(s => newest(path.join(root, s)) > built)) {
     outfile: out,
     logLevel: 'warning',
   });
-  fs.rmSync(`${out}.v8cache`, { force: true }); // compiled from the old bundle
 }
 require('./run-bundle').runBundle(out);

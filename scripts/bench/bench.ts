@@ -60,7 +60,6 @@ function bundle(entry: string, out: string): void {
   if (r.status !== 0) {
     throw new Error(r.stderr);
   }
-  fs.rmSync(`${out}.v8cache`, { force: true });
 }
 
 /** One unmeasured run, as a user's first synth: it builds what later runs reuse (the bundle, its code cache). */
