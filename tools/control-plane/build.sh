@@ -4,6 +4,13 @@
 #   kube-apiserver, kube-controller-manager, kube-scheduler
 #                               k8s.io/kubernetes                (wrapper module ./kube)
 #   kwok                        sigs.k8s.io/kwok/cmd/kwok        (wrapper module ./kwok)
+#   kubelet, kube-proxy         k8s.io/kubernetes                (wrapper module ./kube)
+# the real nodes' programs (wrapper modules in ../nodes):
+#   coredns                     github.com/coredns/coredns       (../nodes/coredns)
+#   kube-router                 github.com/cloudnativelabs/kube-router/v2 (../nodes/kube-router)
+#   crane                       github.com/google/go-containerregistry (../nodes/crane)
+#   http-echo                   github.com/hashicorp/http-echo   (../nodes/http-echo)
+#   pause                       our own                          (../nodes/pause)
 # plus kwok's stage file (simulated node and pod lifecycle), copied from the kwok module.
 #
 # The result goes to a cache OUTSIDE the repository, keyed by the versions, the Go version and
@@ -53,11 +60,14 @@ grep -qE "=> k8s.io/api v0\.${KUBE_VERSION#v1.}\$" "$HERE/kube/go.mod" || die "k
 requires etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" || die "etcd/go.mod does not require etcd $ETCD_VERSION (versions.env)"
 requires kwok sigs.k8s.io/kwok "$KWOK_VERSION" || die "kwok/go.mod does not require kwok $KWOK_VERSION (versions.env)"
 
-HASH="$( { echo "recipe=$RECIPE"; cat "$HERE"/kube/go.mod "$HERE"/kube/go.sum "$HERE"/etcd/go.mod "$HERE"/etcd/go.sum "$HERE"/etcd/main.go "$HERE"/kwok/go.mod "$HERE"/kwok/go.sum; } | sha256sum | cut -c1-12)"
+NODES="$(cd "$HERE/../nodes" && pwd)"
+NODE_MODULES=(coredns kube-router crane http-echo pause)
+HASH="$( { echo "recipe=$RECIPE"; cat "$HERE"/kube/go.mod "$HERE"/kube/go.sum "$HERE"/etcd/go.mod "$HERE"/etcd/go.sum "$HERE"/etcd/main.go "$HERE"/kwok/go.mod "$HERE"/kwok/go.sum;
+  for m in "${NODE_MODULES[@]}"; do cat "$NODES/$m"/go.mod "$NODES/$m"/*.go "$NODES/$m"/go.sum 2>/dev/null || true; done; } | sha256sum | cut -c1-12)"
 KEY="kube-${KUBE_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}_${GOVERSION}_${HASH}"
 CACHE_ROOT="${CDK8S_VOTING_CACHE:-$HOME/.cache/cdk8s-voting-app}/control-plane"
 DEST="$CACHE_ROOT/$KEY"
-BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubelet kube-proxy "${NODE_MODULES[@]}")
 
 is_complete() {
   [ -f "$DEST/COMPLETE" ] || return 1
@@ -148,9 +158,10 @@ run_with_progress() {
   step "  $label: done in $((SECONDS - t0))s"
 }
 
-build_module() { # NAME ldflags pkgs...
-  local name="$1" ldflags="$2"; shift 2
-  local dir="$HERE/$name" total
+build_module() { # DIR ldflags pkgs...
+  local dir="$1" ldflags="$2"; shift 2
+  local name total
+  name="$(basename "$dir")"
   step "[$name] downloading modules (go list -deps via the module proxy)"
   run_with_progress "$name download" "$WORK/logs/$name-list.log" 0 go -C "$dir" list -deps "$@"
   total=$(grep -vc '^go: \|^$' "$WORK/logs/$name-list.log" || true)
@@ -160,10 +171,10 @@ build_module() { # NAME ldflags pkgs...
 }
 
 # etcd first: smallest, proves the toolchain works.
-build_module etcd "" .
+build_module "$HERE/etcd" "" .
 # (`go build -o dir/ .` names the binary after the module path's last element: etcd.)
 
-build_module kwok "" sigs.k8s.io/kwok/cmd/kwok
+build_module "$HERE/kwok" "" sigs.k8s.io/kwok/cmd/kwok
 
 KV="${KUBE_VERSION#v}"
 KUBE_DATE="$(cd "$HERE/kube" && go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"Info": "\(.*\)",/\1/p' | xargs cat | sed -n 's/.*"Time": *"\([^"]*\)".*/\1/p')"
@@ -173,8 +184,17 @@ KV_MINOR="${KV#*.}"; KUBE_LDFLAGS+=" -X k8s.io/component-base/version.gitMinor=$
 KUBE_LDFLAGS+=" -X k8s.io/component-base/version.gitTreeState=clean"
 KUBE_LDFLAGS+=" -X k8s.io/component-base/version.gitCommit="
 KUBE_LDFLAGS+=" -X k8s.io/component-base/version.buildDate=${KUBE_DATE:-1970-01-01T00:00:00Z}"
-build_module kube "$KUBE_LDFLAGS" \
-  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+build_module "$HERE/kube" "$KUBE_LDFLAGS" \
+  k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
+  k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
+
+# The real nodes' programs. `go build -o dir/` names each binary after its package's last
+# path element (coredns, kube-router, crane, http-echo, pause).
+build_module "$NODES/coredns" "" .
+build_module "$NODES/kube-router" "" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+build_module "$NODES/crane" "" github.com/google/go-containerregistry/cmd/crane
+build_module "$NODES/http-echo" "" github.com/hashicorp/http-echo
+build_module "$NODES/pause" "" .
 
 # kwok's stages: the "fast" set (kustomize/stage/fast = node/fast + node/heartbeat-with-lease +
 # pod/fast) from the very kwok module version built above.
@@ -196,6 +216,11 @@ step "checking the binaries"
 "$WORK/bin/kube-controller-manager" --version >&2
 "$WORK/bin/kube-scheduler" --version >&2
 "$WORK/bin/kwok" --version >&2
+"$WORK/bin/kubelet" --version >&2
+"$WORK/bin/kube-proxy" --version >&2
+"$WORK/bin/coredns" -version >&2
+"$WORK/bin/crane" version >&2
+"$WORK/bin/kubelet" --version | grep -qx "Kubernetes $KUBE_VERSION" || die "kubelet does not report $KUBE_VERSION"
 "$WORK/bin/kube-apiserver" --version | grep -qx "Kubernetes $KUBE_VERSION" || die "kube-apiserver does not report $KUBE_VERSION"
 
 {
