@@ -1,8 +1,14 @@
 // Types of cluster.js (plain Node.js, so that `npm run cluster` needs no compile step).
 
 export interface StartOptions {
-  /** Simulated kwok nodes (4 CPU, 16Gi each). Default 3. */
+  /** Simulated kwok nodes (4 CPU, 16Gi each), when realNodes is 0. Default 3. */
   nodes?: number;
+  /**
+   * Real nodes (containerd, kubelet, kube-proxy, kube-router in namespaces of their own),
+   * with cluster DNS, a local registry of the stand-in images and static volumes. Default 0:
+   * kwok's simulated nodes.
+   */
+  realNodes?: number;
   /** Progress lines; default: stderr. */
   log?: (line: string) => void;
   /** Time allowed for each start-up wait, in ms. Default 180000. */
@@ -28,6 +34,16 @@ export interface Cluster {
   exited(): string[];
   /** Stops every component (reverse order, SIGTERM then SIGKILL) and removes the folder. */
   stop(): Promise<void>;
+  /** Stops the named components in that order, then starts them again (e.g. kubelet-node-1). */
+  restart(...names: string[]): Promise<void>;
+  /** True when the nodes are real. */
+  real: boolean;
+  /** The lan network namespace file of real nodes (where node IPs are reachable). */
+  netns?: string;
+  /** Runs a command where the node IPs are reachable (the lan namespace), returns its output. */
+  inLan(cmd: string, args: string[]): string;
+  /** Cgroups, mounts and processes of the real nodes still on the machine (after stop: none). */
+  leftovers(): string[];
 }
 
 export function startCluster(options?: StartOptions): Promise<Cluster>;

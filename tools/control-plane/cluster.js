@@ -22,6 +22,9 @@ const https = require('https');
 const http = require('http');
 const { spawn, spawnSync, execFileSync } = require('child_process');
 
+const { Host, LAN_GATEWAY } = require('../nodes/host');
+const { startRealNodes, lanGet } = require('../nodes/nodes');
+
 const HERE = __dirname;
 const SERVICE_CIDR = '10.96.0.0/16';
 const POD_CIDR = '10.244.0.1/16';
@@ -72,7 +75,7 @@ function openssl(args, cwd) {
 }
 
 /** CA, apiserver serving cert, admin client cert and service-account key pair, by openssl. */
-function makeCertificates(dir) {
+function makeCertificates(dir, nodes = []) {
   fs.mkdirSync(dir, { recursive: true });
   const ext = (name, text) => fs.writeFileSync(path.join(dir, name), text);
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt',
@@ -85,17 +88,27 @@ function makeCertificates(dir) {
   };
   sign('apiserver', '/CN=kube-apiserver',
     'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' +
-    'subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,' +
+    `subjectAltName=IP:127.0.0.1,IP:10.96.0.1,IP:${LAN_GATEWAY},DNS:localhost,` +
+    'DNS:kubernetes,DNS:kubernetes.default,' +
     'DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local\n');
-  sign('admin', '/O=system:masters/CN=cdk8s-local-admin',
-    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n');
+  const client = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  sign('admin', '/O=system:masters/CN=cdk8s-local-admin', client);
+  // Real nodes: each kubelet is system:node:<name> (the Node authorizer), kube-proxy is
+  // system:kube-proxy (RBAC's system:node-proxier), and each kubelet serves on its node IP.
+  if (nodes.length) sign('kube-proxy', '/CN=system:kube-proxy', client);
+  for (const node of nodes) {
+    sign(node.name, `/O=system:nodes/CN=system:node:${node.name}`, client);
+    sign(`${node.name}-serving`, `/O=system:nodes/CN=system:node:${node.name}`,
+      'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' +
+      `subjectAltName=IP:${node.ip},DNS:${node.name}\n`);
+  }
   openssl(['genrsa', '-out', 'sa.key', '2048'], dir);
   openssl(['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
   const read = (f) => fs.readFileSync(path.join(dir, f));
   return { dir, ca: read('ca.crt'), adminCert: read('admin.crt'), adminKey: read('admin.key') };
 }
 
-function writeKubeconfig(file, server, certs) {
+function writeKubeconfig(file, server, certs, user = { cert: certs.adminCert, key: certs.adminKey }) {
   const b64 = (buf) => Buffer.from(buf).toString('base64');
   fs.writeFileSync(file, [
     'apiVersion: v1',
@@ -108,8 +121,8 @@ function writeKubeconfig(file, server, certs) {
     'users:',
     '- name: cdk8s-local-admin',
     '  user:',
-    `    client-certificate-data: ${b64(certs.adminCert)}`,
-    `    client-key-data: ${b64(certs.adminKey)}`,
+    `    client-certificate-data: ${b64(user.cert)}`,
+    `    client-key-data: ${b64(user.key)}`,
     'contexts:',
     '- name: cdk8s-local',
     '  context:',
@@ -127,7 +140,7 @@ function apiClient(port, certs) {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = https.request({
       host: '127.0.0.1', port, path: urlPath, method, agent, timeout: 10000,
-      headers: data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {},
+      headers: data ? { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json', 'Content-Length': Buffer.byteLength(data) } : {},
     }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -227,7 +240,9 @@ async function startCluster(options = {}) {
   const keepDir = Boolean(options.keepDir || process.env.CONTROL_PLANE_KEEP);
   const logDir = path.join(dir, 'logs');
   fs.mkdirSync(logDir);
-  const children = []; // { name, proc, logFile, exited }
+  const children = []; // { name, spec, proc, logFile, exited }
+  const realNodes = options.realNodes ?? 0;
+  const host = realNodes ? new Host(dir, path.basename(dir).slice(-6).toLowerCase(), realNodes) : undefined;
   let watchdog;
   let stopped = false;
   let stopping;
@@ -242,6 +257,7 @@ async function startCluster(options = {}) {
       if (c.exited) continue;
       try { process.kill(-c.proc.pid, 'SIGKILL'); } catch { /* gone */ }
     }
+    if (host) { try { host.destroy(); } catch { /* the watchdog tries again */ } }
     if (watchdog) { try { process.kill(watchdog.pid, 'SIGKILL'); } catch { /* gone */ } }
   };
   // Last resort when the process exits without stop(): kill everything, remove the folder.
@@ -258,17 +274,9 @@ async function startCluster(options = {}) {
     stopping = (async () => {
       stopped = true;
       // Reverse start order: kwok, scheduler, controller-manager, apiserver, etcd.
-      for (const c of [...children].reverse()) {
-        if (c.exited) continue;
-        try { process.kill(-c.proc.pid, 'SIGTERM'); } catch { /* gone */ }
-        const deadline = Date.now() + 10000;
-        while (!c.exited && Date.now() < deadline) await sleep(50);
-        if (!c.exited) {
-          log(`${c.name} did not stop in 10s: SIGKILL`);
-          try { process.kill(-c.proc.pid, 'SIGKILL'); } catch { /* gone */ }
-          while (!c.exited) await sleep(50);
-        }
-      }
+      for (const c of [...children].reverse()) await stopChild(c);
+      // Containers, shims and whatever else lives in the real nodes' cgroups and namespaces.
+      if (host) host.destroy();
       if (watchdog) {
         try { process.kill(watchdog.pid, 'SIGKILL'); } catch { /* gone */ }
       }
@@ -282,29 +290,65 @@ async function startCluster(options = {}) {
     return stopping;
   };
 
-  const start = (name, args, env) => {
+  // spec: { name, cmd (default: the binary of that name), args, env, wrap (a command prefix:
+  // the namespaces and cgroup of a real node or of the lan) }.
+  const launch = (spec) => {
+    const { name, args, env, wrap = [] } = spec;
+    const cmd = spec.cmd || path.join(bin, name);
     const logFile = path.join(logDir, `${name}.log`);
     logs[name] = logFile;
     const fd = fs.openSync(logFile, 'a');
-    fs.writeSync(fd, `$ ${name} ${args.join(' ')}\n`);
+    fs.writeSync(fd, `$ ${cmd} ${args.join(' ')}\n`);
     // detached: own process group, so a Ctrl-C in the terminal reaches only this script,
     // which then stops the components in order.
-    const proc = spawn(path.join(bin, name), args, {
+    const argv = [...wrap, cmd, ...args];
+    const proc = spawn(argv[0], argv.slice(1), {
       cwd: dir, detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, ...env },
     });
     fs.closeSync(fd);
-    const child = { name, proc, logFile, exited: false, code: null };
+    const child = { name, spec, proc, logFile, exited: false, code: null, expected: false };
     proc.on('exit', (code, signal) => {
       child.exited = true;
       child.code = code ?? signal;
-      if (!stopped) log(`${name} exited unexpectedly (${child.code}); see ${logFile}`);
+      if (!stopped && !child.expected) log(`${name} exited unexpectedly (${child.code}); see ${logFile}`);
     });
     proc.on('error', (e) => { child.exited = true; child.code = e.message; });
+    return child;
+  };
+  const start = (name, args, env, more = {}) => {
+    const child = launch({ name, args, env, ...more });
     children.push(child);
     // The watchdog kills every component if this process dies without stopping them
     // (kill -9, a crashed test runner): no process is left behind.
     restartWatchdog();
     return child;
+  };
+  const stopChild = async (c) => {
+    if (c.exited) return;
+    c.expected = true;
+    try { process.kill(-c.proc.pid, 'SIGTERM'); } catch { /* gone */ }
+    const deadline = Date.now() + 10000;
+    while (!c.exited && Date.now() < deadline) await sleep(50);
+    if (!c.exited) {
+      log(`${c.name} did not stop in 10s: SIGKILL`);
+      try { process.kill(-c.proc.pid, 'SIGKILL'); } catch { /* gone */ }
+      while (!c.exited) await sleep(50);
+    }
+  };
+  /** Stops the named components (in the order given) and starts them again, with the same arguments. */
+  const restart = async (...names) => {
+    const found = names.map((n) => {
+      const c = children.find((x) => x.name === n);
+      if (!c) throw new Error(`no component ${n}`);
+      return c;
+    });
+    for (const c of found) await stopChild(c);
+    for (const c of [...found].reverse()) {
+      const next = launch(c.spec);
+      children[children.indexOf(c)] = next;
+      await sleep(500);
+    }
+    restartWatchdog();
   };
 
   const restartWatchdog = () => {
@@ -313,6 +357,7 @@ async function startCluster(options = {}) {
     const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done
 for p in ${pids}; do kill -TERM -- -$p 2>/dev/null; done; sleep 5
 for p in ${pids}; do kill -KILL -- -$p 2>/dev/null; done
+${host ? `bash '${host.teardown}'` : ''}
 ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
     watchdog = spawn('bash', ['-c', script], { detached: true, stdio: 'ignore' });
     watchdog.unref();
@@ -337,14 +382,32 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
   };
 
   try {
-    const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedPort] = await freePorts(5);
+    const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedPort] = realNodes
+      // Inside the lan namespace every port is free; only the API forwarder uses the machine's.
+      ? [2379, 2380, await freePort(), 10257, 10259]
+      : await freePorts(5);
     log(`temporary folder ${dir}`);
-    const certs = makeCertificates(path.join(dir, 'pki'));
+    const nodes = host ? host.nodes : [];
+    const certs = makeCertificates(path.join(dir, 'pki'), nodes);
     const pki = (f) => path.join(dir, 'pki', f);
     const kubeconfig = path.join(dir, 'kubeconfig');
     const server = `https://127.0.0.1:${apiPort}`;
     writeKubeconfig(kubeconfig, server, certs);
     log(`certificates and kubeconfig written (${since()})`);
+
+    // Real nodes: the control plane runs in the lan namespace; the machine reaches its API
+    // server only through a forwarder on 127.0.0.1 (socat, one nsenter per connection).
+    const lan = host ? { wrap: host.wrapLan() } : {};
+    const get = host ? (url, insecure) => lanGet(host, url, insecure) : httpGet;
+    if (host) {
+      host.create();
+      log(`namespaces, links and cgroups of ${nodes.length} nodes made (${since()})`);
+      const connectInside = path.join(dir, 'api-forward.sh'); // socat's EXEC would split the colons
+      fs.writeFileSync(connectInside, `#!/bin/sh\nexec nsenter --net=${host.lanNet} -- socat STDIO TCP:${LAN_GATEWAY}:6443\n`, { mode: 0o755 });
+      start('api-forwarder', [`TCP-LISTEN:${apiPort},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${connectInside}`],
+        undefined, { cmd: 'socat', wrap: host.wrap(host.lanCgroup, []) });
+    }
+    const apiInside = host ? `https://${LAN_GATEWAY}:6443` : server;
 
     start('etcd', [
       '--name=local', `--data-dir=${path.join(dir, 'etcd')}`,
@@ -352,18 +415,23 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
       `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
       `--initial-cluster=local=http://127.0.0.1:${etcdPeerPort}`, '--initial-cluster-state=new',
       '--unsafe-no-fsync', '--log-level=warn', '--quota-backend-bytes=1073741824',
-    ]);
+    ], undefined, lan);
     await waitFor('etcd /health', async () => {
-      const r = await httpGet(`http://127.0.0.1:${etcdPort}/health`);
+      const r = await get(`http://127.0.0.1:${etcdPort}/health`);
       return r.status === 200 && /"health":\s*"true"/.test(r.text) ? true : r.text;
     });
     log(`etcd ready on 127.0.0.1:${etcdPort} (${since()})`);
 
     start('kube-apiserver', [
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
-      // The `kubernetes` Service gets no endpoints: an Endpoints address may not be loopback.
-      '--endpoint-reconciler-type=none',
+      ...(host
+        ? ['--bind-address=0.0.0.0', `--advertise-address=${LAN_GATEWAY}`, '--secure-port=6443',
+          '--kubelet-preferred-address-types=InternalIP',
+          `--kubelet-client-certificate=${pki('admin.crt')}`, `--kubelet-client-key=${pki('admin.key')}`,
+          '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction']
+        : ['--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
+          // The `kubernetes` Service gets no endpoints: an Endpoints address may not be loopback.
+          '--endpoint-reconciler-type=none', '--authorization-mode=RBAC']),
       `--cert-dir=${path.join(dir, 'apiserver')}`,
       `--tls-cert-file=${pki('apiserver.crt')}`, `--tls-private-key-file=${pki('apiserver.key')}`,
       `--client-ca-file=${pki('ca.crt')}`,
@@ -373,12 +441,11 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
       `--requestheader-client-ca-file=${pki('ca.crt')}`, '--requestheader-allowed-names=front-proxy-client',
       '--requestheader-username-headers=X-Remote-User', '--requestheader-group-headers=X-Remote-Group',
       '--requestheader-extra-headers-prefix=X-Remote-Extra-',
-      '--authorization-mode=RBAC',
       `--service-account-issuer=https://kubernetes.default.svc.cluster.local`,
       `--service-account-key-file=${pki('sa.pub')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
       `--service-cluster-ip-range=${SERVICE_CIDR}`, '--service-node-port-range=30000-32767',
       '--allow-privileged=true', '--profiling=false', '--v=0',
-    ]);
+    ], undefined, lan);
     const api = apiClient(apiPort, certs);
     await waitFor('kube-apiserver /readyz', async () => {
       const r = await api('GET', '/readyz');
@@ -386,62 +453,78 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
     });
     log(`kube-apiserver ready on ${server} (${since()})`);
 
+    // The components inside the lan namespace reach the API server there, not via the forwarder.
+    const internalKubeconfig = path.join(dir, 'kubeconfig-internal');
+    writeKubeconfig(internalKubeconfig, apiInside, certs);
     start('kube-controller-manager', [
-      `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
+      `--kubeconfig=${internalKubeconfig}`, `--authentication-kubeconfig=${internalKubeconfig}`, `--authorization-kubeconfig=${internalKubeconfig}`,
       '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`, `--cert-dir=${path.join(dir, 'kcm')}`,
       '--controllers=*', '--use-service-account-credentials=true',
       `--service-account-private-key-file=${pki('sa.key')}`, `--root-ca-file=${pki('ca.crt')}`,
       `--cluster-signing-cert-file=${pki('ca.crt')}`, `--cluster-signing-key-file=${pki('ca.key')}`,
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
       '--leader-elect=false', '--profiling=false', '--v=0',
-    ]);
+    ], undefined, lan);
     start('kube-scheduler', [
-      `--kubeconfig=${kubeconfig}`, `--authentication-kubeconfig=${kubeconfig}`, `--authorization-kubeconfig=${kubeconfig}`,
+      `--kubeconfig=${internalKubeconfig}`, `--authentication-kubeconfig=${internalKubeconfig}`, `--authorization-kubeconfig=${internalKubeconfig}`,
       '--bind-address=127.0.0.1', `--secure-port=${schedPort}`, `--cert-dir=${path.join(dir, 'scheduler')}`,
       '--leader-elect=false', '--profiling=false', '--v=0',
-    ]);
-    start('kwok', [
-      `--kubeconfig=${kubeconfig}`, `--config=${path.join(share, 'kwok-stages.yaml')}`,
-      '--manage-all-nodes=false', `--manage-nodes-with-annotation-selector=${NODE_ANNOTATION}=fake`,
-      `--cidr=${POD_CIDR}`, '--node-ip=127.0.0.1', '--node-lease-duration-seconds=40',
-    ], { KWOK_WORKDIR: path.join(dir, 'kwok') }); // not ~/.kwok: its kwok.yaml would be loaded too
+    ], undefined, lan);
+    if (!host) {
+      start('kwok', [
+        `--kubeconfig=${kubeconfig}`, `--config=${path.join(share, 'kwok-stages.yaml')}`,
+        '--manage-all-nodes=false', `--manage-nodes-with-annotation-selector=${NODE_ANNOTATION}=fake`,
+        `--cidr=${POD_CIDR}`, '--node-ip=127.0.0.1', '--node-lease-duration-seconds=40',
+      ], { KWOK_WORKDIR: path.join(dir, 'kwok') }); // not ~/.kwok: its kwok.yaml would be loaded too
+    }
 
     await waitFor('kube-controller-manager /healthz', async () => {
-      const r = await httpGet(`https://127.0.0.1:${kcmPort}/healthz`, true);
+      const r = await get(`https://127.0.0.1:${kcmPort}/healthz`, true);
       return r.status === 200 ? true : r.text;
     });
     await waitFor('kube-scheduler /healthz', async () => {
-      const r = await httpGet(`https://127.0.0.1:${schedPort}/healthz`, true);
+      const r = await get(`https://127.0.0.1:${schedPort}/healthz`, true);
       return r.status === 200 ? true : r.text;
     });
     log(`controller-manager and scheduler healthy (${since()})`);
 
-    const nodes = [];
-    for (let i = 0; i < nodeCount; i++) {
-      const name = `kwok-node-${i}`;
-      nodes.push(name);
-      const r = await api('POST', '/api/v1/nodes', nodeObject(name, i));
-      if (r.status !== 201) throw new Error(`creating node ${name}: ${r.status} ${r.text}`);
+    let nodeNames;
+    if (host) {
+      nodeNames = await startRealNodes({
+        host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor, log, since, writeKubeconfig,
+      });
+    } else {
+      nodeNames = [];
+      for (let i = 0; i < nodeCount; i++) {
+        const name = `kwok-node-${i}`;
+        nodeNames.push(name);
+        const r = await api('POST', '/api/v1/nodes', nodeObject(name, i));
+        if (r.status !== 201) throw new Error(`creating node ${name}: ${r.status} ${r.text}`);
+      }
+      await waitFor(`${nodeCount} kwok nodes Ready`, async () => {
+        const r = await api('GET', '/api/v1/nodes');
+        const ready = (r.json?.items || []).filter((n) => (n.status?.conditions || [])
+          .some((c) => c.type === 'Ready' && c.status === 'True')
+          && !(n.spec?.taints || []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
+        return ready.length === nodeCount ? true : `${ready.length} Ready and untainted`;
+      });
+      log(`${nodeCount} simulated nodes Ready (${since()})`);
     }
-    await waitFor(`${nodeCount} kwok nodes Ready`, async () => {
-      const r = await api('GET', '/api/v1/nodes');
-      const ready = (r.json?.items || []).filter((n) => (n.status?.conditions || [])
-        .some((c) => c.type === 'Ready' && c.status === 'True')
-        && !(n.spec?.taints || []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
-      return ready.length === nodeCount ? true : `${ready.length} Ready and untainted`;
-    });
-    log(`${nodeCount} simulated nodes Ready (${since()})`);
     await waitFor('ServiceAccount default/default (controller-manager at work)', async () => {
       const r = await api('GET', '/api/v1/namespaces/default/serviceaccounts/default');
       return r.status === 200 ? true : `${r.status}`;
     });
-    log(`control plane ready in ${since()}`);
+    log(`cluster ready in ${since()}`);
 
     return {
-      dir, kubeconfig, server, nodes, logs, logTail, logTails, stop,
+      dir, kubeconfig, server, nodes: nodeNames, logs, logTail, logTails, stop, restart,
+      real: Boolean(host),
+      netns: host?.lanNet,
+      inLan: (cmd, args) => (host ? host.inLan(cmd, args) : execFileSync(cmd, args, { encoding: 'utf8' })),
+      leftovers: () => (host ? host.leftovers() : []),
       ports: { etcd: etcdPort, etcdPeer: etcdPeerPort, apiserver: apiPort, controllerManager: kcmPort, scheduler: schedPort },
       pids: () => Object.fromEntries(children.map((c) => [c.name, c.exited ? null : c.proc.pid])),
-      exited: () => children.filter((c) => c.exited).map((c) => `${c.name} (${c.code})`),
+      exited: () => children.filter((c) => c.exited && !c.expected).map((c) => `${c.name} (${c.code})`),
     };
   } catch (e) {
     const tails = logTails(30);

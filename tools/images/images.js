@@ -1,0 +1,177 @@
+// The stand-in images: one Debian root filesystem (mmdebstrap, Debian's packages) shared as
+// the first layer of the six Debian-based images, plus a small layer of our own for each that
+// sets the stock image's users, entrypoint, paths and program; and three images of a single
+// static Go binary (pause, CoreDNS, http-echo). Each entry keeps the stock image's user,
+// ports, entry behaviour and the paths it writes; `differences` says what it does not model.
+'use strict';
+
+/** Debian packages of the shared root filesystem (bookworm, the suite of the machine). */
+const BASE_PACKAGES = [
+  'redis-server', 'postgresql-15', 'nginx-light', 'python3-flask', 'python3-redis',
+  'python3-psycopg2', 'gunicorn', 'nodejs', 'node-express', 'node-pg', 'curl', 'util-linux',
+  // nslookup, as busybox gives the Alpine-based stock images
+  'bind9-dnsutils',
+];
+
+const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * Users as the stock images define them (name, uid, gid): the base's Debian accounts are
+ * replaced by these, so `id` inside a container answers as in the stock image.
+ */
+const STOCK_USERS = {
+  redis: { uid: 999, gid: 1000, group: 'redis', home: '/data' },
+  postgres: { uid: 70, gid: 70, group: 'postgres', home: '/var/lib/postgresql' },
+  nginx: { uid: 101, gid: 101, group: 'nginx', home: '/var/cache/nginx' },
+  curl_user: { uid: 100, gid: 101, group: 'curl_group', home: '/home/curl_user' },
+};
+
+/**
+ * name: the exact reference the manifests use. base: 'debian' (the shared root filesystem)
+ * or 'scratch'. files: [source under tools/images, target path, mode]. dirs: [path, uid,
+ * gid, mode] made in the image's own layer. binary: a Go binary (from tools/nodes/build.sh)
+ * copied to the image root. users: accounts of STOCK_USERS to add.
+ */
+const IMAGES = [
+  {
+    name: 'docker.io/library/redis:7-alpine',
+    stock: 'Alpine, redis 7.2+ built from source with protected mode off by default',
+    base: 'debian',
+    users: ['redis'],
+    files: [['redis/docker-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh', 0o755]],
+    dirs: [['/data', 999, 1000, 0o755]],
+    config: {
+      Entrypoint: ['docker-entrypoint.sh'], Cmd: ['redis-server'], WorkingDir: '/data',
+      ExposedPorts: { '6379/tcp': {} }, Volumes: { '/data': {} }, Env: [`PATH=${PATH}`],
+    },
+    differences: [
+      "Debian's redis-server 7.0 instead of 7.2+; protected mode is switched off on the command line, so a config file's own protected-mode setting is overridden",
+      'glibc and Debian tools instead of musl and busybox (the probe shell `sh` is dash)',
+    ],
+  },
+  {
+    name: 'docker.io/library/postgres:15-alpine',
+    stock: 'Alpine, postgres 15 built from source, docker-entrypoint.sh',
+    base: 'debian',
+    users: ['postgres'],
+    files: [['postgres/docker-entrypoint.sh', '/usr/local/bin/docker-entrypoint.sh', 0o755]],
+    dirs: [['/var/lib/postgresql/data', 70, 70, 0o777], ['/run/postgresql', 70, 70, 0o2777],
+      ['/docker-entrypoint-initdb.d', 0, 0, 0o755]],
+    // Listen on every address, as the stock image's postgresql.conf.sample says.
+    patchSample: '/usr/share/postgresql/15/postgresql.conf.sample',
+    config: {
+      Entrypoint: ['docker-entrypoint.sh'], Cmd: ['postgres'], StopSignal: 'SIGINT',
+      ExposedPorts: { '5432/tcp': {} }, Volumes: { '/var/lib/postgresql/data': {} },
+      Env: [`PATH=/usr/lib/postgresql/15/bin:${PATH}`, 'LANG=C.UTF-8', 'PG_MAJOR=15',
+        'PGDATA=/var/lib/postgresql/data'],
+    },
+    differences: [
+      "Debian's postgres 15 binaries; the entrypoint is a shorter script: no /docker-entrypoint-initdb.d scripts are run, no POSTGRES_INITDB_ARGS, no nss_wrapper for uids without an account",
+    ],
+  },
+  {
+    name: 'docker.io/library/nginx:1.27-alpine',
+    stock: 'Alpine, nginx 1.27 (master as root, workers as nginx uid 101)',
+    base: 'debian',
+    users: ['nginx'],
+    files: [['nginx/docker-entrypoint.sh', '/docker-entrypoint.sh', 0o755],
+      ['nginx/docker-entrypoint.d/10-listen-on-ipv6-by-default.sh', '/docker-entrypoint.d/10-listen-on-ipv6-by-default.sh', 0o755],
+      ['nginx/nginx.conf', '/etc/nginx/nginx.conf', 0o644],
+      ['nginx/default.conf', '/etc/nginx/conf.d/default.conf', 0o644],
+      ['nginx/index.html', '/usr/share/nginx/html/index.html', 0o644]],
+    dirs: [['/var/cache/nginx', 101, 101, 0o755]],
+    // The stock image sends its logs to the container's output.
+    links: [['/dev/stdout', '/var/log/nginx/access.log'], ['/dev/stderr', '/var/log/nginx/error.log']],
+    config: {
+      Entrypoint: ['/docker-entrypoint.sh'], Cmd: ['nginx', '-g', 'daemon off;'], StopSignal: 'SIGQUIT',
+      ExposedPorts: { '80/tcp': {} }, Env: [`PATH=${PATH}`],
+    },
+    differences: [
+      "Debian's nginx-light 1.22 instead of 1.27 (fewer modules); only the ipv6 entrypoint script, no envsubst templates or worker autotune",
+    ],
+  },
+  {
+    name: 'docker.io/dockersamples/examplevotingapp_vote:latest',
+    stock: 'python:3.11-slim, Flask app.py under gunicorn, as root',
+    base: 'debian',
+    files: [['vote/app.py', '/usr/local/app/app.py', 0o644],
+      ['vote/templates/index.html', '/usr/local/app/templates/index.html', 0o644]],
+    config: {
+      WorkingDir: '/usr/local/app', ExposedPorts: { '80/tcp': {} },
+      Cmd: ['gunicorn', 'app:app', '-b', '0.0.0.0:80', '--log-file', '-', '--access-logfile', '-',
+        '--workers', '4', '--keep-alive', '0'],
+      Env: [`PATH=${PATH}`, 'PYTHONUNBUFFERED=1'],
+    },
+    differences: [
+      "Debian's python 3.11, Flask 2.2 and gunicorn 20 instead of pip's; the page has the same form fields but none of the stock styling",
+    ],
+  },
+  {
+    name: 'docker.io/dockersamples/examplevotingapp_result:latest',
+    stock: 'node:18-slim, server.js with express, pg and socket.io, as root',
+    base: 'debian',
+    files: [['result/server.js', '/usr/local/app/server.js', 0o644],
+      ['result/views/index.html', '/usr/local/app/views/index.html', 0o644]],
+    config: {
+      WorkingDir: '/usr/local/app', ExposedPorts: { '80/tcp': {} }, Cmd: ['node', 'server.js'],
+      Env: [`PATH=${PATH}`, 'PORT=80', 'NODE_PATH=/usr/share/nodejs'],
+    },
+    differences: [
+      'the page polls GET /scores each second instead of receiving socket.io pushes, so the sticky-session problem of more than one replica is not reproduced',
+    ],
+  },
+  {
+    name: 'docker.io/dockersamples/examplevotingapp_worker:latest',
+    stock: '.NET runtime, Worker.dll, as root',
+    base: 'debian',
+    files: [['worker/worker.py', '/app/worker.py', 0o644]],
+    config: {
+      WorkingDir: '/app', Entrypoint: ['python3', '-u', '/app/worker.py'],
+      Env: [`PATH=${PATH}`, 'PYTHONDONTWRITEBYTECODE=1'],
+    },
+    differences: [
+      'Python (redis-py, psycopg2) instead of .NET: it writes no temp files, where .NET writes to $TMPDIR; it does not pin one resolved redis address as the stock worker does',
+    ],
+  },
+  {
+    name: 'docker.io/curlimages/curl:8.10.1',
+    stock: 'Alpine, curl 8.10.1, user curl_user uid 100',
+    base: 'debian',
+    users: ['curl_user'],
+    files: [['curl/entrypoint.sh', '/entrypoint.sh', 0o755]],
+    dirs: [['/home/curl_user', 100, 101, 0o755]],
+    config: {
+      Entrypoint: ['/entrypoint.sh'], Cmd: ['curl'], User: 'curl_user', WorkingDir: '/home/curl_user',
+      Env: [`PATH=${PATH}`],
+    },
+    differences: ["Debian's curl 7.88 instead of 8.10.1"],
+  },
+  {
+    name: 'docker.io/hashicorp/http-echo:1.0',
+    stock: 'scratch, the http-echo Go program',
+    base: 'scratch',
+    binary: ['http-echo', '/http-echo'],
+    config: { Entrypoint: ['/http-echo'], ExposedPorts: { '5678/tcp': {} } },
+    differences: ['none known: the same Go module, v1.0.0'],
+  },
+  {
+    name: 'registry.k8s.io/pause:3.10',
+    stock: 'the Kubernetes pause image',
+    base: 'scratch',
+    binary: ['pause', '/pause'],
+    config: { Entrypoint: ['/pause'], User: '65535:65535' },
+    differences: ['a Go program of ours (tools/nodes/pause) instead of the C one'],
+    infrastructure: true,
+  },
+  {
+    name: 'registry.k8s.io/coredns/coredns:v1.14.7',
+    stock: 'CoreDNS with all plugins',
+    base: 'scratch',
+    binary: ['coredns', '/coredns'],
+    config: { Entrypoint: ['/coredns'], ExposedPorts: { '53/tcp': {}, '53/udp': {} }, User: '65532:65532' },
+    differences: ['only the plugins the cluster DNS needs (tools/nodes/coredns/main.go)'],
+    infrastructure: true,
+  },
+];
+
+module.exports = { BASE_PACKAGES, STOCK_USERS, IMAGES };

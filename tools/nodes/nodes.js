@@ -1,0 +1,120 @@
+// Starts the real nodes of a local cluster (see host.js for the namespaces): the local
+// registry with the stand-in images, then on each node containerd, the kubelet, kube-proxy and
+// kube-router (NetworkPolicy firewall only), then cluster DNS and static volumes.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { execFile, execFileSync } = require('child_process');
+const { LAN_GATEWAY } = require('./host');
+const { writeNodeConfig } = require('./node-config');
+const { coreDns, volumes, volumePath } = require('./addons');
+
+const REGISTRY = `${LAN_GATEWAY}:5000`;
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** GET inside the lan namespace (curl), shaped like cluster.js's httpGet. */
+function lanGet(host, url, insecure) {
+  return new Promise((resolve, reject) => {
+    execFile('nsenter', [`--net=${host.lanNet}`, '--', 'curl', '-s', '--max-time', '5', ...(insecure ? ['-k'] : []),
+      '-o', '-', '-w', '\n%{http_code}', url], { encoding: 'utf8' }, (err, stdout) => {
+      if (err && !stdout) { reject(new Error(`GET ${url}: ${err.message}`)); return; }
+      const at = stdout.lastIndexOf('\n');
+      resolve({ status: Number(stdout.slice(at + 1)), text: stdout.slice(0, at) });
+    });
+  });
+}
+
+function kubeconfigFor(dir, writeKubeconfig, server, certs, name) {
+  const file = path.join(dir, 'pki', `${name}.kubeconfig`);
+  writeKubeconfig(file, server, certs, {
+    cert: fs.readFileSync(path.join(dir, 'pki', `${name}.crt`)),
+    key: fs.readFileSync(path.join(dir, 'pki', `${name}.key`)),
+  });
+  return file;
+}
+
+function kubectlApply(kubeconfig, objects) {
+  execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }), stdio: ['pipe', 'ignore', 'pipe'],
+  });
+}
+
+/**
+ * ctx: { host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor,
+ * log, since, writeKubeconfig }. Resolves to the node names once every node is Ready and cluster DNS
+ * answers.
+ */
+async function startRealNodes(ctx) {
+  const { host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor, log, since, writeKubeconfig } = ctx;
+  const pki = (f) => path.join(dir, 'pki', f);
+
+  fs.mkdirSync(path.join(dir, 'registry'));
+  start('registry', ['registry', 'serve', '--address', REGISTRY, '--disk', path.join(dir, 'registry')],
+    undefined, { cmd: path.join(bin, 'crane'), wrap: host.wrapLan() });
+  await waitFor('the local registry', async () => {
+    const r = await lanGet(host, `http://${REGISTRY}/v2/`);
+    return r.status === 200 ? true : `${r.status}`;
+  });
+  const layout = require('../images/build').build(bin);
+  const pushed = host.inLan(process.execPath, [path.join(ROOT, 'tools', 'images', 'push.js'), layout, REGISTRY]);
+  log(`registry ${REGISTRY} serves ${pushed.trim().split('\n').length} images (${since()})`);
+
+  const proxyKubeconfig = kubeconfigFor(dir, writeKubeconfig, apiInside, certs, 'kube-proxy');
+  const configs = {};
+  for (const node of host.nodes) {
+    const cfg = writeNodeConfig(node, {
+      pki, registry: REGISTRY, proxyKubeconfig,
+      kubeletKubeconfig: kubeconfigFor(dir, writeKubeconfig, apiInside, certs, node.name),
+    });
+    configs[node.name] = cfg;
+    const wrap = host.wrapNode(node);
+    start(`containerd-${node.name}`, ['--config', cfg.containerd], undefined, { cmd: 'containerd', wrap });
+    await waitFor(`containerd of ${node.name}`, async () => (fs.existsSync(path.join(node.dir, 'run', 'containerd', 'containerd.sock')) ? true : 'no socket'));
+    start(`kubelet-${node.name}`, [
+      `--config=${cfg.kubelet}`, `--kubeconfig=${cfg.kubeletKubeconfig}`,
+      `--hostname-override=${node.name}`, `--node-ip=${node.ip}`, '--v=1',
+    ], undefined, { cmd: path.join(bin, 'kubelet'), wrap });
+  }
+  for (const node of host.nodes) {
+    await waitFor(`${node.name} registered`, async () => {
+      const r = await api('GET', `/api/v1/nodes/${node.name}`);
+      return r.status === 200 ? true : `${r.status}`;
+    });
+    // The pod range the node's CNI config already routes; kube-router reads it from here.
+    const r = await api('PATCH', `/api/v1/nodes/${node.name}`, { spec: { podCIDR: node.podCidr, podCIDRs: [node.podCidr] } });
+    if (r.status !== 200) throw new Error(`setting the pod range of ${node.name}: ${r.status} ${r.text}`);
+    const wrap = host.wrapNode(node);
+    start(`kube-proxy-${node.name}`, [`--config=${configs[node.name].proxy}`, '--v=1'], undefined, { cmd: path.join(bin, 'kube-proxy'), wrap });
+    start(`kube-router-${node.name}`, [
+      `--kubeconfig=${internalKubeconfig}`,
+      '--run-firewall=true', '--run-router=false', '--run-service-proxy=false', '--enable-cni=false',
+      `--hostname-override=${node.name}`, '--health-port=0', '--metrics-port=0', '--iptables-sync-period=30s',
+      '--v=1',
+    ], undefined, { cmd: path.join(bin, 'kube-router'), wrap });
+  }
+  await waitFor(`${host.nodes.length} real nodes Ready`, async () => {
+    const r = await api('GET', '/api/v1/nodes');
+    const ready = (r.json?.items || []).filter((n) => (n.status?.conditions || [])
+      .some((c) => c.type === 'Ready' && c.status === 'True'));
+    return ready.length === host.nodes.length ? true : `${ready.length} Ready`;
+  });
+  log(`${host.nodes.length} real nodes Ready (${since()})`);
+
+  for (let i = 0; i < 3; i++) fs.mkdirSync(volumePath(dir, i), { recursive: true, mode: 0o777 });
+  for (let i = 0; i < 3; i++) fs.chmodSync(volumePath(dir, i), 0o777); // writable by any pod's uid
+  await waitFor('ServiceAccount kube-system/default', async () => {
+    const r = await api('GET', '/api/v1/namespaces/kube-system/serviceaccounts/default');
+    return r.status === 200 ? true : `${r.status}`;
+  });
+  kubectlApply(kubeconfig, [...coreDns(), ...volumes(dir)]);
+  await waitFor('cluster DNS (CoreDNS pods Ready behind kube-dns)', async () => {
+    const r = await api('GET', '/apis/apps/v1/namespaces/kube-system/deployments/coredns');
+    const st = r.json?.status || {};
+    return st.readyReplicas === r.json?.spec?.replicas ? true : `${st.readyReplicas ?? 0} of ${r.json?.spec?.replicas} ready`;
+  });
+  log(`cluster DNS ready (${since()})`);
+  return host.nodes.map((n) => n.name);
+}
+
+module.exports = { startRealNodes, lanGet, REGISTRY };
