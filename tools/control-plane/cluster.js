@@ -291,7 +291,7 @@ async function startCluster(options = {}) {
   };
 
   // spec: { name, cmd (default: the binary of that name), args, env, wrap (a command prefix:
-  // the namespaces and cgroup of a real node or of the lan) }.
+  // the namespaces and cgroup of a real node or of the lan), ready (async check after a restart) }.
   const launch = (spec) => {
     const { name, args, env, wrap = [] } = spec;
     const cmd = spec.cmd || path.join(bin, name);
@@ -346,7 +346,8 @@ async function startCluster(options = {}) {
     for (const c of [...found].reverse()) {
       const next = launch(c.spec);
       children[children.indexOf(c)] = next;
-      await sleep(500);
+      // e.g. the kubelet exits at once if its containerd does not answer yet.
+      if (c.spec.ready) await waitFor(`${c.name} ready again`, c.spec.ready, 60000);
     }
     restartWatchdog();
   };
@@ -367,7 +368,7 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
     const deadline = Date.now() + ms;
     let last = '';
     for (;;) {
-      const dead = children.find((c) => c.exited);
+      const dead = children.find((c) => c.exited && !c.expected);
       if (dead) throw new Error(`${dead.name} exited (${dead.code}) while waiting for ${what}`);
       try {
         const r = await check();

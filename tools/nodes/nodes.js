@@ -4,6 +4,7 @@
 'use strict';
 
 const fs = require('fs');
+const net = require('net');
 const path = require('path');
 const { execFile, execFileSync } = require('child_process');
 const { LAN_GATEWAY } = require('./host');
@@ -22,6 +23,15 @@ function lanGet(host, url, insecure) {
       const at = stdout.lastIndexOf('\n');
       resolve({ status: Number(stdout.slice(at + 1)), text: stdout.slice(0, at) });
     });
+  });
+}
+
+/** Whether a unix socket accepts a connection (a socket file may outlive its server). */
+function accepts(socket) {
+  return new Promise((resolve) => {
+    const conn = net.connect(socket);
+    conn.on('connect', () => { conn.destroy(); resolve(true); });
+    conn.on('error', (e) => resolve(`${socket}: ${e.code}`));
   });
 }
 
@@ -69,8 +79,10 @@ async function startRealNodes(ctx) {
     });
     configs[node.name] = cfg;
     const wrap = host.wrapNode(node);
-    start(`containerd-${node.name}`, ['--config', cfg.containerd], undefined, { cmd: 'containerd', wrap });
-    await waitFor(`containerd of ${node.name}`, async () => (fs.existsSync(path.join(node.dir, 'run', 'containerd', 'containerd.sock')) ? true : 'no socket'));
+    const socket = path.join(node.dir, 'run', 'containerd', 'containerd.sock');
+    const ready = () => accepts(socket);
+    start(`containerd-${node.name}`, ['--config', cfg.containerd], undefined, { cmd: 'containerd', wrap, ready });
+    await waitFor(`containerd of ${node.name}`, ready);
     start(`kubelet-${node.name}`, [
       `--config=${cfg.kubelet}`, `--kubeconfig=${cfg.kubeletKubeconfig}`,
       `--hostname-override=${node.name}`, `--node-ip=${node.ip}`, '--v=1',

@@ -54,9 +54,15 @@ export interface ContainerPort {
   protocol?: string;
 }
 
+export interface ContainerStatus {
+  name: string;
+  restartCount: number;
+  containerID?: string;
+}
+
 export interface Pod extends KubeObject {
-  spec: { nodeName?: string; containers: { name: string; ports?: ContainerPort[] }[] };
-  status?: { phase?: string; podIP?: string; conditions?: Condition[] };
+  spec: { nodeName?: string; containers: { name: string; image: string; ports?: ContainerPort[] }[] };
+  status?: { phase?: string; podIP?: string; conditions?: Condition[]; containerStatuses?: ContainerStatus[] };
 }
 
 export interface ServicePort {

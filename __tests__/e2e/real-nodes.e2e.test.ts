@@ -1,0 +1,532 @@
+// End to end on real nodes: real kubelets run real containers of dist/'s images, kube-proxy
+// serves Services and node ports, CoreDNS answers, kube-router enforces the NetworkPolicies,
+// and a real browser votes. The manifests of dist/ are applied unchanged.
+//
+// By default the suite starts its own cluster: the control plane and two real nodes in
+// network namespaces of their own (tools/nodes), images from a local registry of stand-ins
+// (tools/images/README.md says what each does not model). With E2E_KUBECONFIG it runs against
+// an existing cluster instead (kind, minikube), which pulls the stock images from Docker Hub;
+// the two tests that need the machine's side of the nodes (kubelet restart, reading a scratch
+// container's process) then say they were skipped.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import { chromium, Browser, BrowserContext } from 'playwright-core';
+import { Cluster, startCluster } from '../../tools/control-plane/cluster';
+import { KubeObject, Kubectl, Pod, readManifests, manifestFiles, isPodReady } from './support/kube';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIST = path.resolve(process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist'));
+const EXISTING = process.env.E2E_KUBECONFIG;
+const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? 240) * 1000;
+const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The folders of dist/ applied, each as users apply it. The fleet (dozens of tenants) is left out. */
+const APPLIED = [DIST, path.join(DIST, 'production'), path.join(DIST, 'examples')];
+const APP_NS = 'voting-app';
+const PROD_NS = 'voting-app-production';
+const PROBE_NS = 'e2e-probe';
+
+let cluster: Cluster | undefined;
+let k: Kubectl;
+let objects: KubeObject[] = [];
+let nodeIps: string[] = [];
+let browser: Browser | undefined;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a command where node IPs are reachable: the lan namespace of our cluster, or here. */
+function fromLan(cmd: string, args: string[]): string {
+  if (cluster) return cluster.inLan(cmd, args);
+  return execFileSync(cmd, args, { encoding: 'utf8' });
+}
+
+function httpGet(url: string): { status: number; body: string } {
+  const out = fromLan('curl', ['-s', '--max-time', '5', '-o', '-', '-w', '\n%{http_code}', url]);
+  const at = out.lastIndexOf('\n');
+  return { status: Number(out.slice(at + 1)), body: out.slice(0, at) };
+}
+
+async function until<T>(what: string, fn: () => T | undefined | false, ms = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last = '';
+  for (;;) {
+    try {
+      const v = fn();
+      if (v) return v;
+    } catch (e) {
+      last = (e as Error).message.slice(0, 400);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last ? `: ${last}` : ''}`);
+    await sleep(1000);
+  }
+}
+
+/** Polls an async reading until it passes, failing with the last value read. */
+async function expectSoon(read: () => Promise<string>, pass: (v: string) => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await read();
+    if (pass(last)) return;
+    await sleep(500);
+  }
+  throw new Error(`the page still shows "${last}" after ${ms / 1000}s`);
+}
+
+function pods(ns: string, selector?: string): Pod[] {
+  return k.list<Pod>('pods', ns).filter((p) => !selector || p.metadata.labels?.['app.kubernetes.io/name'] === selector);
+}
+
+function podOf(ns: string, name: string): Pod {
+  const p = pods(ns, name).filter((x) => isPodReady(x) && !x.metadata.deletionTimestamp);
+  if (!p.length) throw new Error(`no Ready pod of ${name} in ${ns}`);
+  return p[0];
+}
+
+function exec(ns: string, pod: string, cmd: string[], container?: string): { code: number; out: string } {
+  const r = k.run(['exec', '-n', ns, pod, ...(container ? ['-c', container] : []), '--', ...cmd], { timeoutMs: 30000 });
+  return { code: r.code ?? 1, out: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * A TCP connection attempt from a pod, by bash's /dev/tcp (the Debian-based app images and
+ * their stand-ins have bash): 'open', or 'closed' (refused, rejected or dropped; kube-router
+ * rejects what a policy denies, so a denied port looks like one nobody listens on; each test
+ * pairs a denial with a peer that the same port admits).
+ */
+function connect(ns: string, pod: string, host: string, port: number): 'open' | 'closed' {
+  const r = exec(ns, pod, ['bash', '-c', `timeout 4 bash -c 'exec 3<>/dev/tcp/${host}/${port}' 2>&1; echo "rc=$?"`]);
+  if (/rc=0/.test(r.out)) return 'open';
+  if (/rc=124|refused|unreachable/i.test(r.out)) return 'closed';
+  throw new Error(`connecting from ${ns}/${pod} to ${host}:${port}: ${r.out}`);
+}
+
+/** The same from the probe pod of another namespace, by curl (exit 7: refused, 28: timeout). */
+function probeConnect(host: string, port: number): 'open' | 'closed' {
+  const r = exec(PROBE_NS, 'probe', ['sh', '-c', `curl -s --max-time 4 telnet://${host}:${port} </dev/null; echo "rc=$?"`]);
+  if (/rc=0/.test(r.out)) return 'open';
+  if (/rc=(7|28)/.test(r.out)) return 'closed';
+  throw new Error(`connecting from the probe pod to ${host}:${port}: ${r.out}`);
+}
+
+function tally(ns: string): Record<string, number> {
+  const db = podOf(ns, 'db');
+  const r = exec(ns, db.metadata.name, ['psql', '-U', 'postgres', '-tAc', 'SELECT vote, COUNT(id) FROM votes GROUP BY vote']);
+  if (r.code !== 0) {
+    if (/does not exist/.test(r.out)) return {};
+    throw new Error(`reading the votes table: ${r.out}`);
+  }
+  return Object.fromEntries(r.out.trim().split('\n').filter(Boolean).map((l) => {
+    const [vote, n] = l.split('|');
+    return [vote, Number(n)];
+  }));
+}
+
+function nodePort(ns: string, service: string): number {
+  const svc = k.json<{ spec: { ports: { nodePort?: number }[] } }>(['get', 'service', service, '-n', ns]);
+  const p = svc.spec.ports[0].nodePort;
+  if (!p) throw new Error(`service ${ns}/${service} has no node port`);
+  return p;
+}
+
+/** A vote as a browser posts it, by curl from where node IPs are reachable. */
+function postVote(port: number, voter: string, vote: 'a' | 'b', node = nodeIps[0]): void {
+  const r = fromLan('curl', ['-s', '--max-time', '10', '-o', '/dev/null', '-w', '%{http_code}', '-b', `voter_id=${voter}`,
+    '--data', `vote=${vote}`, `http://${node}:${port}/`]);
+  if (r.trim() !== '200') throw new Error(`POST vote=${vote} to ${node}:${port} answered ${r}`);
+}
+
+beforeAll(async () => {
+  objects = readManifests(APPLIED.flatMap((d) => manifestFiles(d)));
+  if (EXISTING) {
+    k = new Kubectl(EXISTING);
+  } else {
+    cluster = await startCluster({ realNodes: 2, log: (line) => process.stderr.write(`[cluster] ${line}\n`) });
+    k = new Kubectl(cluster.kubeconfig);
+  }
+  const nodes = k.list<KubeObject & { status: { addresses: { type: string; address: string }[] } }>('nodes');
+  nodeIps = nodes.map((n) => n.status.addresses.find((a) => a.type === 'InternalIP')!.address);
+}, 900_000);
+
+afterAll(async () => {
+  if (browser) await browser.close();
+  if (EXISTING) {
+    for (const d of APPLIED) k.run(['delete', '--ignore-not-found', '--wait=false', '-f', d]);
+    k.run(['delete', 'namespace', PROBE_NS, '--ignore-not-found', '--wait=false']);
+  }
+  if (!cluster) return;
+  const pids = Object.values(cluster.pids()).filter((p): p is number => p !== null);
+  await cluster.stop();
+  // Nothing of the cluster is left: no process, mount, namespace file, cgroup or folder.
+  const alive = pids.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
+  expect(alive).toEqual([]);
+  expect(cluster.leftovers()).toEqual([]);
+  expect(fs.existsSync(cluster.dir)).toBe(false);
+}, 120_000);
+
+describe('dist/ on real nodes', () => {
+  test('kubectl apply -f dist/ (and production/, examples/) creates everything, unchanged', () => {
+    for (const d of APPLIED) {
+      const r = k.run(['apply', '-f', d], { timeoutMs: 120000 });
+      // The namespaces warn on the restricted Pod Security level (the three app images run as
+      // root, as their stock images do); anything else on stderr is a failure.
+      const other = r.stderr.split('\n').filter((l) => l && !/^Warning: would violate PodSecurity "restricted/.test(l));
+      expect(`${d}: ${other.join('\n')}`).toBe(`${d}: `);
+      expect(r.code).toBe(0);
+      if (d.endsWith('production')) {
+        // The production profile reads an existing Secret; the README says to create it so.
+        k.ok(['-n', PROD_NS, 'create', 'secret', 'generic', 'voting-app-db',
+          '--from-literal=username=postgres', '--from-literal=password=postgres']);
+      }
+    }
+    const probe = {
+      apiVersion: 'v1', kind: 'List', items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: PROBE_NS } },
+        {
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: PROBE_NS },
+          spec: {
+            containers: [{ name: 'probe', image: 'curlimages/curl:8.10.1', command: ['sleep', '86400'] }],
+            terminationGracePeriodSeconds: 0,
+          },
+        },
+      ],
+    };
+    k.ok(['apply', '-f', '-'], { input: JSON.stringify(probe) });
+  });
+
+  test('every pod becomes Ready through its real probes', async () => {
+    const namespaces = [...new Set(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.namespace!))];
+    await until('every pod of the stack Ready', () => {
+      const notReady = namespaces.flatMap((ns) => pods(ns).filter((p) => !isPodReady(p)).map((p) => `${ns}/${p.metadata.name}`));
+      const deployments = objects.filter((o) => o.kind === 'Deployment');
+      const missing = deployments.filter((d) => {
+        const live = k.json<{ status: { readyReplicas?: number }; spec: { replicas?: number } }>(['get', 'deployment', d.metadata.name, '-n', d.metadata.namespace!]);
+        return (live.status.readyReplicas ?? 0) < (live.spec.replicas ?? 1);
+      });
+      if (notReady.length || missing.length) throw new Error(`not Ready: ${[...notReady, ...missing.map((d) => d.metadata.name)].join(', ')}`);
+      return true;
+    });
+    await until('the probe pod Ready', () => isPodReady(k.json<Pod>(['get', 'pod', 'probe', '-n', PROBE_NS])));
+  }, 600_000);
+
+  test('each container runs with exactly the identity its manifest asks for', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+      const spec = (d as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
+      const pod = podOf(d.metadata.namespace!, d.metadata.labels!['app.kubernetes.io/name']);
+      for (const c of spec.containers) {
+        const want = expectedIdentity(spec, c);
+        const r = exec(d.metadata.namespace!, pod.metadata.name, ['cat', '/proc/1/status', '/proc/1/mountinfo'], c.name);
+        if (r.code !== 0) {
+          if (/executable file not found|no such file/i.test(r.out) && cluster) {
+            // A scratch image (http-echo): no cat inside, so its process is read on the node.
+            problems.push(...checkIdentity(`${d.metadata.name}/${c.name}`, hostProcView(pod, c.name), want));
+            checked++;
+            continue;
+          }
+          if (/executable file not found|no such file/i.test(r.out)) continue;
+          problems.push(`${d.metadata.name}/${c.name}: ${r.out}`);
+          continue;
+        }
+        problems.push(...checkIdentity(`${d.metadata.name}/${c.name}`, r.out, want));
+        checked++;
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  test('redis and db resolve from the pods that use them', () => {
+    for (const ns of [APP_NS, PROD_NS]) {
+      const ip = (svc: string) => k.json<{ spec: { clusterIP: string } }>(['get', 'service', svc, '-n', ns]).spec.clusterIP;
+      for (const [from, name] of [['vote', 'redis'], ['worker', 'redis'], ['worker', 'db'], ['result', 'db']]) {
+        const r = exec(ns, podOf(ns, from).metadata.name, ['getent', 'hosts', name]);
+        expect(`${ns} ${from} -> ${name}: ${r.out.trim().split(/\s+/)[0]}`).toBe(`${ns} ${from} -> ${name}: ${ip(name)}`);
+      }
+    }
+  });
+
+  describe('the voting flow in a real browser, through node ports 31000 and 31001', () => {
+    const voteUrl = () => `http://${nodeIps[0]}:31000/`;
+    const resultUrl = () => `http://${nodeIps[nodeIps.length - 1]}:31001/`;
+
+    async function voter(): Promise<BrowserContext> {
+      if (!browser) {
+        browser = await chromium.launch({
+          executablePath: browserCommand(),
+          args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+        });
+      }
+      return browser.newContext();
+    }
+
+    async function vote(ctx: BrowserContext, option: 'a' | 'b'): Promise<void> {
+      const page = await ctx.newPage();
+      await page.goto(voteUrl());
+      await page.click(`button#${option}`);
+      await page.waitForLoadState('load');
+      await page.close();
+    }
+
+    async function resultShows(total: number, percentA: string): Promise<void> {
+      const ctx = await voter();
+      const page = await ctx.newPage();
+      await page.goto(resultUrl());
+      const want = total === 1 ? '1 vote' : `${total} votes`;
+      // Both the stock page and the stand-in show the total in #result and Cats' share in
+      // .choice.cats .stat.
+      const result = page.locator('#result');
+      const cats = page.locator('.choice.cats .stat');
+      await expectSoon(async () => `${(await result.textContent())?.trim()} / ${(await cats.textContent())?.trim()}`,
+        (got) => got.includes(want) && got.endsWith(`/ ${percentA}`), 60000);
+      await ctx.close();
+    }
+
+    let first: BrowserContext;
+    let base = 0;
+
+    test('a vote cast on the vote page shows up on the result page', async () => {
+      const t = tally(APP_NS);
+      base = (t.a ?? 0) + (t.b ?? 0);
+      if (base) throw new Error(`the votes table of ${APP_NS} is not empty (${JSON.stringify(t)}): run on a fresh cluster`);
+      first = await voter();
+      await vote(first, 'a');
+      await resultShows(1, '100.0%');
+    }, 180_000);
+
+    test('a second voter changes the tally', async () => {
+      const second = await voter();
+      await vote(second, 'b');
+      await resultShows(2, '50.0%');
+      await second.close();
+    }, 180_000);
+
+    test('a voter who changes their mind is counted once', async () => {
+      await vote(first, 'b');
+      await resultShows(2, '0.0%');
+      expect(tally(APP_NS)).toEqual({ b: 2 });
+      await first.close();
+    }, 180_000);
+  });
+
+  describe('NetworkPolicies, as real connection attempts', () => {
+    const pod = (name: string) => podOf(APP_NS, name).metadata.name;
+
+    test('vote and a pod of another namespace cannot open db:5432; worker and result can', () => {
+      expect(connect(APP_NS, pod('vote'), 'db', 5432)).toBe('closed');
+      expect(probeConnect(`db.${APP_NS}`, 5432)).toBe('closed');
+      expect(connect(APP_NS, pod('worker'), 'db', 5432)).toBe('open');
+      expect(connect(APP_NS, pod('result'), 'db', 5432)).toBe('open');
+    });
+
+    test('only vote and worker reach redis', () => {
+      expect(connect(APP_NS, pod('vote'), 'redis', 6379)).toBe('open');
+      expect(connect(APP_NS, pod('worker'), 'redis', 6379)).toBe('open');
+      expect(connect(APP_NS, pod('result'), 'redis', 6379)).toBe('closed');
+      expect(probeConnect(`redis.${APP_NS}`, 6379)).toBe('closed');
+    });
+
+    test('nothing reaches worker, even on a port something listens on', async () => {
+      // worker listens on nothing, so a listener is added beside it: an ephemeral container
+      // of the vote image (python in the stock image and the stand-in) in the worker's pod.
+      const worker = podOf(APP_NS, 'worker');
+      k.ok(['debug', '-n', APP_NS, worker.metadata.name, '--image=dockersamples/examplevotingapp_vote:latest',
+        '--container=listener', '--profile=baseline', '--', 'python3', '-m', 'http.server', '8080']);
+      await until('the listener inside the worker pod', () => connect(APP_NS, worker.metadata.name, '127.0.0.1', 8080) === 'open', 120000);
+      const ip = worker.status!.podIP!;
+      expect(connect(APP_NS, pod('vote'), ip, 8080)).toBe('closed');
+      expect(connect(APP_NS, pod('result'), ip, 8080)).toBe('closed');
+      expect(probeConnect(ip, 8080)).toBe('closed');
+      // The control: the same listener in a pod no policy selects is reached from vote.
+      k.ok(['debug', '-n', PROBE_NS, 'probe', '--image=dockersamples/examplevotingapp_vote:latest',
+        '--container=listener', '--profile=baseline', '--', 'python3', '-m', 'http.server', '8080']);
+      const probeIp = k.json<Pod>(['get', 'pod', 'probe', '-n', PROBE_NS]).status!.podIP!;
+      await until('the listener in the probe pod, reached from vote', () => connect(APP_NS, pod('vote'), probeIp, 8080) === 'open', 120000);
+    }, 300_000);
+
+    test('every pod still resolves names (the policies leave DNS alone)', () => {
+      for (const name of ['vote', 'result', 'worker']) {
+        const r = exec(APP_NS, pod(name), ['getent', 'hosts', 'kubernetes.default.svc.cluster.local']);
+        expect(`${name}: ${r.code}`).toBe(`${name}: 0`);
+      }
+      for (const name of ['redis', 'db']) {
+        const r = exec(APP_NS, pod(name), ['sh', '-c', 'nslookup kubernetes.default.svc.cluster.local >/dev/null && echo ok']);
+        expect(`${name}: ${r.out.trim().split('\n').pop()}`).toBe(`${name}: ok`);
+      }
+    });
+  });
+
+  describe('faults', () => {
+    test('the production db pod is deleted: votes cast before are still counted after it returns', async () => {
+      const port = nodePort(PROD_NS, 'vote');
+      postVote(port, 'prod-voter-1', 'a');
+      postVote(port, 'prod-voter-2', 'b', nodeIps[nodeIps.length - 1]);
+      await until('two production votes in db', () => JSON.stringify(tally(PROD_NS)) === '{"a":1,"b":1}');
+      const old = podOf(PROD_NS, 'db').metadata.name;
+      k.ok(['delete', 'pod', '-n', PROD_NS, old, '--wait=true']);
+      await until('a new Ready db pod', () => podOf(PROD_NS, 'db').metadata.name !== old);
+      await until('the votes after the restart', () => JSON.stringify(tally(PROD_NS)) === '{"a":1,"b":1}', 120000);
+    }, 400_000);
+
+    test('redis is deleted: new votes flow again once it is back', async () => {
+      const port = nodePort(PROD_NS, 'vote');
+      const old = podOf(PROD_NS, 'redis').metadata.name;
+      k.ok(['delete', 'pod', '-n', PROD_NS, old, '--wait=true']);
+      await until('a new Ready redis pod', () => podOf(PROD_NS, 'redis').metadata.name !== old);
+      await until('a vote accepted after redis returned', () => { postVote(port, 'prod-voter-3', 'a'); return true; }, 60000);
+      await until('the new vote counted', () => tally(PROD_NS).a === 2, 120000);
+    }, 300_000);
+
+    test("one node's kubelet and containerd restart: the app keeps answering", async () => {
+      if (!cluster) {
+        process.stderr.write('skipped on an existing cluster: restarting its kubelet is not ours to do\n');
+        return;
+      }
+      const failures: string[] = [];
+      let answered = 0;
+      const poll = async (until: number) => {
+        while (Date.now() < until) {
+          for (const ip of nodeIps) {
+            const r = httpGet(`http://${ip}:31000/`);
+            if (r.status === 200) answered++;
+            else failures.push(`${ip}:31000 answered ${r.status}`);
+          }
+          await sleep(500);
+        }
+      };
+      const polling = poll(Date.now() + 25000);
+      await cluster.restart(`kubelet-${cluster.nodes[0]}`, `containerd-${cluster.nodes[0]}`);
+      await polling;
+      expect(failures).toEqual([]);
+      expect(answered).toBeGreaterThan(20);
+      await until(`${cluster.nodes[0]} Ready again`, () => k.json<{ status: { conditions: { type: string; status: string }[] } }>(['get', 'node', cluster!.nodes[0]])
+        .status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'));
+      // No container restarted: the containers outlive their kubelet and containerd.
+      const restarted = [APP_NS, PROD_NS].flatMap((ns) => pods(ns))
+        .flatMap((p) => (p.status?.containerStatuses ?? []).filter((c) => c.restartCount > 0).map((c) => `${p.metadata.name}/${c.name}`));
+      expect(restarted).toEqual([]);
+    }, 300_000);
+
+    test('pods spread over both nodes where the profile asks for it', () => {
+      // Every production Deployment with a spread constraint and more than one replica.
+      const spread = objects.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === PROD_NS
+        && (o as unknown as { spec: { template: { spec: { topologySpreadConstraints?: unknown[] } } } }).spec.template.spec.topologySpreadConstraints?.length);
+      const checked: string[] = [];
+      for (const d of spread) {
+        const ready = pods(PROD_NS, d.metadata.name).filter(isPodReady);
+        if (ready.length < 2) continue;
+        checked.push(d.metadata.name);
+        expect(`${d.metadata.name}: ${new Set(ready.map((p) => p.spec.nodeName)).size} nodes`).toBe(`${d.metadata.name}: 2 nodes`);
+      }
+      expect(checked.length).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('the examples do what their README rows say', () => {
+    test("webapp's three nginx pods answer on node port 30080", async () => {
+      expect(pods('example-webapp', 'webapp').filter(isPodReady)).toHaveLength(3);
+      for (const ip of nodeIps) {
+        const r = httpGet(`http://${ip}:30080/`);
+        expect(`${ip}: ${r.status} ${/Welcome to nginx/.test(r.body)}`).toBe(`${ip}: 200 true`);
+      }
+    });
+
+    test("backend's client gets the echo text through backend-svc:9090", () => {
+      const client = podOf('example-backend', 'client').metadata.name;
+      const r = exec('example-backend', client, ['curl', '-fsS', '--max-time', '5', 'http://backend-svc:9090/']);
+      expect(r.out.trim()).toBe('hello from backend');
+    });
+
+    test('the shop front end reaches its three Services', () => {
+      const ns = 'example-shop';
+      const front = pods(ns).find((p) => p.spec.containers.some((c) => c.image.startsWith('curlimages/curl')))!;
+      for (const svc of ['user-service', 'cart-service', 'payment-service']) {
+        const port = k.json<{ spec: { ports: { port: number }[] } }>(['get', 'service', svc, '-n', ns]).spec.ports[0].port;
+        const r = exec(ns, front.metadata.name, ['curl', '-fsS', '--max-time', '5', `http://${svc}:${port}/`]);
+        expect(`${svc}: ${r.code}`).toBe(`${svc}: 0`);
+      }
+    });
+
+    test('db-svc resolves to its external name', () => {
+      const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'db-svc')!;
+      const r = exec(PROBE_NS, 'probe', ['nslookup', `db-svc.${svc.metadata.namespace}.svc.cluster.local`]);
+      expect(r.out).toMatch(/canonical name = mydb\.amazonaws\.com/);
+    });
+  });
+
+  test('no container restarted during the run', () => {
+    const restarted = objects.filter((o) => o.kind === 'Namespace').flatMap((ns) => pods(ns.metadata.name))
+      .flatMap((p) => (p.status?.containerStatuses ?? []).filter((c) => c.restartCount > 0)
+        .map((c) => `${p.metadata.namespace}/${p.metadata.name}/${c.name}: ${c.restartCount}`));
+    expect(restarted).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------ identity helpers
+
+interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { drop?: string[] };
+  seccompProfile?: { type: string };
+}
+interface PodSpec {
+  securityContext?: SecurityContext;
+  containers: { name: string; securityContext?: SecurityContext }[];
+}
+interface Identity { uid: number; gid: number; readOnlyRoot: boolean; noCaps: boolean; noNewPrivs: boolean; seccomp: boolean }
+
+/** What the manifest asks for; a uid it leaves unset is the image's (root for the three app images). */
+function expectedIdentity(pod: PodSpec, c: { securityContext?: SecurityContext }): Identity {
+  const sc = { ...pod.securityContext, ...c.securityContext };
+  return {
+    uid: sc.runAsUser ?? 0,
+    gid: sc.runAsGroup ?? 0,
+    readOnlyRoot: sc.readOnlyRootFilesystem === true,
+    noCaps: (sc.capabilities?.drop ?? []).includes('ALL'),
+    noNewPrivs: sc.allowPrivilegeEscalation === false,
+    seccomp: sc.seccompProfile?.type === 'RuntimeDefault',
+  };
+}
+
+/** Compares /proc/1/status and /proc/1/mountinfo of a container with what is wanted. */
+function checkIdentity(what: string, text: string, want: Identity): string[] {
+  const field = (name: string) => (text.match(new RegExp(`^${name}:\\s*(.*)$`, 'm')) ?? [])[1]?.trim() ?? '';
+  const root = text.split('\n').map((l) => l.split(' ')).find((f) => f[4] === '/');
+  const got: Identity = {
+    uid: Number(field('Uid').split(/\s+/)[1]),
+    gid: Number(field('Gid').split(/\s+/)[1]),
+    readOnlyRoot: Boolean(root && root[5].split(',').includes('ro')),
+    noCaps: /^0+$/.test(field('CapEff')) && /^0+$/.test(field('CapPrm')) && /^0+$/.test(field('CapBnd')),
+    noNewPrivs: field('NoNewPrivs') === '1',
+    seccomp: field('Seccomp') === '2',
+  };
+  return (Object.keys(want) as (keyof Identity)[]).filter((key) => got[key] !== want[key])
+    .map((key) => `${what}: ${key} is ${got[key]}, the manifest asks for ${want[key]}`);
+}
+
+/** The process of a container as its node sees it (for images without a cat). */
+function hostProcView(pod: Pod, container: string): string {
+  const status = (pod.status?.containerStatuses ?? []).find((c) => c.name === container);
+  const id = (status?.containerID ?? '').replace(/^containerd:\/\//, '');
+  const pidsDir = '/sys/fs/cgroup/pids';
+  const found = execFileSync('find', [pidsDir, '-type', 'd', '-name', id], { encoding: 'utf8' }).trim().split('\n')[0];
+  if (!found) throw new Error(`no cgroup for container ${container} of ${pod.metadata.name}`);
+  const pid = fs.readFileSync(path.join(found, 'cgroup.procs'), 'utf8').trim().split('\n')[0];
+  return `${fs.readFileSync(`/proc/${pid}/status`, 'utf8')}\n${fs.readFileSync(`/proc/${pid}/mountinfo`, 'utf8')}`;
+}
+
+/** Chromium, started where node IPs are reachable: a wrapper entering the lan namespace. */
+function browserCommand(): string {
+  if (!cluster?.netns) return CHROMIUM;
+  const wrapper = path.join(os.tmpdir(), `cva-chromium-${process.pid}.sh`);
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=${cluster.netns} -- ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  process.on('exit', () => fs.rmSync(wrapper, { force: true }));
+  return wrapper;
+}
