@@ -90,8 +90,38 @@ if ! flock -n 9; then
   flock 9
 fi
 
+# The real nodes' Debian packages: containerd, runc, the CNI plugins, mmdebstrap (the stand-in
+# images' root filesystem), iptables and ipset (kube-proxy, kube-router), socat (the API
+# forwarder), curl, and chromium (the browser of the e2e suite). Installed when missing (root).
+NODE_PACKAGES=(containerd runc containernetworking-plugins mmdebstrap iptables ipset socat conntrack curl chromium)
+NODE_COMMANDS=(containerd runc /usr/lib/cni/ptp mmdebstrap iptables ipset socat conntrack curl chromium)
+missing_node_packages() {
+  local i
+  for i in "${!NODE_PACKAGES[@]}"; do command -v "${NODE_COMMANDS[$i]}" >/dev/null || echo "${NODE_PACKAGES[$i]}"; done
+}
+install_node_packages() {
+  local missing
+  missing="$(missing_node_packages | tr '\n' ' ')"
+  [ -z "${missing// /}" ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    step "installing with apt-get: $missing"
+    apt-get update -qq >&2
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+  else
+    die "the real nodes need these Debian packages: $missing (apt-get install as root)"
+  fi
+}
+
+# The stand-in images (tools/images, cached by their own key); needs the Go binaries above.
+build_images() {
+  install_node_packages
+  node "$HERE/../images/build.js" --bin-dir "$DEST/bin" >/dev/null
+}
+
 if [ "$MODE" = build ] && is_complete; then
   step "cache hit: $DEST (nothing to build)"
+  build_images
   echo "$DEST/bin"
   exit 0
 fi
@@ -234,5 +264,7 @@ rm -rf "$DEST"
 mkdir -p "$DEST"
 mv "$WORK/bin" "$WORK/share" "$DEST/"
 mv "$WORK/COMPLETE.tmp" "$DEST/COMPLETE"
-step "done: $DEST/bin"
+step "binaries done: $DEST/bin"
+build_images
+step "done"
 echo "$DEST/bin"

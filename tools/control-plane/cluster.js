@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 /* global Buffer, setTimeout, setInterval, clearInterval */
-// A real Kubernetes control plane on 127.0.0.1, without Docker and without kubelets:
-// etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (which plays the
-// kubelets of a few simulated nodes: pods become Running with IPs, EndpointSlices fill).
+// A real Kubernetes cluster without Docker: etcd, kube-apiserver, kube-controller-manager and
+// kube-scheduler, with either
+//   - real nodes (startCluster({ realNodes: N }), the default of `npm run cluster`): containerd,
+//     kubelet, kube-proxy and kube-router in namespaces of their own, CoreDNS, a local registry
+//     of stand-in images, static volumes (tools/nodes, tools/images); or
+//   - kwok's simulated nodes (startCluster({ nodes: N })): pods become Running with IPs and
+//     EndpointSlices fill, but no container runs.
 // Binaries come from tools/control-plane/build.sh (a cache outside the repository).
 //
 // Library: const { startCluster } = require('./cluster'); const c = await startCluster();
 //          ... c.kubeconfig ...; await c.stop();
-// Command: node tools/control-plane/cluster.js [--nodes N]   (npm run cluster)
+// Command: node tools/control-plane/cluster.js [--simulated] [--nodes N]   (npm run cluster)
 //          starts it, prints the KUBECONFIG to export, runs until Ctrl-C, refuses to start twice.
 //
-// Everything listens on 127.0.0.1 only, on free ports, in a fresh temporary folder.
-// Authorization is RBAC; the printed kubeconfig is a cluster-admin (system:masters) client cert.
+// The machine sees only 127.0.0.1 (the API server, through a forwarder with real nodes), on free
+// ports, and a fresh temporary folder. Authorization is RBAC (and Node, with real nodes); the
+// printed kubeconfig is a cluster-admin (system:masters) client cert.
 'use strict';
 
 const fs = require('fs');
@@ -36,7 +41,7 @@ function cacheRoot() {
 
 /** The well-known lock of `npm run cluster` (one user cluster at a time). */
 function lockFile() {
-  return path.join(cacheRoot(), 'cluster.lock');
+  return process.env.CDK8S_VOTING_CLUSTER_LOCK || path.join(cacheRoot(), 'cluster.lock');
 }
 
 function sleep(ms) {
@@ -242,7 +247,7 @@ async function startCluster(options = {}) {
   fs.mkdirSync(logDir);
   const children = []; // { name, spec, proc, logFile, exited }
   const realNodes = options.realNodes ?? 0;
-  const host = realNodes ? new Host(dir, path.basename(dir).slice(-6).toLowerCase(), realNodes) : undefined;
+  const host = realNodes ? new Host(dir, Host.idFor(dir), realNodes) : undefined;
   let watchdog;
   let stopped = false;
   let stopping;
@@ -569,16 +574,25 @@ async function main(argv) {
   // A closed terminal or pipe must not crash the shutdown half-way.
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
-  let nodes = 3;
+  let nodes;
+  let simulated = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--nodes') nodes = Number(argv[++i]);
     else if (argv[i].startsWith('--nodes=')) nodes = Number(argv[i].slice(8));
+    else if (argv[i] === '--simulated') simulated = true;
     else if (argv[i] === '-h' || argv[i] === '--help') {
-      process.stdout.write('usage: npm run cluster [-- --nodes N]\n');
+      process.stdout.write([
+        'usage: npm run cluster [-- [--simulated] [--nodes N]]',
+        '  default: 2 real nodes (containerd, kubelet, kube-proxy, kube-router, CoreDNS, a local registry)',
+        '  --simulated: kwok nodes instead (default 3): pods get IPs, no container runs',
+        '',
+      ].join('\n'));
       return 0;
     } else throw new Error(`unknown argument ${argv[i]}`);
   }
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 20) throw new Error('--nodes must be 1..20');
+  nodes ??= simulated ? 3 : 2;
+  const max = simulated ? 20 : 4;
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > max) throw new Error(`--nodes must be 1..${max}`);
 
   let lock;
   try {
@@ -602,7 +616,7 @@ async function main(argv) {
   process.on('exit', () => { try { if (JSON.parse(fs.readFileSync(lock, 'utf8')).pid === process.pid) fs.rmSync(lock, { force: true }); } catch { /* gone */ } });
 
   try {
-    cluster = await startCluster({ nodes });
+    cluster = await startCluster(simulated ? { nodes } : { realNodes: nodes });
   } catch (e) {
     process.stderr.write(`${e.message}\n`);
     fs.rmSync(lock, { force: true });
@@ -610,9 +624,17 @@ async function main(argv) {
   }
   if (exiting) return 0;
   fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, started: new Date().toISOString(), kubeconfig: cluster.kubeconfig, dir: cluster.dir }, null, 2) + '\n');
+  const about = simulated
+    ? [`Local Kubernetes control plane is up: ${cluster.server}, ${nodes} simulated (kwok) nodes.`]
+    : [`Local Kubernetes cluster is up: ${cluster.server}, ${nodes} real nodes (${cluster.nodes.join(', ')}).`];
+  const hint = simulated
+    ? ['Pods are simulated by kwok: they get Running and an IP, no container runs (no logs, no exec).']
+    : ['Containers really run: kubectl logs, exec and port-forward work. The node IPs live in the',
+      "cluster's own network namespace; reach a node port from there, e.g.:",
+      `  nsenter --net=${cluster.netns} curl http://${LAN_GATEWAY.replace(/\.1$/, '.11')}:31000/`];
   process.stdout.write([
     '',
-    `Local Kubernetes control plane is up: ${cluster.server}, ${nodes} simulated (kwok) nodes.`,
+    ...about,
     'In another terminal:',
     '',
     `  export KUBECONFIG=${cluster.kubeconfig}`,
@@ -621,7 +643,7 @@ async function main(argv) {
     '  kubectl get pods,svc,endpointslices -n voting-app -o wide',
     '',
     `Logs: ${path.join(cluster.dir, 'logs')}`,
-    'Pods are simulated by kwok: they get Running and an IP, no container runs (no logs, no exec).',
+    ...hint,
     'Press Ctrl-C to stop; everything is removed.',
     '',
   ].join('\n'));

@@ -45,6 +45,11 @@ function cgroupHierarchies() {
 }
 
 class Host {
+  /** The short id that names the cgroups of the cluster in `dir`. */
+  static idFor(dir) {
+    return path.basename(dir).slice(-6).toLowerCase();
+  }
+
   /**
    * dir: the cluster's folder; id: a short id that names this cluster's cgroups.
    */
