@@ -6,6 +6,7 @@
 //
 // Usage: node tools/images/build.js --bin-dir DIR   (DIR: the Go binaries of tools/nodes)
 //        last line printed: the layout folder. Needs root (mmdebstrap, chown) and mmdebstrap.
+/* global Buffer */
 'use strict';
 
 const fs = require('fs');

@@ -3,6 +3,7 @@
 // distribution API, under the name in its org.opencontainers.image.ref.name annotation without
 // the registry host: docker.io/library/redis:7-alpine -> <registry>/library/redis:7-alpine.
 // Usage: node tools/images/push.js LAYOUT HOST:PORT
+/* global Buffer, URL */
 'use strict';
 
 const fs = require('fs');

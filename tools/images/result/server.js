@@ -2,6 +2,7 @@
 // query and port as the stock server.js (Node.js, express, pg). The stock page receives the
 // scores over socket.io; this one polls GET /scores once a second (Debian has no socket.io
 // server package), so one replica is all it is tested with, as with the stock image.
+/* global setTimeout */
 'use strict';
 
 const express = require('express');
