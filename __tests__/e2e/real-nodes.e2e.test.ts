@@ -14,6 +14,7 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { chromium, Browser, BrowserContext } from 'playwright-core';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
+import { REGISTRY } from '../../tools/nodes/nodes';
 import { KubeObject, Kubectl, Pod, readManifests, manifestFiles, isPodReady } from './support/kube';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -167,6 +168,25 @@ afterAll(async () => {
 }, 120_000);
 
 describe('dist/ on real nodes', () => {
+  test('the local registry serves every image dist/ names, under its exact name', () => {
+    if (!cluster) {
+      process.stderr.write('skipped on an existing cluster: it pulls the stock images\n');
+      return;
+    }
+    const names = [...new Set(objects.flatMap((o) => (o as unknown as { spec?: { template?: { spec?: { containers?: { image: string }[] } } } })
+      .spec?.template?.spec?.containers?.map((c) => c.image) ?? []))];
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    const missing = names.filter((name) => {
+      const ref = name.includes('/') ? name : `library/${name}`;
+      const at = ref.lastIndexOf(':');
+      const r = fromLan('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-I',
+        '-H', 'Accept: application/vnd.oci.image.manifest.v1+json',
+        `http://${REGISTRY}/v2/${ref.slice(0, at)}/manifests/${ref.slice(at + 1)}`]);
+      return r.trim() !== '200';
+    });
+    expect(missing).toEqual([]);
+  });
+
   test('kubectl apply -f dist/ (and production/, examples/) creates everything, unchanged', () => {
     for (const d of APPLIED) {
       const r = k.run(['apply', '-f', d], { timeoutMs: 120000 });
