@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn, ChildProcess, execFileSync } from 'child_process';
 import { Host } from '../../tools/nodes/host';
+import { binDir, startCluster } from '../../tools/control-plane/cluster';
 import { Kubectl } from './support/kube';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -53,6 +54,31 @@ async function eventually(check: () => string[], ms: number): Promise<string[]> 
 }
 
 afterAll(() => fs.rmSync(lock, { force: true }));
+
+describe('a cluster that fails to start leaves nothing behind', () => {
+  test('a kubelet that exits at once: startCluster rejects and removes what it made', async () => {
+    // GIVEN the real binaries, except a kubelet that fails
+    const real = binDir();
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'cva-bin-'));
+    for (const f of fs.readdirSync(real)) fs.symlinkSync(path.join(real, f), path.join(bin, f));
+    fs.rmSync(path.join(bin, 'kubelet'));
+    fs.writeFileSync(path.join(bin, 'kubelet'), '#!/bin/sh\necho "kubelet: refusing to start" >&2\nexit 1\n', { mode: 0o755 });
+    let dir = '';
+    try {
+      // WHEN the cluster starts
+      const started = startCluster({ realNodes: 2, binDir: bin, log: (line) => {
+        const m = line.match(/^temporary folder (\S+)/);
+        if (m) dir = m[1];
+      } });
+      // THEN it fails, naming the kubelet, and nothing of it is left
+      await expect(started).rejects.toThrow(/kubelet-node-1 exited/);
+      expect(dir).not.toBe('');
+      expect(await eventually(() => leftovers(dir), 5000)).toEqual([]);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
 
 describe('npm run cluster (real nodes) leaves nothing behind', () => {
   test('after Ctrl-C', async () => {
