@@ -27,8 +27,14 @@ describe('Autoscaling', () => {
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     });
     expect(find(objects, 'PodDisruptionBudget', 'web').spec).toEqual({
-      maxUnavailable: 1, selector: { matchLabels: target.labels.selector },
+      maxUnavailable: 1, selector: { matchLabels: target.labels.selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
     });
+  });
+
+  test('GIVEN an autoscaled workload THEN its PodDisruptionBudget lets a drain evict pods that run but are not Ready', () => {
+    const { chart, target } = web(2);
+    new Autoscaling(chart, 'scale', { target });
+    expect(find(synth(chart), 'PodDisruptionBudget', 'web').spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
   });
 
   test('GIVEN a workload at the default 1 replica THEN it scales from 2 to 5', () => {

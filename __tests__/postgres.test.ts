@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import { Credentials, Persistence, Postgres, Redis, validateApp } from '../lib';
+import { find, synth } from './support/manifests';
 
 describe('Postgres and Redis', () => {
   const chart = () => new Chart(new App(), 'c');
@@ -15,6 +16,14 @@ describe('Postgres and Redis', () => {
     const c = chart();
     build(c);
     expect(validateApp(c.node.root as App)).toEqual([message]);
+  });
+
+  test('GIVEN a Postgres THEN its scratch volumes (socket folder, /tmp) have a size limit', () => {
+    const c = chart();
+    new Postgres(c, 'db', { credentials });
+    const volumes = find(synth(c), 'Deployment', 'db').spec.template.spec.volumes as { name: string; emptyDir?: { sizeLimit?: string } }[];
+    expect(Object.fromEntries(volumes.filter((v) => v.name !== 'data').map((v) => [v.name, v.emptyDir?.sizeLimit])))
+      .toEqual({ run: '16Mi', tmp: '64Mi' });
   });
 
   test('GIVEN cdk8s\'s own App.synth() THEN a collected problem names its construct path once', () => {

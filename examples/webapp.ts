@@ -27,9 +27,9 @@ export class WebappExample extends Chart {
       // volumes; the sysctl lets it bind port 80 without a capability.
       security: { user: 10101, group: 10101, unprivilegedPortStart: 80 },
       volumes: [
-        { path: '/var/cache/nginx', volume: Volume.emptyDir('cache') },
-        { path: '/var/run', volume: Volume.emptyDir('run') },
-        { path: '/tmp', volume: Volume.emptyDir('tmp') },
+        { path: '/var/cache/nginx', volume: Volume.emptyDir('cache', { sizeLimit: Size.mebibytes(128) }) },
+        { path: '/var/run', volume: Volume.emptyDir('run', { sizeLimit: Size.mebibytes(16) }) },
+        { path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) },
       ],
     });
     new IngressPolicy(this, 'WebappIngress', { target: webapp, fromAnywhere: true });

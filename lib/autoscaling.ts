@@ -80,6 +80,8 @@ export class Autoscaling extends Construct {
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),
         selector: { matchLabels: target.labels.selector },
+        // A pod that runs but is not Ready serves nothing: evicting it must not block a drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },
     });
   }

@@ -72,9 +72,10 @@ export class Postgres extends Construct {
       security: { user: Postgres.USER, group: Postgres.USER },
       volumes: [
         { path: Postgres.DATA_MOUNT, volume: data },
-        // The socket directory and /tmp: the root filesystem is read-only.
-        { path: '/var/run/postgresql', volume: Volume.emptyDir('run') },
-        { path: '/tmp', volume: Volume.emptyDir('tmp') },
+        // The socket directory and /tmp: the root filesystem is read-only. Bounded, so a
+        // runaway writer is evicted instead of filling the node's disk.
+        { path: '/var/run/postgresql', volume: Volume.emptyDir('run', { sizeLimit: Size.mebibytes(16) }) },
+        { path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) },
       ],
       // Two postgres servers must never share one data directory.
       strategy: DeploymentStrategy.RECREATE,

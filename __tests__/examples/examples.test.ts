@@ -11,6 +11,12 @@ function build<T extends Chart>(make: (app: App) => T): Manifest[] {
 }
 
 describe('seed examples', () => {
+  test('webapp: every scratch emptyDir (nginx cache, run, tmp) has a size limit', () => {
+    const objects = build(app => new WebappExample(app, 'webapp'));
+    const volumes = find(objects, 'Deployment', 'webapp').spec.template.spec.volumes as { name: string; emptyDir?: { sizeLimit?: string } }[];
+    expect(Object.fromEntries(volumes.map((v) => [v.name, v.emptyDir?.sizeLimit]))).toEqual({ cache: '128Mi', run: '16Mi', tmp: '64Mi' });
+  });
+
   test('webapp: nginx, 3 replicas, NodePort Service my-web-service on 30080, port 80 -> 80', () => {
     const objects = build(app => new WebappExample(app, 'webapp'));
     expect(find(objects, 'Deployment', 'webapp').spec.replicas).toBe(3);
