@@ -1,7 +1,9 @@
 /**
- * End-to-end suite: a real control plane (etcd, kube-apiserver, controller-manager,
- * scheduler, kwok) started by the suite itself. `npm run test:e2e` builds the binaries first
- * (tools/control-plane/build.sh, cached outside the repository).
+ * End-to-end suites (`npm run test:e2e`, scripts/e2e.sh): the control plane with kwok's
+ * simulated nodes (voting-app.e2e.test.ts), then real nodes running real containers
+ * (real-nodes.e2e.test.ts, cluster-lifecycle.e2e.test.ts). Each file starts its own cluster;
+ * tools/control-plane/build.sh builds the binaries and images first (cached outside the
+ * repository). With E2E_KUBECONFIG, only the real-node tier runs, against that cluster.
  */
 module.exports = {
   testEnvironment: 'node',
@@ -9,7 +11,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig has isolatedModules); `npm run build` type-checks these files.
   transform: { '^.+\\.ts$': 'ts-jest' },
-  // One control plane at a time; the steps of a file share it and run in order.
+  // One cluster at a time; the steps of a file share it and run in order.
   maxWorkers: 1,
   testTimeout: 300000,
   verbose: true,
