@@ -15,6 +15,7 @@ describe('ExternalNameService', () => {
   test.each([
     ['https://mydb.amazonaws.com', '[c/x] externalName "https://mydb.amazonaws.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
     ['MyDB.example.com', '[c/x] externalName "MyDB.example.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['10.0.0.5', '[c/x] externalName "10.0.0.5" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
     ['', '[c/x] externalName "" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
   ])('rejects externalName %j', (host, message) => {
     const chart = new Chart(new App(), 'c');

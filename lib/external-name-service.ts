@@ -49,8 +49,11 @@ export class ExternalNameService extends Construct {
     super(scope, id);
     this.name = props.name ?? id;
     checkName(this, 'name', this.name, 'dns1035');
-    // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName.
-    check(DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253, this,
+    // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName; a dotted IPv4
+    // address passes that shape, but cluster DNS would answer a CNAME to it, which resolves
+    // nowhere (use a selector-less Service with an EndpointSlice for an address).
+    const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(props.externalName);
+    check(!ipv4 && DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253, this,
       `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
       'give the host name only, e.g. "mydb.example.com"');
     const ports = props.ports ?? [];
