@@ -1,5 +1,5 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Cpu, ImagePullPolicy, ServiceType } from 'cdk8s-plus-28';
+import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-28';
 import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, validateApp, Volume } from '../lib';
 import { find, Manifest, synth } from './support/manifests';
 
@@ -18,6 +18,22 @@ function make(props: MicroserviceProps, id = 'web'): { service: Microservice; ob
 const http = ContainerPort.tcp('http', 8080);
 
 describe('Microservice', () => {
+  test.each(['DB_PASSWORD', 'API_TOKEN', 'client_secret'])('GIVEN a literal value for env %s THEN synth reports it: credentials belong in a Secret', (name) => {
+    expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('hunter2') } })).toThrow(
+      `[test/web] env ${name} is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${name}`);
+  });
+
+  test('GIVEN a credential env var from a Secret, or a literal that names none THEN that rule reports nothing', () => {
+    const app = new App();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const secret = Secret.fromSecretName(chart, 'db', 'db-credentials');
+    new Microservice(chart, 'web', {
+      image: 'app:1.0',
+      env: { DB_PASSWORD: EnvValue.fromSecretValue({ secret, key: 'password' }), LOG_LEVEL: EnvValue.fromValue('info') },
+    });
+    expect(validateApp(app).filter((p) => p.includes('holds a credential'))).toEqual([]);
+  });
+
   test('GIVEN ports and no service options THEN a ClusterIP Service forwards each port to the same container port', () => {
     const { objects } = make({ image: 'nginx:1.27', ports: [http] });
     const svc = find(objects(), 'Service', 'web');

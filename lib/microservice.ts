@@ -127,7 +127,8 @@ export interface MicroserviceProps {
    */
   readonly service?: MicroserviceServiceOptions | false;
   /**
-   * Environment variables; use `EnvValue.fromSecretValue` for anything secret.
+   * Environment variables; use `EnvValue.fromSecretValue` for anything secret (a literal value
+   * for a name with PASSWORD, SECRET or TOKEN in it is reported at synth).
    * @default - none
    */
   readonly env?: Record<string, EnvValue>;
@@ -265,6 +266,12 @@ export class Microservice extends Construct {
     const metadata = { name: this.name, namespace: this.namespace, labels: this.labels.all };
 
     const security = props.security ?? {};
+    for (const [envName, value] of Object.entries(props.env ?? {})) {
+      // A credential written as a literal ends up in plain text in the manifest.
+      found.run(() => check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
+        `env ${envName} is a literal value, but its name says it holds a credential`,
+        `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`));
+    }
     const volumes = props.volumes ?? [];
     found.run(() => checkUnique(this, 'volume name', volumes.map(v => v.volume.name)));
     found.run(() => checkUnique(this, 'mount path', volumes.map(v => v.path)));
@@ -399,6 +406,9 @@ function checkUnique(scope: Construct, what: string, values: string[]): void {
     seen.add(v);
   }
 }
+
+/** Env var names that say they hold a credential. */
+const CREDENTIAL_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN/i;
 
 function toEnv(env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
   const names = Object.keys(env).sort();
