@@ -24,6 +24,13 @@ describe('IngressPolicy', () => {
     void batch;
   });
 
+  test('GIVEN a target without ports THEN its rule writes no ports field, never ports: []', () => {
+    const { chart, web, batch } = setup();
+    new IngressPolicy(chart, 'p', { target: batch, from: [web] });
+    const rule = find(synth(chart), 'NetworkPolicy', 'batch-ingress').spec.ingress[0];
+    expect(rule).toEqual({ from: [{ podSelector: { matchLabels: web.labels.selector } }] });
+  });
+
   test('GIVEN no clients THEN all ingress is denied', () => {
     const { chart, api } = setup();
     new IngressPolicy(chart, 'p', { target: api });

@@ -56,7 +56,10 @@ export class IngressPolicy extends Construct {
       check(client.namespace === target.namespace, this, `${client.name} is in namespace "${client.namespace ?? '<chart>'}" but ${target.name} in "${target.namespace ?? '<chart>'}"`,
         'put both in one namespace; cross-namespace rules need a namespaceSelector this construct does not write');
     }
-    const policyPorts = ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol }));
+    // A target without ports: no ports field (all ports), never `ports: []`, which the API
+    // server drops, so every apply would report a change.
+    const policyPorts = ports.length === 0 ? undefined
+      : ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol }));
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name ?? `${target.name}-ingress`, namespace: target.namespace, labels: target.labels.all },
       spec: {
