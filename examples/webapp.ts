@@ -18,6 +18,8 @@ export class WebappExample extends Chart {
       namespace: ns.name,
       image: 'nginx:1.27-alpine',
       replicas: 3,
+      // Three replicas are for availability: keep them on different nodes where there are any.
+      spreadAcrossNodes: true,
       ports: [http],
       service: { name: 'my-web-service', type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30080 }] },
       resources: { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(64) } },

@@ -11,6 +11,15 @@ function build<T extends Chart>(make: (app: App) => T): Manifest[] {
 }
 
 describe('seed examples', () => {
+  test('webapp: its three replicas spread across nodes', () => {
+    const objects = build(app => new WebappExample(app, 'webapp'));
+    const spec = find(objects, 'Deployment', 'webapp').spec.template.spec;
+    expect(spec.topologySpreadConstraints).toEqual([{
+      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: find(objects, 'Deployment', 'webapp').spec.selector.matchLabels },
+    }]);
+  });
+
   test('webapp: every scratch emptyDir (nginx cache, run, tmp) has a size limit', () => {
     const objects = build(app => new WebappExample(app, 'webapp'));
     const volumes = find(objects, 'Deployment', 'webapp').spec.template.spec.volumes as { name: string; emptyDir?: { sizeLimit?: string } }[];
