@@ -9,7 +9,6 @@
 // the two tests that need the machine's side of the nodes (kubelet restart, reading a scratch
 // container's process) then say they were skipped.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { chromium, Browser, BrowserContext } from 'playwright-core';
@@ -575,8 +574,8 @@ function hostProcView(pod: Pod, container: string): string {
 /** Chromium, started where node IPs are reachable: a wrapper entering the lan namespace. */
 function browserCommand(): string {
   if (!cluster?.netns) return CHROMIUM;
-  const wrapper = path.join(os.tmpdir(), `cva-chromium-${process.pid}.sh`);
+  // In the cluster's folder, which stop() removes (jest's sandbox runs no exit handler of ours).
+  const wrapper = path.join(cluster.dir, 'chromium.sh');
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec nsenter --net=${cluster.netns} -- ${CHROMIUM} "$@"\n`, { mode: 0o755 });
-  process.on('exit', () => fs.rmSync(wrapper, { force: true }));
   return wrapper;
 }
