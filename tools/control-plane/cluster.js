@@ -27,8 +27,8 @@ const https = require('https');
 const http = require('http');
 const { spawn, spawnSync, execFileSync } = require('child_process');
 
-const { Host, LAN_GATEWAY } = require('../nodes/host');
-const { startRealNodes, lanGet } = require('../nodes/nodes');
+const { Host, LAN_GATEWAY, nodeIp } = require('../nodes/host');
+const { startRealNodes } = require('../nodes/nodes');
 
 const HERE = __dirname;
 const SERVICE_CIDR = '10.96.0.0/16';
@@ -404,7 +404,7 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
     // Real nodes: the control plane runs in the lan namespace; the machine reaches its API
     // server only through a forwarder on 127.0.0.1 (socat, one nsenter per connection).
     const lan = host ? { wrap: host.wrapLan() } : {};
-    const get = host ? (url, insecure) => lanGet(host, url, insecure) : httpGet;
+    const get = host ? (url, insecure) => host.lanGet(url, insecure) : httpGet;
     if (host) {
       host.create();
       log(`namespaces, links and cgroups of ${nodes.length} nodes made (${since()})`);
@@ -453,6 +453,17 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
       '--allow-privileged=true', '--profiling=false', '--v=0',
     ], undefined, lan);
     const api = apiClient(apiPort, certs);
+    /** Waits until `count` nodes are Ready and carry no NoSchedule/NoExecute taint. */
+    const waitForNodesReady = async (count, kind) => {
+      await waitFor(`${count} ${kind} nodes Ready`, async () => {
+        const r = await api('GET', '/api/v1/nodes');
+        const ready = (r.json?.items || []).filter((n) => (n.status?.conditions || [])
+          .some((c) => c.type === 'Ready' && c.status === 'True')
+          && !(n.spec?.taints || []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
+        return ready.length === count ? true : `${ready.length} Ready and untainted`;
+      });
+      log(`${count} ${kind} nodes Ready (${since()})`);
+    };
     await waitFor('kube-apiserver /readyz', async () => {
       const r = await api('GET', '/readyz');
       return r.status === 200 ? true : `${r.status} ${r.text.split('\n').filter((l) => l.includes('[-]')).join(' ')}`;
@@ -497,7 +508,8 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
     let nodeNames;
     if (host) {
       nodeNames = await startRealNodes({
-        host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor, log, since, writeKubeconfig,
+        host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor, waitForNodesReady, log, since,
+        writeKubeconfig,
       });
     } else {
       nodeNames = [];
@@ -507,14 +519,7 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
         const r = await api('POST', '/api/v1/nodes', nodeObject(name, i));
         if (r.status !== 201) throw new Error(`creating node ${name}: ${r.status} ${r.text}`);
       }
-      await waitFor(`${nodeCount} kwok nodes Ready`, async () => {
-        const r = await api('GET', '/api/v1/nodes');
-        const ready = (r.json?.items || []).filter((n) => (n.status?.conditions || [])
-          .some((c) => c.type === 'Ready' && c.status === 'True')
-          && !(n.spec?.taints || []).some((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
-        return ready.length === nodeCount ? true : `${ready.length} Ready and untainted`;
-      });
-      log(`${nodeCount} simulated nodes Ready (${since()})`);
+      await waitForNodesReady(nodeCount, 'simulated');
     }
     await waitFor('ServiceAccount default/default (controller-manager at work)', async () => {
       const r = await api('GET', '/api/v1/namespaces/default/serviceaccounts/default');
@@ -631,7 +636,7 @@ async function main(argv) {
     ? ['Pods are simulated by kwok: they get Running and an IP, no container runs (no logs, no exec).']
     : ['Containers really run: kubectl logs, exec and port-forward work. The node IPs live in the',
       "cluster's own network namespace; reach a node port from there, e.g.:",
-      `  nsenter --net=${cluster.netns} curl http://${LAN_GATEWAY.replace(/\.1$/, '.11')}:31000/`];
+      `  nsenter --net=${cluster.netns} curl http://${nodeIp(0)}:31000/`];
   process.stdout.write([
     '',
     ...about,

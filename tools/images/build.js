@@ -174,7 +174,6 @@ function build(binDir) {
   const work = fs.mkdtempSync(path.join(root, `.tmp-${key}-`));
   try {
     const layout = new Layout(path.join(work, 'oci'));
-    const baseDiff = baseTar ? `sha256:${sha256File(baseTar)}` : undefined;
     const baseLayer = baseTar ? layout.addFile(baseTar, LAYER, false) : undefined;
     for (const image of IMAGES) {
       const own = layout.addFile(imageLayer(image, baseTar, binDir, work), LAYER, true);
@@ -182,7 +181,8 @@ function build(binDir) {
       const config = layout.addJson({
         architecture: 'amd64', os: 'linux', created: '1970-01-01T00:00:00Z',
         config: image.config,
-        rootfs: { type: 'layers', diff_ids: layers.map((l) => (l === baseLayer ? baseDiff : l.digest)) },
+        // Uncompressed layers: each diff_id is the layer's own digest.
+        rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
         history: layers.map((l) => ({
           created: '1970-01-01T00:00:00Z',
           created_by: l === baseLayer ? `mmdebstrap bookworm ${BASE_PACKAGES.join(' ')}` : `cdk8s-voting-app stand-in for ${image.name}`,

@@ -65,7 +65,7 @@ async function push(layout, registry) {
   return pushed;
 }
 
-module.exports = { push, splitName };
+module.exports = { push };
 
 if (require.main === module) {
   const [layout, registry] = process.argv.slice(2);

@@ -89,8 +89,6 @@ function coreDns() {
   ];
 }
 
-const volumePath = (dir, i) => path.join(dir, 'volumes', `pv-${i + 1}`);
-
 /** Static volumes for claims that name no storage class (the production profile's db-data). */
 function volumes(dir, count = 3) {
   return Array.from({ length: count }, (_, i) => ({
@@ -101,9 +99,9 @@ function volumes(dir, count = 3) {
       accessModes: ['ReadWriteOnce'],
       persistentVolumeReclaimPolicy: 'Retain',
       storageClassName: '',
-      hostPath: { path: volumePath(dir, i), type: 'Directory' },
+      hostPath: { path: path.join(dir, 'volumes', `pv-${i + 1}`), type: 'Directory' },
     },
   }));
 }
 
-module.exports = { coreDns, volumes, volumePath, COREDNS_IMAGE };
+module.exports = { coreDns, volumes };

@@ -13,12 +13,11 @@
 
 const fs = require('fs');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { execFile, execFileSync } = require('child_process');
 
 const LAN_CIDR_PREFIX = '10.250.0';
 const LAN_GATEWAY = `${LAN_CIDR_PREFIX}.1`;
 const POD_CIDR = '10.244.0.0/16';
-const SERVICE_CIDR = '10.96.0.0/16';
 const CLUSTER_DNS = '10.96.0.10';
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -75,6 +74,18 @@ class Host {
   /** Runs a command inside the lan namespace (or a node's namespaces). */
   inLan(cmd, args, opts) {
     return run('nsenter', [`--net=${this.lanNet}`, '--', cmd, ...args], opts);
+  }
+
+  /** GET inside the lan namespace (curl), shaped like cluster.js's httpGet: { status, text }. */
+  lanGet(url, insecure) {
+    return new Promise((resolve, reject) => {
+      execFile('nsenter', [`--net=${this.lanNet}`, '--', 'curl', '-s', '--max-time', '5', ...(insecure ? ['-k'] : []),
+        '-o', '-', '-w', '\n%{http_code}', url], { encoding: 'utf8' }, (err, stdout) => {
+        if (err && !stdout) { reject(new Error(`GET ${url}: ${err.message}`)); return; }
+        const at = stdout.lastIndexOf('\n');
+        resolve({ status: Number(stdout.slice(at + 1)), text: stdout.slice(0, at) });
+      });
+    });
   }
 
   inNode(node, cmd, args, opts) {
@@ -235,4 +246,4 @@ done
   }
 }
 
-module.exports = { Host, LAN_GATEWAY, POD_CIDR, SERVICE_CIDR, CLUSTER_DNS, KUBELET_SYSCTLS };
+module.exports = { Host, LAN_GATEWAY, POD_CIDR, CLUSTER_DNS, nodeIp };

@@ -150,4 +150,4 @@ function writeNodeConfig(node, { pki, registry, kubeletKubeconfig, proxyKubeconf
   };
 }
 
-module.exports = { writeNodeConfig, SANDBOX_IMAGE, MIRRORED_REGISTRIES };
+module.exports = { writeNodeConfig };

@@ -6,25 +6,13 @@
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
-const { execFile, execFileSync } = require('child_process');
+const { execFileSync } = require('child_process');
 const { LAN_GATEWAY } = require('./host');
 const { writeNodeConfig } = require('./node-config');
-const { coreDns, volumes, volumePath } = require('./addons');
+const { coreDns, volumes } = require('./addons');
 
 const REGISTRY = `${LAN_GATEWAY}:5000`;
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** GET inside the lan namespace (curl), shaped like cluster.js's httpGet. */
-function lanGet(host, url, insecure) {
-  return new Promise((resolve, reject) => {
-    execFile('nsenter', [`--net=${host.lanNet}`, '--', 'curl', '-s', '--max-time', '5', ...(insecure ? ['-k'] : []),
-      '-o', '-', '-w', '\n%{http_code}', url], { encoding: 'utf8' }, (err, stdout) => {
-      if (err && !stdout) { reject(new Error(`GET ${url}: ${err.message}`)); return; }
-      const at = stdout.lastIndexOf('\n');
-      resolve({ status: Number(stdout.slice(at + 1)), text: stdout.slice(0, at) });
-    });
-  });
-}
 
 /** Whether a unix socket accepts a connection (a socket file may outlive its server). */
 function accepts(socket) {
@@ -52,18 +40,21 @@ function kubectlApply(kubeconfig, objects) {
 
 /**
  * ctx: { host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor,
- * log, since, writeKubeconfig }. Resolves to the node names once every node is Ready and cluster DNS
+ * waitForNodesReady, log, since, writeKubeconfig }. Resolves to the node names once every node is Ready and cluster DNS
  * answers.
  */
 async function startRealNodes(ctx) {
-  const { host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor, log, since, writeKubeconfig } = ctx;
+  const {
+    host, bin, dir, certs, apiInside, api, kubeconfig, internalKubeconfig, start, waitFor, waitForNodesReady, log, since,
+    writeKubeconfig,
+  } = ctx;
   const pki = (f) => path.join(dir, 'pki', f);
 
   fs.mkdirSync(path.join(dir, 'registry'));
   start('registry', ['registry', 'serve', '--address', REGISTRY, '--disk', path.join(dir, 'registry')],
     undefined, { cmd: path.join(bin, 'crane'), wrap: host.wrapLan() });
   await waitFor('the local registry', async () => {
-    const r = await lanGet(host, `http://${REGISTRY}/v2/`);
+    const r = await host.lanGet(`http://${REGISTRY}/v2/`);
     return r.status === 200 ? true : `${r.status}`;
   });
   const layout = require('../images/build').build(bin);
@@ -105,21 +96,18 @@ async function startRealNodes(ctx) {
       '--v=1',
     ], undefined, { cmd: path.join(bin, 'kube-router'), wrap });
   }
-  await waitFor(`${host.nodes.length} real nodes Ready`, async () => {
-    const r = await api('GET', '/api/v1/nodes');
-    const ready = (r.json?.items || []).filter((n) => (n.status?.conditions || [])
-      .some((c) => c.type === 'Ready' && c.status === 'True'));
-    return ready.length === host.nodes.length ? true : `${ready.length} Ready`;
-  });
-  log(`${host.nodes.length} real nodes Ready (${since()})`);
+  await waitForNodesReady(host.nodes.length, 'real');
 
-  for (let i = 0; i < 3; i++) fs.mkdirSync(volumePath(dir, i), { recursive: true, mode: 0o777 });
-  for (let i = 0; i < 3; i++) fs.chmodSync(volumePath(dir, i), 0o777); // writable by any pod's uid
+  const pvs = volumes(dir);
+  for (const pv of pvs) {
+    fs.mkdirSync(pv.spec.hostPath.path, { recursive: true });
+    fs.chmodSync(pv.spec.hostPath.path, 0o777); // writable by any pod's uid (no fsGroup on hostPath)
+  }
   await waitFor('ServiceAccount kube-system/default', async () => {
     const r = await api('GET', '/api/v1/namespaces/kube-system/serviceaccounts/default');
     return r.status === 200 ? true : `${r.status}`;
   });
-  kubectlApply(kubeconfig, [...coreDns(), ...volumes(dir)]);
+  kubectlApply(kubeconfig, [...coreDns(), ...pvs]);
   await waitFor('cluster DNS (CoreDNS pods Ready behind kube-dns)', async () => {
     const r = await api('GET', '/apis/apps/v1/namespaces/kube-system/deployments/coredns');
     const st = r.json?.status || {};
@@ -129,4 +117,4 @@ async function startRealNodes(ctx) {
   return host.nodes.map((n) => n.name);
 }
 
-module.exports = { startRealNodes, lanGet, REGISTRY };
+module.exports = { startRealNodes, REGISTRY };
