@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { BackendExample, ExternalDatabaseExample, ShopExample, WebappExample } from './examples';
-import { credentialsFromEnv, Exposure, outputFile, Profile, runSynth, tenantsFromEnv, VotingAppChart, VotingAppFleet } from './lib';
+import { credentialsFromEnv, tenantsFromEnv } from './app/settings';
+import { Exposure, outputFile, Profile, runSynth, VotingAppChart, VotingAppFleet } from './lib';
 
 // Composes every chart written to dist/. Settings come from the environment
 // (README: "Database credentials", "A tenant fleet"); nothing secret is written here.

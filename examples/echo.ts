@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerPort, HealthCheck, Microservice, MicroserviceServiceOptions, declareConnection } from '../lib';
+import { ContainerPort, HealthCheck, Microservice, MicroserviceServiceOptions } from '../lib';
+import { declareConnection } from '../lib/core/declarations';
 
 const ECHO_IMAGE = 'hashicorp/http-echo:1.0';
 const CURL_IMAGE = 'curlimages/curl:8.10.1';

@@ -12,7 +12,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'build', 'synth.js');
-const sources = ['main.ts', 'lib', 'examples', 'imports', 'package-lock.json'];
+const sources = ['main.ts', 'app', 'lib', 'examples', 'imports', 'package-lock.json'];
 
 function newest(p) {
   const stat = fs.statSync(p);

@@ -11,7 +11,14 @@ const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args
 // A user's own cdk8s app, written against the published API only.
 const CONSUMER = `
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, Credentials, Exposure, Microservice, synthesize, VotingApp } from 'cdk8s-voting-app';
+import { ContainerPort, Credentials, Exposure, Microservice } from 'cdk8s-voting-app/core';
+import { synthesize } from 'cdk8s-voting-app/synth';
+import { VotingApp } from 'cdk8s-voting-app/voting-app';
+import * as all from 'cdk8s-voting-app';
+
+if (all.Microservice !== Microservice || all.VotingApp !== VotingApp) {
+  throw new Error('the root does not re-export the layers');
+}
 
 const app = new App();
 const chart = new Chart(app, 'mine', { namespace: 'team-a' });

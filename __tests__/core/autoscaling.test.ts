@@ -1,0 +1,93 @@
+import { App, Chart } from 'cdk8s';
+import { Autoscaling, ContainerPort, Microservice, validateApp } from '../../lib';
+import { find, synth } from '../support/manifests';
+
+/** A chart with one stateless web workload, ready to be autoscaled. */
+function web(replicas = 2): { chart: Chart; target: Microservice } {
+  const chart = new Chart(new App(), 'c');
+  const target = new Microservice(chart, 'web', { image: 'nginx:1.27', replicas, ports: [ContainerPort.tcp('http', 8080)] });
+  return { chart, target };
+}
+
+/** What synth would report for the App of `chart`. */
+const problems = (chart: Chart) => validateApp(chart.node.root as App);
+
+describe('Autoscaling', () => {
+  test('GIVEN a workload WHEN autoscaled THEN an HPA and a PDB select it and its Deployment leaves the pod count to the HPA', () => {
+    const { chart, target } = web(3);
+    new Autoscaling(chart, 'scale', { target });
+    const objects = synth(chart);
+    expect(problems(chart)).toEqual([]);
+    // THEN no replicas is written, so `kubectl apply` never resets what the autoscaler chose
+    expect(find(objects, 'Deployment', 'web').spec).not.toHaveProperty('replicas');
+    // AND the replicas asked for is the autoscaler's floor, and twice that its ceiling (at least 5)
+    expect(find(objects, 'HorizontalPodAutoscaler', 'web').spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 3, maxReplicas: 6,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    });
+    expect(find(objects, 'PodDisruptionBudget', 'web').spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: target.labels.selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
+
+  test('GIVEN an autoscaled workload THEN its PodDisruptionBudget lets a drain evict pods that run but are not Ready', () => {
+    const { chart, target } = web(2);
+    new Autoscaling(chart, 'scale', { target });
+    expect(find(synth(chart), 'PodDisruptionBudget', 'web').spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+  });
+
+  test('GIVEN a workload at the default 1 replica THEN it scales from 2 to 5', () => {
+    const { chart, target } = web(1);
+    new Autoscaling(chart, 'scale', { target });
+    expect(problems(chart)).toEqual([]);
+    expect(find(synth(chart), 'HorizontalPodAutoscaler', 'web').spec).toMatchObject({ minReplicas: 2, maxReplicas: 5 });
+  });
+
+  test('GIVEN explicit bounds and CPU target THEN the HPA uses them', () => {
+    const { chart, target } = web(1);
+    new Autoscaling(chart, 'scale', { target, minReplicas: 2, maxReplicas: 10, targetCpuPercent: 50 });
+    expect(problems(chart)).toEqual([]);
+    expect(find(synth(chart), 'HorizontalPodAutoscaler', 'web').spec).toMatchObject({
+      minReplicas: 2, maxReplicas: 10, metrics: [{ resource: { target: { averageUtilization: 50 } } }],
+    });
+  });
+
+  test.each([
+    [{ minReplicas: 1 }, 1, '[c/scale] minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000'],
+    [{ minReplicas: 4, maxReplicas: 3 }, 1, '[c/scale] maxReplicas must be an integer from 4 to 1000, got 3. Fix: set maxReplicas to an integer from 4 to 1000'],
+    [{ targetCpuPercent: 0 }, 1, '[c/scale] targetCpuPercent must be an integer from 1 to 100, got 0. Fix: set targetCpuPercent to an integer from 1 to 100'],
+    [{ minReplicas: 2 }, 3, '[c/scale] web asks for 3 replicas, but its autoscaler keeps 2 to 5. Fix: drop the replicas of web or set minReplicas: 3'],
+  ])('GIVEN %p on a workload of %p replicas THEN synth reports it', (props, replicas, message) => {
+    const { chart, target } = web(replicas);
+    new Autoscaling(chart, 'scale', { target, ...props });
+    expect(problems(chart)).toEqual([message]);
+  });
+
+  test('GIVEN several mistakes THEN synth reports every one of them', () => {
+    const { chart, target } = web(1);
+    new Autoscaling(chart, 'scale', { target, minReplicas: 1, targetCpuPercent: 101 });
+    expect(problems(chart)).toEqual([
+      '[c/scale] minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000',
+      '[c/scale] targetCpuPercent must be an integer from 1 to 100, got 101. Fix: set targetCpuPercent to an integer from 1 to 100',
+    ]);
+  });
+
+  test('GIVEN a workload with an invalid replicas THEN only the workload reports it', () => {
+    const { chart, target } = web(2000);
+    new Autoscaling(chart, 'scale', { target });
+    expect(problems(chart)).toEqual(['[c/web] replicas must be an integer from 0 to 1000, got 2000. Fix: set replicas to an integer from 0 to 1000']);
+  });
+
+  test('GIVEN a workload already autoscaled WHEN a second Autoscaling targets it THEN synth reports it', () => {
+    const { chart, target } = web();
+    new Autoscaling(chart, 'first', { target });
+    new Autoscaling(chart, 'second', { target });
+    expect(problems(chart)).toEqual([
+      '[c/second] web is already autoscaled by c/first; two autoscalers would fight over its pod count. Fix: keep one Autoscaling per workload',
+      // The App-wide check sees the consequence too: both would write the same objects.
+      '[c/second/Autoscaler] HorizontalPodAutoscaler default/web: has the same name as the object at c/first/Autoscaler, so one would overwrite the other. Fix: give one of them another name',
+      '[c/second/DisruptionBudget] PodDisruptionBudget default/web: has the same name as the object at c/first/DisruptionBudget, so one would overwrite the other. Fix: give one of them another name',
+    ]);
+  });
+});

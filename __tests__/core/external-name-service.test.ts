@@ -1,0 +1,24 @@
+import { App, Chart } from 'cdk8s';
+import { ExternalNameService } from '../../lib';
+import { synth } from '../support/manifests';
+
+describe('ExternalNameService', () => {
+  test('GIVEN an outside host THEN the Service is a CNAME to it and selects no pods', () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'shop' });
+    new ExternalNameService(chart, 'db-svc', { externalName: 'mydb.amazonaws.com', ports: [5432] });
+    const [svc] = synth(chart);
+    expect(svc.metadata.name).toBe('db-svc');
+    expect(svc.spec).toEqual({ type: 'ExternalName', externalName: 'mydb.amazonaws.com', ports: [{ name: 'tcp-5432', port: 5432, protocol: 'TCP' }] });
+    expect(svc.spec.selector).toBeUndefined();
+  });
+
+  test.each([
+    ['https://mydb.amazonaws.com', '[c/x] externalName "https://mydb.amazonaws.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['MyDB.example.com', '[c/x] externalName "MyDB.example.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['10.0.0.5', '[c/x] externalName "10.0.0.5" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['', '[c/x] externalName "" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+  ])('rejects externalName %j', (host, message) => {
+    const chart = new Chart(new App(), 'c');
+    expect(() => new ExternalNameService(chart, 'x', { externalName: host })).toThrow(message);
+  });
+});

@@ -1,0 +1,167 @@
+import { App, Chart, Size } from 'cdk8s';
+import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-28';
+import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, validateApp, Volume } from '../../lib';
+import { find, Manifest, synth } from '../support/manifests';
+
+/** Builds one Microservice; throws every problem synth would report, as synth would. */
+function make(props: MicroserviceProps, id = 'web'): { service: Microservice; objects: () => Manifest[] } {
+  const app = new App();
+  const chart = new Chart(app, 'test', { namespace: 'shop' });
+  const service = new Microservice(chart, id, props);
+  const problems = validateApp(app);
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
+  return { service, objects: () => synth(chart) };
+}
+
+const http = ContainerPort.tcp('http', 8080);
+
+describe('Microservice', () => {
+  test.each(['DB_PASSWORD', 'API_TOKEN', 'client_secret'])('GIVEN a literal value for env %s THEN synth reports it: credentials belong in a Secret', (name) => {
+    expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('hunter2') } })).toThrow(
+      `[test/web] env ${name} is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${name}`);
+  });
+
+  test('GIVEN a credential env var from a Secret, or a literal that names none THEN that rule reports nothing', () => {
+    const app = new App();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const secret = Secret.fromSecretName(chart, 'db', 'db-credentials');
+    new Microservice(chart, 'web', {
+      image: 'app:1.0',
+      env: { DB_PASSWORD: EnvValue.fromSecretValue({ secret, key: 'password' }), LOG_LEVEL: EnvValue.fromValue('info') },
+    });
+    expect(validateApp(app).filter((p) => p.includes('holds a credential'))).toEqual([]);
+  });
+
+  test('GIVEN ports and no service options THEN a ClusterIP Service forwards each port to the same container port', () => {
+    const { objects } = make({ image: 'nginx:1.27', ports: [http] });
+    const svc = find(objects(), 'Service', 'web');
+    expect(svc.spec).toEqual({
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' },
+      ports: [{ name: 'http', port: 8080, targetPort: 8080, protocol: 'TCP' }],
+    });
+  });
+
+  test('GIVEN a port mapping THEN targetPort is the container port, never the service port', () => {
+    const { objects } = make({ image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: http }] } });
+    expect(find(objects(), 'Service', 'web').spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }]);
+  });
+
+  test('the Service selects exactly the labels of its pods, which the Deployment also selects', () => {
+    const { objects } = make({ image: 'nginx:1.27', ports: [http], instance: 'blue' });
+    const out = objects();
+    const selector = find(out, 'Service', 'web').spec.selector;
+    const deployment = find(out, 'Deployment', 'web');
+    expect(deployment.spec.selector.matchLabels).toEqual(selector);
+    expect(deployment.spec.template.metadata.labels).toMatchObject(selector);
+    expect(selector).toEqual({ 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'blue' });
+  });
+
+  test.each([
+    [ServiceType.NODE_PORT, 30080],
+    [ServiceType.LOAD_BALANCER, undefined],
+    [ServiceType.CLUSTER_IP, undefined],
+  ])('supports Service type %s', (type, nodePort) => {
+    const { objects } = make({ image: 'nginx:1.27', ports: [http], service: { type, ports: [{ port: 80, target: http, nodePort }] } });
+    const svc = find(objects(), 'Service', 'web');
+    expect(svc.spec.type).toBe(type);
+    expect(svc.spec.ports[0].nodePort).toBe(nodePort);
+  });
+
+  test('supports a headless Service', () => {
+    const { objects } = make({ image: 'nginx:1.27', ports: [http], service: { headless: true } });
+    expect(find(objects(), 'Service', 'web').spec.clusterIP).toBe('None');
+  });
+
+  test('without ports there is no Service', () => {
+    const { service, objects } = make({ image: 'busybox:1.36' });
+    expect(service.service).toBeUndefined();
+    expect(objects().map(o => o.kind)).toEqual(['Deployment']);
+  });
+
+  test('spreads pods across nodes by the stable selector when asked', () => {
+    const { objects } = make({ image: 'nginx:1.27', replicas: 3, spreadAcrossNodes: true });
+    expect(find(objects(), 'Deployment', 'web').spec.template.spec.topologySpreadConstraints).toEqual([{
+      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web' } },
+    }]);
+  });
+
+  test('pulls the image on every start unless told otherwise, so moving tags stay consistent across nodes', () => {
+    const policy = (props: Partial<MicroserviceProps>) => find(make({ image: 'nginx:1.27', ...props }).objects(), 'Deployment', 'web').spec.template.spec.containers[0].imagePullPolicy;
+    expect(policy({})).toBe('Always');
+    expect(policy({ imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT })).toBe('IfNotPresent');
+  });
+
+  test('a low unprivileged port start lets a root process bind port 80 without any capability', () => {
+    const pod = find(make({ image: 'nginx:1.27', security: { unprivilegedPortStart: 80 } }).objects(), 'Deployment', 'web').spec.template.spec;
+    expect(pod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+
+  describe('rejects bad props with a message naming the construct and the fix', () => {
+    const other = ContainerPort.tcp('metrics', 9090);
+    const res = (cpu: number, mem: number, limit: number) => ({ cpu: { request: Cpu.millis(cpu) }, memory: { request: Size.mebibytes(mem), limit: Size.mebibytes(limit) } });
+    const cases: Array<[string, MicroserviceProps, string]> = [
+      ['negative replicas', { image: 'nginx:1.27', replicas: -1 },
+        '[test/web] replicas must be an integer from 0 to 1000, got -1. Fix: set replicas to an integer from 0 to 1000'],
+      ['fractional replicas', { image: 'nginx:1.27', replicas: 1.5 },
+        '[test/web] replicas must be an integer from 0 to 1000, got 1.5. Fix: set replicas to an integer from 0 to 1000'],
+      ['empty image', { image: '' },
+        '[test/web] image "" is empty or contains spaces. Fix: set image to a reference such as "redis:7-alpine"'],
+      ['untagged image', { image: 'nginx' },
+        '[test/web] image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."'],
+      ['registry port but no tag', { image: 'registry:5000/nginx' },
+        '[test/web] image "registry:5000/nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "registry:5000/nginx:1.0" or "registry:5000/nginx@sha256:..."'],
+      ['service port out of range', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 70000, target: http }] } },
+        '[test/web] service port must be an integer from 1 to 65535, got 70000. Fix: set service port to an integer from 1 to 65535'],
+      ['targetPort the container does not declare', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: other }] } },
+        '[test/web] service port 80 targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
+      ['probe on an undeclared port', { image: 'nginx:1.27', ports: [http], readiness: HealthCheck.httpGet('/healthz', other) },
+        '[test/web] a health check targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
+      ['node port on a ClusterIP Service', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: http, nodePort: 30001 }] } },
+        '[test/web] node port 30001 is set on a ClusterIP Service. Fix: use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'],
+      ['node port outside 30000-32767', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 8080 }] } },
+        '[test/web] node port must be an integer from 30000 to 32767, got 8080. Fix: set node port to an integer from 30000 to 32767'],
+      ['ExternalName type', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.EXTERNAL_NAME } },
+        '[test/web] an ExternalName Service has no pods behind it. Fix: use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here'],
+      ['Service without ports', { image: 'nginx:1.27', service: {} },
+        '[test/web] has a Service but no ports to expose. Fix: declare the container ports with ContainerPort.tcp(name, port), or set service: false'],
+      ['headless NodePort', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, headless: true } },
+        '[test/web] a headless Service must be ClusterIP, not NodePort. Fix: drop headless or use ServiceType.CLUSTER_IP'],
+      ['memory request above limit', { image: 'nginx:1.27', resources: res(100, 512, 256) },
+        '[test/web] memory request 512Mi is above the limit 256Mi. Fix: raise the limit or lower the request'],
+      ['no memory limit', { image: 'nginx:1.27', resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
+        '[test/web] resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node. Fix: set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }'],
+      ['CPU request above limit', { image: 'nginx:1.27', resources: { cpu: { request: Cpu.millis(500), limit: Cpu.millis(200) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } },
+        '[test/web] CPU request 500m is above the limit 200m. Fix: raise the limit or lower the request'],
+      ['two ports with one name', { image: 'nginx:1.27', ports: [http, ContainerPort.tcp('http', 8081)] },
+        '[test/web] container port name "http" is used twice. Fix: give each container port name a distinct value'],
+      ['relative mount path', { image: 'nginx:1.27', volumes: [{ path: 'cache', volume: Volume.emptyDir('cache') }] },
+        '[test/web] mount path "cache" is not absolute. Fix: use "/cache"'],
+      ['Service name that is not a DNS-1035 label', { name: '9lives', image: 'nginx:1.27' },
+        '[test/web] name "9lives" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "lives"'],
+      ['upper-case name', { name: 'Web_App', image: 'nginx:1.27' },
+        '[test/web] name "Web_App" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-app"'],
+    ];
+
+    test.each(cases)('%s', (_title, props, message) => {
+      expect(() => make(props)).toThrow(message);
+    });
+  });
+});
+
+describe('ContainerPort and HealthCheck', () => {
+  test.each([
+    [() => ContainerPort.tcp('http', 0), '[ContainerPort http] port must be an integer from 1 to 65535, got 0. Fix: set port to an integer from 1 to 65535'],
+    [() => ContainerPort.tcp('a-very-long-port-name', 80), '[ContainerPort a-very-long-port-name] port name "a-very-long-port-name" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
+    [() => ContainerPort.tcp('8080', 8080), '[ContainerPort 8080] port name "8080" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
+    [() => HealthCheck.httpGet('healthz', http), '[HealthCheck healthz] HTTP path "healthz" must start with "/". Fix: use "/healthz"'],
+    [() => HealthCheck.command([]), '[HealthCheck] a command health check needs a command. Fix: pass the command and its arguments, e.g. ["redis-cli", "ping"]'],
+    [() => HealthCheck.tcpSocket(http, { failureThreshold: 0 }), '[HealthCheck] failureThreshold must be a positive integer, got 0. Fix: set failureThreshold to 1 or more'],
+  ])('rejects bad input %#', (build, message) => {
+    expect(build).toThrow(message);
+  });
+});

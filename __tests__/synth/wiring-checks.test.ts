@@ -1,0 +1,197 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, runSynth, synthesize, VotingApp } from '../../lib';
+import { declareConnection } from '../../lib/core/declarations';
+import { checkWiring } from '../../lib/synth/wiring-checks';
+
+/** A raw Deployment made with the generated bindings, as a user of plain cdk8s would write it. */
+function rawDeployment(scope: Construct, id: string, opts: { name?: string; labels?: Record<string, string>; ports?: k8s.ContainerPort[]; env?: k8s.EnvVar[]; volumes?: k8s.Volume[]; namespace?: string } = {}) {
+  const labels = opts.labels ?? { app: 'backend' };
+  return new k8s.KubeDeployment(scope, id, {
+    metadata: { name: opts.name ?? 'backend', namespace: opts.namespace },
+    spec: {
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'main', image: 'hashicorp/http-echo:1.0', ports: opts.ports ?? [{ containerPort: 5678, name: 'http' }], env: opts.env }], volumes: opts.volumes },
+      },
+    },
+  });
+}
+
+function rawService(scope: Construct, id: string, opts: { name?: string; selector?: Record<string, string>; port?: number; targetPort?: number | string; nodePort?: number; type?: string; namespace?: string } = {}) {
+  return new k8s.KubeService(scope, id, {
+    metadata: { name: opts.name ?? 'backend-svc', namespace: opts.namespace },
+    spec: {
+      type: opts.type ?? (opts.nodePort ? 'NodePort' : 'ClusterIP'),
+      selector: opts.selector ?? { app: 'backend' },
+      ports: [{
+        port: opts.port ?? 9090, nodePort: opts.nodePort,
+        targetPort: opts.targetPort === undefined ? k8s.IntOrString.fromNumber(5678)
+          : typeof opts.targetPort === 'number' ? k8s.IntOrString.fromNumber(opts.targetPort) : k8s.IntOrString.fromString(opts.targetPort),
+      }],
+    },
+  });
+}
+
+const secretEnv = (name: string, key: string): k8s.EnvVar[] => [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name, key } } }];
+
+// Each case builds a broken App in chart "c" (namespace "shop") and expects exactly these problems.
+const cases: Array<[string, (c: Chart) => void, string[]]> = [
+  ['a Service selector that matches no pod', c => { rawDeployment(c, 'd'); rawService(c, 's', { selector: { app: 'backnd' } }); },
+    ['[c/s] Service shop/backend-svc: selector app=backnd matches no pod template in namespace shop, so the Service routes nowhere. Fix: make the selector match the pod labels of one of: Deployment backend (app=backend)']],
+  ['a Service selector matching pods only in another namespace', c => { rawDeployment(c, 'd', { namespace: 'other' }); rawService(c, 's'); },
+    ['[c/s] Service shop/backend-svc: selector app=backend matches no pod template in namespace shop, so the Service routes nowhere. Fix: a Service only selects pods of its own namespace, and the matching pods are in other: put the Service and the workload in one namespace']],
+  ['a Service with no workload at all', c => { rawService(c, 's'); },
+    ['[c/s] Service shop/backend-svc: selector app=backend matches no pod template in namespace shop, so the Service routes nowhere. Fix: add a workload with pod labels app=backend to namespace shop']],
+  ['a numeric targetPort no container declares', c => { rawDeployment(c, 'd'); rawService(c, 's', { targetPort: 9090 }); },
+    ['[c/s] Service shop/backend-svc: port 9090 targets container port 9090/TCP, which no selected container (backend) declares. Fix: set targetPort to one of the declared ports: http (5678)']],
+  ['a named targetPort no container declares', c => { rawDeployment(c, 'd'); rawService(c, 's', { targetPort: 'web' }); },
+    ['[c/s] Service shop/backend-svc: port 9090 targets the port named web/TCP, which no selected container (backend) declares. Fix: set targetPort to one of the declared ports: http (5678)']],
+  ['a targetPort defaulting to a port nobody declares', c => { rawDeployment(c, 'd'); new k8s.KubeService(c, 's', { metadata: { name: 'backend-svc' }, spec: { selector: { app: 'backend' }, ports: [{ port: 80 }] } }); },
+    ['[c/s] Service shop/backend-svc: port 80 targets container port 80/TCP, which no selected container (backend) declares. Fix: set targetPort to one of the declared ports: http (5678)']],
+  ['a secretKeyRef to a Secret the App does not define', c => { rawDeployment(c, 'd', { env: secretEnv('db-pass', 'password') }); },
+    ['[c/d] Deployment shop/backend: env PASSWORD of container main refers to Secret db-pass, which the App does not define in namespace shop. Fix: define the Secret, fix the name, or declare it provided outside the App with ExternalObjects.secret(scope, \'db-pass\')']],
+  ['a secretKeyRef to a key the Secret lacks', c => { new k8s.KubeSecret(c, 'sec', { metadata: { name: 'db-pass' }, stringData: { pass: 'x' } }); rawDeployment(c, 'd', { env: secretEnv('db-pass', 'password') }); },
+    ['[c/d] Deployment shop/backend: env PASSWORD of container main refers to key "password" of Secret db-pass, which has only: pass. Fix: use one of those keys, or add the key to the object']],
+  ['a configMapKeyRef to a missing ConfigMap', c => { rawDeployment(c, 'd', { env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } }] }); },
+    ['[c/d] Deployment shop/backend: env MODE of container main refers to ConfigMap settings, which the App does not define in namespace shop. Fix: define the ConfigMap, fix the name, or declare it provided outside the App with ExternalObjects.configMap(scope, \'settings\')']],
+  ['a configMapKeyRef to a missing key', c => { new k8s.KubeConfigMap(c, 'cm', { metadata: { name: 'settings' }, data: { level: 'debug' } }); rawDeployment(c, 'd', { env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } }] }); },
+    ['[c/d] Deployment shop/backend: env MODE of container main refers to key "mode" of ConfigMap settings, which has only: level. Fix: use one of those keys, or add the key to the object']],
+  ['a Secret volume of a missing Secret', c => { rawDeployment(c, 'd', { volumes: [{ name: 'tls', secret: { secretName: 'tls-cert' } }] }); },
+    ['[c/d] Deployment shop/backend: volume tls refers to Secret tls-cert, which the App does not define in namespace shop. Fix: define the Secret, fix the name, or declare it provided outside the App with ExternalObjects.secret(scope, \'tls-cert\')']],
+  ['an external Secret without the key used', c => { ExternalObjects.secret(c, 'vault', { namespace: 'shop', keys: ['user'] }); rawDeployment(c, 'd', { env: secretEnv('vault', 'password') }); },
+    ['[c/d] Deployment shop/backend: env PASSWORD of container main refers to key "password" of Secret vault, which has only: user. Fix: use one of those keys, or add the key to the object']],
+  ['a node port below the range', c => { rawDeployment(c, 'd'); rawService(c, 's', { nodePort: 8080 }); },
+    ['[c/s] Service shop/backend-svc: node port 8080 is outside the node port range 30000-32767. Fix: choose a node port from 30000 to 32767, or omit it to let Kubernetes pick one']],
+  ['a node port above the range', c => { rawDeployment(c, 'd'); rawService(c, 's', { nodePort: 40000 }); },
+    ['[c/s] Service shop/backend-svc: node port 40000 is outside the node port range 30000-32767. Fix: choose a node port from 30000 to 32767, or omit it to let Kubernetes pick one']],
+  ['one node port used twice, across namespaces', c => { rawDeployment(c, 'd'); rawService(c, 's', { nodePort: 31000 }); rawDeployment(c, 'd2', { namespace: 'other' }); rawService(c, 's2', { nodePort: 31000, namespace: 'other' }); },
+    ['[c/s2] Service other/backend-svc: node port 31000 is already used by Service shop/backend-svc (c/s); node ports are cluster-wide. Fix: give each Service its own node port, or omit it to let Kubernetes pick one']],
+  ['a Service name that is not a DNS-1035 label', c => { rawDeployment(c, 'd'); rawService(c, 's', { name: '1backend' }); },
+    ['[c/s] Service shop/1backend: name "1backend" is not a valid DNS-1035 label (at most 63 lower-case letters, digits and "-", starting with a letter). Fix: rename it, e.g. to lower-case words joined by "-"']],
+  ['a Deployment name with upper case', c => { rawDeployment(c, 'd', { name: 'Backend' }); },
+    ['[c/d] Deployment shop/Backend: name "Backend" is not a valid DNS-1123 subdomain (at most 253 lower-case letters, digits and "-"). Fix: rename it, e.g. to lower-case words joined by "-"']],
+  ['a Service name longer than 63 characters', c => { rawDeployment(c, 'd'); rawService(c, 's', { name: `svc-${'x'.repeat(60)}` }); },
+    [`[c/s] Service shop/svc-${'x'.repeat(60)}: name "svc-${'x'.repeat(60)}" is not a valid DNS-1035 label (at most 63 lower-case letters, digits and "-", starting with a letter). Fix: rename it, e.g. to lower-case words joined by "-"`]],
+  ['a label value Kubernetes rejects', c => { rawDeployment(c, 'd', { labels: { app: 'back end' } }); },
+    ['[c/d] Deployment shop/backend: label app="back end" is not a valid label value. Fix: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit']],
+  ['two objects of one kind with one name in one namespace', c => { rawDeployment(c, 'd'); rawDeployment(c, 'd2'); },
+    ['[c/d2] Deployment shop/backend: has the same name as the object at c/d, so one would overwrite the other. Fix: give one of them another name']],
+  ['a component reaching a Service by name that does not exist', c => { declareConnection(rawDeployment(c, 'd'), 'cache'); },
+    ['[c/d] Deployment shop/backend reaches the Service "cache" by name, but no Service "cache" exists in namespace shop. Fix: add a Service named exactly "cache" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'cache\')']],
+  ['the voting app without its redis Service', c => {
+    const app = new VotingApp(c, 'app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    app.redis.workload.service?.addJsonPatch(JsonPatch.replace('/metadata/name', 'cache'));
+  }, [
+    '[c/app/Vote/FrontEnd/Workload] Deployment shop/vote reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
+    '[c/app/Worker/Workload] Deployment shop/worker reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
+  ]],
+];
+
+function tmpOut(): string {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wiring-')), 'dist');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'previous.k8s.yaml'), 'kind: Previous\n');
+  return dir;
+}
+
+/** Runs the synth entry point and returns what it printed and the exit code it set. */
+function runSynthCapturing(build: () => App, outdir: string): { out: string; exitCode: number | string | undefined } {
+  const stderr: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  try {
+    runSynth(build, { outdir });
+    return { out: stderr.join(''), exitCode: process.exitCode };
+  } finally {
+    spy.mockRestore();
+    process.exitCode = 0;
+  }
+}
+
+describe('checkWiring: mistakes the API server accepts and then fail silently', () => {
+  test.each(cases)('%s', (_title, build, expected) => {
+    // GIVEN an App with one mistake
+    const app = new App();
+    build(new Chart(app, 'c', { namespace: 'shop' }));
+    // THEN the check names it exactly
+    const problems = checkWiring(app);
+    expect(problems).toHaveLength(expected.length);
+    expected.forEach((message, i) => expect(problems[i].startsWith(message)).toBe(true));
+    // AND synth fails without touching the previous output
+    const outdir = tmpOut();
+    expect(() => synthesize(app, { outdir })).toThrow(expected[0]);
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+    expect(fs.readFileSync(path.join(outdir, 'previous.k8s.yaml'), 'utf-8')).toBe('kind: Previous\n');
+  });
+
+  test('GIVEN correct wiring (raw and constructs, external Secret declared) THEN there is nothing to report', () => {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    rawDeployment(c, 'd', { env: secretEnv('vault', 'password') });
+    ExternalObjects.secret(c, 'vault');
+    rawService(c, 's');
+    rawService(c, 's2', { name: 'backend-named', targetPort: 'http' });
+    new VotingApp(c, 'app', { credentials: Credentials.fromSecretName('db'), voteExposure: Exposure.nodePort(8080, 30100) });
+    new Microservice(c, 'm', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 80)] });
+    expect(checkWiring(app)).toEqual([]);
+  });
+
+  test('GIVEN several mistakes THEN the synth command reports every one, exits non-zero and writes nothing', () => {
+    const outdir = tmpOut();
+    const { out, exitCode } = runSynthCapturing(() => {
+      const app = new App();
+      const c = new Chart(app, 'c', { namespace: 'shop' });
+      rawService(c, 's');
+      rawDeployment(c, 'd', { name: 'other', labels: { app: 'other' }, env: secretEnv('missing', 'k') });
+      return app;
+    }, outdir);
+    expect(exitCode).toBe(1);
+    expect(out).toMatch(/^synth failed with 2 problems; nothing was written:/);
+    expect(out).toContain('Service shop/backend-svc: selector app=backend matches no pod template');
+    expect(out).toContain('refers to Secret missing');
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+  });
+
+  test('GIVEN props mistakes in two constructs and a wiring mistake THEN one synth reports all of them and writes nothing', () => {
+    const outdir = tmpOut();
+    const { out, exitCode } = runSynthCapturing(() => {
+      const app = new App();
+      const c = new Chart(app, 'c', { namespace: 'shop' });
+      new Microservice(c, 'api', { image: 'example/api', replicas: -2 });
+      new Microservice(c, 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 80)], service: { ports: [{ port: 80, target: ContainerPort.tcp('admin', 81) }] } });
+      rawService(c, 's', { selector: { app: 'nobody' } });
+      return app;
+    }, outdir);
+    expect(exitCode).toBe(1);
+    expect(out.split('\n').filter(l => l.startsWith('  - '))).toEqual([
+      '  - [c/api] image "example/api" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "example/api:1.0" or "example/api@sha256:..."',
+      '  - [c/api] replicas must be an integer from 0 to 1000, got -2. Fix: set replicas to an integer from 0 to 1000',
+      '  - [c/web] service port 80 targets container port admin (81), which this container does not declare. Fix: add it to ports, or target one of: http (80)',
+      // The same mistake, seen by the App-wide check on the Service it produced.
+      '  - [c/web/Service] Service shop/web: port 80 targets container port 81/TCP, which no selected container (web) declares. Fix: set targetPort to one of the declared ports: http (80)',
+      '  - [c/s] Service shop/backend-svc: selector app=nobody matches no pod template in namespace shop, so the Service routes nowhere. Fix: make the selector match the pod labels of one of: Deployment api (app.kubernetes.io/instance=api,app.kubernetes.io/managed-by=cdk8s,app.kubernetes.io/name=api,app.kubernetes.io/part-of=api); Deployment web (app.kubernetes.io/instance=web,app.kubernetes.io/managed-by=cdk8s,app.kubernetes.io/name=web,app.kubernetes.io/part-of=web)',
+    ]);
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+  });
+
+  test('GIVEN a props mistake THEN the synth command prints it without a stack trace and exits non-zero', () => {
+    const outdir = tmpOut();
+    const { out, exitCode } = runSynthCapturing(() => {
+      const app = new App();
+      // No credentials and no external database: construction itself stops.
+      new VotingApp(new Chart(app, 'c'), 'app', {});
+      return app;
+    }, outdir);
+    expect(exitCode).toBe(1);
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+    expect(out).toBe('synth failed; nothing was written:\n  - [c/app] no database credentials given. Fix: pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase\n');
+  });
+});

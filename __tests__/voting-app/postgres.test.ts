@@ -1,0 +1,43 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Size } from 'cdk8s';
+import { Credentials, Persistence, Postgres, Redis, validateApp } from '../../lib';
+import { find, synth } from '../support/manifests';
+
+describe('Postgres and Redis', () => {
+  const chart = () => new Chart(new App(), 'c');
+  const credentials = Credentials.fromPassword({ password: 'p' });
+
+  test.each([
+    [(c: Chart) => new Postgres(c, 'db', { credentials, replicas: 2 }), '[c/db] db replicas must be an integer from 0 to 1, got 2. Fix: set db replicas to an integer from 0 to 1'],
+    [(c: Chart) => new Redis(c, 'redis', { replicas: 3 }), '[c/redis] redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1'],
+  ])('GIVEN more than one replica of a single-instance store THEN synth reports it with every other problem %#', (build, message) => {
+    const c = chart();
+    build(c);
+    expect(validateApp(c.node.root as App)).toEqual([message]);
+  });
+
+  test('GIVEN a Postgres THEN its scratch volumes (socket folder, /tmp) have a size limit', () => {
+    const c = chart();
+    new Postgres(c, 'db', { credentials });
+    const volumes = find(synth(c), 'Deployment', 'db').spec.template.spec.volumes as { name: string; emptyDir?: { sizeLimit?: string } }[];
+    expect(Object.fromEntries(volumes.filter((v) => v.name !== 'data').map((v) => [v.name, v.emptyDir?.sizeLimit])))
+      .toEqual({ run: '16Mi', tmp: '64Mi' });
+  });
+
+  test('GIVEN cdk8s\'s own App.synth() THEN a collected problem names its construct path once', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-')) });
+    new Redis(new Chart(app, 'c'), 'redis', { replicas: 3 });
+    expect(() => app.synth()).toThrow(
+      'Validation failed with the following errors:\n  [c/redis] redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
+  });
+
+  test.each([
+    [() => new Postgres(chart(), 'db', { credentials, persistence: Persistence.claim({ size: Size.kibibytes(100) }) }), '[c/db] the persistent volume size must be a positive whole number of MiB. Fix: use e.g. Size.gibibytes(5)'],
+    [() => new Postgres(chart(), 'db', { credentials, persistence: Persistence.claim({ size: Size.gibibytes(1), storageClass: 'Fast SSD' }) }), '[c/db] storage class "Fast SSD" is not a valid DNS-1123 label'],
+    [() => new Postgres(chart(), 'db', { credentials: Credentials.fromSecretName('db', { usernameKey: 'k', passwordKey: 'k' }) }), '[Credentials.fromSecret(db)] user name and password use the same Secret key "k". Fix: give them distinct keys'],
+  ])('rejects bad input %#', (build, message) => {
+    expect(build).toThrow(message);
+  });
+});

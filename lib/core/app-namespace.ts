@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { checkName } from './errors';
+import { AppLabels } from './labels';
+
+/** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
+export enum PodSecurityLevel {
+  PRIVILEGED = 'privileged',
+  BASELINE = 'baseline',
+  RESTRICTED = 'restricted',
+}
+
+/** Props of {@link AppNamespace}. */
+export interface AppNamespaceProps {
+  /**
+   * The namespace name (a DNS-1123 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Level the API server enforces on pods; it also warns about anything short of `restricted`.
+   * @default PodSecurityLevel.BASELINE (images that must run as root are allowed)
+   */
+  readonly enforce?: PodSecurityLevel;
+  /**
+   * `app.kubernetes.io/part-of`.
+   * @default - the same as the name
+   */
+  readonly partOf?: string;
+  /**
+   * `app.kubernetes.io/instance`.
+   * @default - the same as the name
+   */
+  readonly instance?: string;
+}
+
+/**
+ * A Namespace with the recommended labels and a Pod Security Standard.
+ * Create it first in its chart, so `kubectl apply -f` makes it before the
+ * objects that live in it.
+ */
+export class AppNamespace extends Construct {
+  /** The namespace name. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkName(this, 'namespace', this.name);
+    new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: {
+          ...new AppLabels({ name: this.name, instance: props.instance, component: 'namespace', partOf: props.partOf }).all,
+          'pod-security.kubernetes.io/enforce': props.enforce ?? PodSecurityLevel.BASELINE,
+          'pod-security.kubernetes.io/warn': PodSecurityLevel.RESTRICTED,
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { check, checkInteger, ProblemCollector } from './errors';
+import { Microservice } from './microservice';
+
+/** Props of {@link Autoscaling}. */
+export interface AutoscalingProps {
+  /** The workload to scale and protect. */
+  readonly target: Microservice;
+  /**
+   * Fewest pods; also what a PodDisruptionBudget keeps all but one of.
+   * @default - the target's replicas when above 1, else 2
+   */
+  readonly minReplicas?: number;
+  /**
+   * Most pods.
+   * @default - 5, or twice `minReplicas` when that is higher
+   */
+  readonly maxReplicas?: number;
+  /**
+   * Average CPU use, in percent of the request, that the autoscaler aims for.
+   * @default 70
+   */
+  readonly targetCpuPercent?: number;
+}
+
+const AUTOSCALED_BY = 'cdk8s-voting-app:autoscaled-by';
+
+/**
+ * A HorizontalPodAutoscaler on CPU plus a PodDisruptionBudget that keeps at
+ * least `minReplicas - 1` pods through node drains, for a stateless workload.
+ *
+ * The autoscaler owns the pod count from then on, so the target's Deployment
+ * is written without `spec.replicas`: with it, every `kubectl apply` would
+ * reset a scaled-up Deployment to the written count. The target's `replicas`,
+ * when above the default 1, is the autoscaler's minimum. Problems are reported
+ * by synth with every other one.
+ */
+export class Autoscaling extends Construct {
+  /** The HorizontalPodAutoscaler. */
+  public readonly autoscaler: ApiObject;
+  /** The PodDisruptionBudget. */
+  public readonly disruptionBudget: ApiObject;
+
+  constructor(scope: Construct, id: string, props: AutoscalingProps) {
+    super(scope, id);
+    const { target } = props;
+    const found = new ProblemCollector(this);
+    // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
+    const asked = Number.isInteger(target.replicas) && target.replicas > 1 && target.replicas <= 1000 ? target.replicas : undefined;
+    const min = props.minReplicas ?? asked ?? 2;
+    const max = props.maxReplicas ?? Math.max(5, 2 * min);
+    const cpu = props.targetCpuPercent ?? 70;
+    found.run(() => checkInteger(this, 'minReplicas', min, 2, 1000));
+    found.run(() => checkInteger(this, 'maxReplicas', max, min, 1000));
+    found.run(() => checkInteger(this, 'targetCpuPercent', cpu, 1, 100));
+    // The Deployment is written without replicas, so a different count asked for would be ignored.
+    found.run(() => check(asked === undefined || asked === min, this,
+      `${target.name} asks for ${asked} replicas, but its autoscaler keeps ${min} to ${max}`,
+      `drop the replicas of ${target.name} or set minReplicas: ${asked}`));
+    const other = target.node.metadata.find(m => m.type === AUTOSCALED_BY);
+    if (found.run(() => check(other === undefined, this, `${target.name} is already autoscaled by ${other?.data}; two autoscalers would fight over its pod count`,
+      'keep one Autoscaling per workload'))) {
+      target.node.addMetadata(AUTOSCALED_BY, this.node.path);
+      target.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
+    }
+    const metadata = { name: target.name, namespace: target.namespace, labels: target.labels.all };
+    this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.name },
+        minReplicas: min,
+        maxReplicas: max,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } }],
+      },
+    });
+    this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata,
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: target.labels.selector },
+        // A pod that runs but is not Ready serves nothing: evicting it must not block a drain.
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { check, checkName } from './errors';
+import { AppLabels } from './labels';
+import { ExternalObjects } from './declarations';
+
+/** Which keys of a Secret hold the user name and the password. */
+export interface SecretKeys {
+  /**
+   * Key of the user name.
+   * @default 'username'
+   */
+  readonly usernameKey?: string;
+  /**
+   * Key of the password.
+   * @default 'password'
+   */
+  readonly passwordKey?: string;
+}
+
+/** A user name and password to be stored in a Secret the app creates. */
+export interface PasswordCredentialsProps {
+  /**
+   * The database user.
+   * @default 'postgres'
+   */
+  readonly username?: string;
+  /** The password. Read it from the environment or a vault at synth time; never write it in code. */
+  readonly password: string;
+  /**
+   * Name of the Secret to create.
+   * @default 'db-credentials'
+   */
+  readonly secretName?: string;
+}
+
+/** Where a bound set of credentials lives. */
+export interface BoundCredentials {
+  /** The Secret holding the values. */
+  readonly secret: ISecret;
+  /** Key of the user name in the Secret. */
+  readonly usernameKey: string;
+  /** Key of the password in the Secret. */
+  readonly passwordKey: string;
+}
+
+/** Options for binding credentials into a namespace. */
+export interface CredentialsBindOptions {
+  /**
+   * Namespace of the Secret.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Labels of the installation the Secret belongs to. */
+  readonly labels: AppLabels;
+}
+
+/**
+ * Database credentials, always delivered through a Secret.
+ *
+ * Follows `aws-rds.Credentials`: a value object chosen with a static factory,
+ * turned into a Secret (or a reference to one) only when a construct uses it.
+ */
+export abstract class Credentials {
+  /**
+   * Credentials the app stores in a new Secret.
+   *
+   * The value ends up in the synthesized Secret, as with any Secret made by
+   * manifests; use {@link fromSecret} to keep it out of the output altogether.
+   */
+  public static fromPassword(props: PasswordCredentialsProps): Credentials {
+    return new PasswordCredentials(props);
+  }
+
+  /** Credentials in a Secret that already exists in the cluster; nothing is emitted for it. */
+  public static fromSecret(secret: ISecret, keys: SecretKeys = {}): Credentials {
+    return new ExistingSecretCredentials(secret.name, keys, secret);
+  }
+
+  /** Like {@link fromSecret}, for configuration that only knows the Secret's name. */
+  public static fromSecretName(secretName: string, keys: SecretKeys = {}): Credentials {
+    return new ExistingSecretCredentials(secretName, keys);
+  }
+
+  /** Makes the Secret, or refers to the existing one, under `scope`. */
+  public abstract bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials;
+}
+
+/** The env values that deliver bound credentials to a container. */
+export function credentialEnv(creds: BoundCredentials): { username: EnvValue; password: EnvValue } {
+  return {
+    username: creds.secret.envValue(creds.usernameKey),
+    password: creds.secret.envValue(creds.passwordKey),
+  };
+}
+
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function checkKeys(where: string, keys: SecretKeys): { usernameKey: string; passwordKey: string } {
+  const usernameKey = keys.usernameKey ?? 'username';
+  const passwordKey = keys.passwordKey ?? 'password';
+  for (const key of [usernameKey, passwordKey]) {
+    check(SECRET_KEY.test(key) && key.length <= 253, where, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"');
+  }
+  check(usernameKey !== passwordKey, where, `user name and password use the same Secret key "${usernameKey}"`, 'give them distinct keys');
+  return { usernameKey, passwordKey };
+}
+
+class PasswordCredentials extends Credentials {
+  constructor(private readonly props: PasswordCredentialsProps) {
+    super();
+  }
+
+  public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    const username = this.props.username ?? 'postgres';
+    check(this.props.password.length > 0, scope, 'the database password is empty', 'set a non-empty password (see README: "Database credentials")');
+    check(username.length > 0, scope, 'the database user name is empty', 'set a user name, e.g. "postgres"');
+    const name = this.props.secretName ?? 'db-credentials';
+    checkName(scope, 'Secret name', name);
+    // `data` (base64), not `stringData`: the API server folds stringData into
+    // data, so a manifest with stringData reports a change on every apply.
+    const base64 = (v: string) => Buffer.from(v, 'utf-8').toString('base64');
+    new k8s.KubeSecret(scope, 'Secret', {
+      metadata: { name, namespace: options.namespace, labels: options.labels.withName(name, 'credentials').all },
+      type: 'Opaque',
+      data: { username: base64(username), password: base64(this.props.password) },
+    });
+    const secret = Secret.fromSecretName(scope, 'SecretRef', name);
+    return { secret, usernameKey: 'username', passwordKey: 'password' };
+  }
+}
+
+class ExistingSecretCredentials extends Credentials {
+  private readonly keys: { usernameKey: string; passwordKey: string };
+
+  constructor(private readonly secretName: string, keys: SecretKeys, private readonly secret?: ISecret) {
+    super();
+    checkName(`Credentials.fromSecret(${secretName})`, 'Secret name', secretName);
+    this.keys = checkKeys(`Credentials.fromSecret(${secretName})`, keys);
+  }
+
+  public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    const secret = this.secret ?? Secret.fromSecretName(scope, 'ExistingSecret', this.secretName);
+    ExternalObjects.secret(scope, this.secretName, { namespace: options.namespace, keys: [this.keys.usernameKey, this.keys.passwordKey] });
+    return { secret, ...this.keys };
+  }
+}

@@ -1,0 +1,83 @@
+import { IConstruct } from 'constructs';
+
+// Construct metadata the synth checks read: what the App may refer to without
+// defining it, and which Services a workload reaches by name.
+const EXTERNAL = 'cdk8s-voting-app:external';
+const CONNECTS_TO = 'cdk8s-voting-app:connects-to';
+
+/** Kinds of object an App may refer to without defining them. */
+export enum ExternalKind {
+  SECRET = 'Secret',
+  CONFIG_MAP = 'ConfigMap',
+  SERVICE = 'Service',
+}
+
+/** Where an object provided outside the App lives, and what it holds. */
+export interface ExternalObjectOptions {
+  /**
+   * Its namespace.
+   * @default - any namespace: references from every namespace are accepted
+   */
+  readonly namespace?: string;
+  /**
+   * The keys it is known to hold (Secrets and ConfigMaps).
+   * @default - any key is accepted
+   */
+  readonly keys?: string[];
+}
+
+/** An object declared as provided outside the App. @internal */
+export interface ExternalDeclaration {
+  readonly kind: ExternalKind;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly keys?: string[];
+}
+
+/**
+ * Objects provided outside the App (a Secret synced from a vault, a Service of
+ * another team): references to them are then not reported by synth.
+ */
+export class ExternalObjects {
+  /** Declares a Secret that exists in the cluster. */
+  public static secret(scope: IConstruct, name: string, options: ExternalObjectOptions = {}): void {
+    ExternalObjects.declare(scope, ExternalKind.SECRET, name, options);
+  }
+
+  /** Declares a ConfigMap that exists in the cluster. */
+  public static configMap(scope: IConstruct, name: string, options: ExternalObjectOptions = {}): void {
+    ExternalObjects.declare(scope, ExternalKind.CONFIG_MAP, name, options);
+  }
+
+  /** Declares a Service that exists in the cluster. */
+  public static service(scope: IConstruct, name: string, options: ExternalObjectOptions = {}): void {
+    ExternalObjects.declare(scope, ExternalKind.SERVICE, name, options);
+  }
+
+  /** Declares an object of any of the kinds synth checks references to. */
+  public static declare(scope: IConstruct, kind: ExternalKind, name: string, options: ExternalObjectOptions = {}): void {
+    const declaration: ExternalDeclaration = { kind, name, namespace: options.namespace, keys: options.keys };
+    scope.node.addMetadata(EXTERNAL, declaration);
+  }
+
+  /** The declarations made on one construct. @internal */
+  public static _of(construct: IConstruct): ExternalDeclaration[] {
+    return construct.node.metadata.filter(m => m.type === EXTERNAL).map(m => m.data as ExternalDeclaration);
+  }
+
+  private constructor() {}
+}
+
+/**
+ * Records that the pods of `workload` reach the Service `serviceName` by its
+ * short DNS name, so synth fails when no such Service exists beside them.
+ * @internal
+ */
+export function declareConnection(workload: IConstruct, serviceName: string): void {
+  workload.node.addMetadata(CONNECTS_TO, serviceName);
+}
+
+/** The Service names a construct reaches, as recorded by {@link declareConnection}. @internal */
+export function connectionsOf(construct: IConstruct): string[] {
+  return construct.node.metadata.filter(m => m.type === CONNECTS_TO).map(m => m.data as string);
+}

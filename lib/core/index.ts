@@ -1,0 +1,20 @@
+// The building blocks: constructs and value objects for any set of microservices.
+export { ConfigurationError } from './errors';
+export { AppLabels, type AppLabelsProps } from './labels';
+export { ContainerPort, PortProtocol } from './container-port';
+export { HealthCheck, type HealthCheckOptions } from './health-check';
+export { type EmptyDirOptions, Volume, type VolumeMount } from './volume';
+export {
+  DeploymentStrategy, Microservice, type MicroserviceProps, type MicroserviceServiceOptions, type ServicePortMapping, type WorkloadSecurityOptions,
+} from './microservice';
+export { Exposure } from './exposure';
+export { ExternalNameService, type ExternalNameServiceProps } from './external-name-service';
+export { IngressPolicy, type IngressPolicyProps } from './ingress-policy';
+export {
+  type BoundCredentials, Credentials, type CredentialsBindOptions, type PasswordCredentialsProps, type SecretKeys,
+} from './credentials';
+export { type ClaimPersistenceProps, Persistence } from './persistence';
+export { AppNamespace, type AppNamespaceProps, PodSecurityLevel } from './app-namespace';
+export { Autoscaling, type AutoscalingProps } from './autoscaling';
+export { NodePortAllocator } from './node-port-allocator';
+export { ExternalKind, type ExternalObjectOptions, ExternalObjects } from './declarations';

@@ -1,0 +1,446 @@
+import { ApiObject, Size } from 'cdk8s';
+import { ContainerResources, Cpu, EnvValue, ImagePullPolicy, ServiceType } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { ContainerPort } from './container-port';
+import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector } from './errors';
+import { HealthCheck } from './health-check';
+import { AppLabels } from './labels';
+import { NODE_PORT_RANGE } from './node-port-allocator';
+import { VolumeMount } from './volume';
+
+/** One port of a Service: what clients connect to, and where it goes. */
+export interface ServicePortMapping {
+  /** The port clients connect to, `<service>:<port>`. */
+  readonly port: number;
+  /** The container port traffic is forwarded to; it becomes the Service's `targetPort`. */
+  readonly target: ContainerPort;
+  /**
+   * The fixed port on every node (NodePort and LoadBalancer only, 30000-32767).
+   * @default - Kubernetes picks a free one
+   */
+  readonly nodePort?: number;
+}
+
+/** The Service in front of a {@link Microservice}. */
+export interface MicroserviceServiceOptions {
+  /**
+   * How the Service is reached.
+   * ExternalName has no pods behind it: use {@link ExternalNameService} for that.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly type?: ServiceType;
+  /**
+   * The Service's ports.
+   * @default - every container port, on its own number
+   */
+  readonly ports?: ServicePortMapping[];
+  /**
+   * The Service's exact name, when clients know it by another name than the workload's.
+   * @default - the workload's name
+   */
+  readonly name?: string;
+  /**
+   * A headless Service (`clusterIP: None`): DNS returns the pod IPs. ClusterIP only.
+   * @default false
+   */
+  readonly headless?: boolean;
+  /**
+   * Send each client to the same pod every time (`sessionAffinity: ClientIP`).
+   * @default false
+   */
+  readonly stickySessions?: boolean;
+}
+
+/** Linux identity and hardening of a workload's container. */
+export interface WorkloadSecurityOptions {
+  /**
+   * Numeric user to run as; setting it also sets `runAsNonRoot`.
+   * @default - the image's own user (which may be root)
+   */
+  readonly user?: number;
+  /**
+   * Numeric group to run as.
+   * @default - the image's own group
+   */
+  readonly group?: number;
+  /**
+   * Group that owns mounted volumes, so a non-root user can write them.
+   * @default - the same as `group`
+   */
+  readonly fsGroup?: number;
+  /**
+   * Mount the image read-only; mount volumes where the process writes.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Linux capabilities to keep; all others are dropped.
+   * @default - none
+   */
+  readonly capabilities?: string[];
+  /**
+   * Lets the container bind ports from this number up without any capability,
+   * through the namespaced sysctl `net.ipv4.ip_unprivileged_port_start`
+   * (a "safe" sysctl, allowed by the baseline Pod Security Standard).
+   * @default - the kernel's 1024
+   */
+  readonly unprivilegedPortStart?: number;
+}
+
+/** How a Deployment replaces its pods. */
+export enum DeploymentStrategy {
+  /** Start new pods before old ones stop: no downtime. */
+  ROLLING_UPDATE = 'RollingUpdate',
+  /** Stop all old pods first: for workloads that must never run twice (one data directory). */
+  RECREATE = 'Recreate',
+}
+
+/** Props of {@link Microservice}. */
+export interface MicroserviceProps {
+  /**
+   * The exact name of the Deployment, its pods' `app.kubernetes.io/name` and the
+   * Service. Other components find the Service by this DNS name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Container image with an explicit tag or digest, e.g. `postgres:15-alpine`. */
+  readonly image: string;
+  /**
+   * Number of pods.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Ports the container listens on.
+   * @default - none
+   */
+  readonly ports?: ContainerPort[];
+  /**
+   * The Service in front of the pods; `false` for none.
+   * @default - a ClusterIP Service over every port when there are ports, none otherwise
+   */
+  readonly service?: MicroserviceServiceOptions | false;
+  /**
+   * Environment variables; use `EnvValue.fromSecretValue` for anything secret (a literal value
+   * for a name with PASSWORD, SECRET or TOKEN in it is reported at synth).
+   * @default - none
+   */
+  readonly env?: Record<string, EnvValue>;
+  /**
+   * The program to run instead of the image's entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+  /**
+   * Arguments to the entrypoint (or `command`).
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * CPU and memory. Memory needs a request and a limit; CPU a request.
+   * @default - 100m CPU, 128Mi memory requested, 256Mi memory limit
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * When the pod may receive traffic.
+   * @default - no readiness check
+   */
+  readonly readiness?: HealthCheck;
+  /**
+   * When the container must be restarted.
+   * @default - no liveness check
+   */
+  readonly liveness?: HealthCheck;
+  /**
+   * Holds off the liveness check until the process has started.
+   * @default - no startup check
+   */
+  readonly startup?: HealthCheck;
+  /**
+   * Volumes mounted into the container.
+   * @default - none
+   */
+  readonly volumes?: VolumeMount[];
+  /**
+   * Identity and hardening.
+   * @default - the image's user, read-only root, all capabilities dropped
+   */
+  readonly security?: WorkloadSecurityOptions;
+  /**
+   * `app.kubernetes.io/instance`, which separates two installations of one app.
+   * @default - the same as `name`
+   */
+  readonly instance?: string;
+  /**
+   * `app.kubernetes.io/component`.
+   * @default - none
+   */
+  readonly component?: string;
+  /**
+   * `app.kubernetes.io/part-of`.
+   * @default - the same as `instance`
+   */
+  readonly partOf?: string;
+  /**
+   * Spread pods across nodes (`topologySpreadConstraints` on the host name).
+   * @default false
+   */
+  readonly spreadAcrossNodes?: boolean;
+  /**
+   * When the kubelet pulls the image. `Always` keeps every node on the image a
+   * moving tag (`15-alpine`, `latest`) points to now; use `IF_NOT_PRESENT` for
+   * images side-loaded into a cluster (`kind load docker-image`).
+   * @default ImagePullPolicy.ALWAYS
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * How pods are replaced on update.
+   * @default DeploymentStrategy.ROLLING_UPDATE
+   */
+  readonly strategy?: DeploymentStrategy;
+}
+
+const DEFAULT_RESOURCES: ContainerResources = {
+  cpu: { request: Cpu.millis(100) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+};
+
+/**
+ * A workload and the Service in front of it: a Deployment whose pods carry
+ * stable labels, and a Service that selects exactly those labels and forwards
+ * to ports the container declares. The selector and the target ports are
+ * derived, never typed twice, so the Service cannot route nowhere.
+ */
+export class Microservice extends Construct {
+  /** The exact name of the Deployment and the Service. */
+  public readonly name: string;
+  /** The namespace of its objects, if set explicitly. */
+  public readonly namespace?: string;
+  /** The labels of its objects and pods. */
+  public readonly labels: AppLabels;
+  /** The Deployment. */
+  public readonly deployment: ApiObject;
+  /** The Service, if any. */
+  public readonly service?: ApiObject;
+  /** The ports the container listens on. */
+  public readonly ports: readonly ContainerPort[];
+  /** The ports clients use to reach the Service, if any. */
+  public readonly servicePorts: readonly ServicePortMapping[];
+  /** The number of pods asked for; an {@link Autoscaling} on this workload owns the count instead. */
+  public readonly replicas: number;
+  /** The Service's name, if there is a Service. */
+  public readonly serviceName?: string;
+
+  constructor(scope: Construct, id: string, props: MicroserviceProps) {
+    super(scope, id);
+    // Every props mistake is collected and reported by synth together with
+    // all others; the values only flow into manifests that are then not written.
+    const found = new ProblemCollector(this);
+    this.name = props.name ?? id;
+    this.namespace = props.namespace;
+    this.ports = props.ports ?? [];
+    found.run(() => checkName(this, 'name', this.name, 'dns1035'));
+
+    if (found.run(() => check(/^[^\s]+$/.test(props.image), this, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
+      found.run(() => check(hasExplicitTag(props.image), this, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
+        `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`));
+    }
+    const replicas = props.replicas ?? 1;
+    found.run(() => checkInteger(this, 'replicas', replicas, 0, 1000));
+    this.replicas = replicas;
+    found.run(() => checkUnique(this, 'container port name', this.ports.map(p => p.name)));
+    found.run(() => checkUnique(this, 'container port number', this.ports.map(p => `${p.number}/${p.protocol}`)));
+    for (const probe of [props.readiness, props.liveness, props.startup]) {
+      if (probe?.port) {
+        found.run(() => this.checkOwnPort(probe.port!, 'a health check'));
+      }
+    }
+
+    this.labels = new AppLabels({ name: this.name, instance: props.instance, component: props.component, partOf: props.partOf });
+    const metadata = { name: this.name, namespace: this.namespace, labels: this.labels.all };
+
+    const security = props.security ?? {};
+    for (const [envName, value] of Object.entries(props.env ?? {})) {
+      // A credential written as a literal ends up in plain text in the manifest.
+      found.run(() => check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
+        `env ${envName} is a literal value, but its name says it holds a credential`,
+        `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`));
+    }
+    const volumes = props.volumes ?? [];
+    found.run(() => checkUnique(this, 'volume name', volumes.map(v => v.volume.name)));
+    found.run(() => checkUnique(this, 'mount path', volumes.map(v => v.path)));
+    for (const v of volumes) {
+      found.run(() => check(v.path.startsWith('/'), this, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`));
+    }
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata,
+      spec: {
+        replicas,
+        selector: { matchLabels: this.labels.selector },
+        // RollingUpdate is the API default; written without its parameters it
+        // would make every re-apply report a change.
+        strategy: props.strategy === DeploymentStrategy.RECREATE ? { type: DeploymentStrategy.RECREATE } : undefined,
+        template: {
+          metadata: { labels: this.labels.all },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: {
+              seccompProfile: { type: 'RuntimeDefault' },
+              ...(security.user !== undefined ? { runAsNonRoot: true, runAsUser: security.user } : {}),
+              ...(security.group !== undefined ? { runAsGroup: security.group } : {}),
+              ...(security.fsGroup ?? security.group) !== undefined ? { fsGroup: security.fsGroup ?? security.group } : {},
+              ...(security.unprivilegedPortStart !== undefined
+                ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(security.unprivilegedPortStart) }] } : {}),
+            },
+            containers: [{
+              name: this.name,
+              image: props.image,
+              imagePullPolicy: props.imagePullPolicy ?? ImagePullPolicy.ALWAYS,
+              command: props.command,
+              args: props.args,
+              ports: this.ports.length > 0
+                ? this.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol }))
+                : undefined,
+              env: toEnv(props.env ?? {}),
+              resources: found.value(() => toResources(this, props.resources ?? DEFAULT_RESOURCES)),
+              readinessProbe: props.readiness?._toKube(),
+              livenessProbe: props.liveness?._toKube(),
+              startupProbe: props.startup?._toKube(),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                privileged: false,
+                readOnlyRootFilesystem: security.readOnlyRootFilesystem ?? true,
+                capabilities: { drop: ['ALL'], add: security.capabilities?.length ? [...security.capabilities] : undefined },
+              },
+              volumeMounts: volumes.length > 0 ? volumes.map(v => ({ name: v.volume.name, mountPath: v.path })) : undefined,
+            }],
+            volumes: volumes.length > 0 ? volumes.map(v => v.volume._toKube()) : undefined,
+            topologySpreadConstraints: props.spreadAcrossNodes ? [{
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: this.labels.selector },
+            }] : undefined,
+          },
+        },
+      },
+    });
+
+    const service = props.service === undefined ? (this.ports.length > 0 ? {} : false) : props.service;
+    if (service === false) {
+      this.servicePorts = [];
+      return;
+    }
+    this.servicePorts = service.ports ?? this.ports.map(p => ({ port: p.number, target: p }));
+    this.serviceName = service.name ?? this.name;
+    found.run(() => checkName(this, 'Service name', this.serviceName!, 'dns1035'));
+    this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
+  }
+
+  private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: ProblemCollector): ApiObject {
+    const type = options.type ?? ServiceType.CLUSTER_IP;
+    found.run(() => check(type !== ServiceType.EXTERNAL_NAME, this, 'an ExternalName Service has no pods behind it',
+      'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here'));
+    found.run(() => check(this.servicePorts.length > 0, this, 'has a Service but no ports to expose',
+      'declare the container ports with ContainerPort.tcp(name, port), or set service: false'));
+    found.run(() => check(!options.headless || type === ServiceType.CLUSTER_IP, this, `a headless Service must be ClusterIP, not ${type}`,
+      'drop headless or use ServiceType.CLUSTER_IP'));
+    found.run(() => checkUnique(this, 'service port', this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)));
+    for (const p of this.servicePorts) {
+      found.run(() => checkPort(this, 'service port', p.port));
+      found.run(() => this.checkOwnPort(p.target, `service port ${p.port}`));
+      if (p.nodePort !== undefined) {
+        const nodePort = p.nodePort;
+        if (found.run(() => check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
+          `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
+          found.run(() => checkInteger(this, 'node port', nodePort, NODE_PORT_RANGE.first, NODE_PORT_RANGE.last));
+        }
+      }
+    }
+    return new k8s.KubeService(this, 'Service', {
+      metadata,
+      spec: {
+        type,
+        clusterIp: options.headless ? 'None' : undefined,
+        selector: this.labels.selector,
+        sessionAffinity: options.stickySessions ? 'ClientIP' : undefined,
+        ports: this.servicePorts.map(p => ({
+          name: p.target.name,
+          port: p.port,
+          targetPort: k8s.IntOrString.fromNumber(p.target.number),
+          nodePort: p.nodePort,
+          protocol: p.target.protocol,
+        })),
+      },
+    });
+  }
+
+  private checkOwnPort(port: ContainerPort, user: string): void {
+    if (!this.ports.includes(port)) {
+      throw new ConfigurationError(this, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
+        `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+    }
+  }
+}
+
+function hasExplicitTag(image: string): boolean {
+  if (image.includes('@sha256:')) {
+    return true;
+  }
+  const lastSegment = image.split('/').pop() ?? '';
+  const colon = lastSegment.indexOf(':');
+  return colon > 0 && colon < lastSegment.length - 1;
+}
+
+function checkUnique(scope: Construct, what: string, values: string[]): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    check(!seen.has(v), scope, `${what} "${v}" is used twice`, `give each ${what} a distinct value`);
+    seen.add(v);
+  }
+}
+
+/** Env var names that say they hold a credential. */
+const CREDENTIAL_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN/i;
+
+function toEnv(env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
+  const names = Object.keys(env).sort();
+  return names.length === 0 ? undefined : names.map(name => ({ name, value: env[name].value, valueFrom: env[name].valueFrom }));
+}
+
+/** Quantity of a `Cpu` in millicores, for comparing requests and limits. */
+export function cpuMillis(cpu: Cpu): number {
+  const amount = cpu.amount;
+  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+}
+
+function toResources(scope: Construct, r: ContainerResources): k8s.ResourceRequirements {
+  const cpu = r.cpu;
+  const memory = r.memory;
+  if (!cpu?.request || !memory?.request || !memory.limit) {
+    throw new ConfigurationError(scope, 'resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node',
+      'set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }');
+  }
+  const memRequest = memory.request.toMebibytes();
+  const memLimit = memory.limit.toMebibytes();
+  check(memRequest > 0 && Number.isInteger(memRequest), scope, `memory request ${memRequest}Mi must be a positive whole number of MiB`, 'use Size.mebibytes(n) with n >= 1');
+  check(memLimit >= memRequest && Number.isInteger(memLimit), scope, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
+  check(cpuMillis(cpu.request) > 0, scope, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1');
+  if (cpu.limit) {
+    check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), scope, `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request');
+  }
+  return {
+    requests: { cpu: k8s.Quantity.fromString(cpu.request.amount), memory: k8s.Quantity.fromString(`${memRequest}Mi`) },
+    limits: {
+      ...(cpu.limit ? { cpu: k8s.Quantity.fromString(cpu.limit.amount) } : {}),
+      memory: k8s.Quantity.fromString(`${memLimit}Mi`),
+    },
+  };
+}

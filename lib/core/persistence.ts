@@ -1,0 +1,64 @@
+import { Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as k8s from '../../imports/k8s';
+import { check, checkName } from './errors';
+import { AppLabels } from './labels';
+import { Volume } from './volume';
+
+/** Props of a PersistentVolumeClaim-backed {@link Persistence}. */
+export interface ClaimPersistenceProps {
+  /** Storage to request, e.g. `Size.gibibytes(5)`. */
+  readonly size: Size;
+  /**
+   * StorageClass of the claim.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClass?: string;
+}
+
+/** Where a stateful component keeps its data. */
+export class Persistence {
+  /** In the pod only: data is lost when the pod goes (fine for a demo or a laptop). */
+  public static ephemeral(): Persistence {
+    return new Persistence();
+  }
+
+  /** In a PersistentVolumeClaim that outlives the pod. */
+  public static claim(props: ClaimPersistenceProps): Persistence {
+    return new Persistence(props);
+  }
+
+  private constructor(private readonly claimProps?: ClaimPersistenceProps) {}
+
+  /** Whether data outlives the pod. */
+  public get persistent(): boolean {
+    return this.claimProps !== undefined;
+  }
+
+  /** Creates the claim if needed and returns the volume to mount. */
+  public bind(scope: Construct, volumeName: string, claimName: string, namespace: string | undefined, labels: AppLabels): Volume {
+    if (!this.claimProps) {
+      return Volume.emptyDir(volumeName);
+    }
+    const { size, storageClass } = this.claimProps;
+    let mebibytes: number;
+    try {
+      mebibytes = size.toMebibytes();
+    } catch {
+      mebibytes = NaN;
+    }
+    check(Number.isInteger(mebibytes) && mebibytes > 0, scope, 'the persistent volume size must be a positive whole number of MiB', 'use e.g. Size.gibibytes(5)');
+    if (storageClass !== undefined) {
+      checkName(scope, 'storage class', storageClass);
+    }
+    new k8s.KubePersistentVolumeClaim(scope, 'Claim', {
+      metadata: { name: claimName, namespace, labels: labels.all },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: storageClass,
+        resources: { requests: { storage: k8s.Quantity.fromString(mebibytes % 1024 === 0 ? `${mebibytes / 1024}Gi` : `${mebibytes}Mi`) } },
+      },
+    });
+    return Volume.persistentVolumeClaim(volumeName, claimName);
+  }
+}

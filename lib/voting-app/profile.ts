@@ -1,0 +1,42 @@
+import { Size } from 'cdk8s';
+import { Credentials } from '../core/credentials';
+import { Exposure } from '../core/exposure';
+import { Persistence } from '../core/persistence';
+import { VotingAppProps } from './voting-app';
+
+/** Ready-made sets of settings for the voting app. */
+export enum Profile {
+  /**
+   * A laptop cluster: NodePort 31000/31001, ephemeral postgres, one replica
+   * each, credentials from a Secret the app creates.
+   */
+  DEV = 'dev',
+  /**
+   * A cloud cluster: LoadBalancer Services, postgres on a 10 GiB
+   * PersistentVolumeClaim, credentials from the existing Secret
+   * `voting-app-db` (keys `username`, `password`), vote and worker at 2
+   * replicas with autoscaling and disruption budgets, pods spread across nodes.
+   */
+  PRODUCTION = 'production',
+}
+
+/** The Secret the production profile expects to exist. */
+export const PRODUCTION_DB_SECRET = 'voting-app-db';
+
+/** The settings a profile stands for; explicit props override them. */
+export function profileDefaults(profile: Profile): Partial<VotingAppProps> {
+  switch (profile) {
+    case Profile.DEV:
+      return {};
+    case Profile.PRODUCTION:
+      return {
+        voteExposure: Exposure.loadBalancer(80),
+        resultExposure: Exposure.loadBalancer(80),
+        persistence: Persistence.claim({ size: Size.gibibytes(10) }),
+        credentials: Credentials.fromSecretName(PRODUCTION_DB_SECRET),
+        replicas: { vote: 2, worker: 2 },
+        autoscaling: true,
+        spreadAcrossNodes: true,
+      };
+  }
+}

@@ -1,0 +1,48 @@
+import { Size } from 'cdk8s';
+import { Cpu, EnvValue } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Exposure } from '../core/exposure';
+import { ComponentProps } from './component';
+import { Microservice } from '../core/microservice';
+import { WebFrontEnd } from './web-front-end';
+
+/** Props of {@link Vote}. */
+export interface VoteProps extends ComponentProps {
+  /**
+   * How voters reach the page.
+   * @default Exposure.nodePort(8080, 31000), as upstream
+   */
+  readonly exposure?: Exposure;
+  /**
+   * The two choices on the ballot (`OPTION_A`, `OPTION_B`).
+   * @default - the image's own: Cats and Dogs
+   */
+  readonly options?: [string, string];
+}
+
+/**
+ * The voting page (Python/Flask): pushes each vote onto the redis list
+ * `votes`, at the host name `redis` hard-coded in the image.
+ */
+export class Vote extends Construct {
+  /** The image used unless `image` is given. */
+  public static readonly DEFAULT_IMAGE = 'dockersamples/examplevotingapp_vote:latest';
+  /** The resources used unless `resources` is given. */
+  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(96), limit: Size.mebibytes(192) } };
+
+  /** The Deployment and Service. */
+  public readonly workload: Microservice;
+
+  constructor(scope: Construct, id: string, props: VoteProps = {}) {
+    super(scope, id);
+    this.workload = new WebFrontEnd(this, 'FrontEnd', {
+      ...props,
+      name: 'vote',
+      image: props.image ?? Vote.DEFAULT_IMAGE,
+      exposure: props.exposure ?? Exposure.nodePort(8080, 31000),
+      resources: props.resources ?? Vote.DEFAULT_RESOURCES,
+      env: props.options ? { OPTION_A: EnvValue.fromValue(props.options[0]), OPTION_B: EnvValue.fromValue(props.options[1]) } : undefined,
+      connectsTo: 'redis',
+    }).workload;
+  }
+}

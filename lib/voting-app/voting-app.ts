@@ -1,0 +1,209 @@
+import { ContainerResources } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Autoscaling } from '../core/autoscaling';
+import { VOTING_APP } from './component';
+import { Credentials } from '../core/credentials';
+import { check, checkName, ProblemCollector } from '../core/errors';
+import { Exposure } from '../core/exposure';
+import { ExternalNameService } from '../core/external-name-service';
+import { IngressPolicy } from '../core/ingress-policy';
+import { Persistence } from '../core/persistence';
+import { Postgres } from './postgres';
+import { Redis } from './redis';
+import { Result } from './result';
+import { Vote } from './vote';
+import { Worker } from './worker';
+
+/** Images of the five components; each needs an explicit tag. */
+export interface VotingAppImages {
+  /** @default Vote.DEFAULT_IMAGE */
+  readonly vote?: string;
+  /** @default Result.DEFAULT_IMAGE */
+  readonly result?: string;
+  /** @default Worker.DEFAULT_IMAGE */
+  readonly worker?: string;
+  /** @default Redis.DEFAULT_IMAGE */
+  readonly redis?: string;
+  /** @default Postgres.DEFAULT_IMAGE */
+  readonly postgres?: string;
+}
+
+/** Replicas of the stateless components (redis and db run one pod each). */
+export interface VotingAppReplicas {
+  /** @default 1 */
+  readonly vote?: number;
+  /** More than 1 needs `resultStickySessions`. @default 1 */
+  readonly result?: number;
+  /** @default 1 */
+  readonly worker?: number;
+}
+
+/** CPU and memory of each component. */
+export interface VotingAppResources {
+  /** @default Vote.DEFAULT_RESOURCES */
+  readonly vote?: ContainerResources;
+  /** @default Result.DEFAULT_RESOURCES */
+  readonly result?: ContainerResources;
+  /** @default Worker.DEFAULT_RESOURCES */
+  readonly worker?: ContainerResources;
+  /** @default Redis.DEFAULT_RESOURCES */
+  readonly redis?: ContainerResources;
+  /** @default Postgres.DEFAULT_RESOURCES */
+  readonly postgres?: ContainerResources;
+}
+
+/** A managed postgres outside the cluster, used instead of the in-cluster `db`. */
+export interface ExternalDatabaseOptions {
+  /** Host name of the database, e.g. `votes.abc123.eu-west-1.rds.amazonaws.com`. */
+  readonly host: string;
+}
+
+/** Props of {@link VotingApp}. */
+export interface VotingAppProps {
+  /**
+   * The postgres credentials, delivered to `db` through a Secret. The stock
+   * images hard-code `postgres`/`postgres`: see the README before choosing
+   * anything else. Not used with `externalDatabase`.
+   * @default - required unless `externalDatabase` is set
+   */
+  readonly credentials?: Credentials;
+  /**
+   * Use a managed postgres: `db` becomes an ExternalName Service pointing at
+   * it and no db Deployment, Secret or volume is made.
+   * @default - postgres runs in the cluster
+   */
+  readonly externalDatabase?: ExternalDatabaseOptions;
+  /**
+   * Namespace of every object. The apps find `redis` and `db` by short DNS
+   * names, so all five must share one namespace.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * `app.kubernetes.io/instance` of every object.
+   * @default 'voting-app'
+   */
+  readonly instance?: string;
+  /**
+   * Container images.
+   * @default - each component's DEFAULT_IMAGE
+   */
+  readonly images?: VotingAppImages;
+  /**
+   * Replicas.
+   * @default - 1 each
+   */
+  readonly replicas?: VotingAppReplicas;
+  /**
+   * CPU and memory.
+   * @default - each component's DEFAULT_RESOURCES (the stack requests 500m CPU, 640Mi)
+   */
+  readonly resources?: VotingAppResources;
+  /**
+   * How voters reach vote.
+   * @default Exposure.nodePort(8080, 31000)
+   */
+  readonly voteExposure?: Exposure;
+  /**
+   * How viewers reach result.
+   * @default Exposure.nodePort(8081, 31001)
+   */
+  readonly resultExposure?: Exposure;
+  /**
+   * Sticky sessions on the result Service, required for more than one result pod.
+   * @default false
+   */
+  readonly resultStickySessions?: boolean;
+  /**
+   * Where postgres keeps its data.
+   * @default Persistence.ephemeral()
+   */
+  readonly persistence?: Persistence;
+  /**
+   * NetworkPolicies: only worker and result reach db; only vote and worker
+   * reach redis; nothing reaches worker.
+   * @default true
+   */
+  readonly networkPolicies?: boolean;
+  /**
+   * Spread the pods of each component across nodes.
+   * @default false
+   */
+  readonly spreadAcrossNodes?: boolean;
+  /**
+   * A HorizontalPodAutoscaler and a PodDisruptionBudget for vote and worker,
+   * scaling from their replicas (at least 2) up to 5, or twice their replicas.
+   * @default false
+   */
+  readonly autoscaling?: boolean;
+}
+
+/**
+ * Docker's example voting app: vote -> redis -> worker -> db -> result.
+ *
+ * One construct per component; this one only wires them: the shared
+ * namespace and instance, the credentials and the network policies.
+ */
+export class VotingApp extends Construct {
+  public readonly vote: Vote;
+  public readonly result: Result;
+  public readonly worker: Worker;
+  public readonly redis: Redis;
+  /** The in-cluster postgres, unless an external database is used. */
+  public readonly db?: Postgres;
+  /** The `db` name of an external database, if one is used. */
+  public readonly externalDb?: ExternalNameService;
+
+  constructor(scope: Construct, id: string, props: VotingAppProps) {
+    super(scope, id);
+    const instance = props.instance ?? VOTING_APP;
+    checkName(this, 'instance', instance);
+    const common = { namespace: props.namespace, instance, spreadAcrossNodes: props.spreadAcrossNodes };
+    const images = props.images ?? {};
+    const replicas = props.replicas ?? {};
+    const resources = props.resources ?? {};
+
+    this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis });
+    if (props.externalDatabase) {
+      // Reported by synth with every other problem; nothing is then written.
+      new ProblemCollector(this).run(() => check(
+        props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined, this,
+        'externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources)',
+        'drop those settings: the external database keeps its own credentials and data'));
+      // The apps connect to "db:5432"; a CNAME keeps that name working.
+      this.externalDb = new ExternalNameService(this, 'ExternalDb', {
+        name: 'db', namespace: props.namespace, externalName: props.externalDatabase.host, ports: [5432], instance, partOf: VOTING_APP,
+      });
+    } else {
+      // Without credentials there is no db to build: this one stops construction.
+      check(props.credentials !== undefined, this, 'no database credentials given', 'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase');
+      this.db = new Postgres(this, 'Db', {
+        ...common, image: images.postgres, resources: resources.postgres,
+        credentials: props.credentials, persistence: props.persistence,
+      });
+    }
+    this.vote = new Vote(this, 'Vote', {
+      ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure,
+    });
+    this.worker = new Worker(this, 'Worker', { ...common, image: images.worker, resources: resources.worker, replicas: replicas.worker });
+    this.result = new Result(this, 'Result', {
+      ...common, image: images.result, resources: resources.result, replicas: replicas.result,
+      exposure: props.resultExposure, stickySessions: props.resultStickySessions,
+    });
+
+    if (props.autoscaling) {
+      new Autoscaling(this, 'VoteAutoscaling', { target: this.vote.workload });
+      new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker.workload });
+    }
+
+    if (props.networkPolicies ?? true) {
+      if (this.db) {
+        new IngressPolicy(this, 'DbIngress', { target: this.db.workload, from: [this.worker.workload, this.result.workload] });
+      }
+      new IngressPolicy(this, 'RedisIngress', { target: this.redis.workload, from: [this.vote.workload, this.worker.workload] });
+      new IngressPolicy(this, 'WorkerIngress', { target: this.worker.workload });
+      new IngressPolicy(this, 'VoteIngress', { target: this.vote.workload, fromAnywhere: true });
+      new IngressPolicy(this, 'ResultIngress', { target: this.result.workload, fromAnywhere: true });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ComponentProps, componentWorkload } from './component';
+import { Microservice } from '../core/microservice';
+import { Volume } from '../core/volume';
+import { declareConnection } from '../core/declarations';
+
+/** Props of {@link Worker}. */
+export interface WorkerProps extends ComponentProps {}
+
+/**
+ * The worker (.NET): moves votes from the redis list `votes` into the
+ * postgres table `votes`, at the hosts `redis` and `db` hard-coded in the image.
+ *
+ * It has no Service (it listens on nothing) and no probes: it serves no port
+ * and its image has no health command, so any probe would be a fake one.
+ */
+export class Worker extends Construct {
+  /** The image used unless `image` is given. */
+  public static readonly DEFAULT_IMAGE = 'dockersamples/examplevotingapp_worker:latest';
+  /** The resources used unless `resources` is given. */
+  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } };
+
+  /** The Deployment. */
+  public readonly workload: Microservice;
+
+  constructor(scope: Construct, id: string, props: WorkerProps = {}) {
+    super(scope, id);
+    this.workload = new Microservice(this, 'Workload', {
+      ...componentWorkload(props, 'worker', 'worker', { image: Worker.DEFAULT_IMAGE, resources: Worker.DEFAULT_RESOURCES }),
+      service: false,
+      // The image runs dotnet as root; its runtime files (diagnostics socket) go to /tmp.
+      volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
+    });
+    declareConnection(this.workload, 'redis');
+    declareConnection(this.workload, 'db');
+  }
+}
