@@ -81,3 +81,39 @@ export function declareConnection(workload: IConstruct, serviceName: string): vo
 export function connectionsOf(construct: IConstruct): string[] {
   return construct.node.metadata.filter(m => m.type === CONNECTS_TO).map(m => m.data as string);
 }
+
+/** One end of a declared connection, as the synth checks see it. @internal */
+export interface ConnectionEnd {
+  /** The construct that declared it or stands for the workload, for messages. */
+  readonly construct: IConstruct;
+  /** The workload's name. */
+  readonly name: string;
+  /** Its namespace, resolved the way cdk8s resolves it (own, else its Chart's); undefined when neither is set. */
+  readonly namespace?: string;
+  /** The labels its pods carry (at least its pod selector). */
+  readonly podLabels: Record<string, string>;
+}
+
+/**
+ * A connection from the pods of one workload to the pods of another, on
+ * some of the target's container ports. Synth checks that the
+ * NetworkPolicies in force admit it. @internal
+ */
+export interface ConnectionDeclaration {
+  readonly from: ConnectionEnd;
+  readonly to: ConnectionEnd;
+  /** The target's container ports the client connects to. */
+  readonly ports: ReadonlyArray<{ readonly name: string; readonly number: number; readonly protocol: string }>;
+}
+
+const CONNECTION = 'cdk8s-voting-app:connection';
+
+/** Records a connection on the construct that declares it (read lazily: ends may change until synth). @internal */
+export function recordConnection(scope: IConstruct, connection: () => ConnectionDeclaration): void {
+  scope.node.addMetadata(CONNECTION, connection);
+}
+
+/** The connections recorded on one construct. @internal */
+export function connectionDeclarationsOf(construct: IConstruct): ConnectionDeclaration[] {
+  return construct.node.metadata.filter(m => m.type === CONNECTION).map(m => (m.data as () => ConnectionDeclaration)());
+}
