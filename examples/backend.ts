@@ -16,8 +16,8 @@ export class BackendExample extends Chart {
       name: 'backend', namespace: ns.name, text: 'hello from backend',
       service: http => ({ name: 'backend-svc', ports: [{ port: 9090, target: http }] }),
     });
-    const client = httpClient(this, 'Client', { name: 'client', namespace: ns.name, urls: ['http://backend-svc:9090/'] });
-    new IngressPolicy(this, 'BackendIngress', { target: backend, from: [client] });
+    const client = httpClient(this, 'Client', { name: 'client', namespace: ns.name, servers: [backend] });
+    new IngressPolicy(this, 'BackendIngress', { target: backend });
     new IngressPolicy(this, 'ClientIngress', { target: client });
   }
 }

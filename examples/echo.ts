@@ -2,7 +2,6 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerPort, HealthCheck, Microservice, MicroserviceServiceOptions } from '../lib';
-import { declareConnection } from '../lib/core/declarations';
 
 const ECHO_IMAGE = 'hashicorp/http-echo:1.0';
 const CURL_IMAGE = 'curlimages/curl:8.10.1';
@@ -36,9 +35,9 @@ export function echoServer(scope: Construct, id: string, props: EchoServerProps)
   });
 }
 
-/** A client that calls each URL every few seconds; ready while all of them answer. */
-export function httpClient(scope: Construct, id: string, props: { name: string; namespace: string; urls: string[] }): Microservice {
-  const urls = props.urls.join(' ');
+/** A client that calls each server, by its Service name and first port, every few seconds; ready while all of them answer. */
+export function httpClient(scope: Construct, id: string, props: { name: string; namespace: string; servers: Microservice[] }): Microservice {
+  const urls = props.servers.map(s => `http://${s.serviceName}${s.servicePorts[0].port === 80 ? '' : `:${s.servicePorts[0].port}`}/`).join(' ');
   const client = new Microservice(scope, id, {
     name: props.name,
     namespace: props.namespace,
@@ -49,8 +48,6 @@ export function httpClient(scope: Construct, id: string, props: { name: string; 
     // curl needs no user of its own: run it as "nobody".
     security: { user: 65534, group: 65534 },
   });
-  for (const url of props.urls) {
-    declareConnection(client, new URL(url).hostname);
-  }
+  props.servers.forEach(s => client.connectTo(s));
   return client;
 }

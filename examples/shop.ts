@@ -16,8 +16,8 @@ export class ShopExample extends Chart {
     const ns = new AppNamespace(this, 'Namespace', { name: 'example-shop' });
     const services = SHOP_SERVICES.map(name =>
       echoServer(this, name, { name, namespace: ns.name, text: `hello from ${name}`, service: http => ({ ports: [{ port: 80, target: http }] }) }));
-    const frontend = httpClient(this, 'Frontend', { name: 'frontend', namespace: ns.name, urls: SHOP_SERVICES.map(s => `http://${s}/`) });
-    services.forEach(s => new IngressPolicy(this, `${s.name}-ingress`, { target: s, from: [frontend] }));
+    const frontend = httpClient(this, 'Frontend', { name: 'frontend', namespace: ns.name, servers: services });
+    services.forEach(s => new IngressPolicy(this, `${s.name}-ingress`, { target: s }));
     new IngressPolicy(this, 'FrontendIngress', { target: frontend });
   }
 }

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Autoscaling, ContainerPort, Microservice, validateApp } from '../../lib';
+import { Autoscaling, ContainerPort, Microservice, validateApp, Workload } from '../../lib';
 import { find, synth } from '../support/manifests';
 
 /** A chart with one stateless web workload, ready to be autoscaled. */
@@ -13,6 +13,17 @@ function web(replicas = 2): { chart: Chart; target: Microservice } {
 const problems = (chart: Chart) => validateApp(chart.node.root as App);
 
 describe('Autoscaling', () => {
+  test('GIVEN a Deployment made elsewhere WHEN autoscaled THEN the HPA targets it by name and the PDB selects its pods', () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'shop' });
+    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' } });
+    new Autoscaling(chart, 'scale', { target: legacy });
+    const objects = synth(chart);
+    expect(problems(chart)).toEqual([]);
+    expect(find(objects, 'HorizontalPodAutoscaler', 'legacy').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'legacy' });
+    expect(find(objects, 'PodDisruptionBudget', 'legacy').metadata.namespace).toBe('shop');
+    expect(find(objects, 'PodDisruptionBudget', 'legacy').spec.selector).toEqual({ matchLabels: { app: 'legacy' } });
+  });
+
   test('GIVEN a workload WHEN autoscaled THEN an HPA and a PDB select it and its Deployment leaves the pod count to the HPA', () => {
     const { chart, target } = web(3);
     new Autoscaling(chart, 'scale', { target });

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, IngressPolicy, Microservice } from '../../lib';
+import { ContainerPort, IngressPolicy, Microservice, validateApp, Workload } from '../../lib';
 import { find, ingressAllowed, synth } from '../support/manifests';
 
 describe('IngressPolicy', () => {
@@ -50,11 +50,102 @@ describe('IngressPolicy', () => {
     expect(() => new IngressPolicy(chart, 'p2', { target: api, fromAnywhere: true, from: [batch] })).toThrow('[c/p2] both fromAnywhere and from are set. Fix: use one of them');
   });
 
-  test('rejects a port the target does not have, and a client in another namespace', () => {
-    const { chart, api, web } = setup('other');
+  test('rejects a port the target does not have', () => {
+    const { chart, api } = setup();
     expect(() => new IngressPolicy(chart, 'p1', { target: api, ports: [ContainerPort.tcp('ssh', 22)] })).toThrow(
       '[c/p1] port ssh (22) is not a port of api. Fix: use one of: api (9090)');
-    expect(() => new IngressPolicy(chart, 'p2', { target: api, from: [web] })).toThrow(
-      '[c/p2] web is in namespace "other" but api in "<chart>". Fix: put both in one namespace; cross-namespace rules need a namespaceSelector this construct does not write');
+  });
+
+  describe('derived from connections', () => {
+    test('GIVEN no from THEN it admits the connections declared to the target, also those declared after it', () => {
+      const { chart, api, web, batch } = setup();
+      // GIVEN a policy, then a connection declared after it
+      new IngressPolicy(chart, 'p', { target: api });
+      web.connectTo(api);
+      // THEN the client of the connection gets in, and nobody else
+      const objects = synth(chart);
+      const labels = (n: string) => find(objects, 'Deployment', n).spec.template.metadata.labels;
+      expect(ingressAllowed(objects, labels('web'), labels('api'), 9090)).toBe(true);
+      expect(ingressAllowed(objects, labels('batch'), labels('api'), 9090)).toBe(false);
+      void batch;
+    });
+
+    test('GIVEN connections on different ports THEN one rule per set of ports', () => {
+      const chart = new Chart(new App(), 'c');
+      const http = ContainerPort.tcp('http', 80);
+      const admin = ContainerPort.tcp('admin', 9000);
+      const api = new Microservice(chart, 'api', { image: 'example/api:1.0', ports: [http, admin] });
+      const web = new Microservice(chart, 'web', { image: 'example/web:1.0' });
+      const ops = new Microservice(chart, 'ops', { image: 'example/ops:1.0' });
+      web.connectTo(api, { ports: [http] });
+      ops.connectTo(api);
+      new IngressPolicy(chart, 'p', { target: api });
+      const rules = find(synth(chart), 'NetworkPolicy', 'api-ingress').spec.ingress;
+      expect(rules).toEqual([
+        { from: [{ podSelector: { matchLabels: web.podSelector } }], ports: [{ port: 80, protocol: 'TCP' }] },
+        { from: [{ podSelector: { matchLabels: ops.podSelector } }], ports: [{ port: 80, protocol: 'TCP' }, { port: 9000, protocol: 'TCP' }] },
+      ]);
+    });
+
+    test('GIVEN a connection to a port the target does not have THEN synth reports it on the connection', () => {
+      const { chart, api, web } = setup();
+      web.connectTo(api, { ports: [ContainerPort.tcp('ssh', 22)] });
+      expect(validateApp(chart.node.root as App)).toContain('[c/web/ConnectsTo-api] port ssh (22) is not a port of api. Fix: use one of: api (9090)');
+    });
+  });
+
+  describe('namespaces, resolved as cdk8s resolves them', () => {
+    test('GIVEN two workloads in one Chart namespace THEN they are in the same namespace', () => {
+      // GIVEN no namespace on either workload, only on their Chart
+      const chart = new Chart(new App(), 'c', { namespace: 'shop' });
+      const port = ContainerPort.tcp('api', 9090);
+      const api = new Microservice(chart, 'api', { image: 'example/api:1.0', ports: [port] });
+      const web = new Microservice(chart, 'web', { image: 'example/web:1.0' });
+      new IngressPolicy(chart, 'p', { target: api, from: [web] });
+      // THEN the policy lives beside the target and selects the client by pod labels only
+      const policy = find(synth(chart), 'NetworkPolicy', 'api-ingress');
+      expect(policy.metadata.namespace).toBe('shop');
+      expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: web.podSelector } }]);
+      expect(validateApp(chart.node.root as App)).toEqual([]);
+    });
+
+    test('GIVEN a front end in one Chart namespace and its backend in another THEN the policy admits the front end\'s namespace', () => {
+      const app = new App();
+      const front = new Chart(app, 'front', { namespace: 'web' });
+      const back = new Chart(app, 'back', { namespace: 'data' });
+      const port = ContainerPort.tcp('api', 9090);
+      const api = new Microservice(back, 'api', { image: 'example/api:1.0', ports: [port] });
+      const web = new Microservice(front, 'web', { image: 'example/web:1.0' });
+      web.connectTo(api);
+      new IngressPolicy(back, 'p', { target: api });
+      const policy = find(synth(back), 'NetworkPolicy', 'api-ingress');
+      expect(policy.metadata.namespace).toBe('data');
+      expect(policy.spec.ingress[0].from).toEqual([{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } },
+        podSelector: { matchLabels: web.podSelector },
+      }]);
+      expect(validateApp(app)).toEqual([]);
+    });
+
+    test('GIVEN a client whose namespace is not set and a target whose is THEN synth asks for the namespace', () => {
+      const { chart, api, web } = setup('other');
+      // the client is in "other", the target in no set namespace (its Chart has none)
+      new IngressPolicy(chart, 'p', { target: api, from: [web] });
+      expect(validateApp(chart.node.root as App)).toContain(
+        '[c/p] web is in namespace "other" but api in no set namespace, so the policy cannot tell where the client\'s pods run. Fix: set the namespace of api (on the workload or its Chart)');
+    });
+  });
+
+  test('GIVEN a workload made elsewhere THEN it can be a client and a target', () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'shop' });
+    const port = ContainerPort.tcp('http', 8080);
+    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' }, ports: [port] });
+    const web = new Microservice(chart, 'web', { image: 'example/web:1.0' });
+    web.connectTo(legacy);
+    new IngressPolicy(chart, 'p', { target: legacy });
+    const policy = find(synth(chart), 'NetworkPolicy', 'legacy-ingress');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'legacy' } });
+    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: web.podSelector } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+    expect(legacy.namespace).toBe('shop');
   });
 });

@@ -101,6 +101,44 @@ describe('Microservice', () => {
     expect(pod.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
   });
 
+  describe('what is added after construction shows in the output', () => {
+    test('GIVEN an env var and a volume added after construction THEN the Deployment has them', () => {
+      const app = new App();
+      const chart = new Chart(app, 'test', { namespace: 'shop' });
+      const web = new Microservice(chart, 'web', { image: 'app:1.0', env: { B: EnvValue.fromValue('2') } });
+      // WHEN
+      web.addEnv('A', EnvValue.fromValue('1'));
+      web.addVolume({ path: '/cache', volume: Volume.emptyDir('cache') });
+      // THEN env vars are sorted by name, and the volume is both declared and mounted
+      const pod = find(synth(chart), 'Deployment', 'web').spec.template.spec;
+      expect(pod.containers[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
+      expect(pod.containers[0].volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache' }]);
+      expect(pod.volumes).toEqual([{ name: 'cache', emptyDir: {} }]);
+      expect(validateApp(app)).toEqual([]);
+    });
+
+    test('GIVEN a credential literal or a clashing volume added after construction THEN synth reports them', () => {
+      const app = new App();
+      const chart = new Chart(app, 'test', { namespace: 'shop' });
+      const web = new Microservice(chart, 'web', { image: 'app:1.0', volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp') }] });
+      web.addEnv('API_TOKEN', EnvValue.fromValue('hunter2'));
+      web.addVolume({ path: '/tmp', volume: Volume.emptyDir('scratch') });
+      expect(validateApp(app)).toEqual([
+        '[test/web] env API_TOKEN is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for API_TOKEN',
+        '[test/web] mount path "/tmp" is used twice. Fix: give each mount path a distinct value',
+      ]);
+    });
+
+    test('GIVEN a connection THEN the workload is its client, named in the construct tree', () => {
+      const chart = new Chart(new App(), 'test', { namespace: 'shop' });
+      const api = new Microservice(chart, 'api', { image: 'api:1.0', ports: [http] });
+      const web = new Microservice(chart, 'web', { image: 'app:1.0' });
+      const connection = web.connectTo(api);
+      expect(connection.node.path).toBe('test/web/ConnectsTo-api');
+      expect([connection.from, connection.to, connection.ports]).toEqual([web, api, [http]]);
+    });
+  });
+
   describe('rejects bad props with a message naming the construct and the fix', () => {
     const other = ContainerPort.tcp('metrics', 9090);
     const res = (cpu: number, mem: number, limit: number) => ({ cpu: { request: Cpu.millis(cpu) }, memory: { request: Size.mebibytes(mem), limit: Size.mebibytes(limit) } });

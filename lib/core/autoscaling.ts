@@ -1,13 +1,14 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkInteger, ProblemCollector } from './errors';
 import { Microservice } from './microservice';
+import { IWorkload } from './workload';
 
 /** Props of {@link Autoscaling}. */
 export interface AutoscalingProps {
-  /** The workload to scale and protect. */
-  readonly target: Microservice;
+  /** The workload (a Deployment) to scale and protect. */
+  readonly target: IWorkload;
   /**
    * Fewest pods; also what a PodDisruptionBudget keeps all but one of.
    * @default - the target's replicas when above 1, else 2
@@ -48,7 +49,8 @@ export class Autoscaling extends Construct {
     const { target } = props;
     const found = new ProblemCollector(this);
     // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
-    const asked = Number.isInteger(target.replicas) && target.replicas > 1 && target.replicas <= 1000 ? target.replicas : undefined;
+    const replicas = target instanceof Microservice ? target.replicas : undefined;
+    const asked = replicas !== undefined && Number.isInteger(replicas) && replicas > 1 && replicas <= 1000 ? replicas : undefined;
     const min = props.minReplicas ?? asked ?? 2;
     const max = props.maxReplicas ?? Math.max(5, 2 * min);
     const cpu = props.targetCpuPercent ?? 70;
@@ -63,9 +65,12 @@ export class Autoscaling extends Construct {
     if (found.run(() => check(other === undefined, this, `${target.name} is already autoscaled by ${other?.data}; two autoscalers would fight over its pod count`,
       'keep one Autoscaling per workload'))) {
       target.node.addMetadata(AUTOSCALED_BY, this.node.path);
-      target.deployment.addJsonPatch(JsonPatch.remove('/spec/replicas'));
+      if (target instanceof Microservice) {
+        target._autoscale();
+      }
     }
-    const metadata = { name: target.name, namespace: target.namespace, labels: target.labels.all };
+    const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
+    const metadata = { name: target.name, namespace: target.namespace, labels };
     this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata,
       spec: {
@@ -79,7 +84,7 @@ export class Autoscaling extends Construct {
       metadata,
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: target.labels.selector },
+        selector: { matchLabels: target.podSelector },
         // A pod that runs but is not Ready serves nothing: evicting it must not block a drain.
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
       },

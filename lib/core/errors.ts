@@ -25,6 +25,7 @@ export class ConfigurationError extends Error {
  */
 export class ProblemCollector {
   private readonly problems: string[] = [];
+  private readonly deferred: Array<() => void> = [];
 
   constructor(scope: IConstruct) {
     // Validation messages carry no path of their own: cdk8s's App.synth() and
@@ -32,11 +33,23 @@ export class ProblemCollector {
     // The path is worked out only when there is something to report.
     scope.node.addValidation({
       validate: () => {
-        if (this.problems.length === 0) {
+        // Deferred checks see what was added after construction; they run afresh on every validation.
+        const late: string[] = [];
+        for (const check of this.deferred) {
+          try {
+            check();
+          } catch (err) {
+            if (!(err instanceof ConfigurationError)) {
+              throw err;
+            }
+            late.push(err.message);
+          }
+        }
+        if (this.problems.length === 0 && late.length === 0) {
           return [];
         }
         const own = `[${scope.node.path}] `;
-        return this.problems.map(p => (p.startsWith(own) ? p.slice(own.length) : p));
+        return [...this.problems, ...late].map(p => (p.startsWith(own) ? p.slice(own.length) : p));
       },
     });
   }
@@ -47,6 +60,11 @@ export class ProblemCollector {
       check();
       return true;
     }) ?? false;
+  }
+
+  /** Runs a check when the construct is validated, so that it sees what was added after construction. */
+  public defer(check: () => void): void {
+    this.deferred.push(check);
   }
 
   /** Computes a value whose computation checks props; undefined when a check failed. */

@@ -1,19 +1,23 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
+import { Connection } from './connection';
 import { ContainerPort } from './container-port';
-import { check, ConfigurationError } from './errors';
+import { check, ConfigurationError, ProblemCollector } from './errors';
 import { Microservice } from './microservice';
+import { IWorkload } from './workload';
 
 /** Props of {@link IngressPolicy}. */
 export interface IngressPolicyProps {
   /** The workload whose incoming connections are limited. */
-  readonly target: Microservice;
+  readonly target: IWorkload;
   /**
-   * The only workloads (in the same namespace) allowed to connect.
-   * @default - nobody: all ingress to the target is denied
+   * The only workloads allowed to connect, on every port of `ports`; they may
+   * live in other namespaces.
+   * @default - the workloads with a {@link Connection} to the target, on the
+   * ports of each connection (nobody, when there is none)
    */
-  readonly from?: Microservice[];
+  readonly from?: IWorkload[];
   /**
    * Allow every source (other pods, nodes, outside clients) on `ports`:
    * for front ends behind a NodePort or LoadBalancer. Excludes `from`.
@@ -32,49 +36,105 @@ export interface IngressPolicyProps {
   readonly name?: string;
 }
 
+/** The label the API server puts on every Namespace, holding its name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /**
  * A named NetworkPolicy that lets only the given workloads connect to a
  * target. It restricts ingress only and never egress, so no pod loses DNS
  * (unlike cdk8s-plus `connections.allowFrom`, which also writes egress rules).
+ *
+ * Without `from`, it admits the {@link Connection}s declared to the target,
+ * including those declared after the policy: the connections are the one
+ * statement of who talks to whom, and the policy is derived from them.
  */
 export class IngressPolicy extends Construct {
   /** The NetworkPolicy. */
   public readonly policy: ApiObject;
 
+  private readonly target: IWorkload;
+  private readonly found: ProblemCollector;
+
   constructor(scope: Construct, id: string, props: IngressPolicyProps) {
     super(scope, id);
     const { target } = props;
-    const from = props.from ?? [];
+    this.target = target;
+    this.found = new ProblemCollector(this);
     const ports = props.ports ?? [...target.ports];
     for (const port of ports) {
-      if (!target.ports.includes(port)) {
-        throw new ConfigurationError(this, `port ${port.name} (${port.number}) is not a port of ${target.name}`,
-          `use one of: ${target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
-      }
+      this.checkPortOfTarget(port);
     }
-    check(!(props.fromAnywhere && from.length > 0), this, 'both fromAnywhere and from are set', 'use one of them');
-    for (const client of from) {
-      check(client.namespace === target.namespace, this, `${client.name} is in namespace "${client.namespace ?? '<chart>'}" but ${target.name} in "${target.namespace ?? '<chart>'}"`,
-        'put both in one namespace; cross-namespace rules need a namespaceSelector this construct does not write');
+    check(!(props.fromAnywhere && props.from !== undefined), this, 'both fromAnywhere and from are set', 'use one of them');
+    if (!props.fromAnywhere) {
+      this.found.defer(() => this.clients(props.from, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }
-    // A target without ports: no ports field (all ports), never `ports: []`, which the API
-    // server drops, so every apply would report a change.
-    const policyPorts = ports.length === 0 ? undefined
-      : ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol }));
+    const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: props.name ?? `${target.name}-ingress`, namespace: target.namespace, labels: target.labels.all },
+      metadata: { name: props.name ?? `${target.name}-ingress`, namespace: target.namespace, labels },
       spec: {
-        podSelector: { matchLabels: target.labels.selector },
+        podSelector: { matchLabels: target.podSelector },
         policyTypes: ['Ingress'],
         ingress: props.fromAnywhere
-          ? [{ ports: policyPorts }]
-          // Deny all: policyTypes [Ingress] with no rules. An empty list would be
-          // dropped by the API server and re-sent on every apply.
-          : from.length === 0 ? undefined : [{
-          from: from.map(c => ({ podSelector: { matchLabels: c.labels.selector } })),
-          ports: policyPorts,
-        }],
+          ? [{ ports: this.policyPorts(ports) }]
+          : Lazy.any({ produce: () => this.rules(props.from, ports) }),
       },
     });
+  }
+
+  /** The ingress rules: one per distinct set of ports, in the order the clients come. */
+  private rules(from: IWorkload[] | undefined, ports: ContainerPort[]): k8s.NetworkPolicyIngressRule[] | undefined {
+    const byPorts = new Map<string, { ports: ContainerPort[]; peers: k8s.NetworkPolicyPeer[] }>();
+    for (const { client, ports: clientPorts } of this.clients(from, ports)) {
+      const key = clientPorts.map(p => `${p.number}/${p.protocol}`).join(',');
+      const rule = byPorts.get(key) ?? { ports: clientPorts, peers: [] };
+      byPorts.set(key, rule);
+      const peer = this.peer(client);
+      if (peer) {
+        rule.peers.push(peer);
+      }
+    }
+    // Deny all: policyTypes [Ingress] with no rules. An empty list would be
+    // dropped by the API server and re-sent on every apply.
+    const rules = [...byPorts.values()].filter(r => r.peers.length > 0);
+    return rules.length === 0 ? undefined : rules.map(r => ({ from: r.peers, ports: this.policyPorts(r.ports) }));
+  }
+
+  /** Who may connect, on which ports. */
+  private clients(from: IWorkload[] | undefined, ports: ContainerPort[]): Array<{ client: IWorkload; ports: ContainerPort[] }> {
+    return from === undefined
+      ? Connection.to(this.target).map(c => ({ client: c.from, ports: c.ports }))
+      : from.map(client => ({ client, ports }));
+  }
+
+  private checkNamespaceKnown(client: IWorkload): void {
+    const ns = this.target.namespace;
+    check(client.namespace === ns || (client.namespace !== undefined && ns !== undefined), this,
+      `${client.name} is in ${client.namespace === undefined ? 'no set namespace' : `namespace "${client.namespace}"`} but ${this.target.name} in ${ns === undefined ? 'no set namespace' : `namespace "${ns}"`}, so the policy cannot tell where the client's pods run`,
+      `set the namespace of ${client.namespace === undefined ? client.name : this.target.name} (on the workload or its Chart)`);
+  }
+
+  /** The pods of `client`: in the policy's namespace by pod selector alone, elsewhere with a namespace selector too. */
+  private peer(client: IWorkload): k8s.NetworkPolicyPeer | undefined {
+    const ns = this.target.namespace;
+    if (client.namespace === ns) {
+      return { podSelector: { matchLabels: client.podSelector } };
+    }
+    if (client.namespace === undefined || ns === undefined) {
+      return undefined; // reported by the validation
+    }
+    return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: client.namespace } }, podSelector: { matchLabels: client.podSelector } };
+  }
+
+  private policyPorts(ports: ContainerPort[]): k8s.NetworkPolicyPort[] | undefined {
+    // A target without ports: no ports field (all ports), never `ports: []`, which the API
+    // server drops, so every apply would report a change.
+    return ports.length === 0 ? undefined : ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.number), protocol: p.protocol }));
+  }
+
+  private checkPortOfTarget(port: ContainerPort): void {
+    if (!this.target.ports.includes(port)) {
+      throw new ConfigurationError(this, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
+        `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+    }
   }
 }

@@ -1,13 +1,15 @@
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, Lazy, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvValue, ImagePullPolicy, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
+import { Connection, ConnectionOptions } from './connection';
 import { ContainerPort } from './container-port';
 import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector } from './errors';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
 import { NODE_PORT_RANGE } from './node-port-allocator';
 import { VolumeMount } from './volume';
+import { IWorkload, resolveNamespace } from './workload';
 
 /** One port of a Service: what clients connect to, and where it goes. */
 export interface ServicePortMapping {
@@ -217,10 +219,10 @@ const DEFAULT_RESOURCES: ContainerResources = {
  * to ports the container declares. The selector and the target ports are
  * derived, never typed twice, so the Service cannot route nowhere.
  */
-export class Microservice extends Construct {
+export class Microservice extends Construct implements IWorkload {
   /** The exact name of the Deployment and the Service. */
   public readonly name: string;
-  /** The namespace of its objects, if set explicitly. */
+  /** The namespace of its objects: its own, else its Chart's. */
   public readonly namespace?: string;
   /** The labels of its objects and pods. */
   public readonly labels: AppLabels;
@@ -229,13 +231,17 @@ export class Microservice extends Construct {
   /** The Service, if any. */
   public readonly service?: ApiObject;
   /** The ports the container listens on. */
-  public readonly ports: readonly ContainerPort[];
+  public readonly ports: ContainerPort[];
   /** The ports clients use to reach the Service, if any. */
-  public readonly servicePorts: readonly ServicePortMapping[];
+  public readonly servicePorts: ServicePortMapping[];
   /** The number of pods asked for; an {@link Autoscaling} on this workload owns the count instead. */
   public readonly replicas: number;
   /** The Service's name, if there is a Service. */
   public readonly serviceName?: string;
+
+  private readonly env: Map<string, EnvValue>;
+  private readonly volumes: VolumeMount[];
+  private autoscaled = false;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -243,8 +249,8 @@ export class Microservice extends Construct {
     // all others; the values only flow into manifests that are then not written.
     const found = new ProblemCollector(this);
     this.name = props.name ?? id;
-    this.namespace = props.namespace;
-    this.ports = props.ports ?? [];
+    this.namespace = resolveNamespace(this, props.namespace);
+    this.ports = [...(props.ports ?? [])];
     found.run(() => checkName(this, 'name', this.name, 'dns1035'));
 
     if (found.run(() => check(/^[^\s]+$/.test(props.image), this, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
@@ -263,26 +269,30 @@ export class Microservice extends Construct {
     }
 
     this.labels = new AppLabels({ name: this.name, instance: props.instance, component: props.component, partOf: props.partOf });
-    const metadata = { name: this.name, namespace: this.namespace, labels: this.labels.all };
+    const metadata = { name: this.name, namespace: props.namespace, labels: this.labels.all };
 
     const security = props.security ?? {};
-    for (const [envName, value] of Object.entries(props.env ?? {})) {
-      // A credential written as a literal ends up in plain text in the manifest.
-      found.run(() => check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
-        `env ${envName} is a literal value, but its name says it holds a credential`,
-        `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`));
-    }
-    const volumes = props.volumes ?? [];
-    found.run(() => checkUnique(this, 'volume name', volumes.map(v => v.volume.name)));
-    found.run(() => checkUnique(this, 'mount path', volumes.map(v => v.path)));
-    for (const v of volumes) {
-      found.run(() => check(v.path.startsWith('/'), this, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`));
-    }
+    this.env = new Map(Object.entries(props.env ?? {}));
+    this.volumes = [...(props.volumes ?? [])];
+    // Env vars and volumes may be added after construction: checked at synth.
+    found.defer(() => {
+      for (const [envName, value] of this.env) {
+        // A credential written as a literal ends up in plain text in the manifest.
+        check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
+          `env ${envName} is a literal value, but its name says it holds a credential`,
+          `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`);
+      }
+    });
+    found.defer(() => checkUnique(this, 'volume name', this.volumes.map(v => v.volume.name)));
+    found.defer(() => checkUnique(this, 'mount path', this.volumes.map(v => v.path)));
+    found.defer(() => this.volumes.forEach(v => check(v.path.startsWith('/'), this, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`)));
+    const volumes = this.volumes;
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
       spec: {
-        replicas,
+        // An autoscaler owns the count: with it written, every apply would reset a scaled Deployment.
+        replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
         selector: { matchLabels: this.labels.selector },
         // RollingUpdate is the API default; written without its parameters it
         // would make every re-apply report a change.
@@ -308,7 +318,7 @@ export class Microservice extends Construct {
               ports: this.ports.length > 0
                 ? this.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol }))
                 : undefined,
-              env: toEnv(props.env ?? {}),
+              env: Lazy.any({ produce: () => toEnv(this.env) }),
               resources: found.value(() => toResources(this, props.resources ?? DEFAULT_RESOURCES)),
               readinessProbe: props.readiness?._toKube(),
               livenessProbe: props.liveness?._toKube(),
@@ -319,9 +329,9 @@ export class Microservice extends Construct {
                 readOnlyRootFilesystem: security.readOnlyRootFilesystem ?? true,
                 capabilities: { drop: ['ALL'], add: security.capabilities?.length ? [...security.capabilities] : undefined },
               },
-              volumeMounts: volumes.length > 0 ? volumes.map(v => ({ name: v.volume.name, mountPath: v.path })) : undefined,
+              volumeMounts: Lazy.any({ produce: () => (volumes.length > 0 ? volumes.map(v => ({ name: v.volume.name, mountPath: v.path })) : undefined) }),
             }],
-            volumes: volumes.length > 0 ? volumes.map(v => v.volume._toKube()) : undefined,
+            volumes: Lazy.any({ produce: () => (volumes.length > 0 ? volumes.map(v => v.volume._toKube()) : undefined) }),
             topologySpreadConstraints: props.spreadAcrossNodes ? [{
               maxSkew: 1,
               topologyKey: 'kubernetes.io/hostname',
@@ -342,6 +352,36 @@ export class Microservice extends Construct {
     this.serviceName = service.name ?? this.name;
     found.run(() => checkName(this, 'Service name', this.serviceName!, 'dns1035'));
     this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
+  }
+
+  /** Labels that select exactly its pods. */
+  public get podSelector(): { [key: string]: string } {
+    return this.labels.selector;
+  }
+
+  /** Adds an environment variable; use `EnvValue.fromSecretValue` for anything secret. */
+  public addEnv(name: string, value: EnvValue): void {
+    this.env.set(name, value);
+  }
+
+  /** Mounts a volume into the container. */
+  public addVolume(mount: VolumeMount): void {
+    this.volumes.push(mount);
+  }
+
+  /**
+   * Declares that this workload's pods connect to `target`'s pods: the
+   * {@link IngressPolicy} of the target then admits them.
+   */
+  public connectTo(target: IWorkload, options: ConnectionOptions = {}): Connection {
+    const base = `ConnectsTo-${target.name}`;
+    const id = this.node.tryFindChild(base) ? `${base}-${target.namespace ?? 'default'}` : base;
+    return new Connection(this, id, { ...options, from: this, to: target });
+  }
+
+  /** Leaves the pod count to an autoscaler. @internal */
+  public _autoscale(): void {
+    this.autoscaled = true;
   }
 
   private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: ProblemCollector): ApiObject {
@@ -410,9 +450,9 @@ function checkUnique(scope: Construct, what: string, values: string[]): void {
 /** Env var names that say they hold a credential. */
 const CREDENTIAL_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN/i;
 
-function toEnv(env: Record<string, EnvValue>): k8s.EnvVar[] | undefined {
-  const names = Object.keys(env).sort();
-  return names.length === 0 ? undefined : names.map(name => ({ name, value: env[name].value, valueFrom: env[name].valueFrom }));
+function toEnv(env: Map<string, EnvValue>): k8s.EnvVar[] | undefined {
+  const names = [...env.keys()].sort();
+  return names.length === 0 ? undefined : names.map(name => ({ name, value: env.get(name)!.value, valueFrom: env.get(name)!.valueFrom }));
 }
 
 /** Quantity of a `Cpu` in millicores, for comparing requests and limits. */

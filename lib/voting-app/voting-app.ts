@@ -191,6 +191,14 @@ export class VotingApp extends Construct {
       exposure: props.resultExposure, stickySessions: props.resultStickySessions,
     });
 
+    // Who talks to whom, stated once: the network policies below admit exactly these.
+    this.vote.workload.connectTo(this.redis.workload);
+    this.worker.workload.connectTo(this.redis.workload);
+    if (this.db) {
+      this.worker.workload.connectTo(this.db.workload);
+      this.result.workload.connectTo(this.db.workload);
+    }
+
     if (props.autoscaling) {
       new Autoscaling(this, 'VoteAutoscaling', { target: this.vote.workload });
       new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker.workload });
@@ -198,9 +206,9 @@ export class VotingApp extends Construct {
 
     if (props.networkPolicies ?? true) {
       if (this.db) {
-        new IngressPolicy(this, 'DbIngress', { target: this.db.workload, from: [this.worker.workload, this.result.workload] });
+        new IngressPolicy(this, 'DbIngress', { target: this.db.workload });
       }
-      new IngressPolicy(this, 'RedisIngress', { target: this.redis.workload, from: [this.vote.workload, this.worker.workload] });
+      new IngressPolicy(this, 'RedisIngress', { target: this.redis.workload });
       new IngressPolicy(this, 'WorkerIngress', { target: this.worker.workload });
       new IngressPolicy(this, 'VoteIngress', { target: this.vote.workload, fromAnywhere: true });
       new IngressPolicy(this, 'ResultIngress', { target: this.result.workload, fromAnywhere: true });

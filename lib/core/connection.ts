@@ -1,0 +1,74 @@
+import { Construct } from 'constructs';
+import { ContainerPort } from './container-port';
+import { recordConnection } from './declarations';
+import { ProblemCollector, ConfigurationError } from './errors';
+import { IWorkload } from './workload';
+
+/** Options of a connection made with {@link Microservice.connectTo}. */
+export interface ConnectionOptions {
+  /**
+   * The target's ports the client connects to.
+   * @default - every port of the target
+   */
+  readonly ports?: ContainerPort[];
+}
+
+/** Props of {@link Connection}. */
+export interface ConnectionProps extends ConnectionOptions {
+  /** The workload whose pods open the connections. */
+  readonly from: IWorkload;
+  /** The workload whose pods accept them. */
+  readonly to: IWorkload;
+}
+
+// The connections to each workload, for the policies derived from them.
+const incoming = new WeakMap<IWorkload, Connection[]>();
+
+/**
+ * The statement that the pods of one workload connect to the pods of
+ * another. It writes no object: each {@link IngressPolicy} without an
+ * explicit `from` admits exactly the connections declared to its target,
+ * and synth checks that the policies in force admit every declared
+ * connection, across namespaces.
+ */
+export class Connection extends Construct {
+  /** The connections declared to `workload` so far, in the order they were made. */
+  public static to(workload: IWorkload): Connection[] {
+    return [...(incoming.get(workload) ?? [])];
+  }
+
+  /** The client. */
+  public readonly from: IWorkload;
+  /** The server. */
+  public readonly to: IWorkload;
+  /** The server's ports the client connects to. */
+  public readonly ports: ContainerPort[];
+
+  constructor(scope: Construct, id: string, props: ConnectionProps) {
+    super(scope, id);
+    this.from = props.from;
+    this.to = props.to;
+    this.ports = [...(props.ports ?? props.to.ports)];
+    const found = new ProblemCollector(this);
+    for (const port of this.ports) {
+      found.run(() => {
+        if (!props.to.ports.includes(port)) {
+          throw new ConfigurationError(this, `port ${port.name} (${port.number}) is not a port of ${props.to.name}`,
+            `use one of: ${props.to.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+        }
+      });
+    }
+    const list = incoming.get(props.to);
+    if (list) {
+      list.push(this);
+    } else {
+      incoming.set(props.to, [this]);
+    }
+    const end = (w: IWorkload) => ({ construct: w, name: w.name, namespace: w.namespace, podLabels: w.podSelector });
+    recordConnection(this, () => ({
+      from: end(this.from),
+      to: end(this.to),
+      ports: this.ports.map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
+    }));
+  }
+}

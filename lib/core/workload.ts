@@ -1,0 +1,82 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { ContainerPort } from './container-port';
+
+/**
+ * A workload whose pods other things refer to: policies, connections and
+ * autoscaling take this interface, so a workload made elsewhere (raw cdk8s,
+ * cdk8s-plus, another team's chart) takes part once imported with
+ * {@link Workload.fromAttributes}. {@link Microservice} implements it.
+ */
+export interface IWorkload extends IConstruct {
+  /** The name of the workload (its Deployment), e.g. `redis`. */
+  readonly name: string;
+  /**
+   * The namespace its pods run in, resolved as cdk8s resolves it: its own,
+   * else its Chart's; undefined when neither sets one.
+   */
+  readonly namespace?: string;
+  /** Labels that select exactly its pods. */
+  readonly podSelector: { [key: string]: string };
+  /** The container ports its pods listen on. */
+  readonly ports: ContainerPort[];
+}
+
+/** What identifies a workload made outside this library. */
+export interface WorkloadAttributes {
+  /** The workload's name, e.g. `api`. */
+  readonly name: string;
+  /**
+   * Its namespace.
+   * @default - the namespace of the Chart it is imported into
+   */
+  readonly namespace?: string;
+  /** Labels that select exactly its pods (its `spec.selector.matchLabels`). */
+  readonly podSelector: { [key: string]: string };
+  /**
+   * The container ports its pods listen on.
+   * @default - none
+   */
+  readonly ports?: ContainerPort[];
+}
+
+/** Workloads made elsewhere, seen through {@link IWorkload}. */
+export class Workload {
+  /**
+   * A workload defined outside this library, e.g. a cdk8s-plus Deployment
+   * or one applied by another team: nothing is written for it.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: WorkloadAttributes): IWorkload {
+    return new ImportedWorkload(scope, id, attrs);
+  }
+
+  private constructor() {}
+}
+
+class ImportedWorkload extends Construct implements IWorkload {
+  public readonly name: string;
+  public readonly namespace?: string;
+  public readonly podSelector: { [key: string]: string };
+  public readonly ports: ContainerPort[];
+
+  constructor(scope: Construct, id: string, attrs: WorkloadAttributes) {
+    super(scope, id);
+    this.name = attrs.name;
+    this.namespace = resolveNamespace(this, attrs.namespace);
+    this.podSelector = { ...attrs.podSelector };
+    this.ports = [...(attrs.ports ?? [])];
+  }
+}
+
+/** A namespace as cdk8s writes it into an object's metadata: the object's own, else its Chart's. @internal */
+export function resolveNamespace(scope: IConstruct, own: string | undefined): string | undefined {
+  if (own !== undefined) {
+    return own;
+  }
+  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+    if (Chart.isChart(c)) {
+      return c.namespace;
+    }
+  }
+  return undefined;
+}
