@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { Autoscaling, ContainerPort, Microservice, validateApp, Workload } from '../../lib';
+import { Autoscaling, ContainerPort, Microservice, Workload } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { find, synth } from '../support/manifests';
 
 /** A chart with one stateless web workload, ready to be autoscaled. */

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, IngressPolicy, Microservice, validateApp, Workload } from '../../lib';
+import { ContainerPort, IngressPolicy, Microservice, Workload } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { find, ingressAllowed, synth } from '../support/manifests';
 
 describe('IngressPolicy', () => {

@@ -1,6 +1,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-28';
-import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, validateApp, Volume } from '../../lib';
+import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, Volume } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { find, Manifest, synth } from '../support/manifests';
 
 /** Builds one Microservice; throws every problem synth would report, as synth would. */

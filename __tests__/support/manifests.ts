@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { Credentials, validateApp, VotingAppChart, VotingAppChartProps } from '../../lib';
+import { Credentials, VotingAppChart, VotingAppChartProps } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 
 /** A Kubernetes object as synthesized: plain JSON. */
 export interface Manifest {

@@ -5,7 +5,8 @@ import { App } from 'cdk8s';
 import { dump } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { BackendExample, ExternalDatabaseExample, ShopExample, WebappExample } from '../../examples';
-import { Credentials, Profile, synthesize, VotingAppChart, VotingAppFleet } from '../../lib';
+import { Credentials, Profile, VotingAppChart, VotingAppFleet } from '../../lib';
+import { synthesize } from '../../lib/synth/synthesizer';
 import { renderApp } from '../../lib/synth/wiring-checks';
 import { toYaml } from '../../lib/synth/yaml';
 

@@ -1,5 +1,6 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Persistence, validateApp, VotingApp } from '../../lib';
+import { Credentials, Persistence, VotingApp } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { find, ofKind, votingApp } from '../support/manifests';
 
 describe('VotingApp with an external database', () => {

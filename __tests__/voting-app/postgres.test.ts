@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Persistence, Postgres, Redis, validateApp } from '../../lib';
+import { Credentials, Persistence, Postgres, Redis } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { find, synth } from '../support/manifests';
 
 describe('Postgres and Redis', () => {

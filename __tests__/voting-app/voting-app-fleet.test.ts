@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, Credentials, Microservice, NodePortAllocator, validateApp, VotingAppFleet } from '../../lib';
+import { ContainerPort, Credentials, Microservice, NodePortAllocator, VotingAppFleet } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { Manifest, ofKind, podsSelectedBy, synth } from '../support/manifests';
 import { ServiceType } from 'cdk8s-plus-28';
 

@@ -1,5 +1,6 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Exposure, Persistence, Profile, validateApp, VotingApp } from '../../lib';
+import { Credentials, Exposure, Persistence, Profile, VotingApp } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { containers, decoded, find, ingressAllowed, Manifest, ofKind, podsSelectedBy, quantity, synth, TEST_PASSWORD, votingApp } from '../support/manifests';
 
 const COMPONENTS = ['vote', 'result', 'worker', 'redis', 'db'];

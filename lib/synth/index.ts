@@ -1,2 +1,2 @@
 // Synthesis: writing an App's charts all or nothing, after checking its wiring.
-export { outputFile, runSynth, SynthesisError, synthesize, type SynthesizeOptions, validateApp } from './synthesizer';
+export { SynthesisError, type SynthesizeOptions, Synthesizer } from './synthesizer';

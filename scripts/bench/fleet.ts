@@ -2,7 +2,8 @@
 //   node fleet.js ours <N> <outdir>             VotingAppFleet (one chart) + synthesize()
 //   node fleet.js chart-per-tenant <N> <outdir> one cdk8s Chart per tenant + App.synth()
 import { App, Chart } from 'cdk8s';
-import { AppNamespace, Credentials, Exposure, synthesize, VotingApp, VotingAppFleet } from '../../lib';
+import { AppNamespace, Credentials, Exposure, VotingApp, VotingAppFleet } from '../../lib';
+import { synthesize } from '../../lib/synth/synthesizer';
 import { NODE_PORT_RANGE } from '../../lib/core/node-port-allocator';
 
 const [mode, count, outdir] = process.argv.slice(2);
