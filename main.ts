@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { runMain } from './app/run';
 import { credentialsFromEnv, tenantsFromEnv } from './app/settings';
-import { BackendExample, ExternalDatabaseExample, ShopExample, WebappExample } from './examples';
+import { BackendExample, ExternalDatabaseExample, ShopExample, VotingAppRdsExample, WebappExample } from './examples';
 import { Exposure, Profile, Synthesizer, VotingAppChart, VotingAppFleet } from './lib';
 
 // Composes every chart written to dist/. Settings come from the environment
@@ -23,6 +23,7 @@ runMain(() => {
   write(new VotingAppChart(app, 'voting-app-load-balancer', {
     credentials, namespace: 'example-voting-app-lb', voteExposure: Exposure.loadBalancer(80), resultExposure: Exposure.loadBalancer(80),
   }), 'examples/voting-app-load-balancer.k8s.yaml');
+  write(new VotingAppRdsExample(app, 'voting-app-rds'), 'examples/voting-app-rds.k8s.yaml');
 
   // Last, so its node ports skip every one the charts above use.
   write(new VotingAppFleet(app, 'fleet', { tenants: tenantsFromEnv(process.env), credentials }), 'fleet/fleet.k8s.yaml');

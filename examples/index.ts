@@ -3,3 +3,4 @@ export * from './webapp';
 export * from './backend';
 export * from './external-database';
 export * from './shop';
+export * from './voting-app-rds';

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { BackendExample, ExternalDatabaseExample, SHOP_SERVICES, ShopExample, WebappExample } from '../../examples';
-import { validateApp } from '../../lib';
+import { BackendExample, ExternalDatabaseExample, MANAGED_DATABASE_HOST, SHOP_SERVICES, ShopExample, VotingAppRdsExample, WebappExample } from '../../examples';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { find, Manifest, ofKind, podsSelectedBy, synth } from '../support/manifests';
 
 function build<T extends Chart>(make: (app: App) => T): Manifest[] {
@@ -63,8 +63,17 @@ describe('seed examples', () => {
     SHOP_SERVICES.forEach(s => expect(command).toContain(`http://${s}/`));
   });
 
+  test('voting app on a managed database: db is an ExternalName to it, nothing of postgres runs, front ends are LoadBalancers', () => {
+    const objects = build(app => new VotingAppRdsExample(app, 'rds'));
+    expect(find(objects, 'Service', 'db').spec).toMatchObject({ type: 'ExternalName', externalName: MANAGED_DATABASE_HOST });
+    expect(ofKind(objects, 'Deployment').map(d => d.metadata.name).sort()).toEqual(['redis', 'result', 'vote', 'worker']);
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+    expect(ofKind(objects, 'PersistentVolumeClaim')).toEqual([]);
+    expect(['vote', 'result'].map(n => find(objects, 'Service', n).spec.type)).toEqual(['LoadBalancer', 'LoadBalancer']);
+  });
+
   test('each example lives in its own namespace, created first in its file', () => {
-    const namespaces = [WebappExample, BackendExample, ExternalDatabaseExample, ShopExample].map(Example => {
+    const namespaces = [WebappExample, BackendExample, ExternalDatabaseExample, ShopExample, VotingAppRdsExample].map(Example => {
       const objects = build(app => new Example(app, 'x'));
       expect(objects[0].kind).toBe('Namespace');
       objects.slice(1).forEach(o => expect(o.metadata.namespace).toBe(objects[0].metadata.name));
@@ -73,7 +82,7 @@ describe('seed examples', () => {
     expect(new Set(namespaces).size).toBe(namespaces.length);
   });
 
-  test.each([WebappExample, BackendExample, ExternalDatabaseExample, ShopExample])('snapshot of %p', Example => {
+  test.each([WebappExample, BackendExample, ExternalDatabaseExample, ShopExample, VotingAppRdsExample])('snapshot of %p', Example => {
     expect(build(app => new Example(app, 'example'))).toMatchSnapshot();
   });
 });
