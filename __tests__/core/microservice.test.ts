@@ -152,6 +152,8 @@ describe('Microservice', () => {
         '[test/web] image "" is empty or contains spaces. Fix: set image to a reference such as "redis:7-alpine"'],
       ['untagged image', { image: 'nginx' },
         '[test/web] image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."'],
+      ['the moving tag latest', { image: 'nginx:latest' },
+        '[test/web] image "nginx:latest" uses the moving tag latest, so every pull may bring a different version. Fix: pin a version or digest, e.g. "nginx:1.0"; for an image published only as latest, set allowLatestTag: true'],
       ['registry port but no tag', { image: 'registry:5000/nginx' },
         '[test/web] image "registry:5000/nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "registry:5000/nginx:1.0" or "registry:5000/nginx@sha256:..."'],
       ['service port out of range', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 70000, target: http }] } },

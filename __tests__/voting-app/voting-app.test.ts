@@ -322,6 +322,13 @@ describe('VotingApp: configuration', () => {
     expect(find(objects, 'Deployment', 'vote').spec.template.spec.containers[0].image).toBe('example/vote:1.2.3');
   });
 
+  test('GIVEN the stock images THEN their moving latest tag is accepted on purpose; GIVEN latest chosen by the user THEN it is refused', () => {
+    // The stock app images are published only as latest, before and after.
+    expect(find(votingApp(), 'Deployment', 'vote').spec.template.spec.containers[0].image).toBe('dockersamples/examplevotingapp_vote:latest');
+    expect(() => votingApp({ images: { vote: 'example/vote:latest' } })).toThrow(
+      '[voting-app/App/Vote/FrontEnd/Workload] image "example/vote:latest" uses the moving tag latest, so every pull may bring a different version. Fix: pin a version or digest, e.g. "example/vote:1.0"; for an image published only as latest, set allowLatestTag: true');
+  });
+
   test('result above 1 replica without sticky sessions is an error', () => {
     expect(() => votingApp({ replicas: { result: 2 } })).toThrow(
       '[voting-app/App/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true');

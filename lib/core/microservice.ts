@@ -111,8 +111,15 @@ export interface MicroserviceProps {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
-  /** Container image with an explicit tag or digest, e.g. `postgres:15-alpine`. */
+  /** Container image with an explicit tag or digest, e.g. `postgres:15-alpine`; not `latest`. */
   readonly image: string;
+  /**
+   * Accept the moving tag `latest`, on purpose, for an image that publishes
+   * no other (pair it with the default `imagePullPolicy: Always`, so every
+   * node runs what `latest` is now).
+   * @default false
+   */
+  readonly allowLatestTag?: boolean;
   /**
    * Number of pods.
    * @default 1
@@ -256,6 +263,9 @@ export class Microservice extends Construct implements IWorkload {
     if (found.run(() => check(/^[^\s]+$/.test(props.image), this, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
       found.run(() => check(hasExplicitTag(props.image), this, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
         `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`));
+      found.run(() => check(props.allowLatestTag === true || !props.image.endsWith(':latest'), this,
+        `image "${props.image}" uses the moving tag latest, so every pull may bring a different version`,
+        `pin a version or digest, e.g. "${props.image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`));
     }
     const replicas = props.replicas ?? 1;
     found.run(() => checkInteger(this, 'replicas', replicas, 0, 1000));

@@ -45,6 +45,7 @@ export interface ComponentWorkloadProps {
   readonly partOf: string;
   readonly component: string;
   readonly image: string;
+  readonly allowLatestTag: boolean;
   readonly replicas?: number;
   readonly resources: ContainerResources;
   readonly spreadAcrossNodes?: boolean;
@@ -64,6 +65,8 @@ export function componentWorkload(props: ComponentProps, name: string, component
     partOf: VOTING_APP,
     component,
     image: props.image ?? defaults.image,
+    // The stock app images are published only under moving tags: accepted for the defaults alone.
+    allowLatestTag: props.image === undefined,
     replicas: props.replicas,
     resources: props.resources ?? defaults.resources,
     spreadAcrossNodes: props.spreadAcrossNodes,

@@ -47,6 +47,7 @@ export class Result extends Construct {
       name: 'result',
       replicas,
       image: props.image ?? Result.DEFAULT_IMAGE,
+      stockImage: props.image === undefined,
       exposure: props.exposure ?? Exposure.nodePort(8081, 31001),
       resources: props.resources ?? Result.DEFAULT_RESOURCES,
       connectsTo: 'db',

@@ -39,6 +39,7 @@ export class Vote extends Construct {
       ...props,
       name: 'vote',
       image: props.image ?? Vote.DEFAULT_IMAGE,
+      stockImage: props.image === undefined,
       exposure: props.exposure ?? Exposure.nodePort(8080, 31000),
       resources: props.resources ?? Vote.DEFAULT_RESOURCES,
       env: props.options ? { OPTION_A: EnvValue.fromValue(props.options[0]), OPTION_B: EnvValue.fromValue(props.options[1]) } : undefined,

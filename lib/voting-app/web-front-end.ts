@@ -15,6 +15,8 @@ export interface WebFrontEndProps extends ComponentProps {
   readonly name: string;
   /** Image with an explicit tag. */
   readonly image: string;
+  /** Whether `image` is the component's stock image, published only as `latest`. */
+  readonly stockImage: boolean;
   /** How it is reached from outside. */
   readonly exposure: Exposure;
   /** CPU and memory. */
@@ -52,6 +54,7 @@ export class WebFrontEnd extends Construct {
     const http = ContainerPort.tcp('http', 80);
     this.workload = new Microservice(this, 'Workload', {
       ...componentWorkload(props, props.name, 'frontend', { image: props.image, resources: props.resources }),
+      allowLatestTag: props.stockImage,
       ports: [http],
       service: props.exposure.toServiceOptions(http, props.stickySessions ?? false),
       env: props.env,
