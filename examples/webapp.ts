@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AppNamespace, ContainerPort, HealthCheck, IngressPolicy, Microservice, Volume } from '../lib';
+import { AppNamespace, ContainerPort, DisruptionBudget, HealthCheck, IngressPolicy, Microservice, Volume } from '../lib';
 
 /**
  * Seed example: an nginx `webapp` with 3 replicas behind the NodePort Service
@@ -35,5 +35,7 @@ export class WebappExample extends Chart {
       ],
     });
     new IngressPolicy(this, 'WebappIngress', { target: webapp, fromAnywhere: true });
+    // A node drain takes one replica at a time, so two keep serving.
+    new DisruptionBudget(this, 'WebappBudget', { target: webapp });
   }
 }

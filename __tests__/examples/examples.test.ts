@@ -20,6 +20,13 @@ describe('seed examples', () => {
     }]);
   });
 
+  test('webapp: a drain takes down at most one of its three replicas', () => {
+    const objects = build(app => new WebappExample(app, 'webapp'));
+    expect(find(objects, 'PodDisruptionBudget', 'webapp').spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: find(objects, 'Deployment', 'webapp').spec.selector.matchLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
+
   test('webapp: every scratch emptyDir (nginx cache, run, tmp) has a size limit', () => {
     const objects = build(app => new WebappExample(app, 'webapp'));
     const volumes = find(objects, 'Deployment', 'webapp').spec.template.spec.volumes as { name: string; emptyDir?: { sizeLimit?: string } }[];

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkInteger, ProblemCollector } from './errors';
+import { DisruptionBudget } from './disruption-budget';
 import { Microservice } from './microservice';
 import { IWorkload } from './workload';
 
@@ -80,14 +81,6 @@ export class Autoscaling extends Construct {
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } }],
       },
     });
-    this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata,
-      spec: {
-        maxUnavailable: k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: target.podSelector },
-        // A pod that runs but is not Ready serves nothing: evicting it must not block a drain.
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
+    this.disruptionBudget = new DisruptionBudget(this, 'DisruptionBudget', { target }).budget;
   }
 }

@@ -16,6 +16,7 @@ export {
 export { type ClaimPersistenceProps, Persistence } from './persistence';
 export { AppNamespace, type AppNamespaceProps, PodSecurityLevel } from './app-namespace';
 export { Autoscaling, type AutoscalingProps } from './autoscaling';
+export { DisruptionBudget, type DisruptionBudgetProps } from './disruption-budget';
 export { type IWorkload, Workload, type WorkloadAttributes } from './workload';
 export { Connection, type ConnectionOptions, type ConnectionProps } from './connection';
 export { NodePortAllocator } from './node-port-allocator';

@@ -1,0 +1,28 @@
+import { App, Chart } from 'cdk8s';
+import { ContainerPort, DisruptionBudget, Microservice } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
+import { find, synth } from '../support/manifests';
+
+describe('DisruptionBudget', () => {
+  function web(): { chart: Chart; target: Microservice } {
+    const chart = new Chart(new App(), 'c', { namespace: 'shop' });
+    const target = new Microservice(chart, 'web', { image: 'nginx:1.27', replicas: 3, ports: [ContainerPort.tcp('http', 8080)] });
+    return { chart, target };
+  }
+
+  test('GIVEN a workload THEN drains take one pod at a time, and unready pods never block them', () => {
+    const { chart, target } = web();
+    new DisruptionBudget(chart, 'budget', { target });
+    const pdb = find(synth(chart), 'PodDisruptionBudget', 'web');
+    expect(pdb.metadata.namespace).toBe('shop');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: target.podSelector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(validateApp(chart.node.root as App)).toEqual([]);
+  });
+
+  test('GIVEN maxUnavailable 0 THEN synth reports it: a drain could never finish', () => {
+    const { chart, target } = web();
+    new DisruptionBudget(chart, 'budget', { target, maxUnavailable: 0 });
+    expect(validateApp(chart.node.root as App)).toEqual([
+      '[c/budget] maxUnavailable must be an integer from 1 to 1000, got 0. Fix: set maxUnavailable to an integer from 1 to 1000']);
+  });
+});
