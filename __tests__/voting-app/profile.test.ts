@@ -1,4 +1,4 @@
-import { Credentials, PRODUCTION_DB_SECRET, Profile } from '../../lib';
+import { Credentials, Profile, VotingAppChart } from '../../lib';
 import { find, ofKind, podsSelectedBy, votingApp } from '../support/manifests';
 
 describe('Profile.PRODUCTION', () => {
@@ -17,7 +17,7 @@ describe('Profile.PRODUCTION', () => {
 
   test('reads credentials from the existing Secret and emits none', () => {
     expect(ofKind(objects, 'Secret')).toHaveLength(0);
-    expect(JSON.stringify(find(objects, 'Deployment', 'db'))).toContain(`"name":"${PRODUCTION_DB_SECRET}"`);
+    expect(JSON.stringify(find(objects, 'Deployment', 'db'))).toContain(`"name":"${VotingAppChart.PRODUCTION_DB_SECRET}"`);
   });
 
   test('runs vote and worker at 2+ replicas with an autoscaler and a disruption budget that select them', () => {

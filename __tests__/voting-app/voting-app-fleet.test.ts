@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, Credentials, Microservice, NodePortAllocator, VotingAppFleet } from '../../lib';
+import { ContainerPort, Credentials, Microservice, VotingAppFleet } from '../../lib';
+import { NodePortAllocator } from '../../lib/core/node-port-allocator';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { Manifest, ofKind, podsSelectedBy, synth } from '../support/manifests';
 import { ServiceType } from 'cdk8s-plus-28';

@@ -33,7 +33,7 @@ const incoming = new WeakMap<IWorkload, Connection[]>();
  */
 export class Connection extends Construct {
   /** The connections declared to `workload` so far, in the order they were made. */
-  public static to(workload: IWorkload): Connection[] {
+  public static declaredTo(workload: IWorkload): Connection[] {
     return [...(incoming.get(workload) ?? [])];
   }
 

@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 const EXTERNAL = 'cdk8s-voting-app:external';
 const CONNECTS_TO = 'cdk8s-voting-app:connects-to';
 
-/** Kinds of object an App may refer to without defining them. */
+/** Kinds of object an App may refer to without defining them. @internal */
 export enum ExternalKind {
   SECRET = 'Secret',
   CONFIG_MAP = 'ConfigMap',
@@ -54,8 +54,7 @@ export class ExternalObjects {
     ExternalObjects.declare(scope, ExternalKind.SERVICE, name, options);
   }
 
-  /** Declares an object of any of the kinds synth checks references to. */
-  public static declare(scope: IConstruct, kind: ExternalKind, name: string, options: ExternalObjectOptions = {}): void {
+  private static declare(scope: IConstruct, kind: ExternalKind, name: string, options: ExternalObjectOptions): void {
     const declaration: ExternalDeclaration = { kind, name, namespace: options.namespace, keys: options.keys };
     scope.node.addMetadata(EXTERNAL, declaration);
   }

@@ -19,5 +19,4 @@ export { Autoscaling, type AutoscalingProps } from './autoscaling';
 export { DisruptionBudget, type DisruptionBudgetProps } from './disruption-budget';
 export { type IWorkload, Workload, type WorkloadAttributes } from './workload';
 export { Connection, type ConnectionOptions, type ConnectionProps } from './connection';
-export { NodePortAllocator } from './node-port-allocator';
-export { ExternalKind, type ExternalObjectOptions, ExternalObjects } from './declarations';
+export { type ExternalObjectOptions, ExternalObjects } from './declarations';

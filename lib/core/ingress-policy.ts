@@ -102,7 +102,7 @@ export class IngressPolicy extends Construct {
   /** Who may connect, on which ports. */
   private clients(from: IWorkload[] | undefined, ports: ContainerPort[]): Array<{ client: IWorkload; ports: ContainerPort[] }> {
     return from === undefined
-      ? Connection.to(this.target).map(c => ({ client: c.from, ports: c.ports }))
+      ? Connection.declaredTo(this.target).map(c => ({ client: c.from, ports: c.ports }))
       : from.map(client => ({ client, ports }));
   }
 

@@ -38,8 +38,8 @@ export class AppLabels {
   public readonly instance: string;
   public readonly component?: string;
   public readonly partOf: string;
-  private _selector?: Record<string, string>;
-  private _all?: Record<string, string>;
+  private _selector?: { [key: string]: string };
+  private _all?: { [key: string]: string };
 
   constructor(props: AppLabelsProps) {
     this.name = props.name;
@@ -49,7 +49,7 @@ export class AppLabels {
   }
 
   /** The stable labels that select this component's pods. */
-  public get selector(): Record<string, string> {
+  public get selector(): { [key: string]: string } {
     // Built once: a fleet reads them for every object it makes.
     this._selector ??= {
       'app.kubernetes.io/name': this.name,
@@ -59,7 +59,7 @@ export class AppLabels {
   }
 
   /** All recommended labels, for object metadata and pod templates. */
-  public get all(): Record<string, string> {
+  public get all(): { [key: string]: string } {
     if (this._all === undefined) {
       // Assigned one by one: V8 builds an object spread of these keys about ten times slower.
       const all: Record<string, string> = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': this.instance };

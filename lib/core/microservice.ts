@@ -140,7 +140,7 @@ export interface MicroserviceProps {
    * for a name with PASSWORD, SECRET or TOKEN in it is reported at synth).
    * @default - none
    */
-  readonly env?: Record<string, EnvValue>;
+  readonly env?: { [name: string]: EnvValue };
   /**
    * The program to run instead of the image's entrypoint.
    * @default - the image's ENTRYPOINT

@@ -13,7 +13,7 @@ export class NodePortAllocator {
   private readonly taken: Set<number>;
 
   /** @param reserved node ports already in use by other charts of the cluster */
-  constructor(reserved: Iterable<number> = []) {
+  constructor(reserved: number[] = []) {
     this.taken = new Set(reserved);
   }
 

@@ -35,8 +35,8 @@ export class Persistence {
     return this.claimProps !== undefined;
   }
 
-  /** Creates the claim if needed and returns the volume to mount. */
-  public bind(scope: Construct, volumeName: string, claimName: string, namespace: string | undefined, labels: AppLabels): Volume {
+  /** Creates the claim if needed and returns the volume to mount. @internal */
+  public _bind(scope: Construct, volumeName: string, claimName: string, labels: AppLabels, namespace?: string): Volume {
     if (!this.claimProps) {
       return Volume.emptyDir(volumeName);
     }

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu, EnvValue } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from '../core/container-port';
@@ -32,7 +32,7 @@ export class Postgres extends Construct {
   /** The image used unless `image` is given. */
   public static readonly DEFAULT_IMAGE = 'postgres:15-alpine';
   /** The resources used unless `resources` is given. */
-  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(150) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } };
+  public static readonly DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(150) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } };
   /** uid and gid of the `postgres` user in the official alpine image. */
   public static readonly USER = 70;
   /** Where the volume is mounted. */
@@ -53,7 +53,7 @@ export class Postgres extends Construct {
     this.credentials = props.credentials.bind(this, { namespace: props.namespace, labels });
     const env = credentialEnv(this.credentials);
     const port = ContainerPort.tcp('postgres', 5432);
-    const data = (props.persistence ?? Persistence.ephemeral()).bind(this, 'data', 'db-data', props.namespace, labels);
+    const data = (props.persistence ?? Persistence.ephemeral())._bind(this, 'data', 'db-data', labels, props.namespace);
     // pg_isready over TCP: during initdb postgres listens on its socket only,
     // so this turns true only once the real server accepts connections.
     const ready = ['pg_isready', '-h', '127.0.0.1', '-p', '5432'];

@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from '../core/container-port';
@@ -7,9 +7,6 @@ import { checkInteger, ProblemCollector } from '../core/errors';
 import { HealthCheck } from '../core/health-check';
 import { Microservice } from '../core/microservice';
 import { Volume } from '../core/volume';
-
-/** Props of {@link Redis}. */
-export interface RedisProps extends ComponentProps {}
 
 /**
  * The vote queue: redis behind the ClusterIP Service `redis` on 6379, the
@@ -20,7 +17,7 @@ export class Redis extends Construct {
   /** The image used unless `image` is given; pinned to a major version. */
   public static readonly DEFAULT_IMAGE = 'redis:7-alpine';
   /** The resources used unless `resources` is given. */
-  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } };
+  public static readonly DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(50) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(128) } };
   /** uid and gid of the `redis` user in the official alpine image. */
   public static readonly USER = 999;
   public static readonly GROUP = 1000;
@@ -28,7 +25,7 @@ export class Redis extends Construct {
   /** The Deployment and Service. */
   public readonly workload: Microservice;
 
-  constructor(scope: Construct, id: string, props: RedisProps = {}) {
+  constructor(scope: Construct, id: string, props: ComponentProps = {}) {
     super(scope, id);
     // Reported by synth with every other problem; the manifests are then not written.
     new ProblemCollector(this).run(() => checkInteger(this, 'redis replicas', props.replicas ?? 1, 0, 1));

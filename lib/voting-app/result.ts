@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check, ProblemCollector } from '../core/errors';
 import { Exposure } from '../core/exposure';
@@ -30,7 +30,7 @@ export class Result extends Construct {
   /** The image used unless `image` is given. */
   public static readonly DEFAULT_IMAGE = 'dockersamples/examplevotingapp_result:latest';
   /** The resources used unless `resources` is given. */
-  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(96), limit: Size.mebibytes(192) } };
+  public static readonly DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(96), limit: Size.mebibytes(192) } };
 
   /** The Deployment and Service. */
   public readonly workload: Microservice;

@@ -1,10 +1,18 @@
 import { Size } from 'cdk8s';
-import { Cpu, EnvValue } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Exposure } from '../core/exposure';
 import { ComponentProps } from './component';
 import { Microservice } from '../core/microservice';
 import { WebFrontEnd } from './web-front-end';
+
+/** The two choices on the ballot. */
+export interface BallotOptions {
+  /** The first choice (`OPTION_A`), e.g. `Tabs`. */
+  readonly optionA: string;
+  /** The second choice (`OPTION_B`), e.g. `Spaces`. */
+  readonly optionB: string;
+}
 
 /** Props of {@link Vote}. */
 export interface VoteProps extends ComponentProps {
@@ -17,7 +25,7 @@ export interface VoteProps extends ComponentProps {
    * The two choices on the ballot (`OPTION_A`, `OPTION_B`).
    * @default - the image's own: Cats and Dogs
    */
-  readonly options?: [string, string];
+  readonly options?: BallotOptions;
 }
 
 /**
@@ -28,7 +36,7 @@ export class Vote extends Construct {
   /** The image used unless `image` is given. */
   public static readonly DEFAULT_IMAGE = 'dockersamples/examplevotingapp_vote:latest';
   /** The resources used unless `resources` is given. */
-  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(96), limit: Size.mebibytes(192) } };
+  public static readonly DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(96), limit: Size.mebibytes(192) } };
 
   /** The Deployment and Service. */
   public readonly workload: Microservice;
@@ -42,7 +50,7 @@ export class Vote extends Construct {
       stockImage: props.image === undefined,
       exposure: props.exposure ?? Exposure.nodePort(8080, 31000),
       resources: props.resources ?? Vote.DEFAULT_RESOURCES,
-      env: props.options ? { OPTION_A: EnvValue.fromValue(props.options[0]), OPTION_B: EnvValue.fromValue(props.options[1]) } : undefined,
+      env: props.options ? { OPTION_A: EnvValue.fromValue(props.options.optionA), OPTION_B: EnvValue.fromValue(props.options.optionB) } : undefined,
       connectsTo: 'redis',
     }).workload;
   }

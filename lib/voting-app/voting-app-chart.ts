@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppNamespace } from '../core/app-namespace';
 import { VOTING_APP } from './component';
-import { Profile, profileDefaults } from './profile';
+import { Profile, PRODUCTION_DB_SECRET, profileDefaults } from './profile';
 import { VotingApp, VotingAppProps } from './voting-app';
 
 /** Props of {@link VotingAppChart}. */
@@ -24,6 +24,9 @@ export interface VotingAppChartProps extends VotingAppProps {
  * before what lives in it), then the voting app inside it.
  */
 export class VotingAppChart extends Chart {
+  /** The Secret the production profile expects to exist (keys `username`, `password`). */
+  public static readonly PRODUCTION_DB_SECRET = PRODUCTION_DB_SECRET;
+
   public readonly app: VotingApp;
   public readonly namespaceName: string;
 

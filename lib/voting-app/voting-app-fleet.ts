@@ -50,7 +50,7 @@ export interface FleetTenant {
  */
 export class VotingAppFleet extends Chart {
   /** The tenants, in order. */
-  public readonly tenants: readonly FleetTenant[];
+  public readonly tenants: FleetTenant[];
 
   constructor(scope: Construct, id: string, props: VotingAppFleetProps) {
     super(scope, id);

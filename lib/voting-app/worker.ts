@@ -1,13 +1,10 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
 import { Microservice } from '../core/microservice';
 import { Volume } from '../core/volume';
 import { declareConnection } from '../core/declarations';
-
-/** Props of {@link Worker}. */
-export interface WorkerProps extends ComponentProps {}
 
 /**
  * The worker (.NET): moves votes from the redis list `votes` into the
@@ -20,12 +17,12 @@ export class Worker extends Construct {
   /** The image used unless `image` is given. */
   public static readonly DEFAULT_IMAGE = 'dockersamples/examplevotingapp_worker:latest';
   /** The resources used unless `resources` is given. */
-  public static readonly DEFAULT_RESOURCES = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } };
+  public static readonly DEFAULT_RESOURCES: ContainerResources = { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } };
 
   /** The Deployment. */
   public readonly workload: Microservice;
 
-  constructor(scope: Construct, id: string, props: WorkerProps = {}) {
+  constructor(scope: Construct, id: string, props: ComponentProps = {}) {
     super(scope, id);
     this.workload = new Microservice(this, 'Workload', {
       ...componentWorkload(props, 'worker', 'worker', { image: Worker.DEFAULT_IMAGE, resources: Worker.DEFAULT_RESOURCES }),
