@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, Credentials, Microservice, VotingAppFleet } from '../../lib';
+import { ContainerPort, Credentials, Microservice, NodePortRange, VotingAppFleet } from '../../lib';
 import { NodePortAllocator } from '../../lib/core/node-port-allocator';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { Manifest, ofKind, podsSelectedBy, synth } from '../support/manifests';
@@ -50,6 +50,43 @@ describe('VotingAppFleet', () => {
     });
     expect(chart.tenants.map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[30000, 30002], [30003, 30004]]);
     expect(validateApp(app)).toEqual([]);
+  });
+
+  test('GIVEN the fleet built before other charts THEN it still skips their node ports', () => {
+    // GIVEN a fleet first, then a chart with fixed node ports inside the fleet's first choices
+    const app = new App();
+    const chart = new VotingAppFleet(app, 'fleet', { tenants: 2, credentials });
+    const c = new Chart(app, 'other');
+    const http = ContainerPort.tcp('http', 80);
+    new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30001 }] } });
+    // THEN the fleet's ports are what they would be had it been built last
+    expect(chart.tenants.map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[30000, 30002], [30003, 30004]]);
+    expect(validateApp(app)).toEqual([]);
+  });
+
+  test('GIVEN two fleets THEN the second draws after the first', () => {
+    const app = new App();
+    const first = new VotingAppFleet(app, 'first', { tenants: 1, credentials, namespacePrefix: 'a' });
+    const second = new VotingAppFleet(app, 'second', { tenants: 1, credentials, namespacePrefix: 'b' });
+    expect([...first.tenants, ...second.tenants].map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[30000, 30001], [30002, 30003]]);
+    expect(validateApp(app)).toEqual([]);
+  });
+
+  test('GIVEN a cluster with another node port range THEN the fleet draws from it, and a Service outside it is reported', () => {
+    const app = new App();
+    NodePortRange.configure(app, NodePortRange.of(20000, 20099));
+    const chart = new VotingAppFleet(app, 'fleet', { tenants: 2, credentials });
+    const c = new Chart(app, 'other');
+    const http = ContainerPort.tcp('http', 80);
+    new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30001 }] } });
+    expect(chart.tenants.map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[20000, 20001], [20002, 20003]]);
+    expect(validateApp(app)).toContain('[other/web] node port must be an integer from 20000 to 20099, got 30001. Fix: set node port to an integer from 20000 to 20099');
+  });
+
+  test('GIVEN more tenants than the node port range holds THEN synth reports it once', () => {
+    const app = new App();
+    new VotingAppFleet(app, 'fleet', { tenants: 1400, credentials });
+    expect(validateApp(app)).toEqual(['[fleet] needs 2800 node ports but only 2768 of 30000-32767 are free. Fix: use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters']);
   });
 
   test('GIVEN more tenants than the node port range holds THEN a clear error', () => {

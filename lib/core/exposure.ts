@@ -1,8 +1,7 @@
 import { ServiceType } from 'cdk8s-plus-28';
 import { ContainerPort } from './container-port';
-import { checkInteger, checkPort } from './errors';
+import { checkPort } from './errors';
 import { MicroserviceServiceOptions } from './microservice';
-import { NODE_PORT_RANGE } from './node-port-allocator';
 
 /**
  * How a web front end is reached from outside the cluster: the Service type
@@ -10,12 +9,13 @@ import { NODE_PORT_RANGE } from './node-port-allocator';
  */
 export class Exposure {
   /**
-   * On every node's IP at `nodePort` (30000-32767), and in the cluster at `port`.
-   * @param nodePort fixed node port; omit it to let Kubernetes pick a free one
+   * On every node's IP at `nodePort`, and in the cluster at `port`.
+   * @param nodePort fixed node port, in the cluster's {@link NodePortRange}; omit it to let Kubernetes pick a free one
    */
   public static nodePort(port: number, nodePort?: number): Exposure {
     if (nodePort !== undefined) {
-      checkInteger('Exposure.nodePort', 'node port', nodePort, NODE_PORT_RANGE.first, NODE_PORT_RANGE.last);
+      // The range is the cluster's, checked by the Service that uses it.
+      checkPort('Exposure.nodePort', 'node port', nodePort);
     }
     return new Exposure(ServiceType.NODE_PORT, port, nodePort);
   }

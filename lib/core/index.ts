@@ -8,6 +8,7 @@ export {
   DeploymentStrategy, Microservice, type MicroserviceProps, type MicroserviceServiceOptions, type ServicePortMapping, type WorkloadSecurityOptions,
 } from './microservice';
 export { Exposure } from './exposure';
+export { NodePortRange } from './node-port-range';
 export { ExternalNameService, type ExternalNameServiceProps } from './external-name-service';
 export { IngressPolicy, type IngressPolicyProps } from './ingress-policy';
 export {

@@ -7,7 +7,7 @@ import { ContainerPort } from './container-port';
 import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector } from './errors';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
-import { NODE_PORT_RANGE } from './node-port-allocator';
+import { NodePortRange } from './node-port-range';
 import { VolumeMount } from './volume';
 import { IWorkload, resolveNamespace } from './workload';
 
@@ -249,6 +249,7 @@ export class Microservice extends Construct implements IWorkload {
   private readonly env: Map<string, EnvValue>;
   private readonly volumes: VolumeMount[];
   private autoscaled = false;
+  private readonly assignedNodePorts = new Map<number, () => number | undefined>();
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -389,6 +390,14 @@ export class Microservice extends Construct implements IWorkload {
     return new Connection(this, id, { ...options, from: this, to: target });
   }
 
+  /**
+   * Gives the Service's port `index` a node port worked out at synth, by an
+   * allocator that must see the whole App first. @internal
+   */
+  public _assignNodePort(index: number, nodePort: () => number | undefined): void {
+    this.assignedNodePorts.set(index, nodePort);
+  }
+
   /** Leaves the pod count to an autoscaler. @internal */
   public _autoscale(): void {
     this.autoscaled = true;
@@ -410,7 +419,8 @@ export class Microservice extends Construct implements IWorkload {
         const nodePort = p.nodePort;
         if (found.run(() => check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
           `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
-          found.run(() => checkInteger(this, 'node port', nodePort, NODE_PORT_RANGE.first, NODE_PORT_RANGE.last));
+          const range = NodePortRange.forScope(this);
+          found.run(() => checkInteger(this, 'node port', nodePort, range.first, range.last));
         }
       }
     }
@@ -421,13 +431,15 @@ export class Microservice extends Construct implements IWorkload {
         clusterIp: options.headless ? 'None' : undefined,
         selector: this.labels.selector,
         sessionAffinity: options.stickySessions ? 'ClientIP' : undefined,
-        ports: this.servicePorts.map(p => ({
-          name: p.target.name,
-          port: p.port,
-          targetPort: k8s.IntOrString.fromNumber(p.target.number),
-          nodePort: p.nodePort,
-          protocol: p.target.protocol,
-        })),
+        ports: Lazy.any({
+          produce: () => this.servicePorts.map((p, i) => ({
+            name: p.target.name,
+            port: p.port,
+            targetPort: k8s.IntOrString.fromNumber(p.target.number),
+            nodePort: this.assignedNodePorts.get(i)?.() ?? p.nodePort,
+            protocol: p.target.protocol,
+          })),
+        }),
       },
     });
   }

@@ -1,7 +1,8 @@
 import { check } from './errors';
+import { NodePortRange } from './node-port-range';
 
 /** The node port range of a default Kubernetes API server. */
-export const NODE_PORT_RANGE = { first: 30000, last: 32767 } as const;
+export const NODE_PORT_RANGE = { first: NodePortRange.DEFAULT.first, last: NodePortRange.DEFAULT.last } as const;
 
 /**
  * Hands out node ports deterministically: lowest free first, skipping
@@ -9,18 +10,19 @@ export const NODE_PORT_RANGE = { first: 30000, last: 32767 } as const;
  * applied to one cluster must draw from one allocator.
  */
 export class NodePortAllocator {
-  private next: number = NODE_PORT_RANGE.first;
+  private next: number;
   private readonly taken: Set<number>;
 
   /** @param reserved node ports already in use by other charts of the cluster */
-  constructor(reserved: number[] = []) {
+  constructor(reserved: number[] = [], private readonly range: NodePortRange = NodePortRange.DEFAULT) {
     this.taken = new Set(reserved);
+    this.next = range.first;
   }
 
   /** How many ports are still free. */
   public get free(): number {
     let n = 0;
-    for (let p = this.next; p <= NODE_PORT_RANGE.last; p++) {
+    for (let p = this.next; p <= this.range.last; p++) {
       n += this.taken.has(p) ? 0 : 1;
     }
     return n;
@@ -32,7 +34,7 @@ export class NodePortAllocator {
    */
   public allocate(count: number, what: string): number[] {
     const free = this.free;
-    check(count <= free, what, `needs ${count} node ports but only ${free} of ${NODE_PORT_RANGE.first}-${NODE_PORT_RANGE.last} are free`,
+    check(count <= free, what, `needs ${count} node ports but only ${free} of ${this.range} are free`,
       'use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters');
     const out: number[] = [];
     while (out.length < count) {

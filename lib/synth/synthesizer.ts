@@ -80,7 +80,37 @@ function constructProblems(constructs: IConstruct[]): string[] {
  * (selectors, target ports, references, node ports, connections) and returns all problems found.
  */
 export function validateApp(app: App): string[] {
-  return [...constructProblems(app.node.findAll()), ...checkWiring(app)];
+  const own = constructProblems(app.node.findAll());
+  return [...own, ...withoutConsequences(checkWiring(app), own)];
+}
+
+/**
+ * The wiring problems that are not consequences of a construct's own: an
+ * invalid value a construct reported is not reported again by the checks
+ * of the objects it made, so each mistake is reported once.
+ */
+function withoutConsequences(wiring: string[], own: string[]): string[] {
+  const failed = new Set(own.map(pathOf));
+  if (failed.size === 0) {
+    return wiring;
+  }
+  return wiring.filter(problem => {
+    for (let p: string | undefined = pathOf(problem); p !== undefined; p = parentOf(p)) {
+      if (failed.has(p)) {
+        return false;
+      }
+    }
+    return true;
+  });
+}
+
+function pathOf(problem: string): string {
+  return /^\[([^\]]*)\]/.exec(problem)?.[1] ?? '';
+}
+
+function parentOf(p: string): string | undefined {
+  const slash = p.lastIndexOf('/');
+  return p === '' ? undefined : slash < 0 ? '' : p.slice(0, slash);
 }
 
 /**
@@ -104,6 +134,7 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
   // One walk of the tree serves the validations and finds the charts.
   const constructs = app.node.findAll();
   const problems = constructProblems(constructs);
+  const own = [...problems];
   const fileName = options.fileName ?? defaultFileName;
   const files = new Set<string>();
   // A chart without a file of its own is still rendered and checked, so that
@@ -149,7 +180,7 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
         diskError ??= out?.close();
       }
     }
-    problems.push(...checks.problems(constructs));
+    problems.push(...withoutConsequences(checks.problems(constructs), own));
     if (problems.length > 0) {
       throw new SynthesisError(problems);
     }

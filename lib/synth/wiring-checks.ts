@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DNS_1035_LABEL, DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from '../core/dns-names';
 import { ConfigurationError } from '../core/errors';
-import { NODE_PORT_RANGE } from '../core/node-port-allocator';
+import { NodePortRange } from '../core/node-port-range';
 import { connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
 
 // Manifests are untyped JSON here: every object of the App, whatever made it.
@@ -313,6 +313,8 @@ export class WiringChecks {
       }
     }
     const problems = [...this.found];
+    // The cluster's range, as configured on the App (constructs[0] is its root).
+    const range = constructs.length > 0 ? NodePortRange.forScope(constructs[0]) : NodePortRange.DEFAULT;
     const templates = this.templates;
     const templatesByNs = groupBy(templates, t => t.owner.namespace);
     const inNamespace = (ns: string) => templatesByNs.get(ns) ?? [];
@@ -324,7 +326,7 @@ export class WiringChecks {
         if (p.nodePort === undefined) {
           continue;
         }
-        const { first, last } = NODE_PORT_RANGE;
+        const { first, last } = range;
         if (!Number.isInteger(p.nodePort) || p.nodePort < first || p.nodePort > last) {
           problems.push(fmt(svc, `node port ${p.nodePort} is outside the node port range ${first}-${last}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
           continue;

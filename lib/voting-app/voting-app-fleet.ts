@@ -1,11 +1,12 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AppNamespace } from '../core/app-namespace';
 import { VOTING_APP } from './component';
 import { Credentials } from '../core/credentials';
-import { checkInteger, checkName } from '../core/errors';
+import { checkInteger, checkName, ConfigurationError, ProblemCollector } from '../core/errors';
 import { Exposure } from '../core/exposure';
 import { NodePortAllocator } from '../core/node-port-allocator';
+import { NodePortRange } from '../core/node-port-range';
 import { VotingApp } from './voting-app';
 
 /** Props of {@link VotingAppFleet}. */
@@ -21,7 +22,7 @@ export interface VotingAppFleetProps {
   readonly namespacePrefix?: string;
   /**
    * Node ports already taken in the cluster, which tenants must not get.
-   * @default - every node port of the Services already in this App
+   * @default - every node port of the other Services in this App
    */
   readonly reservedNodePorts?: number[];
   /**
@@ -41,48 +42,108 @@ export interface FleetTenant {
   readonly resultNodePort: number;
 }
 
+// The App's fleets. Chart defines Symbol.hasInstance, so `instanceof` holds for every Chart.
+const FLEETS = new WeakSet<IConstruct>();
+
 /**
  * One voting app per namespace for N tenants (a workshop with one stack per
  * attendee, preview environments), in a single chart: cdk8s walks the whole
  * construct tree once per chart, so a chart per tenant grows quadratically.
- * Node ports are handed out in order, two per tenant, skipping any already
- * taken, and synth fails clearly when the range cannot hold them all.
+ * Node ports are handed out in order, two per tenant, skipping every one the
+ * rest of the App uses, wherever in the App the fleet is built; synth fails
+ * clearly when the cluster's {@link NodePortRange} cannot hold them all.
  */
 export class VotingAppFleet extends Chart {
-  /** The tenants, in order. */
-  public readonly tenants: FleetTenant[];
+  private readonly namespaces: string[] = [];
+  private readonly reserved?: number[];
+  private allocated?: number[];
 
   constructor(scope: Construct, id: string, props: VotingAppFleetProps) {
     super(scope, id);
-    checkInteger(this, 'tenants', props.tenants, 1, 5000);
+    FLEETS.add(this);
+    const found = new ProblemCollector(this);
     const prefix = props.namespacePrefix ?? 'tenant';
     const width = Math.max(3, String(props.tenants).length);
-    checkName(this, 'namespace prefix', `${prefix}-${'0'.repeat(width)}`);
-    const ports = new NodePortAllocator(props.reservedNodePorts ?? nodePortsIn(scope)).allocate(2 * props.tenants, this.node.path);
-    const tenants: FleetTenant[] = [];
-    for (let i = 0; i < props.tenants; i++) {
+    // An invalid count or prefix builds no tenant: one problem, reported once.
+    const valid = found.run(() => checkInteger(this, 'tenants', props.tenants, 1, 5000))
+      && found.run(() => checkName(this, 'namespace prefix', `${prefix}-${'0'.repeat(width)}`));
+    this.reserved = props.reservedNodePorts;
+    // Allocated at synth, when the App is complete; a range too small is reported then.
+    found.defer(() => {
+      this.nodePorts();
+    });
+    for (let i = 0; valid && i < props.tenants; i++) {
       const namespace = `${prefix}-${String(i + 1).padStart(width, '0')}`;
-      const tenant = { namespace, voteNodePort: ports[2 * i], resultNodePort: ports[2 * i + 1] };
+      this.namespaces.push(namespace);
       const scopeOfTenant = new Construct(this, namespace);
       new AppNamespace(scopeOfTenant, 'Namespace', { name: namespace, instance: namespace, partOf: VOTING_APP });
-      new VotingApp(scopeOfTenant, 'App', {
+      const app = new VotingApp(scopeOfTenant, 'App', {
         namespace,
         instance: namespace,
         credentials: props.credentials,
-        voteExposure: Exposure.nodePort(8080, tenant.voteNodePort),
-        resultExposure: Exposure.nodePort(8081, tenant.resultNodePort),
+        voteExposure: Exposure.nodePort(8080),
+        resultExposure: Exposure.nodePort(8081),
         networkPolicies: props.networkPolicies,
       });
-      tenants.push(tenant);
+      app.vote.workload._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i]);
+      app.result.workload._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i + 1]);
     }
-    this.tenants = tenants;
+  }
+
+  /** The tenants, in order, with the node ports they get (worked out from the whole App when first asked). */
+  public get tenants(): FleetTenant[] {
+    const ports = this.nodePorts();
+    return this.namespaces.map((namespace, i) => ({ namespace, voteNodePort: ports[2 * i], resultNodePort: ports[2 * i + 1] }));
+  }
+
+  /** The node ports, or none when the range cannot hold them (reported by the validation). */
+  private nodePortsIfAny(): number[] | undefined {
+    try {
+      return this.nodePorts();
+    } catch (err) {
+      if (err instanceof ConfigurationError) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** Two node ports per tenant, drawn after every other one the App uses. */
+  private nodePorts(): number[] {
+    if (this.allocated === undefined) {
+      const reserved = this.reserved ?? nodePortsOutsideFleets(this);
+      this.allocated = new NodePortAllocator(reserved, NodePortRange.forScope(this)).allocate(2 * this.namespaces.length, this.node.path);
+    }
+    return this.allocated;
   }
 }
 
-/** Node ports of every Service synthesized so far under the App of `scope`. */
-function nodePortsIn(scope: Construct): number[] {
-  return scope.node.root.node.findAll()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'Service')
-    .flatMap(s => (s.toJson().spec?.ports ?? []) as Array<{ nodePort?: number }>)
-    .flatMap(p => (p.nodePort === undefined ? [] : [p.nodePort]));
+/**
+ * Node ports of the App's Services outside every fleet, wherever they are,
+ * and of the fleets built before `fleet`: fleets draw in tree order, so none
+ * reads the ports of one that reads its own.
+ */
+function nodePortsOutsideFleets(fleet: VotingAppFleet): number[] {
+  const ports: number[] = [];
+  let before = true;
+  const visit = (c: IConstruct): void => {
+    if (FLEETS.has(c)) {
+      if (c === fleet) {
+        before = false;
+      } else if (before) {
+        ports.push(...(c as VotingAppFleet).tenants.flatMap(t => [t.voteNodePort, t.resultNodePort]));
+      }
+      return;
+    }
+    if (ApiObject.isApiObject(c) && c.kind === 'Service') {
+      for (const p of (c.toJson().spec?.ports ?? []) as Array<{ nodePort?: number }>) {
+        if (p.nodePort !== undefined) {
+          ports.push(p.nodePort);
+        }
+      }
+    }
+    c.node.children.forEach(visit);
+  };
+  visit(fleet.node.root);
+  return ports;
 }

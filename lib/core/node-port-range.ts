@@ -1,0 +1,54 @@
+import { IConstruct } from 'constructs';
+import { check, checkInteger } from './errors';
+
+const CONTEXT_KEY = 'cdk8s-voting-app:nodePortRange';
+
+/**
+ * The node ports the cluster's API server hands out (its
+ * `--service-node-port-range`). Services with a fixed node port and the
+ * fleet's allocation are checked against it.
+ */
+export class NodePortRange {
+  /** What a Kubernetes API server uses unless told otherwise. */
+  public static readonly DEFAULT = new NodePortRange(30000, 32767);
+
+  /** A range from `first` to `last`, both included, e.g. `NodePortRange.of(20000, 22767)`. */
+  public static of(first: number, last: number): NodePortRange {
+    return new NodePortRange(first, last);
+  }
+
+  /**
+   * Sets the range for everything in `app`, for a cluster that changed it.
+   * Call it before adding charts (construct context must be set first).
+   */
+  public static configure(app: IConstruct, range: NodePortRange): void {
+    app.node.setContext(CONTEXT_KEY, { first: range.first, last: range.last });
+  }
+
+  /** The range in force for `scope`: the one configured on its App, else {@link DEFAULT}. */
+  public static forScope(scope: IConstruct): NodePortRange {
+    const set = scope.node.tryGetContext(CONTEXT_KEY) as { first: number; last: number } | undefined;
+    return set === undefined ? NodePortRange.DEFAULT : new NodePortRange(set.first, set.last);
+  }
+
+  private constructor(
+    /** The lowest node port. */
+    public readonly first: number,
+    /** The highest node port. */
+    public readonly last: number,
+  ) {
+    checkInteger('NodePortRange', 'first node port', first, 1, 65535);
+    checkInteger('NodePortRange', 'last node port', last, 1, 65535);
+    check(first <= last, 'NodePortRange', `the range ${first}-${last} is empty`, 'give the lower port first');
+  }
+
+  /** Whether `port` is a node port of this range. */
+  public includes(port: number): boolean {
+    return Number.isInteger(port) && port >= this.first && port <= this.last;
+  }
+
+  /** `first-last`, as the API server flag writes it. */
+  public toString(): string {
+    return `${this.first}-${this.last}`;
+  }
+}
