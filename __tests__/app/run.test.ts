@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { outputFolders, runMain } from '../../app/run';
-import { VotingApp } from '../../lib';
+import { Credentials, VotingApp } from '../../lib';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -25,7 +25,7 @@ describe('where the repository\'s synth writes', () => {
 });
 
 describe('runMain', () => {
-  test('GIVEN a mistake that stops construction THEN a clean report, a failing exit code, and the output as it was', () => {
+  test('GIVEN a value object rejected while the App is built THEN a clean report, a failing exit code, and the output as it was', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-run-'));
     fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
     const stderr: string[] = [];
@@ -36,15 +36,15 @@ describe('runMain', () => {
     const saved = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
-      // WHEN the App cannot even be built: no credentials and no external database
+      // WHEN the App cannot even be built: an empty password is refused where it is made
       runMain(() => {
         const app = new App();
-        new VotingApp(new Chart(app, 'c'), 'app', {});
+        new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: '' }) });
         return app;
       }, 'test');
       // THEN
       expect(process.exitCode).toBe(1);
-      expect(stderr.join('')).toBe('synth failed; nothing was written:\n  - [c/app] no database credentials given. Fix: pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase\n');
+      expect(stderr.join('')).toBe('synth failed; nothing was written:\n  - [Credentials.fromPassword] the database password is empty. Fix: set a non-empty password (see README: "Database credentials")\n');
       expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     } finally {
       spy.mockRestore();

@@ -37,7 +37,7 @@ describe('credentialsFromEnv', () => {
   });
 
   test('GIVEN an empty password THEN synth fails', () => {
-    expect(() => stack({ [ENV.DB_PASSWORD]: '' })).toThrow('[c/app/Db] the database password is empty. Fix: set a non-empty password (see README: "Database credentials")');
+    expect(() => stack({ [ENV.DB_PASSWORD]: '' })).toThrow('[Credentials.fromPassword] the database password is empty. Fix: set a non-empty password (see README: "Database credentials")');
   });
 
   test('GIVEN an invalid Secret name THEN it says so', () => {

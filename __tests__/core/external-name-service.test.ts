@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { ExternalNameService } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
 import { synth } from '../support/manifests';
 
 describe('ExternalNameService', () => {
@@ -17,8 +18,9 @@ describe('ExternalNameService', () => {
     ['MyDB.example.com', '[c/x] externalName "MyDB.example.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
     ['10.0.0.5', '[c/x] externalName "10.0.0.5" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
     ['', '[c/x] externalName "" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
-  ])('rejects externalName %j', (host, message) => {
-    const chart = new Chart(new App(), 'c');
-    expect(() => new ExternalNameService(chart, 'x', { externalName: host })).toThrow(message);
+  ])('rejects externalName %j, at synth with every other problem', (host, message) => {
+    const app = new App();
+    new ExternalNameService(new Chart(app, 'c'), 'x', { externalName: host });
+    expect(validateApp(app)).toEqual([message]);
   });
 });

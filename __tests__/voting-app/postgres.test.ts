@@ -35,8 +35,9 @@ describe('Postgres and Redis', () => {
   });
 
   test.each([
-    [() => new Postgres(chart(), 'db', { credentials, persistence: Persistence.claim({ size: Size.kibibytes(100) }) }), '[c/db] the persistent volume size must be a positive whole number of MiB. Fix: use e.g. Size.gibibytes(5)'],
-    [() => new Postgres(chart(), 'db', { credentials, persistence: Persistence.claim({ size: Size.gibibytes(1), storageClass: 'Fast SSD' }) }), '[c/db] storage class "Fast SSD" is not a valid DNS-1123 label'],
+    // Value objects reject a bad value where it is made.
+    [() => Persistence.claim({ size: Size.kibibytes(100) }), '[Persistence.claim] the persistent volume size must be a positive whole number of MiB. Fix: use e.g. Size.gibibytes(5)'],
+    [() => Persistence.claim({ size: Size.gibibytes(1), storageClass: 'Fast SSD' }), '[Persistence.claim] storage class "Fast SSD" is not a valid DNS-1123 label'],
     [() => new Postgres(chart(), 'db', { credentials: Credentials.fromSecretName('db', { usernameKey: 'k', passwordKey: 'k' }) }), '[Credentials.fromSecret(db)] user name and password use the same Secret key "k". Fix: give them distinct keys'],
   ])('rejects bad input %#', (build, message) => {
     expect(build).toThrow(message);

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { checkName } from './errors';
+import { checkName, ProblemCollector } from './errors';
 import { AppLabels } from './labels';
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
@@ -46,7 +46,7 @@ export class AppNamespace extends Construct {
   constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, id);
     this.name = props.name ?? id;
-    checkName(this, 'namespace', this.name);
+    new ProblemCollector(this).run(() => checkName(this, 'namespace', this.name));
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,

@@ -110,14 +110,16 @@ function checkKeys(where: string, keys: SecretKeys): { usernameKey: string; pass
 class PasswordCredentials extends Credentials {
   constructor(private readonly props: PasswordCredentialsProps) {
     super();
+    // Checked where the value is made, like every value object.
+    const where = 'Credentials.fromPassword';
+    check(props.password.length > 0, where, 'the database password is empty', 'set a non-empty password (see README: "Database credentials")');
+    check((props.username ?? 'postgres').length > 0, where, 'the database user name is empty', 'set a user name, e.g. "postgres"');
+    checkName(where, 'Secret name', props.secretName ?? 'db-credentials');
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
     const username = this.props.username ?? 'postgres';
-    check(this.props.password.length > 0, scope, 'the database password is empty', 'set a non-empty password (see README: "Database credentials")');
-    check(username.length > 0, scope, 'the database user name is empty', 'set a user name, e.g. "postgres"');
     const name = this.props.secretName ?? 'db-credentials';
-    checkName(scope, 'Secret name', name);
     // `data` (base64), not `stringData`: the API server folds stringData into
     // data, so a manifest with stringData reports a change on every apply.
     const base64 = (v: string) => Buffer.from(v, 'utf-8').toString('base64');

@@ -62,9 +62,9 @@ export class IngressPolicy extends Construct {
     this.found = new ProblemCollector(this);
     const ports = props.ports ?? [...target.ports];
     for (const port of ports) {
-      this.checkPortOfTarget(port);
+      this.found.run(() => this.checkPortOfTarget(port));
     }
-    check(!(props.fromAnywhere && props.from !== undefined), this, 'both fromAnywhere and from are set', 'use one of them');
+    this.found.run(() => check(!(props.fromAnywhere && props.from !== undefined), this, 'both fromAnywhere and from are set', 'use one of them'));
     if (!props.fromAnywhere) {
       this.found.defer(() => this.clients(props.from, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }

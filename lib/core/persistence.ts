@@ -25,6 +25,16 @@ export class Persistence {
 
   /** In a PersistentVolumeClaim that outlives the pod. */
   public static claim(props: ClaimPersistenceProps): Persistence {
+    let mebibytes: number;
+    try {
+      mebibytes = props.size.toMebibytes();
+    } catch {
+      mebibytes = NaN; // a size that is not a whole number of MiB
+    }
+    check(Number.isInteger(mebibytes) && mebibytes > 0, 'Persistence.claim', 'the persistent volume size must be a positive whole number of MiB', 'use e.g. Size.gibibytes(5)');
+    if (props.storageClass !== undefined) {
+      checkName('Persistence.claim', 'storage class', props.storageClass);
+    }
     return new Persistence(props);
   }
 
@@ -41,16 +51,7 @@ export class Persistence {
       return Volume.emptyDir(volumeName);
     }
     const { size, storageClass } = this.claimProps;
-    let mebibytes: number;
-    try {
-      mebibytes = size.toMebibytes();
-    } catch {
-      mebibytes = NaN;
-    }
-    check(Number.isInteger(mebibytes) && mebibytes > 0, scope, 'the persistent volume size must be a positive whole number of MiB', 'use e.g. Size.gibibytes(5)');
-    if (storageClass !== undefined) {
-      checkName(scope, 'storage class', storageClass);
-    }
+    const mebibytes = size.toMebibytes();
     new k8s.KubePersistentVolumeClaim(scope, 'Claim', {
       metadata: { name: claimName, namespace, labels: labels.all },
       spec: {

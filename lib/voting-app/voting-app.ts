@@ -157,7 +157,8 @@ export class VotingApp extends Construct {
   constructor(scope: Construct, id: string, props: VotingAppProps) {
     super(scope, id);
     const instance = props.instance ?? VOTING_APP;
-    checkName(this, 'instance', instance);
+    const found = new ProblemCollector(this);
+    found.run(() => checkName(this, 'instance', instance));
     const common = { namespace: props.namespace, instance, spreadAcrossNodes: props.spreadAcrossNodes };
     const images = props.images ?? {};
     const replicas = props.replicas ?? {};
@@ -166,7 +167,7 @@ export class VotingApp extends Construct {
     this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis });
     if (props.externalDatabase) {
       // Reported by synth with every other problem; nothing is then written.
-      new ProblemCollector(this).run(() => check(
+      found.run(() => check(
         props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined, this,
         'externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources)',
         'drop those settings: the external database keeps its own credentials and data'));
@@ -174,13 +175,15 @@ export class VotingApp extends Construct {
       this.externalDb = new ExternalNameService(this, 'ExternalDb', {
         name: 'db', namespace: props.namespace, externalName: props.externalDatabase.host, ports: [5432], instance, partOf: VOTING_APP,
       });
-    } else {
-      // Without credentials there is no db to build: this one stops construction.
-      check(props.credentials !== undefined, this, 'no database credentials given', 'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase');
+    } else if (props.credentials !== undefined) {
       this.db = new Postgres(this, 'Db', {
         ...common, image: images.postgres, resources: resources.postgres,
         credentials: props.credentials, persistence: props.persistence,
       });
+    } else {
+      // No db is built without credentials; what would have used it is not reported again.
+      found.run(() => check(false, this, 'no database credentials given',
+        'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase'));
     }
     this.vote = new Vote(this, 'Vote', {
       ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure,
