@@ -3,7 +3,7 @@
 //
 //   node scripts/security-scan.js                 scan dist/, fail on any failed check not skipped
 //   node scripts/security-scan.js --compare DIR   also scan DIR as it is (no skips) and print
-//                                                 a Markdown table of both, for the README
+//                                                 a Markdown table of both, for docs/testing.md
 //
 // checkov comes from PyPI (CI installs it, see .ci/run); set CHECKOV to its
 // path if it is not on PATH. Skips live in security-scan-skips.yaml only, each

@@ -4,7 +4,7 @@
 //    Chart per tenant with App.synth(), and `kubectl kustomize` over the same
 //    objects as plain YAML files;
 // prints the ratios and whether the targets are met, and writes
-// docs/benchmark.md and docs/benchmark.svg for the README.
+// docs/benchmark.md and docs/benchmark.svg.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
