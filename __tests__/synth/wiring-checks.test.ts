@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp } from '../../lib';
 import { synthesize } from '../../lib/synth/synthesizer';
-import { declareConnection } from '../../lib/core/declarations';
+import { declareConnection, recordConnection } from '../../lib/core/declarations';
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/synth/wiring-checks';
 
@@ -269,4 +269,119 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
   });
 
+});
+
+describe('checkWiring: declared connections against the NetworkPolicies in force', () => {
+  const labelsOf = (name: string) => ({ app: name });
+  const HTTP = { name: 'http', number: 5678, protocol: 'TCP' };
+  const ADMIN = { name: 'admin', number: 9000, protocol: 'TCP' };
+
+  /** A connection from `from` to `to`, recorded on a construct of its own as a Connection construct would. */
+  function connect(scope: Construct, id: string, from: k8s.KubeDeployment, to: k8s.KubeDeployment, ports = [HTTP], namespaces: { from?: string; to?: string } = {}) {
+    const end = (d: k8s.KubeDeployment, namespace?: string) => ({ construct: d, name: d.name, namespace, podLabels: labelsOf(d.name) });
+    recordConnection(new Construct(scope, id), () => ({ from: end(from, namespaces.from), to: end(to, namespaces.to), ports }));
+  }
+
+  function policy(scope: Construct, id: string, target: string, ingress: k8s.NetworkPolicyIngressRule[] | undefined, namespace?: string) {
+    return new k8s.KubeNetworkPolicy(scope, id, { metadata: { name: `${target}-ingress`, namespace }, spec: { podSelector: { matchLabels: labelsOf(target) }, policyTypes: ['Ingress'], ingress } });
+  }
+
+  const fromPods = (name: string, namespace?: string): k8s.NetworkPolicyPeer => ({
+    podSelector: { matchLabels: labelsOf(name) },
+    ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
+  });
+
+  function shop() {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const web = rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
+    const api = rawDeployment(c, 'api', { name: 'api', labels: labelsOf('api'), ports: [{ containerPort: 5678, name: 'http' }, { containerPort: 9000, name: 'admin' }] });
+    return { app, c, web, api };
+  }
+
+  test('GIVEN no policy selecting the target THEN the connection is admitted', () => {
+    const { app, c, web, api } = shop();
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([]);
+  });
+
+  test('GIVEN a policy whose rule admits the client on the port THEN nothing is reported', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromNumber(5678) }] }]);
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([]);
+  });
+
+  test('GIVEN a policy that admits another client THEN the connection is reported, naming client, target, port and policy, with the fix', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('ops')] }]);
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([
+      '[c/web-api] Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
+      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678',
+    ]);
+  });
+
+  test('GIVEN a policy admitting the client on one of two ports THEN only the other port is reported', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromString('http') }] }]);
+    connect(c, 'web-api', web, api, [HTTP, ADMIN], { from: 'shop', to: 'shop' });
+    const problems = checkWiring(app);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('connects to Deployment shop/api on port admin (9000/TCP), but NetworkPolicy shop/api-ingress');
+  });
+
+  test('GIVEN a client in another namespace THEN a podSelector alone does not admit it, and a namespaceSelector for its namespace does', () => {
+    const app = new App();
+    const front = new Chart(app, 'front', { namespace: 'web' });
+    const back = new Chart(app, 'back', { namespace: 'data' });
+    const web = rawDeployment(front, 'web', { name: 'web', labels: labelsOf('web') });
+    const api = rawDeployment(back, 'api', { name: 'api', labels: labelsOf('api') });
+    const p = policy(back, 'p', 'api', [{ from: [fromPods('web')] }]);
+    connect(front, 'web-api', web, api, [HTTP], { from: 'web', to: 'data' });
+    expect(checkWiring(app)).toEqual([expect.stringContaining(
+      '[front/web-api] Deployment web/web: connects to Deployment data/api on port http (5678/TCP), but NetworkPolicy data/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
+      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add web\'s pods (app=web in namespace web)')]);
+    p.addJsonPatch(JsonPatch.replace('/spec/ingress/0/from/0', fromPods('web', 'web')));
+    expect(checkWiring(app)).toEqual([]);
+  });
+
+  test('GIVEN ends without a namespace THEN they are in default, like the objects rendered without one', () => {
+    const app = new App();
+    const c = new Chart(app, 'c');
+    const web = rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
+    const api = rawDeployment(c, 'api', { name: 'api', labels: labelsOf('api') });
+    policy(c, 'p', 'api', []);
+    connect(c, 'web-api', web, api);
+    expect(checkWiring(app)).toEqual([expect.stringContaining('[c/web-api] Deployment default/web: connects to Deployment default/api on port http (5678/TCP), but NetworkPolicy default/api-ingress')]);
+  });
+
+  test('GIVEN two policies selecting the target, neither admitting the client THEN the message names both', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('ops')] }]);
+    new k8s.KubeNetworkPolicy(c, 'deny-all', { metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([expect.stringContaining('but NetworkPolicies shop/api-ingress, shop/deny-all select the target\'s pods')]);
+  });
+
+  test('GIVEN a client made elsewhere (no object of it in the App) THEN it is named as a workload', () => {
+    const { app, c, api } = shop();
+    policy(c, 'p', 'api', []);
+    const legacy = new Construct(c, 'legacy');
+    recordConnection(new Construct(c, 'legacy-api'), () => ({
+      from: { construct: legacy, name: 'legacy', namespace: 'shop', podLabels: { app: 'legacy' } },
+      to: { construct: api, name: 'api', namespace: 'shop', podLabels: labelsOf('api') },
+      ports: [HTTP],
+    }));
+    expect(checkWiring(app)).toEqual([expect.stringContaining('[c/legacy-api] workload shop/legacy: connects to Deployment shop/api on port http (5678/TCP)')]);
+  });
+
+  test('GIVEN a blocked connection THEN synth fails and writes nothing', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', undefined);
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    const outdir = tmpOut();
+    expect(() => synthesize(app, { outdir })).toThrow('[c/web-api] Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP)');
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+  });
 });

@@ -2,10 +2,10 @@ import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from '../core/errors';
 import { NodePortRange } from '../core/node-port-range';
-import { connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
+import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
 import {
-  isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, isValidName, kindOf, Labels, ManifestIndex, matchesLabels, nameOf,
-  namespaceOf, nameRuleOf, NodePortClaims, ReferenceSource, referenceProblem, resolveTargetPort,
+  isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, isValidName, isWorkloadKind, kindOf, Labels, ManifestIndex, matchesLabels, nameOf,
+  namespaceOf, nameRuleOf, NodePortClaims, PodRef, ReferenceSource, referenceProblem, resolveTargetPort,
 } from './model';
 
 // Manifests are untyped JSON here: every object of the App, whatever made it.
@@ -106,7 +106,8 @@ export interface WiringCheckOptions {
  *
  * These are the mistakes the API server accepts and that then fail silently
  * at run time: a Service that selects no pod, a targetPort nobody listens on,
- * a reference to a Secret or key that does not exist, colliding node ports.
+ * a reference to a Secret or key that does not exist, colliding node ports,
+ * a declared connection that the NetworkPolicies block.
  *
  * @param rendered the App's objects, when the caller has rendered them already
  * @param constructs the App's constructs (`app.node.findAll()`), when the caller has walked the tree already
@@ -187,24 +188,30 @@ export class WiringChecks {
 
   /**
    * Every problem found: those of each object, then those between objects
-   * (Services, references to Secrets and ConfigMaps, connections by name).
+   * (Services, references to Secrets and ConfigMaps, connections by name,
+   * declared connections against the NetworkPolicies).
    *
    * @param constructs the App's constructs, for the objects declared external and the connections declared
    */
   public problems(constructs: IConstruct[]): string[] {
-    // One walk of the tree for both kinds of declaration.
+    // One walk of the tree for every kind of declaration.
     const external: ExternalDeclaration[] = [];
     const byName: Array<{ from: IConstruct; service: string }> = [];
+    const declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }> = [];
     for (const c of constructs) {
       external.push(...ExternalObjects._of(c));
       for (const service of connectionsOf(c)) {
         byName.push({ from: c, service });
+      }
+      for (const connection of connectionDeclarationsOf(c)) {
+        declared.push({ scope: c, connection });
       }
     }
     const problems = [...this.found];
     this.checkServices(problems);
     this.checkReferences(problems, external);
     this.checkServicesByName(problems, byName, external);
+    this.checkConnections(problems, declared);
     return problems;
   }
 
@@ -289,6 +296,34 @@ export class WiringChecks {
           `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, '${service}')`));
       }
     }
+  }
+
+  /** Declared connections: the NetworkPolicies in force must admit each one, on each of its ports. */
+  private checkConnections(problems: string[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
+    for (const { scope, connection: { from, to, ports } } of declared) {
+      const fromNs = from.namespace ?? 'default';
+      const toNs = to.namespace ?? 'default';
+      const source: PodRef = { namespace: fromNs, labels: from.podLabels };
+      const target: PodRef = { namespace: toNs, labels: to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
+      for (const p of ports) {
+        const verdict = this.index.policies.ingressVerdict(source, target, p);
+        if (verdict.admitted) {
+          continue;
+        }
+        const policies = verdict.policies.map(x => `${x.namespace}/${x.name}`);
+        const named = `${policies.length === 1 ? 'NetworkPolicy' : 'NetworkPolicies'} ${policies.join(', ')}`;
+        problems.push(ConfigurationError.format(scope.node.path,
+          `${this.describeEnd(from, fromNs)}: connects to ${this.describeEnd(to, toNs)} on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${policies.length === 1 ? 'selects' : 'select'} the target's pods and no ingress rule admits ${from.name} on that port`,
+          `declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}`));
+      }
+    }
+  }
+
+  /** `Deployment ns/name` for an end whose workload is rendered in the App, else `workload ns/name`. */
+  private describeEnd(end: ConnectionEnd, namespace: string): string {
+    const own = this.objectOf.get(end.construct);
+    const rendered = own && isWorkloadKind(own.kind) ? own : end.construct.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined && isWorkloadKind(o.kind));
+    return `${rendered?.kind ?? 'workload'} ${namespace}/${end.name}`;
   }
 }
 
