@@ -4,8 +4,8 @@ import { ConfigurationError } from '../core/errors';
 import { NodePortRange } from '../core/node-port-range';
 import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
 import {
-  isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, isValidName, isWorkloadKind, kindOf, Labels, ManifestIndex, matchesLabels, nameOf,
-  namespaceOf, nameRuleOf, NodePortClaims, PodRef, ReferenceSource, referenceProblem, resolveTargetPort,
+  isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, isWorkloadKind, Labels, ManifestIndex, matchesLabels,
+  nameRuleOf, ObjectHeader, NodePortClaims, PodRef, ReferenceSource, referenceProblem, resolveTargetPort,
 } from './model';
 
 // Manifests are untyped JSON here: every object of the App, whatever made it.
@@ -60,10 +60,10 @@ class Obj {
   public readonly kind: string;
   public readonly name: string;
   public readonly namespace: string;
-  constructor(public readonly construct: IConstruct, json: Json) {
-    this.kind = kindOf(json);
-    this.name = nameOf(json);
-    this.namespace = namespaceOf(json);
+  constructor(public readonly construct: IConstruct, header: ObjectHeader) {
+    this.kind = header.kind;
+    this.name = header.name;
+    this.namespace = header.namespace;
   }
 
   get path(): string {
@@ -144,9 +144,10 @@ export class WiringChecks {
 
   /** Checks one object on its own (name, namespace, labels, duplicates) and keeps what the checks between objects need. */
   public add(construct: IConstruct, json: Json): void {
-    const o = new Obj(construct, json);
+    const header = headerOf(json);
+    const o = new Obj(construct, header);
     this.objectOf.set(construct, o);
-    const { template, earlier } = this.index.add(o, json);
+    const { template, earlier } = this.index.add(o, json, header);
 
     // Names, label values, duplicates.
     const problems = this.found;

@@ -18,8 +18,17 @@ export function arr(v: unknown): Json[] {
   return Array.isArray(v) ? (v as Json[]) : [];
 }
 
+/** The objects of a list. A list of objects only (every rendered one) is returned as it is, not copied. */
 export function objs(v: unknown): JsonObject[] {
-  return arr(v).filter(isObject);
+  if (!Array.isArray(v)) {
+    return [];
+  }
+  for (const x of v) {
+    if (!isObject(x)) {
+      return v.filter(isObject);
+    }
+  }
+  return v as JsonObject[];
 }
 
 export function str(v: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import { Json, Labels, obj } from './json';
 import { NamespaceLabels } from './namespaces';
 import { NetworkPolicies } from './network-policies';
-import { identityOf, kindOf, nameOf, namespaceOf } from './objects';
+import { headerOf, identity, ObjectHeader } from './objects';
 import { DeclaredPort, PodTemplate, podTemplateOf } from './pod-templates';
 import { keysOf, Reference, referencesOf } from './references';
 import { matchesLabels } from './selectors';
@@ -53,17 +53,15 @@ export class ManifestIndex<O> {
   private readonly keys = new Map<string, ReadonlySet<string>>();
   private readonly identities = new Map<string, O>();
 
-  public add(owner: O, json: Json): Added<O> {
-    const kind = kindOf(json);
-    const identity = identityOf(json);
-    const earlier = this.identities.get(identity);
-    this.identities.set(identity, owner);
+  /** @param header the object's header, when the caller has read it already (this runs for every object of a fleet) */
+  public add(owner: O, json: Json, header: ObjectHeader = headerOf(json)): Added<O> {
+    const { kind, name, namespace } = header;
+    const key = identity(header.apiVersion, kind, namespace, name);
+    const earlier = this.identities.get(key);
+    this.identities.set(key, owner);
     const template = podTemplateOf(json);
     if (template) {
-      const namespace = namespaceOf(json);
-      const entry: WorkloadEntry<O> = {
-        owner, kind, name: nameOf(json), namespace, labels: template.labels, ports: template.ports, references: referencesOf(template.spec),
-      };
+      const entry: WorkloadEntry<O> = { owner, kind, name, namespace, labels: template.labels, ports: template.ports, references: referencesOf(template.spec) };
       this.workloads.push(entry);
       const list = this.workloadsByNamespace.get(namespace);
       if (list) {
@@ -72,12 +70,10 @@ export class ManifestIndex<O> {
         this.workloadsByNamespace.set(namespace, [entry]);
       }
     } else if (kind === 'Service') {
-      this.services.push({
-        owner, name: nameOf(json), namespace: namespaceOf(json), type: serviceTypeOf(json), selector: serviceSelectorOf(json), ports: servicePortsOf(json),
-      });
-      this.keys.set(`Service/${namespaceOf(json)}/${nameOf(json)}`, EMPTY);
+      this.services.push({ owner, name, namespace, type: serviceTypeOf(json), selector: serviceSelectorOf(json), ports: servicePortsOf(json) });
+      this.keys.set(`Service/${namespace}/${name}`, EMPTY);
     } else if (kind === 'Secret' || kind === 'ConfigMap') {
-      this.keys.set(`${kind}/${namespaceOf(json)}/${nameOf(json)}`, new Set(keysOf(obj(json) ?? {})));
+      this.keys.set(`${kind}/${namespace}/${name}`, new Set(keysOf(obj(json) ?? {})));
     } else if (kind === 'Namespace') {
       this.namespaces.add(json);
     } else if (kind === 'NetworkPolicy') {

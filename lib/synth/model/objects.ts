@@ -30,9 +30,27 @@ export function namespaceOf(json: Json): string {
  * are one object, and applying both keeps only the last.
  */
 export function identityOf(json: Json): string {
-  const kind = kindOf(json);
-  const apiVersion = str(obj(json)?.apiVersion) ?? '';
+  return identity(str(obj(json)?.apiVersion) ?? '', kindOf(json), namespaceOf(json), nameOf(json));
+}
+
+/** What every object is known by, read once. */
+export interface ObjectHeader {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** `default` when unset (see {@link namespaceOf}). */
+  readonly namespace: string;
+}
+
+export function headerOf(json: Json): ObjectHeader {
+  const o = obj(json);
+  const metadata = obj(o?.metadata);
+  return { apiVersion: str(o?.apiVersion) ?? '', kind: str(o?.kind) ?? '', name: str(metadata?.name) ?? '', namespace: str(metadata?.namespace) ?? 'default' };
+}
+
+/** {@link identityOf} from fields already read (synth reads them once for every object of a fleet). */
+export function identity(apiVersion: string, kind: string, namespace: string, name: string): string {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  return `${group}/${kind}/${isClusterScoped(kind) ? '' : namespaceOf(json)}/${nameOf(json)}`;
+  return `${group}/${kind}/${isClusterScoped(kind) ? '' : namespace}/${name}`;
 }

@@ -40,9 +40,11 @@ export function referencesOf(podSpec: JsonObject): Reference[] {
     const container = str(c.name) ?? '?';
     for (const e of objs(c.env)) {
       const from = obj(e.valueFrom);
-      const source: ReferenceSource = { type: 'env', container, env: str(e.name) ?? '?' };
-      keyRef(out, 'Secret', obj(from?.secretKeyRef), source);
-      keyRef(out, 'ConfigMap', obj(from?.configMapKeyRef), source);
+      if (from) {
+        const source: ReferenceSource = { type: 'env', container, env: str(e.name) ?? '?' };
+        keyRef(out, 'Secret', obj(from.secretKeyRef), source);
+        keyRef(out, 'ConfigMap', obj(from.configMapKeyRef), source);
+      }
     }
     for (const f of objs(c.envFrom)) {
       const source: ReferenceSource = { type: 'envFrom', container, prefix: str(f.prefix) };
