@@ -4,8 +4,9 @@
  * tests look at nodes and edges, never at pixels.
  */
 import * as path from 'path';
-import { JsonObject, Manifest } from '../../tools/diagram/k8s';
-import { loadManifests } from '../../tools/diagram/load';
+import { NodePortRange } from '../../lib/core/node-port-range';
+import { JsonObject, ManifestIndex, objs, WorkloadEntry } from '../../lib/synth/model';
+import { loadManifests, Manifest } from '../../tools/diagram/load';
 import { buildGraph, Graph, GraphEdge, GraphNode, secretId, serviceId, USERS_ID, workloadId } from '../../tools/diagram/model';
 
 const STACK = path.join(__dirname, '..', '..', 'dist', 'voting-app.k8s.yaml');
@@ -243,7 +244,9 @@ describe('diagram graph: Secrets, ExternalName and node ports', () => {
     expect(triples(graph.edges, 'reads')).toEqual(['api', 'regcred', 'tls'].map(s => `${web} -> ${secretId('default', s)}`));
     expect(graph.edges.find(e => e.to === secretId('default', 'tls'))?.label).toBe('volume at /etc/tls');
     expect(node(graph, secretId('default', 'api')).status).toBe('error'); // key "missing" is not in it
-    expect(node(graph, secretId('default', 'regcred')).status).toBe('warning'); // not in these manifests
+    // Not in these manifests, but the kubelet pulls without a missing pull secret: drawn, not flagged (synth does not flag it either).
+    expect(node(graph, secretId('default', 'regcred')).status).toBe('ok');
+    expect(node(graph, secretId('default', 'regcred')).details).toEqual(['not in these manifests']);
     expect(node(graph, web).workload?.replicas).toBe('2');
   });
 
@@ -276,5 +279,88 @@ describe('diagram graph: Secrets, ExternalName and node ports', () => {
   test('a LoadBalancer Service gets a load balancer in front of it', () => {
     const graph = buildGraph('lb', [doc({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop' }, spec: { type: 'LoadBalancer', ports: [{ port: 443 }] } })]);
     expect(triples(graph.edges, 'reaches')).toEqual([`entry:lb:default/shop -> ${serviceId('default', 'shop')}`, `${USERS_ID} -> entry:lb:default/shop`]);
+  });
+});
+
+describe('diagram graph: the rules are the model\'s, so the picture agrees with synth', () => {
+  const doc = (d: JsonObject): Manifest => ({ file: 'test.yaml', doc: d });
+  const web = (spec: JsonObject, apiVersion = 'apps/v1'): Manifest =>
+    doc({ apiVersion, kind: 'Deployment', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec } } });
+  const svc = (targetPort: number | string, nodePort?: number): Manifest =>
+    doc({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: nodePort ? 'NodePort' : 'ClusterIP', selector: { app: 'web' }, ports: [{ port: 80, targetPort, ...(nodePort ? { nodePort } : {}) }] } });
+  const webId = workloadId('default', 'Deployment', 'web');
+
+  test('GIVEN a numeric targetPort the pods do not declare among their ports THEN it is an error, as in synth', () => {
+    const graph = buildGraph('t', [web({ containers: [{ name: 'web', ports: [{ containerPort: 8080 }] }] }), svc(9090)]);
+    expect(node(graph, serviceId('default', 'web')).problems).toEqual([{ severity: 'error', text: 'targetPort 9090 is not a container port of Deployment web (it declares 8080)' }]);
+  });
+
+  test('GIVEN a numeric targetPort and pods that declare no port THEN it routes there with no problem, as in synth', () => {
+    const graph = buildGraph('t', [web({ containers: [{ name: 'web' }] }), svc(9090)]);
+    expect(graph.problems).toEqual([]);
+    expect(graph.edges.find(e => e.kind === 'routes')?.label).toBe('-> pod port 9090');
+  });
+
+  test('GIVEN a named targetPort only a plain init container declares THEN it is an error; a sidecar\'s THEN it routes', () => {
+    const init = (restartPolicy?: string) => web({ initContainers: [{ name: 'proxy', ...(restartPolicy ? { restartPolicy } : {}), ports: [{ containerPort: 15001, name: 'mesh' }] }], containers: [{ name: 'web' }] });
+    expect(node(buildGraph('t', [init(), svc('mesh')]), serviceId('default', 'web')).status).toBe('error');
+    const sidecar = buildGraph('t', [init('Always'), svc('mesh')]);
+    expect(sidecar.problems).toEqual([]);
+    expect(sidecar.edges.find(e => e.kind === 'routes')?.label).toBe('-> pod port 15001 (mesh)');
+  });
+
+  test('GIVEN one object under two versions of its group THEN it is an error (one overwrites the other), as in synth', () => {
+    const graph = buildGraph('t', [web({ containers: [{ name: 'a' }] }), web({ containers: [{ name: 'b' }] }, 'apps/v1beta2')]);
+    expect(graph.problems).toEqual(['error: Deployment web is defined twice (test.yaml, test.yaml): the last one wins']);
+    expect(graph.nodes.filter(n => n.id === webId)).toHaveLength(1);
+  });
+
+  test('GIVEN a node port range THEN the graph checks node ports against it (default: synth\'s 30000-32767)', () => {
+    const manifests = [web({ containers: [{ name: 'web', ports: [{ containerPort: 80 }] }] }), svc(80, 20080)];
+    expect(buildGraph('t', manifests).problems).toEqual(['error: NodePort 20080: node port 20080 is outside 30000-32767']);
+    expect(buildGraph('t', manifests, { nodePortRange: NodePortRange.of(20000, 20100) }).problems).toEqual([]);
+  });
+
+  test('GIVEN a volume item key the Secret lacks THEN it is an error, as in synth; an unmounted Secret volume is not drawn', () => {
+    const graph = buildGraph('t', [
+      doc({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls' }, data: { 'tls.crt': 'eA==' } }),
+      web({
+        containers: [{ name: 'web', volumeMounts: [{ name: 'certs', mountPath: '/tls' }] }],
+        volumes: [{ name: 'certs', secret: { secretName: 'tls', items: [{ key: 'tls.key', path: 'k' }] } }, { name: 'unused', secret: { secretName: 'other' } }],
+      }),
+    ]);
+    expect(node(graph, secretId('default', 'tls')).problems).toEqual([{ severity: 'error', text: 'Deployment web reads key "tls.key", which this Secret does not have' }]);
+    expect(graph.nodes.map(n => n.id)).not.toContain(secretId('default', 'other'));
+  });
+
+  test('GIVEN a policy with an empty egress list and no policyTypes THEN it governs ingress only, as the API server defaults it', () => {
+    const graph = buildGraph('t', [
+      web({ containers: [{ name: 'web' }] }),
+      doc({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' }, spec: { podSelector: {}, ingress: [{}], egress: [] } }),
+    ]);
+    expect(node(graph, webId).workload).toMatchObject({ ingressIsolated: true, egressIsolated: false });
+  });
+
+  test('GIVEN the voting app stack THEN each arrow into an isolated pod is exactly what the model\'s ingress verdict admits, port by port', () => {
+    const manifests = stack();
+    const graph = buildGraph('voting-app', manifests);
+    const index = new ManifestIndex<Manifest>();
+    manifests.forEach(m => index.add(m, m.doc));
+    const pod = (w: WorkloadEntry<Manifest>) => ({ namespace: w.namespace, labels: w.labels, ports: w.ports });
+    let compared = 0;
+    for (const dst of index.workloads) {
+      const rules = index.policies.selecting(pod(dst), 'ingress').flatMap(p => p.ingress ?? []);
+      if (rules.length === 0 || rules.some(r => objs(r.from).length === 0)) continue; // open, or open to all: no arrows drawn
+      for (const src of index.workloads.filter(w => w !== dst)) {
+        const edge = graph.edges.find(e => e.kind === 'allows' && e.from === deployment(src.name) && e.to === deployment(dst.name));
+        for (const port of dst.ports) {
+          const admitted = index.policies.ingressVerdict(pod(src), pod(dst), port).admitted;
+          expect({ src: src.name, dst: dst.name, port: port.number, drawn: edge?.label.split('\n').includes(`${port.number}/${port.protocol}`) ?? false })
+            .toEqual({ src: src.name, dst: dst.name, port: port.number, drawn: admitted });
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 });

@@ -12,7 +12,7 @@ const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args
 const CONSUMER = `
 import { App, Chart } from 'cdk8s';
 import { ContainerPort, Credentials, Exposure, Microservice } from 'cdk8s-voting-app/core';
-import { synthesize } from 'cdk8s-voting-app/synth';
+import { Synthesizer } from 'cdk8s-voting-app/synth';
 import { VotingApp } from 'cdk8s-voting-app/voting-app';
 import * as all from 'cdk8s-voting-app';
 
@@ -29,7 +29,7 @@ new VotingApp(chart, 'votes', {
   voteExposure: Exposure.clusterIp(80),
   resultExposure: Exposure.clusterIp(81),
 });
-synthesize(app, { outdir: 'out' });
+Synthesizer.synthesize(app, { outdir: 'out' });
 `;
 
 describe('the npm package', () => {

@@ -1,6 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { Credentials, VotingAppChart, VotingAppChartProps } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
+import { Json, ManifestIndex, matchesLabels, namespaceOf, PodRef, podTemplateOf, serviceSelectorOf } from '../../lib/synth/model';
+
+// The Kubernetes rules these helpers apply (selectors, pod templates,
+// NetworkPolicy) are the model's of lib/synth/model, the ones synth checks with.
 
 /** A Kubernetes object as synthesized: plain JSON. */
 export interface Manifest {
@@ -45,25 +49,29 @@ export function ofKind(objects: Manifest[], kind: string): Manifest[] {
   return objects.filter(o => o.kind === kind);
 }
 
-/** Whether every key/value of `selector` is among `labels`. */
-export function selects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  return selector !== undefined && Object.keys(selector).length > 0
-    && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
-}
+const asJson = (o: Manifest): Json => o as unknown as Json;
 
-/** Deployments whose pod template a Service's selector matches, in its namespace. */
+/**
+ * The workloads (any kind) whose pods a Service selects, in its namespace;
+ * none for a Service without a selector. Anything with a plain map at
+ * `spec.selector` will do as the Service (a PDB's matchLabels, say).
+ */
 export function podsSelectedBy(objects: Manifest[], service: Manifest): Manifest[] {
-  return ofKind(objects, 'Deployment').filter(d => d.metadata.namespace === service.metadata.namespace
-    && selects(service.spec.selector, d.spec.template.metadata.labels));
+  const selector = serviceSelectorOf(asJson(service));
+  const namespace = namespaceOf(asJson(service));
+  return selector === undefined ? [] : objects.filter(o => {
+    const template = podTemplateOf(asJson(o));
+    return template !== undefined && namespaceOf(asJson(o)) === namespace && matchesLabels(selector, template.labels);
+  });
 }
 
-/** Every container of every pod template. */
+/** Every container of every pod template (init containers included, as the model counts them), with the workload's name. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function containers(objects: Manifest[]): Array<{ deployment: string; container: any; pod: any }> {
-  return ofKind(objects, 'Deployment').flatMap(d => [
-    ...d.spec.template.spec.containers,
-    ...(d.spec.template.spec.initContainers ?? []),
-  ].map(container => ({ deployment: d.metadata.name, container, pod: d.spec.template.spec })));
+  return objects.flatMap(o => {
+    const template = podTemplateOf(asJson(o));
+    return template ? template.containers.map(container => ({ deployment: o.metadata.name, container, pod: template.spec })) : [];
+  });
 }
 
 /** The values of a Secret's data, decoded from base64. */
@@ -87,20 +95,20 @@ export function quantity(value: string | number, unit: 'cpu' | 'memory'): number
 }
 
 /**
- * Whether NetworkPolicies let a pod with `fromLabels` open a connection to a
- * pod with `toLabels` on `port`, in one namespace (Kubernetes semantics: a pod
- * selected by no Ingress policy accepts everything; otherwise some rule of a
- * policy selecting it must allow the peer and the port).
+ * Whether the NetworkPolicies among `objects` let a pod with `fromLabels`
+ * open a connection to a pod with `toLabels` on `port`, by the model's
+ * evaluation (the one synth checks declared connections with). The target's
+ * namespace is that of the workload whose pods carry `toLabels` (else
+ * `default`); the source's, that of the workload with `fromLabels`, else the
+ * target's. Either can be given.
  */
-export function ingressAllowed(objects: Manifest[], fromLabels: Record<string, string>, toLabels: Record<string, string>, port: number): boolean {
-  const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
-    Object.keys(selector ?? {}).length === 0 || selects(selector, labels); // {} selects every pod
-  const policies = ofKind(objects, 'NetworkPolicy').filter(p => (p.spec.policyTypes ?? ['Ingress']).includes('Ingress')
-    && matches(p.spec.podSelector.matchLabels, toLabels));
-  if (policies.length === 0) {
-    return true;
-  }
-  return policies.some(p => (p.spec.ingress ?? []).some((rule: { from?: Array<{ podSelector?: { matchLabels: Record<string, string> } }>; ports?: Array<{ port: number }> }) =>
-    (rule.from === undefined || rule.from.some(peer => matches(peer.podSelector?.matchLabels, fromLabels)))
-    && (rule.ports === undefined || rule.ports.some(pp => pp.port === port))));
+export function ingressAllowed(objects: Manifest[], fromLabels: Record<string, string>, toLabels: Record<string, string>, port: number | string,
+  namespaces: { from?: string; to?: string } = {}): boolean {
+  const index = new ManifestIndex<Manifest>();
+  objects.forEach(o => index.add(o, asJson(o)));
+  const workloadOf = (labels: Record<string, string>) => index.workloads.find(w => matchesLabels(labels, w.labels) && matchesLabels(w.labels, labels));
+  const to = workloadOf(toLabels);
+  const target: PodRef = { namespace: namespaces.to ?? to?.namespace ?? 'default', labels: toLabels, ports: to?.ports };
+  const source: PodRef = { namespace: namespaces.from ?? workloadOf(fromLabels)?.namespace ?? target.namespace, labels: fromLabels };
+  return index.policies.ingressVerdict(source, target, typeof port === 'number' ? { number: port } : { name: port }).admitted;
 }

@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp } from '../../lib';
 import { synthesize } from '../../lib/synth/synthesizer';
-import { declareConnection } from '../../lib/core/declarations';
+import { declareConnection, recordConnection } from '../../lib/core/declarations';
+import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/synth/wiring-checks';
 
 /** A raw Deployment made with the generated bindings, as a user of plain cdk8s would write it. */
@@ -18,7 +19,11 @@ function rawDeployment(scope: Construct, id: string, opts: { name?: string; labe
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'main', image: 'hashicorp/http-echo:1.0', ports: opts.ports ?? [{ containerPort: 5678, name: 'http' }], env: opts.env }], volumes: opts.volumes },
+        spec: {
+          // Every volume is mounted: the kubelet skips a volume no container mounts, so only a mounted one is a reference.
+          containers: [{ name: 'main', image: 'hashicorp/http-echo:1.0', ports: opts.ports ?? [{ containerPort: 5678, name: 'http' }], env: opts.env, volumeMounts: opts.volumes?.map(v => ({ name: v.name, mountPath: `/mnt/${v.name}` })) }],
+          volumes: opts.volumes,
+        },
       },
     },
   });
@@ -92,6 +97,39 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     '[c/app/Vote/FrontEnd/Workload] Deployment shop/vote reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
     '[c/app/Worker/Workload] Deployment shop/worker reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
   ]],
+  // The rules of lib/synth/model, one case each where synth reports something.
+  ['a named targetPort only a plain init container declares (it has exited before the pod serves)', c => {
+    const d = rawDeployment(c, 'd', { ports: [] });
+    d.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers', [{ name: 'migrate', image: 'm:1', ports: [{ containerPort: 5678, name: 'http' }] }]));
+    rawService(c, 's', { targetPort: 'http' });
+  }, ['[c/s] Service shop/backend-svc: port 9090 targets the port named http/TCP, which no selected container (backend) declares. Fix: set targetPort to one of the declared ports: none']],
+  ['a named targetPort one of two selected workloads lacks (resolved pod by pod, as the endpoints controller does)', c => {
+    rawDeployment(c, 'd', { labels: { app: 'backend', track: 'stable' } });
+    rawDeployment(c, 'd2', { name: 'backend-canary', labels: { app: 'backend', track: 'canary' }, ports: [{ containerPort: 5678, name: 'web' }] });
+    rawService(c, 's', { targetPort: 'http' });
+  }, ['[c/s] Service shop/backend-svc: port 9090 targets the port named http/TCP, which no selected container (backend-canary) declares. Fix: set targetPort to one of the declared ports: web (5678)']],
+  ['a Secret volume with items, of a missing Secret: reported once, not once per item', c => {
+    rawDeployment(c, 'd', { volumes: [{ name: 'tls', secret: { secretName: 'tls-cert', items: [{ key: 'tls.crt', path: 'c' }, { key: 'tls.key', path: 'k' }] } }] });
+  }, ['[c/d] Deployment shop/backend: volume tls refers to Secret tls-cert, which the App does not define in namespace shop. Fix: define the Secret, fix the name, or declare it provided outside the App with ExternalObjects.secret(scope, \'tls-cert\')']],
+  ['a ConfigMap volume item naming a key the ConfigMap lacks', c => {
+    new k8s.KubeConfigMap(c, 'cm', { metadata: { name: 'settings' }, data: { level: 'debug' } });
+    rawDeployment(c, 'd', { volumes: [{ name: 'cfg', configMap: { name: 'settings', items: [{ key: 'level', path: 'l' }, { key: 'mode', path: 'm' }] } }] });
+  }, ['[c/d] Deployment shop/backend: volume cfg refers to key "mode" of ConfigMap settings, which has only: level. Fix: use one of those keys, or add the key to the object']],
+  ['a projected volume source of a missing Secret', c => {
+    rawDeployment(c, 'd', { volumes: [{ name: 'all', projected: { sources: [{ secret: { name: 'api-token' } }] } }] });
+  }, ['[c/d] Deployment shop/backend: volume all refers to Secret api-token, which the App does not define in namespace shop. Fix: define the Secret, fix the name, or declare it provided outside the App with ExternalObjects.secret(scope, \'api-token\')']],
+  ['a secretKeyRef of an init container to a missing Secret', c => {
+    const d = rawDeployment(c, 'd');
+    d.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers', [{ name: 'migrate', image: 'm:1', env: secretEnv('db-pass', 'password') }]));
+  }, ['[c/d] Deployment shop/backend: env PASSWORD of container migrate refers to Secret db-pass, which the App does not define in namespace shop. Fix: define the Secret, fix the name, or declare it provided outside the App with ExternalObjects.secret(scope, \'db-pass\')']],
+  ['one Deployment written with two versions of its API group', c => {
+    rawDeployment(c, 'd');
+    new ApiObject(c, 'd2', { apiVersion: 'apps/v1beta2', kind: 'Deployment', metadata: { name: 'backend' } });
+  }, ['[c/d2] Deployment shop/backend: has the same name as the object at c/d, so one would overwrite the other. Fix: give one of them another name']],
+  ['a Service selecting a CronJob\'s pods on a port they do not declare', c => {
+    new k8s.KubeCronJob(c, 'cj', { metadata: { name: 'report' }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { metadata: { labels: { app: 'backend' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'r:1', ports: [{ containerPort: 8080 }] }] } } } } } });
+    rawService(c, 's');
+  }, ['[c/s] Service shop/backend-svc: port 9090 targets container port 5678/TCP, which no selected container (report) declares. Fix: set targetPort to one of the declared ports: - (8080)']],
 ];
 
 function tmpOut(): string {
@@ -131,6 +169,54 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     expect(() => synthesize(app, { outdir })).toThrow(expected[0]);
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     expect(fs.readFileSync(path.join(outdir, 'previous.k8s.yaml'), 'utf-8')).toBe('kind: Previous\n');
+  });
+
+  describe('what Kubernetes accepts and runs is not reported', () => {
+    const clean = (build: (c: Chart) => void): string[] => {
+      const app = new App();
+      build(new Chart(app, 'c', { namespace: 'shop' }));
+      return checkWiring(app);
+    };
+
+    test('GIVEN a named targetPort a sidecar declares (init container, restartPolicy Always) THEN it resolves', () => {
+      expect(clean(c => {
+        const d = rawDeployment(c, 'd', { ports: [] });
+        d.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers', [{ name: 'proxy', image: 'p:1', restartPolicy: 'Always', ports: [{ containerPort: 5678, name: 'http' }] }]));
+        rawService(c, 's', { targetPort: 'http' });
+      })).toEqual([]);
+    });
+
+    test('GIVEN a numeric targetPort and pods that declare no port at all THEN it is used as it is (containerPort is informational)', () => {
+      expect(clean(c => { rawDeployment(c, 'd', { ports: [] }); rawService(c, 's', { targetPort: 8080 }); })).toEqual([]);
+    });
+
+    test('GIVEN a Secret volume no container mounts THEN it is not reported: the kubelet skips unused volumes', () => {
+      expect(clean(c => {
+        const d = rawDeployment(c, 'd');
+        d.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes', [{ name: 'tls', secret: { secretName: 'tls-cert' } }]));
+      })).toEqual([]);
+    });
+
+    test('GIVEN optional references and an image pull secret that are missing THEN the pod starts, so nothing is reported', () => {
+      expect(clean(c => {
+        const d = rawDeployment(c, 'd', {
+          env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'maybe', key: 'token', optional: true } } }],
+          volumes: [{ name: 'cfg', configMap: { name: 'maybe-cfg', optional: true, items: [{ key: 'k', path: 'k' }] } }],
+        });
+        d.addJsonPatch(JsonPatch.add('/spec/template/spec/imagePullSecrets', [{ name: 'regcred' }]));
+      })).toEqual([]);
+    });
+
+    test('GIVEN a cluster with another node port range THEN its ports are the ones accepted', () => {
+      const app = new App();
+      const c = new Chart(app, 'c', { namespace: 'shop' });
+      rawDeployment(c, 'd');
+      rawService(c, 's', { nodePort: 20080 });
+      expect(checkWiring(app, undefined, undefined, { nodePortRange: NodePortRange.of(20000, 20100) })).toEqual([]);
+      expect(checkWiring(app)).toEqual([
+        '[c/s] Service shop/backend-svc: node port 20080 is outside the node port range 30000-32767. Fix: choose a node port from 30000 to 32767, or omit it to let Kubernetes pick one',
+      ]);
+    });
   });
 
   test('GIVEN correct wiring (raw and constructs, external Secret declared) THEN there is nothing to report', () => {
@@ -182,4 +268,119 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
   });
 
+});
+
+describe('checkWiring: declared connections against the NetworkPolicies in force', () => {
+  const labelsOf = (name: string) => ({ app: name });
+  const HTTP = { name: 'http', number: 5678, protocol: 'TCP' };
+  const ADMIN = { name: 'admin', number: 9000, protocol: 'TCP' };
+
+  /** A connection from `from` to `to`, recorded on a construct of its own as a Connection construct would. */
+  function connect(scope: Construct, id: string, from: k8s.KubeDeployment, to: k8s.KubeDeployment, ports = [HTTP], namespaces: { from?: string; to?: string } = {}) {
+    const end = (d: k8s.KubeDeployment, namespace?: string) => ({ construct: d, name: d.name, namespace, podLabels: labelsOf(d.name) });
+    recordConnection(new Construct(scope, id), () => ({ from: end(from, namespaces.from), to: end(to, namespaces.to), ports }));
+  }
+
+  function policy(scope: Construct, id: string, target: string, ingress: k8s.NetworkPolicyIngressRule[] | undefined, namespace?: string) {
+    return new k8s.KubeNetworkPolicy(scope, id, { metadata: { name: `${target}-ingress`, namespace }, spec: { podSelector: { matchLabels: labelsOf(target) }, policyTypes: ['Ingress'], ingress } });
+  }
+
+  const fromPods = (name: string, namespace?: string): k8s.NetworkPolicyPeer => ({
+    podSelector: { matchLabels: labelsOf(name) },
+    ...(namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } } : {}),
+  });
+
+  function shop() {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const web = rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
+    const api = rawDeployment(c, 'api', { name: 'api', labels: labelsOf('api'), ports: [{ containerPort: 5678, name: 'http' }, { containerPort: 9000, name: 'admin' }] });
+    return { app, c, web, api };
+  }
+
+  test('GIVEN no policy selecting the target THEN the connection is admitted', () => {
+    const { app, c, web, api } = shop();
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([]);
+  });
+
+  test('GIVEN a policy whose rule admits the client on the port THEN nothing is reported', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromNumber(5678) }] }]);
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([]);
+  });
+
+  test('GIVEN a policy that admits another client THEN the connection is reported, naming client, target, port and policy, with the fix', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('ops')] }]);
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([
+      '[c/web-api] Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
+      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678',
+    ]);
+  });
+
+  test('GIVEN a policy admitting the client on one of two ports THEN only the other port is reported', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromString('http') }] }]);
+    connect(c, 'web-api', web, api, [HTTP, ADMIN], { from: 'shop', to: 'shop' });
+    const problems = checkWiring(app);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('connects to Deployment shop/api on port admin (9000/TCP), but NetworkPolicy shop/api-ingress');
+  });
+
+  test('GIVEN a client in another namespace THEN a podSelector alone does not admit it, and a namespaceSelector for its namespace does', () => {
+    const app = new App();
+    const front = new Chart(app, 'front', { namespace: 'web' });
+    const back = new Chart(app, 'back', { namespace: 'data' });
+    const web = rawDeployment(front, 'web', { name: 'web', labels: labelsOf('web') });
+    const api = rawDeployment(back, 'api', { name: 'api', labels: labelsOf('api') });
+    const p = policy(back, 'p', 'api', [{ from: [fromPods('web')] }]);
+    connect(front, 'web-api', web, api, [HTTP], { from: 'web', to: 'data' });
+    expect(checkWiring(app)).toEqual([expect.stringContaining(
+      '[front/web-api] Deployment web/web: connects to Deployment data/api on port http (5678/TCP), but NetworkPolicy data/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
+      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add web\'s pods (app=web in namespace web)')]);
+    p.addJsonPatch(JsonPatch.replace('/spec/ingress/0/from/0', fromPods('web', 'web')));
+    expect(checkWiring(app)).toEqual([]);
+  });
+
+  test('GIVEN ends without a namespace THEN they are in default, like the objects rendered without one', () => {
+    const app = new App();
+    const c = new Chart(app, 'c');
+    const web = rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
+    const api = rawDeployment(c, 'api', { name: 'api', labels: labelsOf('api') });
+    policy(c, 'p', 'api', []);
+    connect(c, 'web-api', web, api);
+    expect(checkWiring(app)).toEqual([expect.stringContaining('[c/web-api] Deployment default/web: connects to Deployment default/api on port http (5678/TCP), but NetworkPolicy default/api-ingress')]);
+  });
+
+  test('GIVEN two policies selecting the target, neither admitting the client THEN the message names both', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', [{ from: [fromPods('ops')] }]);
+    new k8s.KubeNetworkPolicy(c, 'deny-all', { metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    expect(checkWiring(app)).toEqual([expect.stringContaining('but NetworkPolicies shop/api-ingress, shop/deny-all select the target\'s pods')]);
+  });
+
+  test('GIVEN a client made elsewhere (no object of it in the App) THEN it is named as a workload', () => {
+    const { app, c, api } = shop();
+    policy(c, 'p', 'api', []);
+    const legacy = new Construct(c, 'legacy');
+    recordConnection(new Construct(c, 'legacy-api'), () => ({
+      from: { construct: legacy, name: 'legacy', namespace: 'shop', podLabels: { app: 'legacy' } },
+      to: { construct: api, name: 'api', namespace: 'shop', podLabels: labelsOf('api') },
+      ports: [HTTP],
+    }));
+    expect(checkWiring(app)).toEqual([expect.stringContaining('[c/legacy-api] workload shop/legacy: connects to Deployment shop/api on port http (5678/TCP)')]);
+  });
+
+  test('GIVEN a blocked connection THEN synth fails and writes nothing', () => {
+    const { app, c, web, api } = shop();
+    policy(c, 'p', 'api', undefined);
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    const outdir = tmpOut();
+    expect(() => synthesize(app, { outdir })).toThrow('[c/web-api] Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP)');
+    expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+  });
 });

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from '../core/errors';
+import { NodePortRange } from '../core/node-port-range';
 import { checkWiring, objectsInOrder, WiringChecks } from './wiring-checks';
 import { toYaml } from './yaml';
 
@@ -45,7 +46,7 @@ export interface SynthesizeOptions {
   readonly header?: string;
 }
 
-/** {@link SynthesizeOptions} and what only this repository's own tests set. @internal */
+/** {@link SynthesizeOptions} and what only this repository's own tests set (not exported by the package's index). */
 export interface WriteOptions extends SynthesizeOptions {
   /**
    * The file (relative to `outdir`) each chart is written to.
@@ -166,7 +167,7 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
     // Each manifest is written as soon as it is rendered and then dropped:
     // the checks keep only the few fields they need, not 16,000 manifests.
     // An App already known to fail is only checked, not written.
-    const checks = new WiringChecks();
+    const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(app) });
     let diskError: unknown;
     for (const { chart, file } of charts) {
       const out = file === undefined || problems.length > 0 || diskError !== undefined ? undefined : new StagedFile(path.join(staging, file), header);

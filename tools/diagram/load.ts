@@ -8,7 +8,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { isObject, Manifest } from './k8s';
+import { isObject, JsonObject } from '../../lib/synth/model';
+
+/** One document of a manifest file, with the file it came from. */
+export interface Manifest {
+  readonly file: string;
+  readonly doc: JsonObject;
+}
 
 export interface DiagramSource {
   /** File name stem under docs/diagrams/, e.g. `voting-app` or `production`. */

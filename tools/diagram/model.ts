@@ -1,7 +1,8 @@
 /**
  * The graph a topology diagram is drawn from, built from the manifests of one
- * dist/ folder. Everything the picture claims is decided here, with Kubernetes
- * semantics, so that tests can check it without looking at pixels:
+ * dist/ folder. Everything the picture claims is decided here, with the
+ * Kubernetes rules of lib/synth/model (the ones synth checks with, so the
+ * picture cannot disagree with synth), and tests check it without pixels:
  *
  * - a Service is joined to a workload only where its selector matches the pod
  *   template labels in the same namespace; a selector that matches nothing is an error;
@@ -13,10 +14,13 @@
  *   volumes, projected volumes, imagePullSecrets);
  * - ExternalName Services point at a host outside the cluster.
  */
+import { NodePortRange } from '../../lib/core/node-port-range';
 import {
-  arr, byCodeUnits, containerPorts, ContainerPort, containersOf, describeSelector, isWorkloadKind, JsonObject, kindOf, Labels, labels,
-  Manifest, matchesMap, matchesSelector, nameOf, namespaceOf, num, obj, objs, podTemplate, portRef, replicasOf, str,
-} from './k8s';
+  arr, DeclaredPort, identityOf, JsonObject, kindOf, Labels, ManifestIndex, nameOf, namedPortNumber, namespaceOf, NetworkPolicy, NodePortClaims, num,
+  obj, objs, peerSelects, PodRef, policySelects, Reference, referenceProblem, resolveTargetPort, rulePeers, rulePortsOf, ServiceEntry, ServicePort, str,
+  WorkloadEntry,
+} from '../../lib/synth/model';
+import { Manifest } from './load';
 
 export type Status = 'ok' | 'warning' | 'error';
 
@@ -36,13 +40,7 @@ export type EdgeKind =
   | 'reads' // workload -> Secret it reads
   | 'points-to'; // ExternalName Service -> outside host
 
-export interface ServicePortInfo {
-  readonly name?: string;
-  readonly port: number;
-  readonly targetPort: number | string;
-  readonly nodePort?: number;
-  readonly protocol: string;
-}
+export type ServicePortInfo = ServicePort;
 
 export interface Problem {
   readonly severity: 'error' | 'warning';
@@ -85,28 +83,23 @@ export const USERS_ID = 'users';
 
 interface Workload {
   readonly node: GraphNode;
-  readonly namespace: string;
-  readonly podLabels: Labels;
-  readonly podSpec: JsonObject;
-  readonly ports: ContainerPort[];
-  readonly ingressPolicies: Policy[];
-  readonly egressPolicies: Policy[];
+  readonly entry: WorkloadEntry<Manifest>;
+  /** Its pods, as the NetworkPolicies see them. */
+  readonly pod: PodRef & { readonly ports: readonly DeclaredPort[] };
+  readonly ingressPolicies: NetworkPolicy[];
+  readonly egressPolicies: NetworkPolicy[];
   /** Reached from outside the cluster through a NodePort, LoadBalancer or Ingress. */
   exposedBy: string[];
 }
 
-interface Policy {
-  readonly name: string;
-  readonly namespace: string;
-  readonly podSelector: JsonObject;
-  readonly ingress?: JsonObject[];
-  readonly egress?: JsonObject[];
+/** Options of {@link buildGraph}. */
+export interface GraphOptions {
+  /** The cluster's node port range (default 30000-32767, the range synth checks against by default). */
+  readonly nodePortRange?: NodePortRange;
 }
 
 /** A set of `port/PROTOCOL` strings, or every port. */
 type Ports = 'all' | Set<string>;
-
-const NODE_PORT_RANGE = [30000, 32767] as const;
 
 const worse = (a: Status, b: Status): Status => (a === 'error' || b === 'error' ? 'error' : a === 'warning' || b === 'warning' ? 'warning' : 'ok');
 
@@ -114,41 +107,38 @@ class GraphBuilder {
   private readonly nodes = new Map<string, GraphNode>();
   private readonly edges = new Map<string, GraphEdge>();
   private readonly problems = new Set<string>();
-  private readonly namespaceLabels = new Map<string, Labels>();
+  private readonly index = new ManifestIndex<Manifest>();
   private readonly workloads: Workload[] = [];
-  private readonly policies: Policy[] = [];
-  /** Keys of the Secrets these manifests define, by node id. */
-  private readonly secretKeys = new Map<string, string[]>();
+  private readonly workloadOf = new Map<WorkloadEntry<Manifest>, Workload>();
+  private readonly nodePorts: NodePortClaims<GraphNode>;
   /** The pod count of autoscaled workloads (`autoscaled 2-5`), by node id. */
   private readonly autoscaled = new Map<string, string>();
 
-  constructor(private readonly name: string) {}
+  constructor(private readonly name: string, options: GraphOptions) {
+    this.nodePorts = new NodePortClaims(options.nodePortRange ?? NodePortRange.DEFAULT);
+  }
 
   build(manifests: Manifest[]): Graph {
     const docs = this.dedupe(manifests.flatMap(m => flatten(m)));
-    for (const d of docs) {
-      if (kindOf(d.doc) === 'Namespace') {
-        this.namespaceLabels.set(nameOf(d.doc), { ...labels(obj(d.doc.metadata)?.labels), 'kubernetes.io/metadata.name': nameOf(d.doc) });
-      }
-    }
+    const index = this.index;
+    for (const d of docs) index.add(d, d.doc);
     const byKind = (k: string): JsonObject[] => docs.filter(d => kindOf(d.doc) === k).map(d => d.doc);
     for (const hpa of byKind('HorizontalPodAutoscaler')) {
       const spec = obj(hpa.spec) ?? {};
       const ref = obj(spec.scaleTargetRef) ?? {};
       this.autoscaled.set(workloadId(namespaceOf(hpa), str(ref.kind) ?? '', str(ref.name) ?? ''), `autoscaled ${num(spec.minReplicas) ?? 1}-${num(spec.maxReplicas) ?? '?'}`);
     }
-    for (const d of docs) if (isWorkloadKind(kindOf(d.doc))) this.addWorkload(d.doc);
-    for (const d of byKind('NetworkPolicy')) this.addPolicy(d);
+    for (const w of index.workloads) this.addWorkload(w);
     for (const w of this.workloads) {
-      w.ingressPolicies.push(...this.policies.filter(p => p.ingress && p.namespace === w.namespace && matchesSelector(p.podSelector, w.podLabels)));
-      w.egressPolicies.push(...this.policies.filter(p => p.egress && p.namespace === w.namespace && matchesSelector(p.podSelector, w.podLabels)));
+      w.ingressPolicies.push(...index.policies.selecting(w.pod, 'ingress'));
+      w.egressPolicies.push(...index.policies.selecting(w.pod, 'egress'));
     }
-    for (const p of this.policies) {
-      if (!this.workloads.some(w => w.namespace === p.namespace && matchesSelector(p.podSelector, w.podLabels))) {
+    for (const p of index.policies.all) {
+      if (!this.workloads.some(w => policySelects(p, w.pod))) {
         this.problems.add(`warning: NetworkPolicy ${p.name} (${p.namespace}): its podSelector selects no pod in these manifests`);
       }
     }
-    for (const d of byKind('Service')) this.addService(d);
+    for (const s of index.services) this.addService(s);
     for (const d of byKind('Ingress')) this.addIngress(d);
     for (const d of byKind('Secret')) this.addSecret(d);
     for (const w of this.workloads) this.addSecretReaders(w);
@@ -161,15 +151,19 @@ class GraphBuilder {
     return { name: this.name, namespaces, nodes, edges, problems: [...this.problems].sort() };
   }
 
-  /** kubectl apply keeps the last object of a kind/namespace/name; say so when a folder defines one twice. */
+  /**
+   * kubectl apply keeps the last object of one identity (group, kind,
+   * namespace, name), so the first is lost without a word: an error, as
+   * synth reports it. The picture shows the one that wins.
+   */
   private dedupe(docs: Manifest[]): Manifest[] {
     const seen = new Map<string, Manifest>();
     for (const d of docs) {
       const kind = kindOf(d.doc);
       if (!kind) continue;
-      const key = `${kind}/${kind === 'Namespace' ? '' : namespaceOf(d.doc)}/${nameOf(d.doc)}`;
+      const key = identityOf(d.doc);
       const before = seen.get(key);
-      if (before) this.problems.add(`warning: ${kind} ${nameOf(d.doc)} is defined twice (${before.file}, ${d.file}): the last one wins`);
+      if (before) this.problems.add(`error: ${kind} ${nameOf(d.doc) || '(unnamed)'} is defined twice (${before.file}, ${d.file}): the last one wins`);
       seen.delete(key);
       seen.set(key, d);
     }
@@ -202,58 +196,34 @@ class GraphBuilder {
     if (!n.problems.some(p => p.text === text)) n.problems.push({ severity, text });
   }
 
-  private nsLabels(namespace: string): Labels {
-    return this.namespaceLabels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace };
-  }
-
   private users(): GraphNode {
     return this.node({ id: USERS_ID, kind: 'users', title: 'Outside users', name: 'users', details: ['browsers, clients'] });
   }
 
-  private addWorkload(doc: JsonObject): void {
-    const kind = kindOf(doc);
-    const namespace = namespaceOf(doc);
-    const name = nameOf(doc);
-    const { labels: podLabels, spec: podSpec } = podTemplate(doc);
+  private addWorkload(entry: WorkloadEntry<Manifest>): void {
+    const { kind, namespace } = entry;
+    const name = entry.name || '(unnamed)';
     // With an autoscaler the manifest has no replicas on purpose: the autoscaler sets it.
-    const replicas = this.autoscaled.get(workloadId(namespace, kind, name)) ?? replicasOf(doc);
+    const replicas = this.autoscaled.get(workloadId(namespace, kind, name)) ?? replicasOf(entry.owner.doc);
     const node = this.node({
       id: workloadId(namespace, kind, name), kind: 'workload', title: `${kind} ${name}`, name, namespace,
       workload: { resource: kind, replicas, ingressIsolated: false, egressIsolated: false },
     });
-    this.workloads.push({ node, namespace, podLabels, podSpec, ports: containerPorts(podSpec), ingressPolicies: [], egressPolicies: [], exposedBy: [] });
+    const w: Workload = { node, entry, pod: { namespace, labels: entry.labels, ports: entry.ports }, ingressPolicies: [], egressPolicies: [], exposedBy: [] };
+    this.workloads.push(w);
+    this.workloadOf.set(entry, w);
   }
 
-  private addPolicy(doc: JsonObject): void {
-    const spec = obj(doc.spec) ?? {};
-    const declared = arr(spec.policyTypes).map(t => String(t));
-    // Without policyTypes, Ingress always applies and Egress only when the policy has egress rules.
-    const types = declared.length > 0 ? declared : ['Ingress', ...(spec.egress !== undefined ? ['Egress'] : [])];
-    this.policies.push({
-      name: nameOf(doc),
-      namespace: namespaceOf(doc),
-      podSelector: obj(spec.podSelector) ?? {},
-      ingress: types.includes('Ingress') ? objs(spec.ingress) : undefined,
-      egress: types.includes('Egress') ? objs(spec.egress) : undefined,
-    });
-  }
-
-  private addService(doc: JsonObject): void {
-    const spec = obj(doc.spec) ?? {};
-    const namespace = namespaceOf(doc);
-    const name = nameOf(doc);
-    const type = str(spec.type) ?? 'ClusterIP';
+  private addService(entry: ServiceEntry<Manifest>): void {
+    const spec = obj(entry.owner.doc.spec) ?? {};
+    const { namespace, type, ports, selector } = entry;
+    const name = entry.name || '(unnamed)';
     const headless = str(spec.clusterIP) === 'None';
-    const ports: ServicePortInfo[] = objs(spec.ports).map(p => {
-      const port = num(p.port) ?? 0;
-      return { name: str(p.name), port, targetPort: portRef(p.targetPort) ?? port, nodePort: num(p.nodePort), protocol: str(p.protocol) ?? 'TCP' };
-    });
-    const selector = labels(spec.selector);
-    const hasSelector = Object.keys(selector).length > 0;
+    const hasSelector = selector !== undefined;
     const externalName = str(spec.externalName);
     const svc = this.node({
       id: serviceId(namespace, name), kind: 'service', title: `Service ${name}`, name, namespace,
-      service: { type, headless, ports, selector: hasSelector ? selector : undefined, externalName },
+      service: { type, headless, ports, selector, externalName },
     });
     svc.details.push(`type ${type}${headless ? ' (headless)' : ''}`);
 
@@ -277,7 +247,7 @@ class GraphBuilder {
       svc.details.push('no selector: endpoints managed by hand');
       return;
     }
-    const matched = this.workloads.filter(w => w.namespace === namespace && matchesMap(selector, w.podLabels));
+    const matched = this.index.selectedBy(entry).map(e => this.workloadOf.get(e) as Workload);
     if (matched.length === 0) {
       this.problem(svc, 'error', `selector matches no pod in namespace ${namespace}`);
       svc.details.push(`selector: ${describeSelector(selector)}`);
@@ -288,7 +258,7 @@ class GraphBuilder {
       const lines: string[] = [];
       let status: Status = 'ok';
       for (const p of ports) {
-        const { text, problem } = resolveTargetPort(p, w);
+        const { text, problem } = targetPortText(p, w);
         lines.push(text);
         if (problem) {
           this.problem(svc, problem.severity, problem.text);
@@ -314,17 +284,16 @@ class GraphBuilder {
     const ids: string[] = [];
     for (const p of ports) {
       const id = p.nodePort !== undefined ? `entry:nodeport:${p.nodePort}` : `entry:nodeport:auto:${svc.namespace}/${svc.name}:${p.port}`;
-      const existed = this.nodes.has(id);
       const entry = this.node({
         id, kind: 'entry', title: p.nodePort !== undefined ? `NodePort ${p.nodePort}` : 'NodePort (auto)', name: String(p.nodePort ?? 'auto'),
         details: [p.nodePort !== undefined ? `any node IP:${p.nodePort}` : 'port picked by the cluster'],
       });
-      if (existed) {
+      const claim = p.nodePort === undefined ? undefined : this.nodePorts.claim(p.nodePort, svc);
+      if (claim?.problem === 'taken') {
         // Node ports are cluster-wide: two Services cannot share one.
         this.problem(entry, 'error', `node port ${p.nodePort} is claimed by more than one Service`);
-      }
-      if (p.nodePort !== undefined && (p.nodePort < NODE_PORT_RANGE[0] || p.nodePort > NODE_PORT_RANGE[1])) {
-        this.problem(entry, 'error', `node port ${p.nodePort} is outside ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]}`);
+      } else if (claim?.problem === 'out-of-range') {
+        this.problem(entry, 'error', `node port ${p.nodePort} is outside ${claim.range}`);
       }
       this.edge(this.users().id, entry.id, 'reaches');
       this.edge(entry.id, svc.id, 'reaches', `port ${p.port}`);
@@ -367,71 +336,35 @@ class GraphBuilder {
 
   private addSecret(doc: JsonObject): void {
     const namespace = namespaceOf(doc);
-    const name = nameOf(doc);
-    const keys = [...new Set([...Object.keys(obj(doc.data) ?? {}), ...Object.keys(obj(doc.stringData) ?? {})])].sort();
-    this.secretKeys.set(secretId(namespace, name), keys);
+    const name = nameOf(doc) || '(unnamed)';
+    const keys = [...(this.index.keysOf('Secret', namespace, nameOf(doc)) ?? [])].sort();
     this.node({
       id: secretId(namespace, name), kind: 'secret', title: `Secret ${name}`, name, namespace,
       details: [`type ${str(doc.type) ?? 'Opaque'}`, keys.length > 0 ? `keys: ${keys.join(', ')}` : 'no keys'],
     });
   }
 
-  private secretNode(w: Workload, secretName: string, optional: boolean): GraphNode {
-    const id = secretId(w.namespace, secretName);
-    if (this.nodes.has(id)) return this.nodes.get(id) as GraphNode;
-    const s = this.node({ id, kind: 'secret', title: `Secret ${secretName}`, name: secretName, namespace: w.namespace, details: ['not in these manifests'] });
-    if (!optional) this.problem(s, 'warning', `read by ${w.node.title} but not defined here: it must be created another way`);
-    return s;
+  private secretNode(w: Workload, secretName: string): GraphNode {
+    const id = secretId(w.pod.namespace, secretName);
+    return this.nodes.get(id) ?? this.node({ id, kind: 'secret', title: `Secret ${secretName}`, name: secretName, namespace: w.pod.namespace, details: ['not in these manifests'] });
   }
 
+  /** The Secrets a workload reads, by the model's references (the ones synth checks). */
   private addSecretReaders(w: Workload): void {
-    const spec = w.podSpec;
-    const read = (secretName: string | undefined, how: string, optional: boolean, key?: string): void => {
-      if (!secretName) return;
-      const s = this.secretNode(w, secretName, optional);
+    for (const ref of w.entry.references) {
+      if (ref.kind !== 'Secret') continue;
+      const s = this.secretNode(w, ref.name);
+      const problem = referenceProblem(ref, this.index.keysOf('Secret', w.pod.namespace, ref.name));
       let status: Status = 'ok';
-      const keys = this.secretKeys.get(s.id);
-      if (key !== undefined && keys !== undefined && !keys.includes(key) && !optional) {
-        this.problem(s, 'error', `${w.node.title} reads key "${key}", which this Secret does not have`);
+      if (problem?.missing === 'object') {
+        // Synth fails on a missing Secret unless it is declared external, which manifests cannot show.
+        this.problem(s, 'warning', `read by ${w.node.title} but not defined here: it must be created another way`);
+      } else if (problem?.missing === 'keys') {
+        for (const key of problem.keys) this.problem(s, 'error', `${w.node.title} reads key "${key}", which this Secret does not have`);
         status = 'error';
       }
-      this.edge(w.node.id, s.id, 'reads', how, status);
-    };
-    const volumes = new Map(objs(spec.volumes).map(v => [str(v.name) ?? '', v]));
-    for (const c of containersOf(spec)) {
-      for (const e of objs(c.env)) {
-        const ref = obj(obj(e.valueFrom)?.secretKeyRef);
-        if (ref) read(str(ref.name), `env ${str(e.name) ?? '?'} (key ${str(ref.key) ?? '?'})`, ref.optional === true, str(ref.key));
-      }
-      for (const e of objs(c.envFrom)) {
-        const ref = obj(e.secretRef);
-        if (ref) read(str(ref.name), `envFrom${str(e.prefix) ? ` prefix ${str(e.prefix)}` : ''} (all keys)`, ref.optional === true);
-      }
-      for (const m of objs(c.volumeMounts)) {
-        const v = volumes.get(str(m.name) ?? '');
-        if (!v) continue;
-        const where = `volume at ${str(m.mountPath) ?? '?'}`;
-        const secret = obj(v.secret);
-        if (secret) read(str(secret.secretName), where, secret.optional === true);
-        for (const source of objs(obj(v.projected)?.sources)) {
-          const ps = obj(source.secret);
-          if (ps) read(str(ps.name), where, ps.optional === true);
-        }
-      }
+      for (const how of readsAs(ref)) this.edge(w.node.id, s.id, 'reads', how, status);
     }
-    for (const ref of objs(spec.imagePullSecrets)) read(str(ref.name), 'image pull', false);
-  }
-
-  private peerMatches(peer: JsonObject, policyNamespace: string, target: Workload): boolean {
-    const podSelector = obj(peer.podSelector);
-    const namespaceSelector = obj(peer.namespaceSelector);
-    if (!podSelector && !namespaceSelector) return false; // ipBlock (or an invalid peer): not a pod
-    if (namespaceSelector) {
-      if (!matchesSelector(namespaceSelector, this.nsLabels(target.namespace))) return false;
-    } else if (target.namespace !== policyNamespace) {
-      return false;
-    }
-    return podSelector ? matchesSelector(podSelector, target.podLabels) : true;
   }
 
   /**
@@ -440,13 +373,13 @@ class GraphBuilder {
    * every source (their ports are told in the node's text instead of one arrow
    * from every workload).
    */
-  private allowedPorts(policies: Policy[], direction: 'ingress' | 'egress', peer: Workload, dst: Workload, namedPeersOnly = false): Ports | undefined {
+  private allowedPorts(policies: NetworkPolicy[], direction: 'ingress' | 'egress', peer: Workload, dst: Workload, namedPeersOnly = false): Ports | undefined {
     if (policies.length === 0) return namedPeersOnly ? undefined : 'all';
     let allowed: Ports | undefined;
     for (const p of policies) {
       for (const rule of p[direction] ?? []) {
-        const peers = objs(direction === 'ingress' ? rule.from : rule.to);
-        if (peers.length === 0 ? namedPeersOnly : !peers.some(x => this.peerMatches(x, p.namespace, peer))) continue;
+        const peers = rulePeers(rule, direction);
+        if (peers.length === 0 ? namedPeersOnly : !peers.some(x => peerSelects(x, p.namespace, peer.pod, this.index.namespaces))) continue;
         allowed = unionPorts(allowed, rulePorts(rule, dst));
       }
     }
@@ -454,7 +387,7 @@ class GraphBuilder {
   }
 
   private addNetworkPolicyEdges(): void {
-    const policyNames = (ps: Policy[]): string => [...new Set(ps.map(p => p.name))].sort().join(', ');
+    const policyNames = (ps: NetworkPolicy[]): string => [...new Set(ps.map(p => p.name))].sort().join(', ');
     for (const dst of this.workloads) {
       const n = dst.node;
       const isolated = dst.ingressPolicies.length > 0;
@@ -462,7 +395,7 @@ class GraphBuilder {
       if (n.workload) n.workload.egressIsolated = dst.egressPolicies.length > 0;
       n.details.push(`replicas: ${n.workload?.replicas ?? '?'}`);
       const rules = dst.ingressPolicies.flatMap(p => p.ingress ?? []);
-      const anywhereRules = rules.filter(r => objs(r.from).length === 0);
+      const anywhereRules = rules.filter(r => rulePeers(r, 'ingress').length === 0);
       const fromAnywhere = anywhereRules.length > 0;
       const names = policyNames(dst.ingressPolicies);
       if (!isolated) n.details.push('ingress: open (no NetworkPolicy)');
@@ -479,20 +412,20 @@ class GraphBuilder {
       // Address ranges outside the cluster that a policy names.
       for (const p of dst.ingressPolicies) {
         for (const rule of p.ingress ?? []) {
-          for (const peer of objs(rule.from)) {
+          for (const peer of rulePeers(rule, 'ingress')) {
             const cidr = str(obj(peer.ipBlock)?.cidr);
             if (cidr) this.edge(this.ipBlock(peer).id, n.id, 'allows', portsText(rulePorts(rule, dst)));
           }
         }
       }
-      if (isolated && dst.exposedBy.length > 0 && !fromAnywhere && !rules.some(r => objs(r.from).some(x => obj(x.ipBlock) || obj(x.namespaceSelector)))) {
+      if (isolated && dst.exposedBy.length > 0 && !fromAnywhere && !rules.some(r => rulePeers(r, 'ingress').some(x => obj(x.ipBlock) || obj(x.namespaceSelector)))) {
         this.problem(n, 'warning', 'exposed outside the cluster, but its ingress NetworkPolicy admits only pods of this namespace');
       }
     }
     for (const src of this.workloads) {
       for (const p of src.egressPolicies) {
         for (const rule of p.egress ?? []) {
-          for (const peer of objs(rule.to)) {
+          for (const peer of rulePeers(rule, 'egress')) {
             if (str(obj(peer.ipBlock)?.cidr)) this.edge(src.node.id, this.ipBlock(peer).id, 'allows', portsText(rulePorts(rule, undefined)));
           }
         }
@@ -545,45 +478,43 @@ export function secretId(namespace: string, name: string): string {
 }
 
 /**
- * Where a Service port lands on the pods of one workload. A named targetPort
- * that no container declares sends nowhere (error); a number that no container
- * declares may still work if the process listens there, so it is a warning.
+ * Where a Service port lands on the pods of one workload, by the model's
+ * resolution (the one synth checks with): a named targetPort the pods lack,
+ * or a number they do not declare among the ports they declare, is an error.
  */
-function resolveTargetPort(p: ServicePortInfo, w: Workload): { text: string; problem?: Problem } {
-  if (typeof p.targetPort === 'string') {
-    const named = w.ports.find(c => c.name === p.targetPort);
-    if (!named) {
-      return { text: `-> ${p.targetPort} (no such port)`, problem: { severity: 'error', text: `targetPort "${p.targetPort}" is not a named container port of ${w.node.title}` } };
-    }
-    return { text: `-> pod port ${named.port} (${named.name})` };
+function targetPortText(p: ServicePortInfo, w: Workload): { text: string; problem?: Problem } {
+  const r = resolveTargetPort(p, w.pod.ports);
+  if (r.ok) return { text: `-> pod port ${r.number}${r.name ? ` (${r.name})` : ''}` };
+  if (r.problem === 'no-such-name') {
+    return { text: `-> ${p.targetPort} (no such port)`, problem: { severity: 'error', text: `targetPort "${p.targetPort}" is not a named container port of ${w.node.title}` } };
   }
-  const declared = w.ports.filter(c => c.port === p.targetPort);
-  if (w.ports.length > 0 && declared.length === 0) {
-    const has = [...new Set(w.ports.map(c => c.port))].join(', ');
-    return {
-      text: `-> pod port ${p.targetPort} (not declared)`,
-      problem: { severity: 'warning', text: `targetPort ${p.targetPort} is not a container port of ${w.node.title} (it declares ${has})` },
-    };
+  const has = [...new Set(w.pod.ports.map(c => c.number))].join(', ');
+  return { text: `-> pod port ${p.targetPort} (not declared)`, problem: { severity: 'error', text: `targetPort ${p.targetPort} is not a container port of ${w.node.title} (it declares ${has})` } };
+}
+
+/** How a workload reads a Secret, one line per place it is read from. */
+function readsAs(ref: Reference): string[] {
+  const s = ref.source;
+  switch (s.type) {
+    case 'env': return [`env ${s.env} (key ${ref.keys[0] ?? '?'})`];
+    case 'envFrom': return [`envFrom${s.prefix ? ` prefix ${s.prefix}` : ''} (all keys)`];
+    case 'volume': return s.mounts.map(m => `volume at ${m.path}`);
+    case 'imagePull': return ['image pull'];
   }
-  const names = declared.flatMap(c => (c.name ? [c.name] : []));
-  return { text: `-> pod port ${p.targetPort}${names.length > 0 ? ` (${names[0]})` : ''}` };
 }
 
 /** The ports of a NetworkPolicy rule, named ports resolved against the destination pods where known. */
 function rulePorts(rule: JsonObject, dst: Workload | undefined): Ports {
-  const ports = objs(rule.ports);
-  if (ports.length === 0) return 'all';
+  const ports = rulePortsOf(rule);
+  if (ports === undefined) return 'all';
   const out = new Set<string>();
-  for (const p of ports) {
-    const protocol = str(p.protocol) ?? 'TCP';
-    const ref = portRef(p.port);
-    if (ref === undefined) {
+  for (const { protocol, port, endPort } of ports) {
+    if (port === undefined) {
       out.add(`all/${protocol}`);
       continue;
     }
-    const resolved = typeof ref === 'string' ? (dst?.ports.find(c => c.name === ref)?.port ?? ref) : ref;
-    const end = num(p.endPort);
-    out.add(`${resolved}${end !== undefined ? `-${end}` : ''}/${protocol}`);
+    const resolved = typeof port === 'string' && dst ? (namedPortNumber(port, protocol, dst.pod) ?? port) : port;
+    out.add(`${resolved}${endPort !== undefined ? `-${endPort}` : ''}/${protocol}`);
   }
   return out;
 }
@@ -609,6 +540,36 @@ function portsText(ports: Ports): string {
 }
 
 /** Build the diagram's graph from the manifests of one folder. */
-export function buildGraph(name: string, manifests: Manifest[]): Graph {
-  return new GraphBuilder(name).build(manifests);
+export function buildGraph(name: string, manifests: Manifest[], options: GraphOptions = {}): Graph {
+  return new GraphBuilder(name, options).build(manifests);
+}
+
+/**
+ * Order by UTF-16 code units, like Array.prototype.sort: unlike localeCompare,
+ * it does not depend on the machine's locale, so the diagrams do not either.
+ */
+export function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function describeSelector(selector: Labels): string {
+  const entries = Object.entries(selector).sort(([a], [b]) => byCodeUnits(a, b));
+  return entries.length === 0 ? '(empty)' : entries.map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+/** Replica count as a short text: a number where Kubernetes has one, otherwise what decides it. */
+function replicasOf(doc: JsonObject): string {
+  const spec = obj(doc.spec) ?? {};
+  switch (kindOf(doc)) {
+    case 'Pod':
+      return '1 (bare pod)';
+    case 'DaemonSet':
+      return 'one per node';
+    case 'Job':
+      return `${num(spec.completions) ?? 1} completion(s)`;
+    case 'CronJob':
+      return `schedule ${str(spec.schedule) ?? '?'}`;
+    default:
+      return String(num(spec.replicas) ?? 1);
+  }
 }

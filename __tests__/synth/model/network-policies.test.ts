@@ -1,0 +1,134 @@
+import { JsonObject, NamespaceLabels, NetworkPolicies, PodRef, policyTypesOf } from '../../../lib/synth/model';
+
+const policy = (name: string, spec: JsonObject, namespace = 'shop'): JsonObject =>
+  ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+
+const api: PodRef = { namespace: 'shop', labels: { app: 'api' }, ports: [{ container: 'api', number: 8080, name: 'http', protocol: 'TCP' }, { container: 'api', number: 53, name: 'dns', protocol: 'UDP' }] };
+const web: PodRef = { namespace: 'shop', labels: { app: 'web' } };
+const batch: PodRef = { namespace: 'jobs', labels: { app: 'batch' } };
+const toApi = { podSelector: { matchLabels: { app: 'api' } } };
+
+/** Whether `source` reaches `port` of api under the given policies (and Namespace objects). */
+function admitted(policies: JsonObject[], source: PodRef, port: { number?: number; name?: string; protocol?: string } = { number: 8080 }, namespaces: JsonObject[] = []): boolean {
+  const labels = new NamespaceLabels();
+  namespaces.forEach(n => labels.add(n));
+  const set = new NetworkPolicies(labels);
+  policies.forEach(p => set.add(p));
+  return set.ingressVerdict(source, api, port).admitted;
+}
+
+describe('NetworkPolicy evaluation', () => {
+  describe('policyTypes, defaulted as the API server does', () => {
+    test('GIVEN no policyTypes THEN Ingress; with egress rules, Ingress and Egress; an empty egress list adds nothing', () => {
+      expect(policyTypesOf({})).toEqual(['Ingress']);
+      expect(policyTypesOf({ egress: [{ to: [] }] })).toEqual(['Ingress', 'Egress']);
+      expect(policyTypesOf({ egress: [] })).toEqual(['Ingress']);
+      expect(policyTypesOf({ policyTypes: [] })).toEqual(['Ingress']);
+      expect(policyTypesOf({ policyTypes: ['Egress'], ingress: [{}] })).toEqual(['Egress']);
+    });
+
+    test('GIVEN a policy of type Egress only THEN it leaves the target\'s ingress open', () => {
+      expect(admitted([policy('egress', { ...toApi, policyTypes: ['Egress'] })], web)).toBe(true);
+    });
+
+    test('GIVEN a policy without policyTypes or rules THEN it isolates the target: nothing gets in', () => {
+      expect(admitted([policy('deny', toApi)], web)).toBe(false);
+    });
+  });
+
+  test('GIVEN no policy selecting the target THEN every source is admitted', () => {
+    expect(admitted([], web)).toBe(true);
+    expect(admitted([policy('other', { podSelector: { matchLabels: { app: 'db' } } })], web)).toBe(true);
+    // A policy applies only to pods of its own namespace.
+    expect(admitted([policy('elsewhere', toApi, 'jobs')], web)).toBe(true);
+  });
+
+  test('GIVEN an empty podSelector THEN the policy selects every pod of its namespace', () => {
+    expect(admitted([policy('deny-all', { podSelector: {} })], web)).toBe(false);
+  });
+
+  test('GIVEN a podSelector with matchExpressions THEN it selects as a LabelSelector does', () => {
+    expect(admitted([policy('deny', { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'db'] }] } })], web)).toBe(false);
+    expect(admitted([policy('deny', { podSelector: { matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['api'] }] } })], web)).toBe(true);
+  });
+
+  test('GIVEN a rule without from, or with an empty from THEN any source is admitted', () => {
+    expect(admitted([policy('any', { ...toApi, ingress: [{}] })], batch)).toBe(true);
+    expect(admitted([policy('any', { ...toApi, ingress: [{ from: [] }] })], batch)).toBe(true);
+  });
+
+  test('GIVEN a podSelector peer THEN it admits those pods of the policy\'s namespace only', () => {
+    const rule = { from: [{ podSelector: { matchLabels: { app: 'web' } } }] };
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], web)).toBe(true);
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], { namespace: 'jobs', labels: { app: 'web' } })).toBe(false);
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], { namespace: 'shop', labels: { app: 'other' } })).toBe(false);
+  });
+
+  test('GIVEN a namespaceSelector on the automatic kubernetes.io/metadata.name label THEN it admits every pod of that namespace, with or without a Namespace object', () => {
+    const rule = { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jobs' } } }] };
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], batch)).toBe(true);
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], web)).toBe(false);
+  });
+
+  test('GIVEN a namespaceSelector on labels of a Namespace object THEN the Namespace object\'s labels decide', () => {
+    const rule = { from: [{ namespaceSelector: { matchLabels: { team: 'data' } } }] };
+    const jobs = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'jobs', labels: { team: 'data' } } };
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], batch, { number: 8080 }, [jobs])).toBe(true);
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], batch)).toBe(false);
+  });
+
+  test('GIVEN a namespaceSelector and a podSelector in one peer THEN both must match', () => {
+    const rule = { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'jobs' } }, podSelector: { matchLabels: { app: 'batch' } } }] };
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], batch)).toBe(true);
+    expect(admitted([policy('p', { ...toApi, ingress: [rule] })], { namespace: 'jobs', labels: { app: 'cron' } })).toBe(false);
+  });
+
+  test('GIVEN an ipBlock peer THEN it never admits a pod (pod addresses are not in the manifests)', () => {
+    expect(admitted([policy('p', { ...toApi, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], web)).toBe(false);
+  });
+
+  describe('ports', () => {
+    const withPorts = (ports: JsonObject[]) => [policy('p', { ...toApi, ingress: [{ ports }] })];
+
+    test('GIVEN a rule without ports THEN every port is admitted', () => {
+      expect(admitted([policy('p', { ...toApi, ingress: [{ from: [] }] })], web, { number: 1234 })).toBe(true);
+    });
+
+    test('GIVEN a port by number, protocol unset THEN it admits that TCP port only', () => {
+      expect(admitted(withPorts([{ port: 8080 }]), web, { number: 8080 })).toBe(true);
+      expect(admitted(withPorts([{ port: 8080 }]), web, { number: 9090 })).toBe(false);
+      expect(admitted(withPorts([{ port: 8080 }]), web, { number: 8080, protocol: 'UDP' })).toBe(false);
+    });
+
+    test('GIVEN a port by name THEN it stands for the target pod\'s container port of that name and protocol', () => {
+      expect(admitted(withPorts([{ port: 'http' }]), web, { number: 8080 })).toBe(true);
+      expect(admitted(withPorts([{ port: 'http' }]), web, { name: 'http' })).toBe(true);
+      expect(admitted(withPorts([{ port: 'http' }]), web, { number: 9090 })).toBe(false);
+      expect(admitted(withPorts([{ port: 'dns', protocol: 'UDP' }]), web, { number: 53, protocol: 'UDP' })).toBe(true);
+      expect(admitted(withPorts([{ port: 'dns' }]), web, { number: 53, protocol: 'UDP' })).toBe(false);
+      expect(admitted(withPorts([{ port: 'grpc' }]), web, { name: 'grpc' })).toBe(false);
+    });
+
+    test('GIVEN a port with endPort THEN the whole range is admitted', () => {
+      expect(admitted(withPorts([{ port: 8000, endPort: 8100 }]), web, { number: 8080 })).toBe(true);
+      expect(admitted(withPorts([{ port: 8000, endPort: 8100 }]), web, { number: 8101 })).toBe(false);
+    });
+
+    test('GIVEN a protocol without a port THEN every port of that protocol is admitted', () => {
+      expect(admitted(withPorts([{ protocol: 'TCP' }]), web, { number: 1234 })).toBe(true);
+      expect(admitted(withPorts([{ protocol: 'UDP' }]), web, { number: 1234 })).toBe(false);
+    });
+  });
+
+  test('GIVEN two policies selecting the target THEN a connection either admits is admitted, and the verdict names both', () => {
+    const labels = new NamespaceLabels();
+    const set = new NetworkPolicies(labels);
+    set.add(policy('a', { ...toApi, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }));
+    set.add(policy('b', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'ops' } } }] }] }));
+    expect(set.ingressVerdict(web, api, { number: 8080 }).admitted).toBe(true);
+    expect(set.ingressVerdict({ namespace: 'shop', labels: { app: 'ops' } }, api, { number: 8080 }).admitted).toBe(true);
+    const blocked = set.ingressVerdict(batch, api, { number: 8080 });
+    expect(blocked.admitted).toBe(false);
+    expect(blocked.policies.map(p => p.name)).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,29 @@
+import { Json, Labels, labels, obj } from './json';
+import { nameOf } from './objects';
+
+/** The label every namespace carries, set by the API server, whatever its manifest says. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * The labels of the namespaces, as a NetworkPolicy's namespaceSelector sees
+ * them: those of the Namespace objects in the manifests, plus
+ * `kubernetes.io/metadata.name` on every namespace, defined here or not.
+ */
+export class NamespaceLabels {
+  private readonly byName = new Map<string, Labels>();
+
+  /** Records a Namespace object. */
+  public add(namespace: Json): void {
+    const name = nameOf(namespace);
+    this.byName.set(name, { ...labels(obj(obj(namespace)?.metadata)?.labels), [NAMESPACE_NAME_LABEL]: name });
+  }
+
+  public of(namespace: string): Labels {
+    let found = this.byName.get(namespace);
+    if (!found) {
+      found = { [NAMESPACE_NAME_LABEL]: namespace };
+      this.byName.set(namespace, found);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,185 @@
+import { arr, Json, JsonObject, Labels, num, obj, objs, portRef, str } from './json';
+import { NamespaceLabels } from './namespaces';
+import { nameOf, namespaceOf } from './objects';
+import { DeclaredPort } from './pod-templates';
+import { matchesSelector } from './selectors';
+
+// NetworkPolicy, evaluated as the API defines it: which pods a policy
+// isolates, which peers and ports its rules admit.
+
+/** A pod as the policies see it. */
+export interface PodRef {
+  readonly namespace: string;
+  readonly labels: Labels;
+  /** The ports it declares, to resolve a rule's named port; without them a name matches the port asked for by name. */
+  readonly ports?: readonly DeclaredPort[];
+}
+
+/** A port a connection is made to: its number, its name on the target pod, or both. */
+export interface PortQuery {
+  readonly number?: number;
+  readonly name?: string;
+  /** TCP when unset. */
+  readonly protocol?: string;
+}
+
+/** A NetworkPolicy with the defaults of the API server applied. */
+export interface NetworkPolicy {
+  readonly name: string;
+  readonly namespace: string;
+  readonly podSelector: JsonObject;
+  /** Its ingress rules when it governs ingress (policyTypes), else undefined: it leaves ingress alone. */
+  readonly ingress?: JsonObject[];
+  /** Its egress rules when it governs egress, else undefined. */
+  readonly egress?: JsonObject[];
+}
+
+/**
+ * The policy types of a spec. Without `policyTypes` the API server sets
+ * Ingress on every policy, and Egress too when it has egress rules.
+ */
+export function policyTypesOf(spec: JsonObject): string[] {
+  const declared = arr(spec.policyTypes).map(t => String(t));
+  if (declared.length > 0) {
+    return declared;
+  }
+  return objs(spec.egress).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
+export function networkPolicyOf(json: Json): NetworkPolicy {
+  const spec = obj(obj(json)?.spec) ?? {};
+  const types = policyTypesOf(spec);
+  return {
+    name: nameOf(json),
+    namespace: namespaceOf(json),
+    podSelector: obj(spec.podSelector) ?? {},
+    ingress: types.includes('Ingress') ? objs(spec.ingress) : undefined,
+    egress: types.includes('Egress') ? objs(spec.egress) : undefined,
+  };
+}
+
+/** Whether the policy applies to the pod: same namespace, and its podSelector (`{}`: every pod) matches. */
+export function policySelects(policy: NetworkPolicy, pod: PodRef): boolean {
+  return policy.namespace === pod.namespace && matchesSelector(policy.podSelector, pod.labels);
+}
+
+/**
+ * Whether one peer of a rule (`from` or `to`) is the pod. A podSelector
+ * alone picks pods of the policy's namespace; with a namespaceSelector, pods
+ * of the namespaces it matches; a namespaceSelector alone, every pod there.
+ * An ipBlock never picks a pod here: pod addresses are not known from manifests.
+ */
+export function peerSelects(peer: JsonObject, policyNamespace: string, pod: PodRef, namespaces: NamespaceLabels): boolean {
+  const podSelector = obj(peer.podSelector);
+  const namespaceSelector = obj(peer.namespaceSelector);
+  if (!podSelector && !namespaceSelector) {
+    return false;
+  }
+  if (namespaceSelector ? !matchesSelector(namespaceSelector, namespaces.of(pod.namespace)) : pod.namespace !== policyNamespace) {
+    return false;
+  }
+  return podSelector ? matchesSelector(podSelector, pod.labels) : true;
+}
+
+/** The peers of a rule (`from` of an ingress rule, `to` of an egress rule); none means every peer. */
+export function rulePeers(rule: JsonObject, direction: 'ingress' | 'egress'): JsonObject[] {
+  return objs(direction === 'ingress' ? rule.from : rule.to);
+}
+
+/** Whether a rule admits the peer: a rule without peers admits every source (or destination). */
+export function ruleAdmitsPeer(rule: JsonObject, direction: 'ingress' | 'egress', policyNamespace: string, pod: PodRef, namespaces: NamespaceLabels): boolean {
+  const peers = rulePeers(rule, direction);
+  return peers.length === 0 || peers.some(p => peerSelects(p, policyNamespace, pod, namespaces));
+}
+
+/** One entry of a rule's `ports`, with its protocol defaulted (TCP). `port` absent: every port of the protocol. */
+export interface RulePort {
+  readonly protocol: string;
+  readonly port?: number | string;
+  /** With a numeric port: the last port of the range it starts. */
+  readonly endPort?: number;
+}
+
+/** A rule's ports; undefined when it has none, which admits every port. */
+export function rulePortsOf(rule: JsonObject): RulePort[] | undefined {
+  const ports = objs(rule.ports);
+  return ports.length === 0 ? undefined : ports.map(p => ({ protocol: str(p.protocol) ?? 'TCP', port: portRef(p.port), endPort: num(p.endPort) }));
+}
+
+/** The number a rule's named port stands for on the pod: its declared container port of that name and protocol. */
+export function namedPortNumber(name: string, protocol: string, pod: PodRef): number | undefined {
+  return pod.ports?.find(p => p.name === name && p.protocol === protocol)?.number;
+}
+
+/** Whether a rule port admits a connection to `port` of the pod (the destination of the rule). */
+export function rulePortAdmits(rulePort: RulePort, port: PortQuery, pod: PodRef): boolean {
+  const protocol = port.protocol ?? 'TCP';
+  if (rulePort.protocol !== protocol) {
+    return false;
+  }
+  if (rulePort.port === undefined) {
+    return true;
+  }
+  const number = port.number ?? (port.name === undefined ? undefined : namedPortNumber(port.name, protocol, pod));
+  if (typeof rulePort.port === 'string') {
+    // A name stands for the target pod's container port of that name; a pod without one is not admitted by it.
+    if (pod.ports === undefined) {
+      return rulePort.port === port.name;
+    }
+    const resolved = namedPortNumber(rulePort.port, protocol, pod);
+    return resolved !== undefined && resolved === number;
+  }
+  if (number === undefined) {
+    return false;
+  }
+  return rulePort.endPort === undefined ? number === rulePort.port : number >= rulePort.port && number <= rulePort.endPort;
+}
+
+/** What the policies in force say of one connection. */
+export interface IngressVerdict {
+  readonly admitted: boolean;
+  /** The policies that select the target for ingress (isolating it); empty when none does. */
+  readonly policies: readonly NetworkPolicy[];
+}
+
+/**
+ * The NetworkPolicies of a set of manifests, indexed by namespace, and the
+ * evaluation of a connection against them.
+ */
+export class NetworkPolicies {
+  private readonly byNamespace = new Map<string, NetworkPolicy[]>();
+  public readonly all: NetworkPolicy[] = [];
+
+  constructor(public readonly namespaces: NamespaceLabels = new NamespaceLabels()) {}
+
+  /** Records a NetworkPolicy object. */
+  public add(json: Json): NetworkPolicy {
+    const policy = networkPolicyOf(json);
+    this.all.push(policy);
+    const list = this.byNamespace.get(policy.namespace);
+    if (list) {
+      list.push(policy);
+    } else {
+      this.byNamespace.set(policy.namespace, [policy]);
+    }
+    return policy;
+  }
+
+  /** The policies that govern the pod's ingress (or egress). */
+  public selecting(pod: PodRef, direction: 'ingress' | 'egress'): NetworkPolicy[] {
+    return (this.byNamespace.get(pod.namespace) ?? []).filter(p => p[direction] !== undefined && policySelects(p, pod));
+  }
+
+  /**
+   * Whether `source` may open a connection to `port` of `target`. A pod that
+   * no policy selects for ingress accepts every connection; otherwise some
+   * ingress rule of some policy selecting it must admit both the source and
+   * the port. (Egress policies of the source are not consulted.)
+   */
+  public ingressVerdict(source: PodRef, target: PodRef, port: PortQuery): IngressVerdict {
+    const policies = this.selecting(target, 'ingress');
+    const admitted = policies.length === 0 || policies.some(p => (p.ingress ?? []).some(rule =>
+      ruleAdmitsPeer(rule, 'ingress', p.namespace, source, this.namespaces) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
+    return { admitted, policies };
+  }
+}
