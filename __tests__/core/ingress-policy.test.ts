@@ -96,6 +96,13 @@ describe('IngressPolicy', () => {
     });
   });
 
+  test('GIVEN an explicit from that leaves out a declared client THEN synth reports the blocked connection', () => {
+    const { chart, api, web, batch } = setup();
+    batch.connectTo(api);
+    new IngressPolicy(chart, 'p', { target: api, from: [web] });
+    expect(validateApp(chart.node.root as App)).toEqual([expect.stringMatching(/^\[c\/batch\/ConnectsTo-api\] .*batch.*api.*9090.*api-ingress.*Fix: /)]);
+  });
+
   describe('namespaces, resolved as cdk8s resolves them', () => {
     test('GIVEN two workloads in one Chart namespace THEN they are in the same namespace', () => {
       // GIVEN no namespace on either workload, only on their Chart
