@@ -137,6 +137,7 @@ describe('Microservice', () => {
       const connection = web.connectTo(api);
       expect(connection.node.path).toBe('test/web/ConnectsTo-api');
       expect([connection.from, connection.to, connection.ports]).toEqual([web, api, [http]]);
+      expect(() => web.connectTo(api)).toThrow('[test/web] already connects to api. Fix: state each connection once; to add ports, list them all in one connectTo(api, { ports })');
     });
   });
 
