@@ -44,7 +44,7 @@ describe('runMain', () => {
       }, 'test');
       // THEN
       expect(process.exitCode).toBe(1);
-      expect(stderr.join('')).toBe('synth failed; nothing was written:\n  - [Credentials.fromPassword] the database password is empty. Fix: set a non-empty password (see README: "Database credentials")\n');
+      expect(stderr.join('')).toBe('synth failed; nothing was written:\n  - [Credentials.fromPassword] CVA103 the database password is empty. Fix: set a non-empty password (see README: "Database credentials")\n');
       expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     } finally {
       spy.mockRestore();

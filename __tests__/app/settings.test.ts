@@ -33,14 +33,14 @@ describe('credentialsFromEnv', () => {
 
   test('GIVEN both an existing Secret and a password THEN it refuses to guess', () => {
     expect(() => credentialsFromEnv({ [ENV.DB_SECRET]: 's', [ENV.DB_PASSWORD]: 'p' })).toThrow(
-      '[environment] VOTING_APP_DB_SECRET is set together with VOTING_APP_DB_USER/VOTING_APP_DB_PASSWORD, so it is unclear which credentials to use. Fix: unset VOTING_APP_DB_USER and VOTING_APP_DB_PASSWORD (the existing Secret holds them), or unset VOTING_APP_DB_SECRET');
+      '[environment] CVA108 VOTING_APP_DB_SECRET is set together with VOTING_APP_DB_USER/VOTING_APP_DB_PASSWORD, so it is unclear which credentials to use. Fix: unset VOTING_APP_DB_USER and VOTING_APP_DB_PASSWORD (the existing Secret holds them), or unset VOTING_APP_DB_SECRET');
   });
 
   test('GIVEN an empty password THEN synth fails', () => {
-    expect(() => stack({ [ENV.DB_PASSWORD]: '' })).toThrow('[Credentials.fromPassword] the database password is empty. Fix: set a non-empty password (see README: "Database credentials")');
+    expect(() => stack({ [ENV.DB_PASSWORD]: '' })).toThrow('[Credentials.fromPassword] CVA103 the database password is empty. Fix: set a non-empty password (see README: "Database credentials")');
   });
 
   test('GIVEN an invalid Secret name THEN it says so', () => {
-    expect(() => credentialsFromEnv({ [ENV.DB_SECRET]: 'Bad_Name' })).toThrow('[Credentials.fromSecret(Bad_Name)] Secret name "Bad_Name" is not a valid DNS-1123 label');
+    expect(() => credentialsFromEnv({ [ENV.DB_SECRET]: 'Bad_Name' })).toThrow('[Credentials.fromSecret(Bad_Name)] CVA101 Secret name "Bad_Name" is not a valid DNS-1123 label');
   });
 });

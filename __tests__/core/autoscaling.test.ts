@@ -66,10 +66,10 @@ describe('Autoscaling', () => {
   });
 
   test.each([
-    [{ minReplicas: 1 }, 1, '[c/scale] minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000'],
-    [{ minReplicas: 4, maxReplicas: 3 }, 1, '[c/scale] maxReplicas must be an integer from 4 to 1000, got 3. Fix: set maxReplicas to an integer from 4 to 1000'],
-    [{ targetCpuPercent: 0 }, 1, '[c/scale] targetCpuPercent must be an integer from 1 to 100, got 0. Fix: set targetCpuPercent to an integer from 1 to 100'],
-    [{ minReplicas: 2 }, 3, '[c/scale] web asks for 3 replicas, but its autoscaler keeps 2 to 5. Fix: drop the replicas of web or set minReplicas: 3'],
+    [{ minReplicas: 1 }, 1, '[c/scale] CVA102 minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000'],
+    [{ minReplicas: 4, maxReplicas: 3 }, 1, '[c/scale] CVA102 maxReplicas must be an integer from 4 to 1000, got 3. Fix: set maxReplicas to an integer from 4 to 1000'],
+    [{ targetCpuPercent: 0 }, 1, '[c/scale] CVA102 targetCpuPercent must be an integer from 1 to 100, got 0. Fix: set targetCpuPercent to an integer from 1 to 100'],
+    [{ minReplicas: 2 }, 3, '[c/scale] CVA108 web asks for 3 replicas, but its autoscaler keeps 2 to 5. Fix: drop the replicas of web or set minReplicas: 3'],
   ])('GIVEN %p on a workload of %p replicas THEN synth reports it', (props, replicas, message) => {
     const { chart, target } = web(replicas);
     new Autoscaling(chart, 'scale', { target, ...props });
@@ -80,15 +80,15 @@ describe('Autoscaling', () => {
     const { chart, target } = web(1);
     new Autoscaling(chart, 'scale', { target, minReplicas: 1, targetCpuPercent: 101 });
     expect(problems(chart)).toEqual([
-      '[c/scale] minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000',
-      '[c/scale] targetCpuPercent must be an integer from 1 to 100, got 101. Fix: set targetCpuPercent to an integer from 1 to 100',
+      '[c/scale] CVA102 minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000',
+      '[c/scale] CVA102 targetCpuPercent must be an integer from 1 to 100, got 101. Fix: set targetCpuPercent to an integer from 1 to 100',
     ]);
   });
 
   test('GIVEN a workload with an invalid replicas THEN only the workload reports it', () => {
     const { chart, target } = web(2000);
     new Autoscaling(chart, 'scale', { target });
-    expect(problems(chart)).toEqual(['[c/web] replicas must be an integer from 0 to 1000, got 2000. Fix: set replicas to an integer from 0 to 1000']);
+    expect(problems(chart)).toEqual(['[c/web] CVA102 replicas must be an integer from 0 to 1000, got 2000. Fix: set replicas to an integer from 0 to 1000']);
   });
 
   test('GIVEN a workload already autoscaled WHEN a second Autoscaling targets it THEN synth reports it', () => {
@@ -96,7 +96,7 @@ describe('Autoscaling', () => {
     new Autoscaling(chart, 'first', { target });
     new Autoscaling(chart, 'second', { target });
     expect(problems(chart)).toEqual([
-      '[c/second] web is already autoscaled by c/first; two autoscalers would fight over its pod count. Fix: keep one Autoscaling per workload',
+      '[c/second] CVA108 web is already autoscaled by c/first; two autoscalers would fight over its pod count. Fix: keep one Autoscaling per workload',
 ]);
   });
 });

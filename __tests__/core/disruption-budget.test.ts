@@ -23,6 +23,6 @@ describe('DisruptionBudget', () => {
     const { chart, target } = web();
     new DisruptionBudget(chart, 'budget', { target, maxUnavailable: 0 });
     expect(validateApp(chart.node.root as App)).toEqual([
-      '[c/budget] maxUnavailable must be an integer from 1 to 1000, got 0. Fix: set maxUnavailable to an integer from 1 to 1000']);
+      '[c/budget] CVA102 maxUnavailable must be an integer from 1 to 1000, got 0. Fix: set maxUnavailable to an integer from 1 to 1000']);
   });
 });

@@ -14,10 +14,10 @@ describe('ExternalNameService', () => {
   });
 
   test.each([
-    ['https://mydb.amazonaws.com', '[c/x] externalName "https://mydb.amazonaws.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
-    ['MyDB.example.com', '[c/x] externalName "MyDB.example.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
-    ['10.0.0.5', '[c/x] externalName "10.0.0.5" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
-    ['', '[c/x] externalName "" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['https://mydb.amazonaws.com', '[c/x] CVA103 externalName "https://mydb.amazonaws.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['MyDB.example.com', '[c/x] CVA103 externalName "MyDB.example.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['10.0.0.5', '[c/x] CVA103 externalName "10.0.0.5" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['', '[c/x] CVA103 externalName "" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
   ])('rejects externalName %j, at synth with every other problem', (host, message) => {
     const app = new App();
     new ExternalNameService(new Chart(app, 'c'), 'x', { externalName: host });

@@ -49,13 +49,13 @@ describe('IngressPolicy', () => {
     expect(ingressAllowed(objects, { anything: 'else' }, labels('api'), 9090)).toBe(true);
     expect(ingressAllowed(objects, labels('batch'), labels('api'), 22)).toBe(false);
     new IngressPolicy(chart, 'p2', { target: api, fromAnywhere: true, from: [batch] });
-    expect(validateApp(chart.node.root as App)).toContain('[c/p2] both fromAnywhere and from are set. Fix: use one of them');
+    expect(validateApp(chart.node.root as App)).toContain('[c/p2] CVA108 both fromAnywhere and from are set. Fix: use one of them');
   });
 
   test('rejects a port the target does not have', () => {
     const { chart, api } = setup();
     new IngressPolicy(chart, 'p1', { target: api, ports: [ContainerPort.tcp('ssh', 22)] });
-    expect(validateApp(chart.node.root as App)).toEqual(['[c/p1] port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
+    expect(validateApp(chart.node.root as App)).toEqual(['[c/p1] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
   });
 
   describe('derived from connections', () => {
@@ -92,7 +92,7 @@ describe('IngressPolicy', () => {
     test('GIVEN a connection to a port the target does not have THEN synth reports it on the connection', () => {
       const { chart, api, web } = setup();
       web.connectTo(api, { ports: [ContainerPort.tcp('ssh', 22)] });
-      expect(validateApp(chart.node.root as App)).toContain('[c/web/ConnectsTo-api] port ssh (22) is not a port of api. Fix: use one of: api (9090)');
+      expect(validateApp(chart.node.root as App)).toContain('[c/web/ConnectsTo-api] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)');
     });
   });
 
@@ -141,7 +141,7 @@ describe('IngressPolicy', () => {
       // the client is in "other", the target in no set namespace (its Chart has none)
       new IngressPolicy(chart, 'p', { target: api, from: [web] });
       expect(validateApp(chart.node.root as App)).toContain(
-        '[c/p] web is in namespace "other" but api in no set namespace, so the policy cannot tell where the client\'s pods run. Fix: set the namespace of api (on the workload or its Chart)');
+        '[c/p] CVA206 web is in namespace "other" but api in no set namespace, so the policy cannot tell where the client\'s pods run. Fix: set the namespace of api (on the workload or its Chart)');
     });
   });
 

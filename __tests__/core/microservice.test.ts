@@ -21,7 +21,7 @@ const http = ContainerPort.tcp('http', 8080);
 describe('Microservice', () => {
   test.each(['DB_PASSWORD', 'API_TOKEN', 'client_secret'])('GIVEN a literal value for env %s THEN synth reports it: credentials belong in a Secret', (name) => {
     expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('hunter2') } })).toThrow(
-      `[test/web] env ${name} is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${name}`);
+      `[test/web] CVA105 env ${name} is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${name}`);
   });
 
   test('GIVEN a credential env var from a Secret, or a literal that names none THEN that rule reports nothing', () => {
@@ -125,8 +125,8 @@ describe('Microservice', () => {
       web.addEnv('API_TOKEN', EnvValue.fromValue('hunter2'));
       web.addVolume({ path: '/tmp', volume: Volume.emptyDir('scratch') });
       expect(validateApp(app)).toEqual([
-        '[test/web] env API_TOKEN is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for API_TOKEN',
-        '[test/web] mount path "/tmp" is used twice. Fix: give each mount path a distinct value',
+        '[test/web] CVA105 env API_TOKEN is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for API_TOKEN',
+        '[test/web] CVA107 mount path "/tmp" is used twice. Fix: give each mount path a distinct value',
       ]);
     });
 
@@ -137,7 +137,7 @@ describe('Microservice', () => {
       const connection = web.connectTo(api);
       expect(connection.node.path).toBe('test/web/ConnectsTo-api');
       expect([connection.from, connection.to, connection.ports]).toEqual([web, api, [http]]);
-      expect(() => web.connectTo(api)).toThrow('[test/web] already connects to api. Fix: state each connection once; to add ports, list them all in one connectTo(api, { ports })');
+      expect(() => web.connectTo(api)).toThrow('[test/web] CVA107 already connects to api. Fix: state each connection once; to add ports, list them all in one connectTo(api, { ports })');
     });
   });
 
@@ -146,47 +146,47 @@ describe('Microservice', () => {
     const res = (cpu: number, mem: number, limit: number) => ({ cpu: { request: Cpu.millis(cpu) }, memory: { request: Size.mebibytes(mem), limit: Size.mebibytes(limit) } });
     const cases: Array<[string, MicroserviceProps, string]> = [
       ['negative replicas', { image: 'nginx:1.27', replicas: -1 },
-        '[test/web] replicas must be an integer from 0 to 1000, got -1. Fix: set replicas to an integer from 0 to 1000'],
+        '[test/web] CVA102 replicas must be an integer from 0 to 1000, got -1. Fix: set replicas to an integer from 0 to 1000'],
       ['fractional replicas', { image: 'nginx:1.27', replicas: 1.5 },
-        '[test/web] replicas must be an integer from 0 to 1000, got 1.5. Fix: set replicas to an integer from 0 to 1000'],
+        '[test/web] CVA102 replicas must be an integer from 0 to 1000, got 1.5. Fix: set replicas to an integer from 0 to 1000'],
       ['empty image', { image: '' },
-        '[test/web] image "" is empty or contains spaces. Fix: set image to a reference such as "redis:7-alpine"'],
+        '[test/web] CVA103 image "" is empty or contains spaces. Fix: set image to a reference such as "redis:7-alpine"'],
       ['untagged image', { image: 'nginx' },
-        '[test/web] image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."'],
+        '[test/web] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."'],
       ['the moving tag latest', { image: 'nginx:latest' },
-        '[test/web] image "nginx:latest" uses the moving tag latest, so every pull may bring a different version. Fix: pin a version or digest, e.g. "nginx:1.0"; for an image published only as latest, set allowLatestTag: true'],
+        '[test/web] CVA104 image "nginx:latest" uses the moving tag latest, so every pull may bring a different version. Fix: pin a version or digest, e.g. "nginx:1.0"; for an image published only as latest, set allowLatestTag: true'],
       ['registry port but no tag', { image: 'registry:5000/nginx' },
-        '[test/web] image "registry:5000/nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "registry:5000/nginx:1.0" or "registry:5000/nginx@sha256:..."'],
+        '[test/web] CVA104 image "registry:5000/nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "registry:5000/nginx:1.0" or "registry:5000/nginx@sha256:..."'],
       ['service port out of range', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 70000, target: http }] } },
-        '[test/web] service port must be an integer from 1 to 65535, got 70000. Fix: set service port to an integer from 1 to 65535'],
+        '[test/web] CVA102 service port must be an integer from 1 to 65535, got 70000. Fix: set service port to an integer from 1 to 65535'],
       ['targetPort the container does not declare', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: other }] } },
-        '[test/web] service port 80 targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
+        '[test/web] CVA202 service port 80 targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
       ['probe on an undeclared port', { image: 'nginx:1.27', ports: [http], readiness: HealthCheck.httpGet('/healthz', other) },
-        '[test/web] a health check targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
+        '[test/web] CVA202 a health check targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
       ['node port on a ClusterIP Service', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: http, nodePort: 30001 }] } },
-        '[test/web] node port 30001 is set on a ClusterIP Service. Fix: use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'],
+        '[test/web] CVA108 node port 30001 is set on a ClusterIP Service. Fix: use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'],
       ['node port outside 30000-32767', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 8080 }] } },
-        '[test/web] node port must be an integer from 30000 to 32767, got 8080. Fix: set node port to an integer from 30000 to 32767'],
+        '[test/web] CVA204 node port must be an integer from 30000 to 32767, got 8080. Fix: set node port to an integer from 30000 to 32767'],
       ['ExternalName type', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.EXTERNAL_NAME } },
-        '[test/web] an ExternalName Service has no pods behind it. Fix: use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here'],
+        '[test/web] CVA103 an ExternalName Service has no pods behind it. Fix: use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here'],
       ['Service without ports', { image: 'nginx:1.27', service: {} },
-        '[test/web] has a Service but no ports to expose. Fix: declare the container ports with ContainerPort.tcp(name, port), or set service: false'],
+        '[test/web] CVA109 has a Service but no ports to expose. Fix: declare the container ports with ContainerPort.tcp(name, port), or set service: false'],
       ['headless NodePort', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, headless: true } },
-        '[test/web] a headless Service must be ClusterIP, not NodePort. Fix: drop headless or use ServiceType.CLUSTER_IP'],
+        '[test/web] CVA108 a headless Service must be ClusterIP, not NodePort. Fix: drop headless or use ServiceType.CLUSTER_IP'],
       ['memory request above limit', { image: 'nginx:1.27', resources: res(100, 512, 256) },
-        '[test/web] memory request 512Mi is above the limit 256Mi. Fix: raise the limit or lower the request'],
+        '[test/web] CVA106 memory request 512Mi is above the limit 256Mi. Fix: raise the limit or lower the request'],
       ['no memory limit', { image: 'nginx:1.27', resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
-        '[test/web] resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node. Fix: set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }'],
+        '[test/web] CVA106 resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node. Fix: set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }'],
       ['CPU request above limit', { image: 'nginx:1.27', resources: { cpu: { request: Cpu.millis(500), limit: Cpu.millis(200) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } },
-        '[test/web] CPU request 500m is above the limit 200m. Fix: raise the limit or lower the request'],
+        '[test/web] CVA106 CPU request 500m is above the limit 200m. Fix: raise the limit or lower the request'],
       ['two ports with one name', { image: 'nginx:1.27', ports: [http, ContainerPort.tcp('http', 8081)] },
-        '[test/web] container port name "http" is used twice. Fix: give each container port name a distinct value'],
+        '[test/web] CVA107 container port name "http" is used twice. Fix: give each container port name a distinct value'],
       ['relative mount path', { image: 'nginx:1.27', volumes: [{ path: 'cache', volume: Volume.emptyDir('cache') }] },
-        '[test/web] mount path "cache" is not absolute. Fix: use "/cache"'],
+        '[test/web] CVA103 mount path "cache" is not absolute. Fix: use "/cache"'],
       ['Service name that is not a DNS-1035 label', { name: '9lives', image: 'nginx:1.27' },
-        '[test/web] name "9lives" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "lives"'],
+        '[test/web] CVA101 name "9lives" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "lives"'],
       ['upper-case name', { name: 'Web_App', image: 'nginx:1.27' },
-        '[test/web] name "Web_App" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-app"'],
+        '[test/web] CVA101 name "Web_App" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-app"'],
     ];
 
     test.each(cases)('%s', (_title, props, message) => {
@@ -197,12 +197,12 @@ describe('Microservice', () => {
 
 describe('ContainerPort and HealthCheck', () => {
   test.each([
-    [() => ContainerPort.tcp('http', 0), '[ContainerPort http] port must be an integer from 1 to 65535, got 0. Fix: set port to an integer from 1 to 65535'],
-    [() => ContainerPort.tcp('a-very-long-port-name', 80), '[ContainerPort a-very-long-port-name] port name "a-very-long-port-name" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
-    [() => ContainerPort.tcp('8080', 8080), '[ContainerPort 8080] port name "8080" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
-    [() => HealthCheck.httpGet('healthz', http), '[HealthCheck healthz] HTTP path "healthz" must start with "/". Fix: use "/healthz"'],
-    [() => HealthCheck.command([]), '[HealthCheck] a command health check needs a command. Fix: pass the command and its arguments, e.g. ["redis-cli", "ping"]'],
-    [() => HealthCheck.tcpSocket(http, { failureThreshold: 0 }), '[HealthCheck] failureThreshold must be a positive integer, got 0. Fix: set failureThreshold to 1 or more'],
+    [() => ContainerPort.tcp('http', 0), '[ContainerPort http] CVA102 port must be an integer from 1 to 65535, got 0. Fix: set port to an integer from 1 to 65535'],
+    [() => ContainerPort.tcp('a-very-long-port-name', 80), '[ContainerPort a-very-long-port-name] CVA101 port name "a-very-long-port-name" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
+    [() => ContainerPort.tcp('8080', 8080), '[ContainerPort 8080] CVA101 port name "8080" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
+    [() => HealthCheck.httpGet('healthz', http), '[HealthCheck healthz] CVA103 HTTP path "healthz" must start with "/". Fix: use "/healthz"'],
+    [() => HealthCheck.command([]), '[HealthCheck] CVA103 a command health check needs a command. Fix: pass the command and its arguments, e.g. ["redis-cli", "ping"]'],
+    [() => HealthCheck.tcpSocket(http, { failureThreshold: 0 }), '[HealthCheck] CVA102 failureThreshold must be a positive integer, got 0. Fix: set failureThreshold to 1 or more'],
   ])('rejects bad input %#', (build, message) => {
     expect(build).toThrow(message);
   });

@@ -13,7 +13,7 @@ describe('NodePortRange', () => {
     const app = new App();
     expect(NodePortRange.forScope(app).toString()).toBe('30000-32767');
     nodePortService(new Chart(app, 'c'), 29999);
-    expect(validateApp(app)).toEqual(['[c/web] node port must be an integer from 30000 to 32767, got 29999. Fix: set node port to an integer from 30000 to 32767']);
+    expect(validateApp(app)).toEqual(['[c/web] CVA204 node port must be an integer from 30000 to 32767, got 29999. Fix: set node port to an integer from 30000 to 32767']);
   });
 
   test('GIVEN a cluster that changed it THEN Services are checked against that range', () => {
@@ -24,7 +24,7 @@ describe('NodePortRange', () => {
   });
 
   test('rejects an empty range where it is made, and a range set after charts were added', () => {
-    expect(() => NodePortRange.of(31000, 30000)).toThrow('[NodePortRange] the range 31000-30000 is empty. Fix: give the lower port first');
+    expect(() => NodePortRange.of(31000, 30000)).toThrow('[NodePortRange] CVA102 the range 31000-30000 is empty. Fix: give the lower port first');
     const app = new App();
     new Chart(app, 'c');
     expect(() => NodePortRange.configure(app, NodePortRange.of(20000, 22767))).toThrow(/Cannot set context after children have been added/);

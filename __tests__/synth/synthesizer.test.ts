@@ -105,7 +105,7 @@ describe('synthesize', () => {
     new VotingAppChart(app, 'a-good', { credentials: Credentials.fromPassword({ password: 'p' }) });
     new k8s.KubeService(new Chart(app, 'b-bad'), 'svc', { metadata: { name: 'nowhere' }, spec: { selector: { app: 'nobody' }, ports: [{ port: 80 }] } });
     // WHEN synthesized THEN the mistake is reported and the previous output stays byte for byte
-    expect(() => synthesize(app, { outdir })).toThrow('[b-bad/svc] Service default/nowhere: selector app=nobody matches no pod template');
+    expect(() => synthesize(app, { outdir })).toThrow('[b-bad/svc] CVA201 Service default/nowhere: selector app=nobody matches no pod template');
     expectUnchanged(outdir, before);
   });
 
@@ -116,7 +116,7 @@ describe('synthesize', () => {
     const error = thrown(() => synthesize(app, { outdir, fileName: () => '../out.yaml' }));
     expect((error as SynthesisError).problems).toEqual([
       '[c/a] a problem',
-      '[c] output file "../out.yaml" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
+      '[c] CVA103 output file "../out.yaml" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
     ]);
     expectUnchanged(outdir, before);
   });
@@ -140,7 +140,7 @@ describe('synthesize', () => {
     const outdir = path.join(tmpdir(), 'dist');
     const error = thrown(() => synthesize(app, { outdir, fileName: c => (c.node.id === 'secrets' ? 'secrets.txt' : 'web.yaml') }));
     expect((error as SynthesisError).problems).toEqual([
-      '[secrets] output file "secrets.txt" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
+      '[secrets] CVA103 output file "secrets.txt" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"',
     ]);
     // AND nothing was written, not even the good chart
     expect(fs.readdirSync(path.dirname(outdir))).toEqual([]);
@@ -151,7 +151,7 @@ describe('synthesize', () => {
     new Chart(app, 'a');
     new Construct(new Chart(app, 'b'), 'x').node.addValidation({ validate: () => ['a problem'] });
     const error = thrown(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' }));
-    expect((error as SynthesisError).problems).toEqual(['[b/x] a problem', '[b] two charts write same.yaml. Fix: give each chart its own file name']);
+    expect((error as SynthesisError).problems).toEqual(['[b/x] a problem', '[b] CVA107 two charts write same.yaml. Fix: give each chart its own file name']);
   });
 
   describe('GIVEN a disk that fails on every write', () => {
@@ -272,7 +272,7 @@ describe('synthesize', () => {
     const app = new App();
     new Chart(app, 'c');
     expect(() => synthesize(app, { outdir, fileName: () => file })).toThrow(
-      `[c] output file "${file}" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"`);
+      `[c] CVA103 output file "${file}" is not a relative .yaml path inside the output folder. Fix: use a path such as "examples/webapp.k8s.yaml"`);
     expectUnchanged(outdir, before);
     expect(() => outputFile(new Chart(new App(), 'c'), file)).toThrow('is not a relative .yaml path inside the output folder');
   });
@@ -283,13 +283,13 @@ describe('synthesize', () => {
     new Chart(app, 'b');
     const names: Record<string, string> = { a: 'x.yaml', b: './sub/../x.yaml' };
     expect(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: c => names[c.node.id] })).toThrow(
-      '[b] two charts write x.yaml. Fix: give each chart its own file name');
+      '[b] CVA107 two charts write x.yaml. Fix: give each chart its own file name');
   });
 
   test('GIVEN two charts writing one file THEN it refuses', () => {
     const app = new App();
     new Chart(app, 'a');
     new Chart(app, 'b');
-    expect(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' })).toThrow('[b] two charts write same.yaml. Fix: give each chart its own file name');
+    expect(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' })).toThrow('[b] CVA107 two charts write same.yaml. Fix: give each chart its own file name');
   });
 });

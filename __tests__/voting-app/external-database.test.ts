@@ -21,13 +21,13 @@ describe('VotingApp with an external database', () => {
     const app = new App();
     new VotingApp(new Chart(app, 'c'), 'app', { externalDatabase: { host: 'db.example.com' }, ...extra });
     expect(validateApp(app)).toEqual([
-      '[c/app] externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data']);
+      '[c/app] CVA108 externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data']);
   });
 
   test('without it, credentials are required, reported once (not again by the apps that would reach db)', () => {
     const app = new App();
     new VotingApp(new Chart(app, 'c'), 'app', {});
     expect(validateApp(app)).toEqual([
-      '[c/app] no database credentials given. Fix: pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase']);
+      '[c/app] CVA109 no database credentials given. Fix: pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase']);
   });
 });

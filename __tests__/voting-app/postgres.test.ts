@@ -11,8 +11,8 @@ describe('Postgres and Redis', () => {
   const credentials = Credentials.fromPassword({ password: 'p' });
 
   test.each([
-    [(c: Chart) => new Postgres(c, 'db', { credentials, replicas: 2 }), '[c/db] db replicas must be an integer from 0 to 1, got 2. Fix: set db replicas to an integer from 0 to 1'],
-    [(c: Chart) => new Redis(c, 'redis', { replicas: 3 }), '[c/redis] redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1'],
+    [(c: Chart) => new Postgres(c, 'db', { credentials, replicas: 2 }), '[c/db] CVA102 db replicas must be an integer from 0 to 1, got 2. Fix: set db replicas to an integer from 0 to 1'],
+    [(c: Chart) => new Redis(c, 'redis', { replicas: 3 }), '[c/redis] CVA102 redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1'],
   ])('GIVEN more than one replica of a single-instance store THEN synth reports it with every other problem %#', (build, message) => {
     const c = chart();
     build(c);
@@ -31,14 +31,14 @@ describe('Postgres and Redis', () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-')) });
     new Redis(new Chart(app, 'c'), 'redis', { replicas: 3 });
     expect(() => app.synth()).toThrow(
-      'Validation failed with the following errors:\n  [c/redis] redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
+      'Validation failed with the following errors:\n  [c/redis] CVA102 redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
   });
 
   test.each([
     // Value objects reject a bad value where it is made.
-    [() => Persistence.claim({ size: Size.kibibytes(100) }), '[Persistence.claim] the persistent volume size must be a positive whole number of MiB. Fix: use e.g. Size.gibibytes(5)'],
-    [() => Persistence.claim({ size: Size.gibibytes(1), storageClass: 'Fast SSD' }), '[Persistence.claim] storage class "Fast SSD" is not a valid DNS-1123 label'],
-    [() => new Postgres(chart(), 'db', { credentials: Credentials.fromSecretName('db', { usernameKey: 'k', passwordKey: 'k' }) }), '[Credentials.fromSecret(db)] user name and password use the same Secret key "k". Fix: give them distinct keys'],
+    [() => Persistence.claim({ size: Size.kibibytes(100) }), '[Persistence.claim] CVA102 the persistent volume size must be a positive whole number of MiB. Fix: use e.g. Size.gibibytes(5)'],
+    [() => Persistence.claim({ size: Size.gibibytes(1), storageClass: 'Fast SSD' }), '[Persistence.claim] CVA101 storage class "Fast SSD" is not a valid DNS-1123 label'],
+    [() => new Postgres(chart(), 'db', { credentials: Credentials.fromSecretName('db', { usernameKey: 'k', passwordKey: 'k' }) }), '[Credentials.fromSecret(db)] CVA107 user name and password use the same Secret key "k". Fix: give them distinct keys'],
   ])('rejects bad input %#', (build, message) => {
     expect(build).toThrow(message);
   });

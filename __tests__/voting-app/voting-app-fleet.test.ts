@@ -80,21 +80,21 @@ describe('VotingAppFleet', () => {
     const http = ContainerPort.tcp('http', 80);
     new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30001 }] } });
     expect(chart.tenants.map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[20000, 20001], [20002, 20003]]);
-    expect(validateApp(app)).toContain('[other/web] node port must be an integer from 20000 to 20099, got 30001. Fix: set node port to an integer from 20000 to 20099');
+    expect(validateApp(app)).toContain('[other/web] CVA204 node port must be an integer from 20000 to 20099, got 30001. Fix: set node port to an integer from 20000 to 20099');
   });
 
   test('GIVEN more tenants than the node port range holds THEN synth reports it once', () => {
     const app = new App();
     new VotingAppFleet(app, 'fleet', { tenants: 1400, credentials });
-    expect(validateApp(app)).toEqual(['[fleet] needs 2800 node ports but only 2768 of 30000-32767 are free. Fix: use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters']);
+    expect(validateApp(app)).toEqual(['[fleet] CVA204 needs 2800 node ports but only 2768 of 30000-32767 are free. Fix: use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters']);
   });
 
   test('GIVEN more tenants than the node port range holds THEN a clear error', () => {
-    expect(() => fleet(1400)).toThrow('[fleet] needs 2800 node ports but only 2768 of 30000-32767 are free. Fix: use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters');
+    expect(() => fleet(1400)).toThrow('[fleet] CVA204 needs 2800 node ports but only 2768 of 30000-32767 are free. Fix: use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters');
   });
 
   test('GIVEN 0 tenants THEN it says how many it takes', () => {
-    expect(() => fleet(0)).toThrow('[fleet] tenants must be an integer from 1 to 5000, got 0. Fix: set tenants to an integer from 1 to 5000');
+    expect(() => fleet(0)).toThrow('[fleet] CVA102 tenants must be an integer from 1 to 5000, got 0. Fix: set tenants to an integer from 1 to 5000');
   });
 
   test('NodePortAllocator skips reserved ports and counts what is free', () => {

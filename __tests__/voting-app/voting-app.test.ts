@@ -333,12 +333,12 @@ describe('VotingApp: configuration', () => {
     // The stock app images are published only as latest, before and after.
     expect(find(votingApp(), 'Deployment', 'vote').spec.template.spec.containers[0].image).toBe('dockersamples/examplevotingapp_vote:latest');
     expect(() => votingApp({ images: { vote: 'example/vote:latest' } })).toThrow(
-      '[voting-app/App/Vote/FrontEnd/Workload] image "example/vote:latest" uses the moving tag latest, so every pull may bring a different version. Fix: pin a version or digest, e.g. "example/vote:1.0"; for an image published only as latest, set allowLatestTag: true');
+      '[voting-app/App/Vote/FrontEnd/Workload] CVA104 image "example/vote:latest" uses the moving tag latest, so every pull may bring a different version. Fix: pin a version or digest, e.g. "example/vote:1.0"; for an image published only as latest, set allowLatestTag: true');
   });
 
   test('result above 1 replica without sticky sessions is an error', () => {
     expect(() => votingApp({ replicas: { result: 2 } })).toThrow(
-      '[voting-app/App/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true');
+      '[voting-app/App/Result] CVA108 result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true');
   });
 
   test('GIVEN several mistakes in one VotingApp THEN synth reports every one of them together', () => {
@@ -348,8 +348,8 @@ describe('VotingApp: configuration', () => {
       replicas: { result: 2 },
     });
     expect(validateApp(app)).toEqual([
-      '[c/app] externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data',
-      '[c/app/Result] result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true',
+      '[c/app] CVA108 externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data',
+      '[c/app/Result] CVA108 result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true',
     ]);
   });
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkInteger, ProblemCollector } from './errors';
+import { ProblemCode } from './problem-code';
 import { DisruptionBudget } from './disruption-budget';
 import { Microservice } from './microservice';
 import { IWorkload } from './workload';
@@ -60,10 +61,10 @@ export class Autoscaling extends Construct {
     found.run(() => checkInteger(this, 'targetCpuPercent', cpu, 1, 100));
     // The Deployment is written without replicas, so a different count asked for would be ignored.
     found.run(() => check(asked === undefined || asked === min, this,
-      `${target.name} asks for ${asked} replicas, but its autoscaler keeps ${min} to ${max}`,
+      ProblemCode.CONFLICTING_SETTINGS, `${target.name} asks for ${asked} replicas, but its autoscaler keeps ${min} to ${max}`,
       `drop the replicas of ${target.name} or set minReplicas: ${asked}`));
     const other = target.node.metadata.find(m => m.type === AUTOSCALED_BY);
-    if (found.run(() => check(other === undefined, this, `${target.name} is already autoscaled by ${other?.data}; two autoscalers would fight over its pod count`,
+    if (found.run(() => check(other === undefined, this, ProblemCode.CONFLICTING_SETTINGS, `${target.name} is already autoscaled by ${other?.data}; two autoscalers would fight over its pod count`,
       'keep one Autoscaling per workload'))) {
       target.node.addMetadata(AUTOSCALED_BY, this.node.path);
       if (target instanceof Microservice) {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ContainerPort } from './container-port';
 import { recordConnection } from './declarations';
 import { ProblemCollector, ConfigurationError } from './errors';
+import { ProblemCode } from './problem-code';
 import { IWorkload } from './workload';
 
 /** Options of a connection made with {@link Microservice.connectTo}. */
@@ -53,7 +54,7 @@ export class Connection extends Construct {
     for (const port of this.ports) {
       found.run(() => {
         if (!props.to.ports.includes(port)) {
-          throw new ConfigurationError(this, `port ${port.name} (${port.number}) is not a port of ${props.to.name}`,
+          throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${props.to.name}`,
             `use one of: ${props.to.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
         }
       });

@@ -1,4 +1,5 @@
 import { check, checkPort } from './errors';
+import { ProblemCode } from './problem-code';
 
 /** Protocols a container port can speak. */
 export enum PortProtocol {
@@ -34,7 +35,7 @@ export class ContainerPort {
     // IANA_SVC_NAME: what Kubernetes accepts as a port name.
     check(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--'),
       `ContainerPort ${name}`,
-      `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
+      ProblemCode.INVALID_NAME, `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
       'use a short name such as "http" or "postgres"');
   }
 }

@@ -2,6 +2,7 @@ import { EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkName } from './errors';
+import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 import { ExternalObjects } from './declarations';
 
@@ -101,9 +102,9 @@ function checkKeys(where: string, keys: SecretKeys): { usernameKey: string; pass
   const usernameKey = keys.usernameKey ?? 'username';
   const passwordKey = keys.passwordKey ?? 'password';
   for (const key of [usernameKey, passwordKey]) {
-    check(SECRET_KEY.test(key) && key.length <= 253, where, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"');
+    check(SECRET_KEY.test(key) && key.length <= 253, where, ProblemCode.INVALID_NAME, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"');
   }
-  check(usernameKey !== passwordKey, where, `user name and password use the same Secret key "${usernameKey}"`, 'give them distinct keys');
+  check(usernameKey !== passwordKey, where, ProblemCode.DUPLICATE, `user name and password use the same Secret key "${usernameKey}"`, 'give them distinct keys');
   return { usernameKey, passwordKey };
 }
 
@@ -112,8 +113,8 @@ class PasswordCredentials extends Credentials {
     super();
     // Checked where the value is made, like every value object.
     const where = 'Credentials.fromPassword';
-    check(props.password.length > 0, where, 'the database password is empty', 'set a non-empty password (see README: "Database credentials")');
-    check((props.username ?? 'postgres').length > 0, where, 'the database user name is empty', 'set a user name, e.g. "postgres"');
+    check(props.password.length > 0, where, ProblemCode.INVALID_VALUE, 'the database password is empty', 'set a non-empty password (see README: "Database credentials")');
+    check((props.username ?? 'postgres').length > 0, where, ProblemCode.INVALID_VALUE, 'the database user name is empty', 'set a user name, e.g. "postgres"');
     checkName(where, 'Secret name', props.secretName ?? 'db-credentials');
   }
 

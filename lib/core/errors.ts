@@ -1,20 +1,40 @@
 import { IConstruct } from 'constructs';
 import { DNS_1035_LABEL, DNS_1123_LABEL } from './dns-names';
+import { ProblemCode } from './problem-code';
 
 /**
  * A mistake in the props or wiring of a construct, found before anything is
- * written. The message names the construct path, the problem and the fix.
+ * written. The message names the construct path, the problem's stable code,
+ * the problem and the fix: `[path] CVA201 problem. Fix: fix`.
  */
 export class ConfigurationError extends Error {
-  /** Builds the message `[path] problem. Fix: fix` so every error reads the same way. */
-  public static format(path: string, problem: string, fix: string): string {
-    return `[${path || '<root>'}] ${problem}. Fix: ${fix}`;
+  /** Builds the message `[path] CODE problem. Fix: fix`, the one form every problem is reported in. */
+  public static format(path: string, code: ProblemCode, problem: string, fix: string): string {
+    return `[${path || '<root>'}] ${describe(code.code, problem, fix)}`;
   }
 
-  constructor(scope: IConstruct | string, problem: string, fix: string) {
-    super(ConfigurationError.format(typeof scope === 'string' ? scope : scope.node.path, problem, fix));
+  /** The stable code of the kind of problem, e.g. `CVA201`. */
+  public readonly code: string;
+  /** The path of the construct (or the name of the value) with the problem. */
+  public readonly path: string;
+  /** What is wrong. */
+  public readonly problem: string;
+  /** How to fix it. */
+  public readonly fix: string;
+
+  constructor(scope: IConstruct | string, code: ProblemCode, problem: string, fix: string) {
+    const path = typeof scope === 'string' ? scope : scope.node.path;
+    super(ConfigurationError.format(path, code, problem, fix));
     this.name = 'ConfigurationError';
+    this.code = code.code;
+    this.path = path;
+    this.problem = problem;
+    this.fix = fix;
   }
+}
+
+function describe(code: string, problem: string, fix: string): string {
+  return `${code} ${problem}. Fix: ${fix}`;
 }
 
 /**
@@ -24,7 +44,7 @@ export class ConfigurationError extends Error {
  * construct (and writes nothing).
  */
 export class ProblemCollector {
-  private readonly problems: string[] = [];
+  private readonly problems: ConfigurationError[] = [];
   private readonly deferred: Array<() => void> = [];
 
   constructor(scope: IConstruct) {
@@ -34,7 +54,7 @@ export class ProblemCollector {
     scope.node.addValidation({
       validate: () => {
         // Deferred checks see what was added after construction; they run afresh on every validation.
-        const late: string[] = [];
+        const late: ConfigurationError[] = [];
         for (const check of this.deferred) {
           try {
             check();
@@ -42,14 +62,15 @@ export class ProblemCollector {
             if (!(err instanceof ConfigurationError)) {
               throw err;
             }
-            late.push(err.message);
+            late.push(err);
           }
         }
         if (this.problems.length === 0 && late.length === 0) {
           return [];
         }
-        const own = `[${scope.node.path}] `;
-        return [...this.problems, ...late].map(p => (p.startsWith(own) ? p.slice(own.length) : p));
+        const own = scope.node.path;
+        // A problem of a value made for this construct (e.g. `Credentials.fromSecret(x)`) names the value after the code.
+        return [...this.problems, ...late].map(e => describe(e.code, e.path === own ? e.problem : `${e.path}: ${e.problem}`, e.fix));
       },
     });
   }
@@ -73,7 +94,7 @@ export class ProblemCollector {
       return compute();
     } catch (err) {
       if (err instanceof ConfigurationError) {
-        this.problems.push(err.message);
+        this.problems.push(err);
         return undefined;
       }
       throw err;
@@ -82,17 +103,17 @@ export class ProblemCollector {
 }
 
 /** Throws a {@link ConfigurationError} unless `condition` holds. */
-export function check(condition: boolean, scope: IConstruct | string, problem: string, fix: string): asserts condition {
+export function check(condition: boolean, scope: IConstruct | string, code: ProblemCode, problem: string, fix: string): asserts condition {
   if (!condition) {
-    throw new ConfigurationError(scope, problem, fix);
+    throw new ConfigurationError(scope, code, problem, fix);
   }
 }
 
-/** Checks that `value` is an integer in `[min, max]`. */
-export function checkInteger(scope: IConstruct | string, what: string, value: number, min: number, max: number): void {
+/** Checks that `value` is an integer in `[min, max]` ({@link ProblemCode.OUT_OF_RANGE} unless another code is given). */
+export function checkInteger(scope: IConstruct | string, what: string, value: number, min: number, max: number, code = ProblemCode.OUT_OF_RANGE): void {
   // Messages are built only on failure: these checks run for every object of a large fleet.
   if (!(Number.isInteger(value) && value >= min && value <= max)) {
-    throw new ConfigurationError(scope, `${what} must be an integer from ${min} to ${max}, got ${value}`, `set ${what} to an integer from ${min} to ${max}`);
+    throw new ConfigurationError(scope, code, `${what} must be an integer from ${min} to ${max}, got ${value}`, `set ${what} to an integer from ${min} to ${max}`);
   }
 }
 
@@ -113,7 +134,7 @@ export function checkName(scope: IConstruct | string, what: string, value: strin
   const shape = rule === 'dns1035'
     ? 'lower-case letters, digits and "-", starting with a letter and ending with a letter or digit'
     : 'lower-case letters, digits and "-", starting and ending with a letter or digit';
-  throw new ConfigurationError(scope,
+  throw new ConfigurationError(scope, ProblemCode.INVALID_NAME,
     `${what} "${value}" is not a valid ${rule === 'dns1035' ? 'DNS-1035' : 'DNS-1123'} label (at most 63 characters of ${shape})`,
     `choose a name such as "${suggestName(value)}"`);
 }

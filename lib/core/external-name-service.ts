@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { DNS_1123_SUBDOMAIN } from './dns-names';
 import { check, checkName, checkPort, ProblemCollector } from './errors';
+import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 
 /** Props of {@link ExternalNameService}. */
@@ -56,7 +57,7 @@ export class ExternalNameService extends Construct {
     // nowhere (use a selector-less Service with an EndpointSlice for an address).
     const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(props.externalName);
     found.run(() => check(!ipv4 && DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253, this,
-      `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
+      ProblemCode.INVALID_VALUE, `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
       'give the host name only, e.g. "mydb.example.com"'));
     const ports = props.ports ?? [];
     ports.forEach(p => found.run(() => checkPort(this, 'port', p)));

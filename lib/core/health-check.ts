@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
 import { ContainerPort } from './container-port';
 import { check } from './errors';
+import { ProblemCode } from './problem-code';
 
 /** Timing of a health check. */
 export interface HealthCheckOptions {
@@ -34,7 +35,7 @@ export interface HealthCheckOptions {
 export class HealthCheck {
   /** An HTTP GET that must answer 200-399. */
   public static httpGet(path: string, port: ContainerPort, options: HealthCheckOptions = {}): HealthCheck {
-    check(path.startsWith('/'), `HealthCheck ${path}`, `HTTP path "${path}" must start with "/"`, `use "/${path}"`);
+    check(path.startsWith('/'), `HealthCheck ${path}`, ProblemCode.INVALID_VALUE, `HTTP path "${path}" must start with "/"`, `use "/${path}"`);
     return new HealthCheck({ httpGet: { path, port: k8s.IntOrString.fromString(port.name) } }, options, port);
   }
 
@@ -45,7 +46,7 @@ export class HealthCheck {
 
   /** A command run in the container that must exit 0. */
   public static command(command: string[], options: HealthCheckOptions = {}): HealthCheck {
-    check(command.length > 0 && command[0] !== '', 'HealthCheck', 'a command health check needs a command', 'pass the command and its arguments, e.g. ["redis-cli", "ping"]');
+    check(command.length > 0 && command[0] !== '', 'HealthCheck', ProblemCode.INVALID_VALUE, 'a command health check needs a command', 'pass the command and its arguments, e.g. ["redis-cli", "ping"]');
     return new HealthCheck({ exec: { command } }, options);
   }
 
@@ -59,7 +60,7 @@ export class HealthCheck {
   ) {
     this.failureThreshold = options.failureThreshold ?? 3;
     check(Number.isInteger(this.failureThreshold) && this.failureThreshold >= 1, 'HealthCheck',
-      `failureThreshold must be a positive integer, got ${this.failureThreshold}`, 'set failureThreshold to 1 or more');
+      ProblemCode.OUT_OF_RANGE, `failureThreshold must be a positive integer, got ${this.failureThreshold}`, 'set failureThreshold to 1 or more');
   }
 
   /** @internal */

@@ -4,6 +4,7 @@ import * as k8s from '../../imports/k8s';
 import { Connection } from './connection';
 import { ContainerPort } from './container-port';
 import { check, ConfigurationError, ProblemCollector } from './errors';
+import { ProblemCode } from './problem-code';
 import { Microservice } from './microservice';
 import { IWorkload } from './workload';
 
@@ -64,7 +65,7 @@ export class IngressPolicy extends Construct {
     for (const port of ports) {
       this.found.run(() => this.checkPortOfTarget(port));
     }
-    this.found.run(() => check(!(props.fromAnywhere && props.from !== undefined), this, 'both fromAnywhere and from are set', 'use one of them'));
+    this.found.run(() => check(!(props.fromAnywhere && props.from !== undefined), this, ProblemCode.CONFLICTING_SETTINGS, 'both fromAnywhere and from are set', 'use one of them'));
     if (!props.fromAnywhere) {
       this.found.defer(() => this.clients(props.from, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }
@@ -109,7 +110,7 @@ export class IngressPolicy extends Construct {
   private checkNamespaceKnown(client: IWorkload): void {
     const ns = this.target.namespace;
     check(client.namespace === ns || (client.namespace !== undefined && ns !== undefined), this,
-      `${client.name} is in ${client.namespace === undefined ? 'no set namespace' : `namespace "${client.namespace}"`} but ${this.target.name} in ${ns === undefined ? 'no set namespace' : `namespace "${ns}"`}, so the policy cannot tell where the client's pods run`,
+      ProblemCode.NAMESPACE_UNKNOWN, `${client.name} is in ${client.namespace === undefined ? 'no set namespace' : `namespace "${client.namespace}"`} but ${this.target.name} in ${ns === undefined ? 'no set namespace' : `namespace "${ns}"`}, so the policy cannot tell where the client's pods run`,
       `set the namespace of ${client.namespace === undefined ? client.name : this.target.name} (on the workload or its Chart)`);
   }
 
@@ -133,7 +134,7 @@ export class IngressPolicy extends Construct {
 
   private checkPortOfTarget(port: ContainerPort): void {
     if (!this.target.ports.includes(port)) {
-      throw new ConfigurationError(this, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
+      throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
         `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
     }
   }

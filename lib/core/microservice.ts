@@ -5,6 +5,7 @@ import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
 import { ContainerPort } from './container-port';
 import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector } from './errors';
+import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
 import { NodePortRange } from './node-port-range';
@@ -261,11 +262,11 @@ export class Microservice extends Construct implements IWorkload {
     this.ports = [...(props.ports ?? [])];
     found.run(() => checkName(this, 'name', this.name, 'dns1035'));
 
-    if (found.run(() => check(/^[^\s]+$/.test(props.image), this, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
-      found.run(() => check(hasExplicitTag(props.image), this, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
+    if (found.run(() => check(/^[^\s]+$/.test(props.image), this, ProblemCode.INVALID_VALUE, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
+      found.run(() => check(hasExplicitTag(props.image), this, ProblemCode.UNPINNED_IMAGE, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
         `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`));
       found.run(() => check(props.allowLatestTag === true || !props.image.endsWith(':latest'), this,
-        `image "${props.image}" uses the moving tag latest, so every pull may bring a different version`,
+        ProblemCode.UNPINNED_IMAGE, `image "${props.image}" uses the moving tag latest, so every pull may bring a different version`,
         `pin a version or digest, e.g. "${props.image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`));
     }
     const replicas = props.replicas ?? 1;
@@ -290,13 +291,13 @@ export class Microservice extends Construct implements IWorkload {
       for (const [envName, value] of this.env) {
         // A credential written as a literal ends up in plain text in the manifest.
         check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
-          `env ${envName} is a literal value, but its name says it holds a credential`,
+          ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
           `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`);
       }
     });
     found.defer(() => checkUnique(this, 'volume name', this.volumes.map(v => v.volume.name)));
     found.defer(() => checkUnique(this, 'mount path', this.volumes.map(v => v.path)));
-    found.defer(() => this.volumes.forEach(v => check(v.path.startsWith('/'), this, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`)));
+    found.defer(() => this.volumes.forEach(v => check(v.path.startsWith('/'), this, ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`)));
     const volumes = this.volumes;
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
@@ -386,7 +387,7 @@ export class Microservice extends Construct implements IWorkload {
    */
   public connectTo(target: IWorkload, options: ConnectionOptions = {}): Connection {
     if (this.node.children.some(c => c instanceof Connection && c.to === target)) {
-      throw new ConfigurationError(this, `already connects to ${target.name}`, `state each connection once; to add ports, list them all in one connectTo(${target.name}, { ports })`);
+      throw new ConfigurationError(this, ProblemCode.DUPLICATE, `already connects to ${target.name}`, `state each connection once; to add ports, list them all in one connectTo(${target.name}, { ports })`);
     }
     // Two targets of one name live in different namespaces.
     const base = `ConnectsTo-${target.name}`;
@@ -409,11 +410,11 @@ export class Microservice extends Construct implements IWorkload {
 
   private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: ProblemCollector): ApiObject {
     const type = options.type ?? ServiceType.CLUSTER_IP;
-    found.run(() => check(type !== ServiceType.EXTERNAL_NAME, this, 'an ExternalName Service has no pods behind it',
+    found.run(() => check(type !== ServiceType.EXTERNAL_NAME, this, ProblemCode.INVALID_VALUE, 'an ExternalName Service has no pods behind it',
       'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here'));
-    found.run(() => check(this.servicePorts.length > 0, this, 'has a Service but no ports to expose',
+    found.run(() => check(this.servicePorts.length > 0, this, ProblemCode.MISSING_SETTING, 'has a Service but no ports to expose',
       'declare the container ports with ContainerPort.tcp(name, port), or set service: false'));
-    found.run(() => check(!options.headless || type === ServiceType.CLUSTER_IP, this, `a headless Service must be ClusterIP, not ${type}`,
+    found.run(() => check(!options.headless || type === ServiceType.CLUSTER_IP, this, ProblemCode.CONFLICTING_SETTINGS, `a headless Service must be ClusterIP, not ${type}`,
       'drop headless or use ServiceType.CLUSTER_IP'));
     found.run(() => checkUnique(this, 'service port', this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)));
     for (const p of this.servicePorts) {
@@ -422,9 +423,9 @@ export class Microservice extends Construct implements IWorkload {
       if (p.nodePort !== undefined) {
         const nodePort = p.nodePort;
         if (found.run(() => check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
-          `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
+          ProblemCode.CONFLICTING_SETTINGS, `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
           const range = NodePortRange.forScope(this);
-          found.run(() => checkInteger(this, 'node port', nodePort, range.first, range.last));
+          found.run(() => checkInteger(this, 'node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT));
         }
       }
     }
@@ -450,7 +451,7 @@ export class Microservice extends Construct implements IWorkload {
 
   private checkOwnPort(port: ContainerPort, user: string): void {
     if (!this.ports.includes(port)) {
-      throw new ConfigurationError(this, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
+      throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
         `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
     }
   }
@@ -468,7 +469,7 @@ function hasExplicitTag(image: string): boolean {
 function checkUnique(scope: Construct, what: string, values: string[]): void {
   const seen = new Set<string>();
   for (const v of values) {
-    check(!seen.has(v), scope, `${what} "${v}" is used twice`, `give each ${what} a distinct value`);
+    check(!seen.has(v), scope, ProblemCode.DUPLICATE, `${what} "${v}" is used twice`, `give each ${what} a distinct value`);
     seen.add(v);
   }
 }
@@ -491,16 +492,16 @@ function toResources(scope: Construct, r: ContainerResources): k8s.ResourceRequi
   const cpu = r.cpu;
   const memory = r.memory;
   if (!cpu?.request || !memory?.request || !memory.limit) {
-    throw new ConfigurationError(scope, 'resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node',
+    throw new ConfigurationError(scope, ProblemCode.RESOURCES, 'resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node',
       'set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }');
   }
   const memRequest = memory.request.toMebibytes();
   const memLimit = memory.limit.toMebibytes();
-  check(memRequest > 0 && Number.isInteger(memRequest), scope, `memory request ${memRequest}Mi must be a positive whole number of MiB`, 'use Size.mebibytes(n) with n >= 1');
-  check(memLimit >= memRequest && Number.isInteger(memLimit), scope, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
-  check(cpuMillis(cpu.request) > 0, scope, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1');
+  check(memRequest > 0 && Number.isInteger(memRequest), scope, ProblemCode.RESOURCES, `memory request ${memRequest}Mi must be a positive whole number of MiB`, 'use Size.mebibytes(n) with n >= 1');
+  check(memLimit >= memRequest && Number.isInteger(memLimit), scope, ProblemCode.RESOURCES, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
+  check(cpuMillis(cpu.request) > 0, scope, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1');
   if (cpu.limit) {
-    check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), scope, `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request');
+    check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), scope, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request');
   }
   return {
     requests: { cpu: k8s.Quantity.fromString(cpu.request.amount), memory: k8s.Quantity.fromString(`${memRequest}Mi`) },

@@ -1,4 +1,5 @@
 import { check } from './errors';
+import { ProblemCode } from './problem-code';
 import { NodePortRange } from './node-port-range';
 
 /** The node port range of a default Kubernetes API server. */
@@ -34,7 +35,7 @@ export class NodePortAllocator {
    */
   public allocate(count: number, what: string): number[] {
     const free = this.free;
-    check(count <= free, what, `needs ${count} node ports but only ${free} of ${this.range} are free`,
+    check(count <= free, what, ProblemCode.NODE_PORT, `needs ${count} node ports but only ${free} of ${this.range} are free`,
       'use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters');
     const out: number[] = [];
     while (out.length < count) {

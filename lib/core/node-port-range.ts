@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { check, checkInteger } from './errors';
+import { ProblemCode } from './problem-code';
 
 const CONTEXT_KEY = 'cdk8s-voting-app:nodePortRange';
 
@@ -39,7 +40,7 @@ export class NodePortRange {
   ) {
     checkInteger('NodePortRange', 'first node port', first, 1, 65535);
     checkInteger('NodePortRange', 'last node port', last, 1, 65535);
-    check(first <= last, 'NodePortRange', `the range ${first}-${last} is empty`, 'give the lower port first');
+    check(first <= last, 'NodePortRange', ProblemCode.OUT_OF_RANGE, `the range ${first}-${last} is empty`, 'give the lower port first');
   }
 
   /** Whether `port` is a node port of this range. */

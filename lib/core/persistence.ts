@@ -2,6 +2,7 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkName } from './errors';
+import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 import { Volume } from './volume';
 
@@ -31,7 +32,7 @@ export class Persistence {
     } catch {
       mebibytes = NaN; // a size that is not a whole number of MiB
     }
-    check(Number.isInteger(mebibytes) && mebibytes > 0, 'Persistence.claim', 'the persistent volume size must be a positive whole number of MiB', 'use e.g. Size.gibibytes(5)');
+    check(Number.isInteger(mebibytes) && mebibytes > 0, 'Persistence.claim', ProblemCode.OUT_OF_RANGE, 'the persistent volume size must be a positive whole number of MiB', 'use e.g. Size.gibibytes(5)');
     if (props.storageClass !== undefined) {
       checkName('Persistence.claim', 'storage class', props.storageClass);
     }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from '../core/errors';
+import { ProblemCode } from '../core/problem-code';
 import { NodePortRange } from '../core/node-port-range';
 import { checkWiring, objectsInOrder, WiringChecks } from './wiring-checks';
 import { toYaml } from './yaml';
@@ -22,7 +23,7 @@ export function outputFile<T extends Chart>(chart: T, file: string): T {
 function checkedOutputFile(chart: Chart, file: string): string {
   const normalized = path.normalize(file);
   if (path.isAbsolute(file) || normalized === '..' || normalized.startsWith(`..${path.sep}`) || !/.\.yaml$/.test(path.basename(normalized))) {
-    throw new ConfigurationError(chart, `output file "${file}" is not a relative .yaml path inside the output folder`, 'use a path such as "examples/webapp.k8s.yaml"');
+    throw new ConfigurationError(chart, ProblemCode.INVALID_VALUE, `output file "${file}" is not a relative .yaml path inside the output folder`, 'use a path such as "examples/webapp.k8s.yaml"');
   }
   return normalized;
 }
@@ -70,7 +71,8 @@ function constructProblems(constructs: IConstruct[]): string[] {
   const problems: string[] = [];
   for (const c of constructs) {
     for (const error of c.node.validate()) {
-      problems.push(error.startsWith('[') ? error : `[${c.node.path}] ${error}`);
+      // As cdk8s's App.synth() reports them: the path, then the message.
+      problems.push(`[${c.node.path}] ${error}`);
     }
   }
   return problems;
@@ -152,7 +154,7 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
       problems.push(err.message);
     }
     if (file !== undefined && files.has(file)) {
-      problems.push(`[${chart.node.path}] two charts write ${file}. Fix: give each chart its own file name`);
+      problems.push(ConfigurationError.format(chart.node.path, ProblemCode.DUPLICATE, `two charts write ${file}`, 'give each chart its own file name'));
       file = undefined;
     } else if (file !== undefined) {
       files.add(file);

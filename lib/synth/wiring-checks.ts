@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ConfigurationError } from '../core/errors';
+import { ProblemCode } from '../core/problem-code';
 import { NodePortRange } from '../core/node-port-range';
 import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
 import {
@@ -71,9 +72,9 @@ class Obj {
   }
 }
 
-function fmt(o: Obj, problem: string, fix: string): string {
+function fmt(o: Obj, code: ProblemCode, problem: string, fix: string): string {
   const where = isClusterScoped(o.kind) ? o.name : `${o.namespace}/${o.name}`;
-  return ConfigurationError.format(o.path, `${o.kind} ${where}: ${problem}`, fix);
+  return ConfigurationError.format(o.path, code, `${o.kind} ${where}: ${problem}`, fix);
 }
 
 function show(selector: Labels): string {
@@ -153,18 +154,18 @@ export class WiringChecks {
     // Names, label values, duplicates.
     const problems = this.found;
     if (earlier) {
-      problems.push(fmt(o, `has the same name as the object at ${earlier.path}, so one would overwrite the other`, 'give one of them another name'));
+      problems.push(fmt(o, ProblemCode.DUPLICATE, `has the same name as the object at ${earlier.path}, so one would overwrite the other`, 'give one of them another name'));
     }
     if (!isValidName(o.kind, o.name)) {
       const { rule, max } = nameRuleOf(o.kind);
-      problems.push(fmt(o, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
+      problems.push(fmt(o, ProblemCode.INVALID_NAME, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
         'rename it, e.g. to lower-case words joined by "-"'));
     }
     if (!isClusterScoped(o.kind) && json.metadata?.namespace !== undefined && !this.goodNamespaces.has(o.namespace)) {
       if (isNamespaceName(o.namespace)) {
         this.goodNamespaces.add(o.namespace);
       } else {
-        problems.push(fmt(o, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
+        problems.push(fmt(o, ProblemCode.INVALID_NAME, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
       }
     }
     for (const labels of template && o.kind !== 'Pod' ? [json.metadata?.labels ?? {}, template.metadata.labels ?? {}] : [json.metadata?.labels ?? {}]) {
@@ -174,14 +175,14 @@ export class WiringChecks {
           if (isLabelKey(k)) {
             this.goodKeys.add(k);
           } else {
-            problems.push(fmt(o, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
+            problems.push(fmt(o, ProblemCode.INVALID_NAME, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
           }
         }
         if (!this.goodValues.has(v)) {
           if (isLabelValue(v)) {
             this.goodValues.add(v);
           } else {
-            problems.push(fmt(o, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
+            problems.push(fmt(o, ProblemCode.INVALID_NAME, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
           }
         }
       }
@@ -230,10 +231,10 @@ export class WiringChecks {
         const claim = nodePorts.claim(p.nodePort, svc);
         if (claim?.problem === 'out-of-range') {
           const { first, last } = claim.range;
-          problems.push(fmt(svc, `node port ${p.nodePort} is outside the node port range ${claim.range}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
+          problems.push(fmt(svc, ProblemCode.NODE_PORT, `node port ${p.nodePort} is outside the node port range ${claim.range}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
         } else if (claim?.problem === 'taken') {
           const other = claim.by;
-          problems.push(fmt(svc, `node port ${p.nodePort} is already used by Service ${other.namespace}/${other.name} (${other.path}); node ports are cluster-wide`,
+          problems.push(fmt(svc, ProblemCode.NODE_PORT, `node port ${p.nodePort} is already used by Service ${other.namespace}/${other.name} (${other.path}); node ports are cluster-wide`,
             'give each Service its own node port, or omit it to let Kubernetes pick one'));
         }
       }
@@ -244,7 +245,7 @@ export class WiringChecks {
       if (selected.length === 0) {
         const near = index.inNamespace(svc.namespace).map(w => `${w.kind} ${w.name} (${show(w.labels)})`).join('; ');
         const elsewhere = [...new Set(index.workloads.filter(w => matchesLabels(selector, w.labels)).map(w => w.namespace))];
-        problems.push(fmt(svc, `selector ${show(selector)} matches no pod template in namespace ${svc.namespace}, so the Service routes nowhere`,
+        problems.push(fmt(svc, ProblemCode.SELECTOR_MATCHES_NOTHING, `selector ${show(selector)} matches no pod template in namespace ${svc.namespace}, so the Service routes nowhere`,
           elsewhere.length > 0 ? `a Service only selects pods of its own namespace, and the matching pods are in ${elsewhere.join(', ')}: put the Service and the workload in one namespace`
             : near ? `make the selector match the pod labels of one of: ${near}` : `add a workload with pod labels ${show(selector)} to namespace ${svc.namespace}`));
         continue;
@@ -255,7 +256,7 @@ export class WiringChecks {
         if (failing.length > 0) {
           const target = p.targetPort;
           const list = failing.flatMap(w => w.ports).filter(cp => cp.protocol === p.protocol).map(cp => `${cp.name ?? '-'} (${cp.number})`).join(', ') || 'none';
-          problems.push(fmt(svc, `port ${p.port} targets ${typeof target === 'number' ? 'container port' : 'the port named'} ${target}/${p.protocol}, which no selected container (${failing.map(w => w.name).join(', ')}) declares`,
+          problems.push(fmt(svc, ProblemCode.UNDECLARED_PORT, `port ${p.port} targets ${typeof target === 'number' ? 'container port' : 'the port named'} ${target}/${p.protocol}, which no selected container (${failing.map(w => w.name).join(', ')}) declares`,
             `set targetPort to one of the declared ports: ${list}`));
         }
       }
@@ -274,11 +275,11 @@ export class WiringChecks {
         }
         const problem = referenceProblem(ref, keys);
         if (problem?.missing === 'object') {
-          problems.push(fmt(owner, `${whereOf(ref.source)} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}`,
+          problems.push(fmt(owner, ProblemCode.MISSING_REFERENCE, `${whereOf(ref.source)} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}`,
             `define the ${kind}, fix the name, or declare it provided outside the App with ExternalObjects.${kind === 'Secret' ? 'secret' : 'configMap'}(scope, '${name}')`));
         } else if (problem?.missing === 'keys') {
           for (const key of problem.keys) {
-            problems.push(fmt(owner, `${whereOf(ref.source)} refers to key "${key}" of ${kind} ${name}, which has only: ${[...(keys ?? [])].join(', ') || 'no keys'}`,
+            problems.push(fmt(owner, ProblemCode.MISSING_REFERENCE, `${whereOf(ref.source)} refers to key "${key}" of ${kind} ${name}, which has only: ${[...(keys ?? [])].join(', ') || 'no keys'}`,
               'use one of those keys, or add the key to the object'));
           }
         }
@@ -294,7 +295,7 @@ export class WiringChecks {
       const exists = this.index.hasService(ns, service)
         || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
       if (!exists) {
-        problems.push(ConfigurationError.format(c.node.path, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
+        problems.push(ConfigurationError.format(c.node.path, ProblemCode.MISSING_REFERENCE, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
           `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, '${service}')`));
       }
     }
@@ -315,7 +316,7 @@ export class WiringChecks {
         const policies = verdict.policies.map(x => `${x.namespace}/${x.name}`);
         const named = `${policies.length === 1 ? 'NetworkPolicy' : 'NetworkPolicies'} ${policies.join(', ')}`;
         problems.push(ConfigurationError.format(scope.node.path,
-          `${this.describeEnd(from, fromNs)}: connects to ${this.describeEnd(to, toNs)} on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${policies.length === 1 ? 'selects' : 'select'} the target's pods and no ingress rule admits ${from.name} on that port`,
+          ProblemCode.CONNECTION_NOT_ADMITTED, `${this.describeEnd(from, fromNs)}: connects to ${this.describeEnd(to, toNs)} on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${policies.length === 1 ? 'selects' : 'select'} the target's pods and no ingress rule admits ${from.name} on that port`,
           `declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}`));
       }
     }

@@ -2,6 +2,7 @@ import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { check, ProblemCollector } from '../core/errors';
+import { ProblemCode } from '../core/problem-code';
 import { Exposure } from '../core/exposure';
 import { ComponentProps } from './component';
 import { Microservice } from '../core/microservice';
@@ -40,7 +41,7 @@ export class Result extends Construct {
     const replicas = props.replicas ?? 1;
     // Reported by synth with every other problem; the manifests are then not written.
     new ProblemCollector(this).run(() => check(replicas <= 1 || props.stickySessions === true, this,
-      `result asks for ${replicas} replicas without sticky sessions; socket.io then drops its connections`,
+      ProblemCode.CONFLICTING_SETTINGS, `result asks for ${replicas} replicas without sticky sessions; socket.io then drops its connections`,
       'keep replicas at 1, or set stickySessions: true'));
     this.workload = new WebFrontEnd(this, 'FrontEnd', {
       ...props,

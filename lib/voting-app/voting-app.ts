@@ -4,6 +4,7 @@ import { Autoscaling } from '../core/autoscaling';
 import { VOTING_APP } from './component';
 import { Credentials } from '../core/credentials';
 import { check, checkName, ProblemCollector } from '../core/errors';
+import { ProblemCode } from '../core/problem-code';
 import { Exposure } from '../core/exposure';
 import { ExternalNameService } from '../core/external-name-service';
 import { IngressPolicy } from '../core/ingress-policy';
@@ -169,7 +170,7 @@ export class VotingApp extends Construct {
       // Reported by synth with every other problem; nothing is then written.
       found.run(() => check(
         props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined, this,
-        'externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources)',
+        ProblemCode.CONFLICTING_SETTINGS, 'externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources)',
         'drop those settings: the external database keeps its own credentials and data'));
       // The apps connect to "db:5432"; a CNAME keeps that name working.
       this.externalDb = new ExternalNameService(this, 'ExternalDb', {
@@ -182,7 +183,7 @@ export class VotingApp extends Construct {
       });
     } else {
       // No db is built without credentials; what would have used it is not reported again.
-      found.run(() => check(false, this, 'no database credentials given',
+      found.run(() => check(false, this, ProblemCode.MISSING_SETTING, 'no database credentials given',
         'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase'));
     }
     this.vote = new Vote(this, 'Vote', {
