@@ -218,7 +218,7 @@ describe('synthesize', () => {
     new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
     const real = nodeFs.renameSync;
     const spy = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
-      if (String(from).includes('.staging-')) {
+      if (String(from).endsWith('.staging')) {
         throw Object.assign(new Error('EPERM: operation not permitted, rename'), { code: 'EPERM' });
       }
       real(from, to);
@@ -233,8 +233,7 @@ describe('synthesize', () => {
 
   test('GIVEN the staging folder of a killed synth THEN the next synth removes it', () => {
     const { outdir } = previousOutput();
-    // A pid above the kernel's pid_max (4194304) belongs to no process.
-    const abandoned = `${outdir}.staging-99999999`;
+    const abandoned = `${outdir}.staging`;
     fs.mkdirSync(abandoned);
     fs.writeFileSync(path.join(abandoned, 'half.k8s.yaml'), 'kind: Half\n');
     const app = new App();
@@ -244,9 +243,9 @@ describe('synthesize', () => {
   });
 
   test('GIVEN a synth killed between its two renames THEN the next synth first puts the previous output back', () => {
-    // GIVEN the output folder moved aside by a process that no longer exists, and no output folder
+    // GIVEN the output folder moved aside by a synth that was killed, and no output folder
     const { outdir, before } = previousOutput();
-    const moved = `${outdir}.previous-99999999`;
+    const moved = `${outdir}.previous`;
     fs.renameSync(outdir, moved);
     // WHEN the next synth fails its checks
     const app = new App();
@@ -258,7 +257,7 @@ describe('synthesize', () => {
 
   test('GIVEN a stale previous-output folder beside a present output THEN the next synth removes it', () => {
     const { outdir } = previousOutput();
-    fs.mkdirSync(`${outdir}.previous-99999999`);
+    fs.mkdirSync(`${outdir}.previous`);
     const app = new App();
     new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
     synthesize(app, { outdir });

@@ -122,7 +122,8 @@ function parentOf(p: string): string | undefined {
  * rendered, and checked; only when the whole App passes is the staging
  * folder swapped in. A failure leaves the previous output untouched. What a
  * killed synth left beside `outdir` is cleaned up first, and an output it
- * had moved aside is put back.
+ * had moved aside is put back; so, as with `cdk8s synth`, one output folder
+ * takes one synth at a time.
  *
  * Problems are reported together, in this order: the constructs' own
  * validations, the output file names, then the wiring checks. An App with
@@ -162,8 +163,8 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
     charts.push({ chart, file });
   }
 
-  const staging = `${outdir}.staging-${process.pid}`;
-  const previous = `${outdir}.previous-${process.pid}`;
+  const staging = `${outdir}.staging`;
+  const previous = `${outdir}.previous`;
   let hadPrevious = false;
   try {
     // Each manifest is written as soon as it is rendered and then dropped:
@@ -294,34 +295,20 @@ function writeAll(fd: number, text: string): void {
 }
 
 /**
- * Cleans up after synths that were killed (their process is gone): their
- * staging folders are half-written and removed. A previous-output folder of
- * theirs is the only copy of the output when they died between the two
- * renames, so it is put back if the output folder is missing, else removed.
+ * Cleans up after a synth that was killed: its staging folder is
+ * half-written and removed. Its previous-output folder is the only copy of
+ * the output when it died between the two renames, so it is put back if the
+ * output folder is missing, else removed.
  */
 function recoverAbandoned(outdir: string): void {
-  const dir = path.dirname(outdir);
-  const base = path.basename(outdir);
-  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-    const match = /^(staging|previous)-(\d+)$/.exec(entry.startsWith(`${base}.`) ? entry.slice(base.length + 1) : '');
-    const pid = match ? Number(match[2]) : NaN;
-    if (!match || (pid !== process.pid && isRunning(pid))) {
-      continue;
-    }
-    if (match[1] === 'previous' && !fs.existsSync(outdir)) {
-      fs.renameSync(path.join(dir, entry), outdir);
+  fs.rmSync(`${outdir}.staging`, { recursive: true, force: true });
+  const previous = `${outdir}.previous`;
+  if (fs.existsSync(previous)) {
+    if (fs.existsSync(outdir)) {
+      fs.rmSync(previous, { recursive: true, force: true });
     } else {
-      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+      fs.renameSync(previous, outdir);
     }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
   }
 }
 
