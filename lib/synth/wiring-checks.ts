@@ -135,10 +135,6 @@ export class WiringChecks {
   private readonly objectOf = new Map<IConstruct, Obj>();
   private readonly index = new ManifestIndex<Obj>();
   private readonly nodePortRange: NodePortRange;
-  // A fleet repeats the same labels thousands of times: each distinct key and value is checked once.
-  private readonly goodKeys = new Set<string>();
-  private readonly goodValues = new Set<string>();
-  private readonly goodNamespaces = new Set<string>();
 
   constructor(options: WiringCheckOptions = {}) {
     this.nodePortRange = options.nodePortRange ?? NodePortRange.DEFAULT;
@@ -161,29 +157,17 @@ export class WiringChecks {
       problems.push(fmt(o, ProblemCode.INVALID_NAME, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
         'rename it, e.g. to lower-case words joined by "-"'));
     }
-    if (!isClusterScoped(o.kind) && json.metadata?.namespace !== undefined && !this.goodNamespaces.has(o.namespace)) {
-      if (isNamespaceName(o.namespace)) {
-        this.goodNamespaces.add(o.namespace);
-      } else {
-        problems.push(fmt(o, ProblemCode.INVALID_NAME, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
-      }
+    if (!isClusterScoped(o.kind) && json.metadata?.namespace !== undefined && !isNamespaceName(o.namespace)) {
+      problems.push(fmt(o, ProblemCode.INVALID_NAME, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
     }
     for (const labels of template && o.kind !== 'Pod' ? [json.metadata?.labels ?? {}, template.metadata.labels ?? {}] : [json.metadata?.labels ?? {}]) {
       for (const k of Object.keys(labels)) {
         const v = labels[k];
-        if (!this.goodKeys.has(k)) {
-          if (isLabelKey(k)) {
-            this.goodKeys.add(k);
-          } else {
-            problems.push(fmt(o, ProblemCode.INVALID_NAME, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
-          }
+        if (!isLabelKey(k)) {
+          problems.push(fmt(o, ProblemCode.INVALID_NAME, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
         }
-        if (!this.goodValues.has(v)) {
-          if (isLabelValue(v)) {
-            this.goodValues.add(v);
-          } else {
-            problems.push(fmt(o, ProblemCode.INVALID_NAME, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
-          }
+        if (!isLabelValue(v)) {
+          problems.push(fmt(o, ProblemCode.INVALID_NAME, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
         }
       }
     }
