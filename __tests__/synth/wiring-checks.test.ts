@@ -92,7 +92,7 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     ['[c/d] CVA203 Deployment shop/backend reaches the Service "cache" by name, but no Service "cache" exists in namespace shop. Fix: add a Service named exactly "cache" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'cache\')']],
   ['the voting app without its redis Service', c => {
     const app = new VotingApp(c, 'app', { credentials: Credentials.fromPassword({ password: 'p' }) });
-    app.redis.workload.service?.addJsonPatch(JsonPatch.replace('/metadata/name', 'cache'));
+    app.redis.service?.addJsonPatch(JsonPatch.replace('/metadata/name', 'cache'));
   }, [
     '[c/app/Vote/FrontEnd/Workload] CVA203 Deployment shop/vote reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
     '[c/app/Worker/Workload] CVA203 Deployment shop/worker reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',

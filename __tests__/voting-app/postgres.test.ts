@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Persistence, Postgres, Redis } from '../../lib';
+import { Credentials, Persistence } from '../../lib';
+import { Postgres } from '../../lib/voting-app/postgres';
+import { Redis } from '../../lib/voting-app/redis';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, synth } from '../support/manifests';
 

@@ -1,5 +1,5 @@
 import { App, Chart, Size } from 'cdk8s';
-import { Credentials, Exposure, Persistence, Profile, Vote, VotingApp } from '../../lib';
+import { Credentials, Exposure, Persistence, Profile, VotingApp } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { containers, decoded, find, ingressAllowed, Manifest, ofKind, podsSelectedBy, quantity, synth, TEST_PASSWORD, votingApp } from '../support/manifests';
 
@@ -317,9 +317,7 @@ describe('VotingApp: configuration', () => {
   });
 
   test('GIVEN ballot options THEN vote gets them as OPTION_A and OPTION_B', () => {
-    const app = new App();
-    const vote = new Vote(new Chart(app, 'c', { namespace: 'shop' }), 'vote', { options: { optionA: 'Tabs', optionB: 'Spaces' } });
-    const env = find(synth(vote.node.scope as Chart), 'Deployment', 'vote').spec.template.spec.containers[0].env;
+    const env = find(votingApp({ ballot: { optionA: 'Tabs', optionB: 'Spaces' } }), 'Deployment', 'vote').spec.template.spec.containers[0].env;
     expect(env).toEqual([{ name: 'OPTION_A', value: 'Tabs' }, { name: 'OPTION_B', value: 'Spaces' }]);
   });
 

@@ -1,10 +1,6 @@
-// Docker's voting app, built from the building blocks of ../core.
-export { type ComponentProps } from './component';
-export { type BallotOptions, Vote, type VoteProps } from './vote';
-export { Result, type ResultProps } from './result';
-export { Worker } from './worker';
-export { Redis } from './redis';
-export { Postgres, type PostgresProps } from './postgres';
+// Docker's voting app, built from the building blocks of ../core. Its five components
+// (vote.ts ... postgres.ts) are internal: VotingApp offers their workloads.
+export { type BallotOptions } from './vote';
 export {
   type ExternalDatabaseOptions, VotingApp, type VotingAppImages, type VotingAppProps, type VotingAppReplicas, type VotingAppResources,
 } from './voting-app';

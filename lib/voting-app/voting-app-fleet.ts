@@ -85,8 +85,8 @@ export class VotingAppFleet extends Chart {
         resultExposure: Exposure.nodePort(8081),
         networkPolicies: props.networkPolicies,
       });
-      app.vote.workload._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i]);
-      app.result.workload._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i + 1]);
+      app.vote._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i]);
+      app.result._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i + 1]);
     }
   }
 

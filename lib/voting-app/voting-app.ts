@@ -8,24 +8,25 @@ import { ProblemCode } from '../core/problem-code';
 import { Exposure } from '../core/exposure';
 import { ExternalNameService } from '../core/external-name-service';
 import { IngressPolicy } from '../core/ingress-policy';
+import { Microservice } from '../core/microservice';
 import { Persistence } from '../core/persistence';
 import { Postgres } from './postgres';
 import { Redis } from './redis';
 import { Result } from './result';
-import { Vote } from './vote';
+import { BallotOptions, Vote } from './vote';
 import { Worker } from './worker';
 
 /** Images of the five components; each needs an explicit tag. */
 export interface VotingAppImages {
-  /** @default Vote.DEFAULT_IMAGE */
+  /** @default 'dockersamples/examplevotingapp_vote:latest' (published only as latest; allowed on purpose) */
   readonly vote?: string;
-  /** @default Result.DEFAULT_IMAGE */
+  /** @default 'dockersamples/examplevotingapp_result:latest' (published only as latest; allowed on purpose) */
   readonly result?: string;
-  /** @default Worker.DEFAULT_IMAGE */
+  /** @default 'dockersamples/examplevotingapp_worker:latest' (published only as latest; allowed on purpose) */
   readonly worker?: string;
-  /** @default Redis.DEFAULT_IMAGE */
+  /** @default 'redis:7-alpine' */
   readonly redis?: string;
-  /** @default Postgres.DEFAULT_IMAGE */
+  /** @default 'postgres:15-alpine' */
   readonly postgres?: string;
 }
 
@@ -41,15 +42,15 @@ export interface VotingAppReplicas {
 
 /** CPU and memory of each component. */
 export interface VotingAppResources {
-  /** @default Vote.DEFAULT_RESOURCES */
+  /** @default - CPU request 100m; memory request 96Mi, limit 192Mi */
   readonly vote?: ContainerResources;
-  /** @default Result.DEFAULT_RESOURCES */
+  /** @default - CPU request 100m; memory request 96Mi, limit 192Mi */
   readonly result?: ContainerResources;
-  /** @default Worker.DEFAULT_RESOURCES */
+  /** @default - CPU request 100m; memory request 128Mi, limit 256Mi */
   readonly worker?: ContainerResources;
-  /** @default Redis.DEFAULT_RESOURCES */
+  /** @default - CPU request 50m; memory request 64Mi, limit 128Mi */
   readonly redis?: ContainerResources;
-  /** @default Postgres.DEFAULT_RESOURCES */
+  /** @default - CPU request 150m; memory request 256Mi, limit 512Mi */
   readonly postgres?: ContainerResources;
 }
 
@@ -87,7 +88,7 @@ export interface VotingAppProps {
   readonly instance?: string;
   /**
    * Container images.
-   * @default - each component's DEFAULT_IMAGE
+   * @default - the stock images, see {@link VotingAppImages}
    */
   readonly images?: VotingAppImages;
   /**
@@ -97,7 +98,7 @@ export interface VotingAppProps {
   readonly replicas?: VotingAppReplicas;
   /**
    * CPU and memory.
-   * @default - each component's DEFAULT_RESOURCES (the stack requests 500m CPU, 640Mi)
+   * @default - see {@link VotingAppResources} (the stack requests 500m CPU, 640Mi)
    */
   readonly resources?: VotingAppResources;
   /**
@@ -105,6 +106,11 @@ export interface VotingAppProps {
    * @default Exposure.nodePort(8080, 31000)
    */
   readonly voteExposure?: Exposure;
+  /**
+   * The two choices on the ballot (`OPTION_A`, `OPTION_B` of vote; result shows what the votes say).
+   * @default - the image's own: Cats and Dogs
+   */
+  readonly ballot?: BallotOptions;
   /**
    * How viewers reach result.
    * @default Exposure.nodePort(8081, 31001)
@@ -146,12 +152,16 @@ export interface VotingAppProps {
  * namespace and instance, the credentials and the network policies.
  */
 export class VotingApp extends Construct {
-  public readonly vote: Vote;
-  public readonly result: Result;
-  public readonly worker: Worker;
-  public readonly redis: Redis;
+  /** The voting page: its Deployment and Service. */
+  public readonly vote: Microservice;
+  /** The results page: its Deployment and Service. */
+  public readonly result: Microservice;
+  /** The worker that moves votes from redis to db. */
+  public readonly worker: Microservice;
+  /** The redis queue: its Deployment and Service. */
+  public readonly redis: Microservice;
   /** The in-cluster postgres, unless an external database is used. */
-  public readonly db?: Postgres;
+  public readonly db?: Microservice;
   /** The `db` name of an external database, if one is used. */
   public readonly externalDb?: ExternalNameService;
 
@@ -165,7 +175,7 @@ export class VotingApp extends Construct {
     const replicas = props.replicas ?? {};
     const resources = props.resources ?? {};
 
-    this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis });
+    this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis }).workload;
     if (props.externalDatabase) {
       // Reported by synth with every other problem; nothing is then written.
       found.run(() => check(
@@ -180,42 +190,42 @@ export class VotingApp extends Construct {
       this.db = new Postgres(this, 'Db', {
         ...common, image: images.postgres, resources: resources.postgres,
         credentials: props.credentials, persistence: props.persistence,
-      });
+      }).workload;
     } else {
       // No db is built without credentials; what would have used it is not reported again.
       found.run(() => check(false, this, ProblemCode.MISSING_SETTING, 'no database credentials given',
         'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase'));
     }
     this.vote = new Vote(this, 'Vote', {
-      ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure,
-    });
-    this.worker = new Worker(this, 'Worker', { ...common, image: images.worker, resources: resources.worker, replicas: replicas.worker });
+      ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure, options: props.ballot,
+    }).workload;
+    this.worker = new Worker(this, 'Worker', { ...common, image: images.worker, resources: resources.worker, replicas: replicas.worker }).workload;
     this.result = new Result(this, 'Result', {
       ...common, image: images.result, resources: resources.result, replicas: replicas.result,
       exposure: props.resultExposure, stickySessions: props.resultStickySessions,
-    });
+    }).workload;
 
     // Who talks to whom, stated once: the network policies below admit exactly these.
-    this.vote.workload.connectTo(this.redis.workload);
-    this.worker.workload.connectTo(this.redis.workload);
+    this.vote.connectTo(this.redis);
+    this.worker.connectTo(this.redis);
     if (this.db) {
-      this.worker.workload.connectTo(this.db.workload);
-      this.result.workload.connectTo(this.db.workload);
+      this.worker.connectTo(this.db);
+      this.result.connectTo(this.db);
     }
 
     if (props.autoscaling) {
-      new Autoscaling(this, 'VoteAutoscaling', { target: this.vote.workload });
-      new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker.workload });
+      new Autoscaling(this, 'VoteAutoscaling', { target: this.vote });
+      new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker });
     }
 
     if (props.networkPolicies ?? true) {
       if (this.db) {
-        new IngressPolicy(this, 'DbIngress', { target: this.db.workload });
+        new IngressPolicy(this, 'DbIngress', { target: this.db });
       }
-      new IngressPolicy(this, 'RedisIngress', { target: this.redis.workload });
-      new IngressPolicy(this, 'WorkerIngress', { target: this.worker.workload });
-      new IngressPolicy(this, 'VoteIngress', { target: this.vote.workload, fromAnywhere: true });
-      new IngressPolicy(this, 'ResultIngress', { target: this.result.workload, fromAnywhere: true });
+      new IngressPolicy(this, 'RedisIngress', { target: this.redis });
+      new IngressPolicy(this, 'WorkerIngress', { target: this.worker });
+      new IngressPolicy(this, 'VoteIngress', { target: this.vote, fromAnywhere: true });
+      new IngressPolicy(this, 'ResultIngress', { target: this.result, fromAnywhere: true });
     }
   }
 }
