@@ -56,7 +56,7 @@ describe('ConfigurationError: the one format of every problem', () => {
   });
 
   test('GIVEN a construct with a problem WHEN stock cdk8s synthesizes the App THEN its message reads the same, path and code first', () => {
-    const outdir = fs.mkdtempSync(path.join(tmpdir(), 'cva-codes-'));
+    const outdir = fs.mkdtempSync(path.join(tmpdir(), 'problem-codes-'));
     const app = new App({ outdir });
     new Microservice(new Chart(app, 'c'), 'web', { image: 'nginx' });
     try {
