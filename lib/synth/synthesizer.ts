@@ -163,8 +163,7 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
     charts.push({ chart, file });
   }
 
-  const staging = `${outdir}.staging`;
-  const previous = `${outdir}.previous`;
+  const { staging, previous } = sideFolders(outdir);
   let hadPrevious = false;
   try {
     // Each manifest is written as soon as it is rendered and then dropped:
@@ -294,6 +293,11 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+/** The folders a synth keeps beside `outdir`: what it writes, and the output it moves aside. */
+function sideFolders(outdir: string): { staging: string; previous: string } {
+  return { staging: `${outdir}.staging`, previous: `${outdir}.previous` };
+}
+
 /**
  * Cleans up after a synth that was killed: its staging folder is
  * half-written and removed. Its previous-output folder is the only copy of
@@ -301,8 +305,8 @@ function writeAll(fd: number, text: string): void {
  * output folder is missing, else removed.
  */
 function recoverAbandoned(outdir: string): void {
-  fs.rmSync(`${outdir}.staging`, { recursive: true, force: true });
-  const previous = `${outdir}.previous`;
+  const { staging, previous } = sideFolders(outdir);
+  fs.rmSync(staging, { recursive: true, force: true });
   if (fs.existsSync(previous)) {
     if (fs.existsSync(outdir)) {
       fs.rmSync(previous, { recursive: true, force: true });

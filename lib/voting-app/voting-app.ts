@@ -107,7 +107,8 @@ export interface VotingAppProps {
    */
   readonly voteExposure?: Exposure;
   /**
-   * The two choices on the ballot (`OPTION_A`, `OPTION_B` of vote; result shows what the votes say).
+   * The two choices on the vote page (`OPTION_A`, `OPTION_B`). The result image reads no
+   * options: its page keeps its own labels, Cats and Dogs.
    * @default - the image's own: Cats and Dogs
    */
   readonly ballot?: BallotOptions;
