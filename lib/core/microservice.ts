@@ -283,7 +283,6 @@ export class Microservice extends Construct implements IWorkload {
     this.labels = new AppLabels({ name: this.name, instance: props.instance, component: props.component, partOf: props.partOf });
     const metadata = { name: this.name, namespace: props.namespace, labels: this.labels.all };
 
-    const security = props.security ?? {};
     this.env = new Map(Object.entries(props.env ?? {}));
     this.volumes = [...(props.volumes ?? [])];
     // Env vars and volumes may be added after construction: checked at synth.
@@ -298,61 +297,13 @@ export class Microservice extends Construct implements IWorkload {
     found.defer(() => checkUnique(this, 'volume name', this.volumes.map(v => v.volume.name)));
     found.defer(() => checkUnique(this, 'mount path', this.volumes.map(v => v.path)));
     found.defer(() => this.volumes.forEach(v => check(v.path.startsWith('/'), this, ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`)));
-    const volumes = this.volumes;
+    const resources = found.value(() => toResources(this, props.resources ?? DEFAULT_RESOURCES));
 
+    // The spec is rendered at synth, as cdk8s-plus does, so that env vars, volumes and
+    // autoscaling added after construction show in it.
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata,
-      spec: {
-        // An autoscaler owns the count: with it written, every apply would reset a scaled Deployment.
-        replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
-        selector: { matchLabels: this.labels.selector },
-        // RollingUpdate is the API default; written without its parameters it
-        // would make every re-apply report a change.
-        strategy: props.strategy === DeploymentStrategy.RECREATE ? { type: DeploymentStrategy.RECREATE } : undefined,
-        template: {
-          metadata: { labels: this.labels.all },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: {
-              seccompProfile: { type: 'RuntimeDefault' },
-              ...(security.user !== undefined ? { runAsNonRoot: true, runAsUser: security.user } : {}),
-              ...(security.group !== undefined ? { runAsGroup: security.group } : {}),
-              ...(security.fsGroup ?? security.group) !== undefined ? { fsGroup: security.fsGroup ?? security.group } : {},
-              ...(security.unprivilegedPortStart !== undefined
-                ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(security.unprivilegedPortStart) }] } : {}),
-            },
-            containers: [{
-              name: this.name,
-              image: props.image,
-              imagePullPolicy: props.imagePullPolicy ?? ImagePullPolicy.ALWAYS,
-              command: props.command,
-              args: props.args,
-              ports: this.ports.length > 0
-                ? this.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol }))
-                : undefined,
-              env: Lazy.any({ produce: () => toEnv(this.env) }),
-              resources: found.value(() => toResources(this, props.resources ?? DEFAULT_RESOURCES)),
-              readinessProbe: props.readiness?._toKube(),
-              livenessProbe: props.liveness?._toKube(),
-              startupProbe: props.startup?._toKube(),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: security.readOnlyRootFilesystem ?? true,
-                capabilities: { drop: ['ALL'], add: security.capabilities?.length ? [...security.capabilities] : undefined },
-              },
-              volumeMounts: Lazy.any({ produce: () => (volumes.length > 0 ? volumes.map(v => ({ name: v.volume.name, mountPath: v.path })) : undefined) }),
-            }],
-            volumes: Lazy.any({ produce: () => (volumes.length > 0 ? volumes.map(v => v.volume._toKube()) : undefined) }),
-            topologySpreadConstraints: props.spreadAcrossNodes ? [{
-              maxSkew: 1,
-              topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: { matchLabels: this.labels.selector },
-            }] : undefined,
-          },
-        },
-      },
+      spec: Lazy.any({ produce: () => this.deploymentSpec(props, resources) }),
     });
 
     const service = props.service === undefined ? (this.ports.length > 0 ? {} : false) : props.service;
@@ -431,13 +382,13 @@ export class Microservice extends Construct implements IWorkload {
     }
     return new k8s.KubeService(this, 'Service', {
       metadata,
-      spec: {
-        type,
-        clusterIp: options.headless ? 'None' : undefined,
-        selector: this.labels.selector,
-        sessionAffinity: options.stickySessions ? 'ClientIP' : undefined,
-        ports: Lazy.any({
-          produce: () => this.servicePorts.map((p, i) => ({
+      spec: Lazy.any({
+        produce: (): k8s.ServiceSpec => ({
+          type,
+          clusterIp: options.headless ? 'None' : undefined,
+          selector: this.labels.selector,
+          sessionAffinity: options.stickySessions ? 'ClientIP' : undefined,
+          ports: this.servicePorts.map((p, i) => ({
             name: p.target.name,
             port: p.port,
             targetPort: k8s.IntOrString.fromNumber(p.target.number),
@@ -445,8 +396,64 @@ export class Microservice extends Construct implements IWorkload {
             protocol: p.target.protocol,
           })),
         }),
-      },
+      }),
     });
+  }
+
+  private deploymentSpec(props: MicroserviceProps, resources: k8s.ResourceRequirements | undefined): k8s.DeploymentSpec {
+    const security = props.security ?? {};
+    const volumes = this.volumes;
+    return {
+      // An autoscaler owns the count: with it written, every apply would reset a scaled Deployment.
+      replicas: this.autoscaled ? undefined : this.replicas,
+      selector: { matchLabels: this.labels.selector },
+      // RollingUpdate is the API default; written without its parameters it
+      // would make every re-apply report a change.
+      strategy: props.strategy === DeploymentStrategy.RECREATE ? { type: DeploymentStrategy.RECREATE } : undefined,
+      template: {
+        metadata: { labels: this.labels.all },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: {
+            seccompProfile: { type: 'RuntimeDefault' },
+            ...(security.user !== undefined ? { runAsNonRoot: true, runAsUser: security.user } : {}),
+            ...(security.group !== undefined ? { runAsGroup: security.group } : {}),
+            ...(security.fsGroup ?? security.group) !== undefined ? { fsGroup: security.fsGroup ?? security.group } : {},
+            ...(security.unprivilegedPortStart !== undefined
+              ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(security.unprivilegedPortStart) }] } : {}),
+          },
+          containers: [{
+            name: this.name,
+            image: props.image,
+            imagePullPolicy: props.imagePullPolicy ?? ImagePullPolicy.ALWAYS,
+            command: props.command,
+            args: props.args,
+            ports: this.ports.length > 0
+              ? this.ports.map(p => ({ name: p.name, containerPort: p.number, protocol: p.protocol }))
+              : undefined,
+            env: toEnv(this.env),
+            resources,
+            readinessProbe: props.readiness?._toKube(),
+            livenessProbe: props.liveness?._toKube(),
+            startupProbe: props.startup?._toKube(),
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: security.readOnlyRootFilesystem ?? true,
+              capabilities: { drop: ['ALL'], add: security.capabilities?.length ? [...security.capabilities] : undefined },
+            },
+            volumeMounts: volumes.length > 0 ? volumes.map(v => ({ name: v.volume.name, mountPath: v.path })) : undefined,
+          }],
+          volumes: volumes.length > 0 ? volumes.map(v => v.volume._toKube()) : undefined,
+          topologySpreadConstraints: props.spreadAcrossNodes ? [{
+            maxSkew: 1,
+            topologyKey: 'kubernetes.io/hostname',
+            whenUnsatisfiable: 'ScheduleAnyway',
+            labelSelector: { matchLabels: this.labels.selector },
+          }] : undefined,
+        },
+      },
+    };
   }
 
   private checkOwnPort(port: ContainerPort, user: string): void {
