@@ -13,7 +13,7 @@ const names = (layer: object) => Object.keys(layer).sort();
 describe('the public API, layer by layer', () => {
   test('core: the building blocks', () => {
     expect(names(core)).toEqual([
-      'AppLabels', 'AppNamespace', 'Autoscaling', 'ConfigurationError', 'Connection', 'ContainerPort', 'Credentials',
+      'AppLabels', 'AppNamespace', 'Autoscaling', 'Connection', 'ContainerPort', 'Credentials',
       'DeploymentStrategy', 'DisruptionBudget', 'Exposure', 'ExternalNameService', 'ExternalObjects', 'HealthCheck',
       'IngressPolicy', 'Microservice', 'NodePortRange', 'Persistence', 'PodSecurityLevel', 'PortProtocol', 'ProblemCode', 'Volume', 'Workload',
     ]);
@@ -24,7 +24,7 @@ describe('the public API, layer by layer', () => {
   });
 
   test('synth: writing and checking', () => {
-    expect(names(synth)).toEqual(['SynthesisError', 'Synthesizer']);
+    expect(names(synth)).toEqual(['Synthesizer']);
   });
 
   test('the root offers exactly the three layers', () => {
@@ -32,7 +32,8 @@ describe('the public API, layer by layer', () => {
   });
 
   test('no validation helper, render function, environment reader or generated binding is public', () => {
-    for (const internal of ['check', 'checkInteger', 'ProblemCollector', 'renderApp', 'toYaml', 'credentialsFromEnv', 'NODE_PORT_RANGE', 'KubeDeployment', 'NodePortAllocator']) {
+    // The error classes extend Error, which jsii cannot export: errors are told apart by name and code (docs/jsii.md).
+    for (const internal of ['ConfigurationError', 'SynthesisError', 'check', 'checkInteger', 'ProblemCollector', 'renderApp', 'toYaml', 'credentialsFromEnv', 'NODE_PORT_RANGE', 'KubeDeployment', 'NodePortAllocator']) {
       expect(root).not.toHaveProperty(internal);
     }
   });

@@ -15,7 +15,7 @@ describe('IngressPolicy', () => {
 
   test('GIVEN allowed clients THEN only they reach the target, on its port', () => {
     const { chart, api, web, batch } = setup();
-    new IngressPolicy(chart, 'p', { target: api, from: [web] });
+    new IngressPolicy(chart, 'p', { target: api, clients: [web] });
     const objects = synth(chart);
     const labels = (n: string) => find(objects, 'Deployment', n).spec.template.metadata.labels;
     expect(ingressAllowed(objects, labels('web'), labels('api'), 9090)).toBe(true);
@@ -27,7 +27,7 @@ describe('IngressPolicy', () => {
 
   test('GIVEN a target without ports THEN its rule writes no ports field, never ports: []', () => {
     const { chart, web, batch } = setup();
-    new IngressPolicy(chart, 'p', { target: batch, from: [web] });
+    new IngressPolicy(chart, 'p', { target: batch, clients: [web] });
     const rule = find(synth(chart), 'NetworkPolicy', 'batch-ingress').spec.ingress[0];
     expect(rule).toEqual({ from: [{ podSelector: { matchLabels: web.labels.selector } }] });
   });
@@ -48,8 +48,8 @@ describe('IngressPolicy', () => {
     expect(ingressAllowed(objects, labels('batch'), labels('api'), 9090)).toBe(true);
     expect(ingressAllowed(objects, { anything: 'else' }, labels('api'), 9090)).toBe(true);
     expect(ingressAllowed(objects, labels('batch'), labels('api'), 22)).toBe(false);
-    new IngressPolicy(chart, 'p2', { target: api, fromAnywhere: true, from: [batch] });
-    expect(validateApp(chart.node.root as App)).toContain('[c/p2] CVA108 both fromAnywhere and from are set. Fix: use one of them');
+    new IngressPolicy(chart, 'p2', { target: api, fromAnywhere: true, clients: [batch] });
+    expect(validateApp(chart.node.root as App)).toContain('[c/p2] CVA108 both fromAnywhere and clients are set. Fix: use one of them');
   });
 
   test('rejects a port the target does not have', () => {
@@ -99,7 +99,7 @@ describe('IngressPolicy', () => {
   test('GIVEN an explicit from that leaves out a declared client THEN synth reports the blocked connection', () => {
     const { chart, api, web, batch } = setup();
     batch.connectTo(api);
-    new IngressPolicy(chart, 'p', { target: api, from: [web] });
+    new IngressPolicy(chart, 'p', { target: api, clients: [web] });
     expect(validateApp(chart.node.root as App)).toEqual([expect.stringMatching(/^\[c\/batch\/ConnectsTo-api\] .*batch.*api.*9090.*api-ingress.*Fix: /)]);
   });
 
@@ -110,7 +110,7 @@ describe('IngressPolicy', () => {
       const port = ContainerPort.tcp('api', 9090);
       const api = new Microservice(chart, 'api', { image: 'example/api:1.0', ports: [port] });
       const web = new Microservice(chart, 'web', { image: 'example/web:1.0' });
-      new IngressPolicy(chart, 'p', { target: api, from: [web] });
+      new IngressPolicy(chart, 'p', { target: api, clients: [web] });
       // THEN the policy lives beside the target and selects the client by pod labels only
       const policy = find(synth(chart), 'NetworkPolicy', 'api-ingress');
       expect(policy.metadata.namespace).toBe('shop');
@@ -139,7 +139,7 @@ describe('IngressPolicy', () => {
     test('GIVEN a client whose namespace is not set and a target whose is THEN synth asks for the namespace', () => {
       const { chart, api, web } = setup('other');
       // the client is in "other", the target in no set namespace (its Chart has none)
-      new IngressPolicy(chart, 'p', { target: api, from: [web] });
+      new IngressPolicy(chart, 'p', { target: api, clients: [web] });
       expect(validateApp(chart.node.root as App)).toContain(
         '[c/p] CVA206 web is in namespace "other" but api in no set namespace, so the policy cannot tell where the client\'s pods run. Fix: set the namespace of api (on the workload or its Chart)');
     });

@@ -136,7 +136,7 @@ describe('Microservice', () => {
       const web = new Microservice(chart, 'web', { image: 'app:1.0' });
       const connection = web.connectTo(api);
       expect(connection.node.path).toBe('test/web/ConnectsTo-api');
-      expect([connection.from, connection.to, connection.ports]).toEqual([web, api, [http]]);
+      expect([connection.client, connection.server, connection.ports]).toEqual([web, api, [http]]);
       expect(() => web.connectTo(api)).toThrow('[test/web] CVA107 already connects to api. Fix: state each connection once; to add ports, list them all in one connectTo(api, { ports })');
     });
   });

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { ConfigurationError, ContainerPort, Microservice, ProblemCode } from '../../lib';
+import { ContainerPort, Microservice, ProblemCode } from '../../lib';
+import { ConfigurationError } from '../../lib/core/errors';
 
 /** The codes of the catalogue, by the name of their static property. */
 const catalogue = Object.entries(ProblemCode).filter((e): e is [string, ProblemCode] => e[1] instanceof ProblemCode);

@@ -17,9 +17,9 @@ export interface ConnectionOptions {
 /** Props of {@link Connection}. */
 export interface ConnectionProps extends ConnectionOptions {
   /** The workload whose pods open the connections. */
-  readonly from: IWorkload;
+  readonly client: IWorkload;
   /** The workload whose pods accept them. */
-  readonly to: IWorkload;
+  readonly server: IWorkload;
 }
 
 // The connections to each workload, for the policies derived from them.
@@ -28,7 +28,7 @@ const incoming = new WeakMap<IWorkload, Connection[]>();
 /**
  * The statement that the pods of one workload connect to the pods of
  * another. It writes no object: each {@link IngressPolicy} without an
- * explicit `from` admits exactly the connections declared to its target,
+ * explicit `clients` admits exactly the connections declared to its target,
  * and synth checks that the policies in force admit every declared
  * connection, across namespaces.
  */
@@ -38,37 +38,37 @@ export class Connection extends Construct {
     return [...(incoming.get(workload) ?? [])];
   }
 
-  /** The client. */
-  public readonly from: IWorkload;
-  /** The server. */
-  public readonly to: IWorkload;
+  /** The workload whose pods open the connections. */
+  public readonly client: IWorkload;
+  /** The workload whose pods accept them. */
+  public readonly server: IWorkload;
   /** The server's ports the client connects to. */
   public readonly ports: ContainerPort[];
 
   constructor(scope: Construct, id: string, props: ConnectionProps) {
     super(scope, id);
-    this.from = props.from;
-    this.to = props.to;
-    this.ports = [...(props.ports ?? props.to.ports)];
+    this.client = props.client;
+    this.server = props.server;
+    this.ports = [...(props.ports ?? props.server.ports)];
     const found = new ProblemCollector(this);
     for (const port of this.ports) {
       found.run(() => {
-        if (!props.to.ports.includes(port)) {
-          throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${props.to.name}`,
-            `use one of: ${props.to.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+        if (!props.server.ports.includes(port)) {
+          throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
+            `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
         }
       });
     }
-    const list = incoming.get(props.to);
+    const list = incoming.get(props.server);
     if (list) {
       list.push(this);
     } else {
-      incoming.set(props.to, [this]);
+      incoming.set(props.server, [this]);
     }
     const end = (w: IWorkload) => ({ construct: w, name: w.name, namespace: w.namespace, podLabels: w.podSelector });
     recordConnection(this, () => ({
-      from: end(this.from),
-      to: end(this.to),
+      from: end(this.client),
+      to: end(this.server),
       ports: this.ports.map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
     }));
   }

@@ -32,17 +32,17 @@ export class Exposure {
 
   private constructor(
     /** The Service type. */
-    public readonly type: ServiceType,
+    public readonly serviceType: ServiceType,
     /** The Service port. */
     public readonly port: number,
     /** The fixed node port, if any. */
-    public readonly nodePort?: number,
+    public readonly fixedNodePort?: number,
   ) {
-    checkPort(`Exposure.${type}`, 'service port', port);
+    checkPort(`Exposure.${serviceType}`, 'service port', port);
   }
 
   /** The Service options forwarding this exposure to `target`. */
   public toServiceOptions(target: ContainerPort, stickySessions = false): MicroserviceServiceOptions {
-    return { type: this.type, ports: [{ port: this.port, target, nodePort: this.nodePort }], stickySessions };
+    return { type: this.serviceType, ports: [{ port: this.port, target, nodePort: this.fixedNodePort }], stickySessions };
   }
 }

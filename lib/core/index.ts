@@ -1,5 +1,4 @@
 // The building blocks: constructs and value objects for any set of microservices.
-export { ConfigurationError } from './errors';
 export { ProblemCode } from './problem-code';
 export { AppLabels, type AppLabelsProps } from './labels';
 export { ContainerPort, PortProtocol } from './container-port';

@@ -18,10 +18,10 @@ export interface IngressPolicyProps {
    * @default - the workloads with a {@link Connection} to the target, on the
    * ports of each connection (nobody, when there is none)
    */
-  readonly from?: IWorkload[];
+  readonly clients?: IWorkload[];
   /**
    * Allow every source (other pods, nodes, outside clients) on `ports`:
-   * for front ends behind a NodePort or LoadBalancer. Excludes `from`.
+   * for front ends behind a NodePort or LoadBalancer. Excludes `clients`.
    * @default false
    */
   readonly fromAnywhere?: boolean;
@@ -65,9 +65,9 @@ export class IngressPolicy extends Construct {
     for (const port of ports) {
       this.found.run(() => this.checkPortOfTarget(port));
     }
-    this.found.run(() => check(!(props.fromAnywhere && props.from !== undefined), this, ProblemCode.CONFLICTING_SETTINGS, 'both fromAnywhere and from are set', 'use one of them'));
+    this.found.run(() => check(!(props.fromAnywhere && props.clients !== undefined), this, ProblemCode.CONFLICTING_SETTINGS, 'both fromAnywhere and clients are set', 'use one of them'));
     if (!props.fromAnywhere) {
-      this.found.defer(() => this.clients(props.from, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
+      this.found.defer(() => this.clientsOf(props.clients, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }
     const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
@@ -77,7 +77,7 @@ export class IngressPolicy extends Construct {
         policyTypes: ['Ingress'],
         ingress: props.fromAnywhere
           ? [{ ports: this.policyPorts(ports) }]
-          : Lazy.any({ produce: () => this.rules(props.from, ports) }),
+          : Lazy.any({ produce: () => this.rules(props.clients, ports) }),
       },
     });
   }
@@ -85,7 +85,7 @@ export class IngressPolicy extends Construct {
   /** The ingress rules: one per distinct set of ports, in the order the clients come. */
   private rules(from: IWorkload[] | undefined, ports: ContainerPort[]): k8s.NetworkPolicyIngressRule[] | undefined {
     const byPorts = new Map<string, { ports: ContainerPort[]; peers: k8s.NetworkPolicyPeer[] }>();
-    for (const { client, ports: clientPorts } of this.clients(from, ports)) {
+    for (const { client, ports: clientPorts } of this.clientsOf(from, ports)) {
       const key = clientPorts.map(p => `${p.number}/${p.protocol}`).join(',');
       const rule = byPorts.get(key) ?? { ports: clientPorts, peers: [] };
       byPorts.set(key, rule);
@@ -101,9 +101,9 @@ export class IngressPolicy extends Construct {
   }
 
   /** Who may connect, on which ports. */
-  private clients(from: IWorkload[] | undefined, ports: ContainerPort[]): Array<{ client: IWorkload; ports: ContainerPort[] }> {
+  private clientsOf(from: IWorkload[] | undefined, ports: ContainerPort[]): Array<{ client: IWorkload; ports: ContainerPort[] }> {
     return from === undefined
-      ? Connection.declaredTo(this.target).map(c => ({ client: c.from, ports: c.ports }))
+      ? Connection.declaredTo(this.target).map(c => ({ client: c.client, ports: c.ports }))
       : from.map(client => ({ client, ports }));
   }
 

@@ -337,13 +337,13 @@ export class Microservice extends Construct implements IWorkload {
    * {@link IngressPolicy} of the target then admits them.
    */
   public connectTo(target: IWorkload, options: ConnectionOptions = {}): Connection {
-    if (this.node.children.some(c => c instanceof Connection && c.to === target)) {
+    if (this.node.children.some(c => c instanceof Connection && c.server === target)) {
       throw new ConfigurationError(this, ProblemCode.DUPLICATE, `already connects to ${target.name}`, `state each connection once; to add ports, list them all in one connectTo(${target.name}, { ports })`);
     }
     // Two targets of one name live in different namespaces.
     const base = `ConnectsTo-${target.name}`;
     const id = this.node.tryFindChild(base) ? `${base}-${target.namespace ?? 'default'}` : base;
-    return new Connection(this, id, { ...options, from: this, to: target });
+    return new Connection(this, id, { ...options, client: this, server: target });
   }
 
   /**

@@ -22,8 +22,8 @@ export class NodePortRange {
    * Sets the range for everything in `app`, for a cluster that changed it.
    * Call it before adding charts (construct context must be set first).
    */
-  public static configure(app: IConstruct, range: NodePortRange): void {
-    app.node.setContext(CONTEXT_KEY, { first: range.first, last: range.last });
+  public static configure(app: IConstruct, nodePorts: NodePortRange): void {
+    app.node.setContext(CONTEXT_KEY, { first: nodePorts.first, last: nodePorts.last });
   }
 
   /** The range in force for `scope`: the one configured on its App, else {@link DEFAULT}. */

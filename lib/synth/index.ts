@@ -1,2 +1,2 @@
 // Synthesis: writing an App's charts all or nothing, after checking its wiring.
-export { SynthesisError, type SynthesizeOptions, Synthesizer } from './synthesizer';
+export { type SynthesizeOptions, Synthesizer } from './synthesizer';

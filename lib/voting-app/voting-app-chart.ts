@@ -5,13 +5,12 @@ import { VOTING_APP } from './component';
 import { Profile, PRODUCTION_DB_SECRET, profileDefaults } from './profile';
 import { VotingApp, VotingAppProps } from './voting-app';
 
-/** Props of {@link VotingAppChart}. */
+/**
+ * Props of {@link VotingAppChart}. Here `namespace` names the Namespace the
+ * chart creates and puts every object in: by default `voting-app` (dev) or
+ * `voting-app-production` (production).
+ */
 export interface VotingAppChartProps extends VotingAppProps {
-  /**
-   * Namespace created for the app and holding all its objects.
-   * @default 'voting-app' (dev), 'voting-app-production' (production)
-   */
-  readonly namespace?: string;
   /**
    * The set of defaults to start from; any other prop overrides it.
    * @default Profile.DEV
@@ -27,7 +26,9 @@ export class VotingAppChart extends Chart {
   /** The Secret the production profile expects to exist (keys `username`, `password`). */
   public static readonly PRODUCTION_DB_SECRET = PRODUCTION_DB_SECRET;
 
+  /** The voting app's five components. */
   public readonly app: VotingApp;
+  /** The name of the Namespace the chart creates. */
   public readonly namespaceName: string;
 
   constructor(scope: Construct, id: string, props: VotingAppChartProps = {}) {
