@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/package/'],
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/package/', '/__tests__/python/'],
   // Transpile only: `npm test` type-checks the whole project with tsc first.
   // One worker per core: the schema tests wait on a validator process, so the
   // default (cores - 1) leaves a core idle. 11 s -> 8 s on 2 cores.

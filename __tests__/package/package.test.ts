@@ -46,19 +46,24 @@ describe('the npm package', () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test('holds compiled JS and .d.ts, and no sources, tests or manifests', () => {
+  test('holds compiled JS, .d.ts and the jsii assembly, and no sources, tests or manifests', () => {
     const files = run('tar', ['-tzf', tarball], work).trim().split('\n');
     expect(files).toContain('package/build/lib/index.js');
     expect(files).toContain('package/build/lib/index.d.ts');
     expect(files).toContain('package/build/imports/k8s.d.ts');
-    expect(files.filter(f => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
-    expect(files.filter(f => /__tests__|\/dist\/|main\.js/.test(f))).toEqual([]);
+    // The language packages load the library from this tarball: it needs the assembly and its bundled dependency.
+    expect(files).toContain('package/.jsii');
+    expect(files).toContain('package/node_modules/js-yaml/package.json');
+    const own = files.filter(f => !f.startsWith('package/node_modules/'));
+    expect(own.filter(f => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(own.filter(f => /__tests__|\/dist\/|main\.js/.test(f))).toEqual([]);
   });
 
   test('declares cdk8s, cdk8s-plus-28 and constructs as peer dependencies', () => {
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-28', 'constructs']);
-    // The only runtime dependency is the YAML serializer.
+    // The only runtime dependency is the YAML serializer, bundled as jsii requires of a non-jsii one.
     expect(Object.keys(pkg.dependencies)).toEqual(['js-yaml']);
+    expect(pkg.bundledDependencies).toEqual(['js-yaml']);
   });
 
   test('a separate TypeScript cdk8s app builds and synthesizes against it', () => {
