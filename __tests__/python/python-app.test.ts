@@ -28,7 +28,13 @@ function runPython(script: string, args: string[], cwd = appDir): string {
   return r.stdout;
 }
 
-const scratch = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `cva-python-${name}-`));
+// Every scratch folder of the suite lives in one, removed when it ends.
+let scratchRoot = '';
+beforeAll(() => {
+  scratchRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-voting-app-python-'));
+});
+afterAll(() => fs.rmSync(scratchRoot, { recursive: true, force: true }));
+const scratch = (name: string) => fs.mkdtempSync(path.join(scratchRoot, `${name}-`));
 
 /** The charts of examples/python/app.py, built in TypeScript as main.ts builds them. */
 function typescriptApp(): App {
