@@ -30,10 +30,15 @@ describe('Postgres and Redis', () => {
   });
 
   test('GIVEN cdk8s\'s own App.synth() THEN a collected problem names its construct path once', () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-')) });
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-'));
+    const app = new App({ outdir });
     new Redis(new Chart(app, 'c'), 'redis', { replicas: 3 });
-    expect(() => app.synth()).toThrow(
-      'Validation failed with the following errors:\n  [c/redis] CVA102 redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
+    try {
+      expect(() => app.synth()).toThrow(
+        'Validation failed with the following errors:\n  [c/redis] CVA102 redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   test.each([
