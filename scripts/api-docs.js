@@ -29,16 +29,19 @@ if (!fs.existsSync(assemblyFile)) {
 }
 const assembly = JSON.parse(fs.readFileSync(assemblyFile, 'utf-8'));
 
-fs.rmSync(out, { recursive: true, force: true });
-fs.mkdirSync(out, { recursive: true });
+// Written beside docs/api and swapped in whole, so a failed run leaves the committed reference as it was.
+const staging = `${out}.staging`;
+fs.rmSync(staging, { recursive: true, force: true });
+fs.mkdirSync(staging, { recursive: true });
 const docgen = path.join(root, 'node_modules', '.bin', 'jsii-docgen');
-const r = spawnSync(docgen, [...LANGUAGES.flatMap(([l]) => ['-l', l]), '-o', path.join(out, 'API.md')], { cwd: root, encoding: 'utf-8' });
+const r = spawnSync(docgen, [...LANGUAGES.flatMap(([l]) => ['-l', l]), '-o', path.join(staging, 'API.md')], { cwd: root, encoding: 'utf-8' });
 if (r.status !== 0) {
+  fs.rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`${r.stdout}${r.stderr}\njsii-docgen failed\n`);
   process.exit(r.status ?? 1);
 }
 for (const [language] of LANGUAGES) {
-  fs.renameSync(path.join(out, `API.${language}.md`), path.join(out, `${language}.md`));
+  fs.renameSync(path.join(staging, `API.${language}.md`), path.join(staging, `${language}.md`));
 }
 
 /** What a type is, as the index names it. */
@@ -53,7 +56,7 @@ function kindOf(type) {
   while (base && assembly.types[base]) {
     base = assembly.types[base].base;
   }
-  return base === 'constructs.Construct' || base === 'cdk8s.Chart' || type.base === 'cdk8s.Chart' ? 'construct' : 'class';
+  return base === 'constructs.Construct' || base === 'cdk8s.Chart' ? 'construct' : 'class';
 }
 
 const types = Object.values(assembly.types);
@@ -76,8 +79,11 @@ for (const [folder, entry, what] of LAYERS) {
 }
 const outside = types.filter(t => !LAYERS.some(([folder]) => t.locationInModule.filename.startsWith(`lib/${folder}/`)));
 if (outside.length > 0) {
+  fs.rmSync(staging, { recursive: true, force: true });
   process.stderr.write(`public types outside the three layers: ${outside.map(t => `${t.name} (${t.locationInModule.filename})`).join(', ')}\n`);
   process.exit(1);
 }
-fs.writeFileSync(path.join(out, 'README.md'), lines.join('\n'));
+fs.writeFileSync(path.join(staging, 'README.md'), lines.join('\n'));
+fs.rmSync(out, { recursive: true, force: true });
+fs.renameSync(staging, out);
 process.stdout.write(`docs/api: ${types.length} public types, in ${LANGUAGES.length} languages\n`);

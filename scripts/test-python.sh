@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm run test:python`: compiles the library with jsii, builds its Python
-# wheel with jsii-pacmak, installs it beside cdk8s, cdk8s-plus-28 and
+# `npm run test:python`: builds the library's Python wheel with jsii-pacmak
+# (its `npm pack` runs prepack, `npm run build`: the jsii compile), installs it beside cdk8s, cdk8s-plus-28 and
 # constructs from PyPI (examples/python/requirements.txt) in a virtualenv
 # cached under ~/.cache/cdk8s-voting-app, and runs the Python suite
 # (__tests__/python), which drives the Python proof app in examples/python.
@@ -8,7 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 
-npm run -s build
 npm run -s package:python >/dev/null
 wheel="$(ls build/packages/python/cdk8s_voting_app-*.whl)"
 echo "built $wheel ($((SECONDS - start)) s)"
