@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -9,6 +8,7 @@ import { synthesize } from '../../lib/synth/synthesizer';
 import { declareConnection, recordConnection } from '../../lib/core/declarations';
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/synth/wiring-checks';
+import { tempDir } from '../support/tmp';
 
 /** A raw Deployment made with the generated bindings, as a user of plain cdk8s would write it. */
 function rawDeployment(scope: Construct, id: string, opts: { name?: string; labels?: Record<string, string>; ports?: k8s.ContainerPort[]; env?: k8s.EnvVar[]; volumes?: k8s.Volume[]; namespace?: string } = {}) {
@@ -133,7 +133,7 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
 ];
 
 function tmpOut(): string {
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wiring-')), 'dist');
+  const dir = path.join(tempDir('wiring-'), 'dist');
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'previous.k8s.yaml'), 'kind: Previous\n');
   return dir;
@@ -317,7 +317,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
     expect(checkWiring(app)).toEqual([
       '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
-      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678',
+      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678',
     ]);
   });
 
@@ -340,7 +340,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     connect(front, 'web-api', web, api, [HTTP], { from: 'web', to: 'data' });
     expect(checkWiring(app)).toEqual([expect.stringContaining(
       '[front/web-api] CVA205 Deployment web/web: connects to Deployment data/api on port http (5678/TCP), but NetworkPolicy data/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
-      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add web\'s pods (app=web in namespace web)')]);
+      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add web\'s pods (app=web in namespace web)')]);
     p.addJsonPatch(JsonPatch.replace('/spec/ingress/0/from/0', fromPods('web', 'web')));
     expect(checkWiring(app)).toEqual([]);
   });

@@ -45,7 +45,7 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
  * target. It restricts ingress only and never egress, so no pod loses DNS
  * (unlike cdk8s-plus `connections.allowFrom`, which also writes egress rules).
  *
- * Without `from`, it admits the {@link Connection}s declared to the target,
+ * Without `clients`, it admits the {@link Connection}s declared to the target,
  * including those declared after the policy: the connections are the one
  * statement of who talks to whom, and the policy is derived from them.
  */
@@ -83,9 +83,9 @@ export class IngressPolicy extends Construct {
   }
 
   /** The ingress rules: one per distinct set of ports, in the order the clients come. */
-  private rules(from: IWorkload[] | undefined, ports: ContainerPort[]): k8s.NetworkPolicyIngressRule[] | undefined {
+  private rules(clients: IWorkload[] | undefined, ports: ContainerPort[]): k8s.NetworkPolicyIngressRule[] | undefined {
     const byPorts = new Map<string, { ports: ContainerPort[]; peers: k8s.NetworkPolicyPeer[] }>();
-    for (const { client, ports: clientPorts } of this.clientsOf(from, ports)) {
+    for (const { client, ports: clientPorts } of this.clientsOf(clients, ports)) {
       const key = clientPorts.map(p => `${p.number}/${p.protocol}`).join(',');
       const rule = byPorts.get(key) ?? { ports: clientPorts, peers: [] };
       byPorts.set(key, rule);
@@ -101,10 +101,10 @@ export class IngressPolicy extends Construct {
   }
 
   /** Who may connect, on which ports. */
-  private clientsOf(from: IWorkload[] | undefined, ports: ContainerPort[]): Array<{ client: IWorkload; ports: ContainerPort[] }> {
-    return from === undefined
+  private clientsOf(clients: IWorkload[] | undefined, ports: ContainerPort[]): Array<{ client: IWorkload; ports: ContainerPort[] }> {
+    return clients === undefined
       ? Connection.declaredTo(this.target).map(c => ({ client: c.client, ports: c.ports }))
-      : from.map(client => ({ client, ports }));
+      : clients.map(client => ({ client, ports }));
   }
 
   private checkNamespaceKnown(client: IWorkload): void {

@@ -301,7 +301,7 @@ export class WiringChecks {
         const named = `${policies.length === 1 ? 'NetworkPolicy' : 'NetworkPolicies'} ${policies.join(', ')}`;
         problems.push(ConfigurationError.format(scope.node.path,
           ProblemCode.CONNECTION_NOT_ADMITTED, `${this.describeEnd(from, fromNs)}: connects to ${this.describeEnd(to, toNs)} on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${policies.length === 1 ? 'selects' : 'select'} the target's pods and no ingress rule admits ${from.name} on that port`,
-          `declare the connection where the policies are derived (an IngressPolicy without from admits every connection declared to its target), or add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}`));
+          `declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}`));
       }
     }
   }

@@ -78,7 +78,8 @@ export interface VotingAppProps {
   /**
    * Namespace of every object. The apps find `redis` and `db` by short DNS
    * names, so all five must share one namespace.
-   * @default - the chart's namespace
+   * @default - the enclosing Chart's namespace; a VotingAppChart creates its
+   * own Namespace, `voting-app` (dev) or `voting-app-production` (production)
    */
   readonly namespace?: string;
   /**
