@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as k8s from '../imports/k8s';
 
 // imports/k8s.ts is cdk8s's generated 1.28 bindings with one change made by
@@ -63,7 +63,7 @@ describe('generated bindings (imports/k8s.ts)', () => {
   });
 
   test('GIVEN a Deployment L1 WHEN synthesized THEN no undefined field survives and fields keep schema order', () => {
-    const chart = new Chart(Testing.app(), 'test');
+    const chart = new Chart(new App(), 'test');
     new k8s.KubeDeployment(chart, 'd', {
       metadata: { name: 'web' },
       spec: {

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -7,6 +6,7 @@ import * as k8s from '../../imports/k8s';
 import { Credentials, Synthesizer, VotingAppChart } from '../../lib';
 import { SynthesisError } from '../../lib/synth/synthesizer';
 import { outputFile, synthesize } from '../../lib/synth/synthesizer';
+import { tempDir } from '../support/tmp';
 
 // The fs module object itself: the library reads its functions from it on each call, so a
 // spy on it is seen there (the `import * as` namespace above has read-only bindings).
@@ -14,7 +14,7 @@ import { outputFile, synthesize } from '../../lib/synth/synthesizer';
 const nodeFs: typeof fs = require('fs');
 
 function tmpdir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
+  return tempDir('synth-test-');
 }
 
 function snapshotOf(dir: string): Record<string, string> {

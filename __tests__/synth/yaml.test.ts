@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { dump } from 'js-yaml';
@@ -9,6 +8,7 @@ import { Credentials, Profile, VotingAppChart, VotingAppFleet } from '../../lib'
 import { synthesize } from '../../lib/synth/synthesizer';
 import { renderApp } from '../../lib/synth/wiring-checks';
 import { toYaml } from '../../lib/synth/yaml';
+import { tempDir } from '../support/tmp';
 
 /** js-yaml's own `dump` with the options toYaml promises to match. */
 function jsYaml(value: unknown): string {
@@ -75,7 +75,7 @@ function randomValue(next: () => number, depth: number): unknown {
 describe('toYaml', () => {
   // One App with every chart, synthesized once for the tests below.
   const app = everyChart();
-  const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-test-')), 'dist');
+  const outdir = path.join(tempDir('yaml-test-'), 'dist');
   beforeAll(() => synthesize(app, { outdir }));
 
   test('GIVEN every object the library and its examples render WHEN written THEN the text is byte for byte js-yaml\'s', () => {
