@@ -24,6 +24,8 @@ if [ ! -f "$venv/.installed" ]; then
 fi
 # The wheel changes with every build: installed afresh, its dependencies already are.
 "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+# Every requirement of the wheel and of the pinned packages is met by a pinned version.
+"$venv/bin/pip" check --disable-pip-version-check
 echo "installed into $venv ($((SECONDS - start)) s)"
 
 CVA_PYTHON="$venv/bin/python" npx jest --config jest.python.config.js

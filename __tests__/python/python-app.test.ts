@@ -89,6 +89,8 @@ describe('the library from Python (examples/python on the jsii wheel)', () => {
       const ts = docs(path.join(tsOut, file));
       expect(ts.length).toBeGreaterThan(0);
       expect({ file, objects: docs(path.join(pyOut, file)) }).toEqual({ file, objects: ts });
+      // and what main.ts wrote to the committed dist/ (CI checks dist/ against a fresh synth)
+      expect({ file, objects: docs(path.join(root, 'dist', file)) }).toEqual({ file, objects: ts });
     }
   });
 
@@ -129,10 +131,12 @@ describe('the library from Python (examples/python on the jsii wheel)', () => {
     expect(docs(path.join(pyDir, 'dist', 'shop.k8s.yaml'))).toEqual(objects);
   });
 
-  test('GIVEN examples/python/requirements.txt THEN it pins the cdk8s packages package-lock.json holds', () => {
+  test('GIVEN examples/python/requirements.txt THEN it pins every package exactly, the cdk8s ones to the versions package-lock.json holds', () => {
     const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf-8')) as { packages: Record<string, { version: string }> };
-    const pins = Object.fromEntries(fs.readFileSync(path.join(appDir, 'requirements.txt'), 'utf-8').split('\n')
-      .filter(l => /^[a-z]/.test(l)).map(l => l.split('==')));
-    expect(pins).toEqual(Object.fromEntries(['cdk8s', 'cdk8s-plus-28', 'constructs'].map(p => [p, lock.packages[`node_modules/${p}`].version])));
+    const lines = fs.readFileSync(path.join(appDir, 'requirements.txt'), 'utf-8').split('\n').filter(l => l !== '' && !l.startsWith('#'));
+    expect(lines.filter(l => !/^[A-Za-z0-9_.-]+==[0-9][A-Za-z0-9.]*$/.test(l))).toEqual([]);
+    const pins = Object.fromEntries(lines.map(l => l.split('==')));
+    const cdk8s = ['cdk8s', 'cdk8s-plus-28', 'constructs'];
+    expect(Object.fromEntries(cdk8s.map(p => [p, pins[p]]))).toEqual(Object.fromEntries(cdk8s.map(p => [p, lock.packages[`node_modules/${p}`].version])));
   });
 });
