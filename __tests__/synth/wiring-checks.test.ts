@@ -140,7 +140,7 @@ function tmpOut(): string {
 }
 
 /** Runs the synth entry point and returns what it printed and the exit code it set. */
-function runSynthCapturing(build: () => App, outdir: string): { out: string; exitCode: number | string | undefined } {
+function runSynthCapturing(build: () => App, outdir: string): { out: string; exitCode: typeof process.exitCode } {
   const stderr: string[] = [];
   const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stderr.push(String(chunk));
