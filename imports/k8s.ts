@@ -3,16 +3,16 @@ import { ApiObject, GroupVersionKind } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /**
- * The fields of `obj` that are not undefined, in the same order. Added by
- * scripts/import-k8s.js in place of json2jsii's filter, which copies the
- * object once per field.
+ * The fields of `obj` (a map field: labels, data) that are not undefined,
+ * in the same order. Added by scripts/import-k8s.js in place of json2jsii's
+ * filter, which copies the object once per field.
  */
 function withoutUndefined(obj: Record<string, any>): Record<string, any> {
   const out: Record<string, any> = {};
   for (const key of Object.keys(obj)) {
     const value = obj[key];
     if (value !== undefined) {
-      // Every object goes through here: the common case without a call.
+      // Every label goes through here: the common case without a call.
       if (key === '__proto__') {
         setField(out, key, value);
       } else {
@@ -7632,12 +7632,11 @@ export interface KubeMutatingWebhookConfigurationProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingWebhookConfigurationProps(obj: KubeMutatingWebhookConfigurationProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'webhooks': obj.webhooks?.map(y => toJson_MutatingWebhook(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.webhooks?.map(y => toJson_MutatingWebhook(y))) !== undefined) { result['webhooks'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7668,12 +7667,11 @@ export interface KubeMutatingWebhookConfigurationListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeMutatingWebhookConfigurationListProps(obj: KubeMutatingWebhookConfigurationListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeMutatingWebhookConfigurationProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeMutatingWebhookConfigurationProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7704,12 +7702,11 @@ export interface KubeValidatingWebhookConfigurationProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingWebhookConfigurationProps(obj: KubeValidatingWebhookConfigurationProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'webhooks': obj.webhooks?.map(y => toJson_ValidatingWebhook(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.webhooks?.map(y => toJson_ValidatingWebhook(y))) !== undefined) { result['webhooks'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7740,12 +7737,11 @@ export interface KubeValidatingWebhookConfigurationListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingWebhookConfigurationListProps(obj: KubeValidatingWebhookConfigurationListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingWebhookConfigurationProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeValidatingWebhookConfigurationProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7776,12 +7772,11 @@ export interface KubeValidatingAdmissionPolicyV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyV1Alpha1Props(obj: KubeValidatingAdmissionPolicyV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicySpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ValidatingAdmissionPolicySpecV1Alpha1(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7816,12 +7811,11 @@ export interface KubeValidatingAdmissionPolicyBindingV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingV1Alpha1Props(obj: KubeValidatingAdmissionPolicyBindingV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicyBindingSpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ValidatingAdmissionPolicyBindingSpecV1Alpha1(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7852,12 +7846,11 @@ export interface KubeValidatingAdmissionPolicyBindingListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingListV1Alpha1Props(obj: KubeValidatingAdmissionPolicyBindingListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Alpha1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7888,12 +7881,11 @@ export interface KubeValidatingAdmissionPolicyListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyListV1Alpha1Props(obj: KubeValidatingAdmissionPolicyListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Alpha1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7924,12 +7916,11 @@ export interface KubeValidatingAdmissionPolicyV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyV1Beta1Props(obj: KubeValidatingAdmissionPolicyV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicySpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ValidatingAdmissionPolicySpecV1Beta1(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -7964,12 +7955,11 @@ export interface KubeValidatingAdmissionPolicyBindingV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(obj: KubeValidatingAdmissionPolicyBindingV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ValidatingAdmissionPolicyBindingSpecV1Beta1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ValidatingAdmissionPolicyBindingSpecV1Beta1(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8000,12 +7990,11 @@ export interface KubeValidatingAdmissionPolicyBindingListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyBindingListV1Beta1Props(obj: KubeValidatingAdmissionPolicyBindingListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyBindingV1Beta1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8036,12 +8025,11 @@ export interface KubeValidatingAdmissionPolicyListV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeValidatingAdmissionPolicyListV1Beta1Props(obj: KubeValidatingAdmissionPolicyListV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Beta1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeValidatingAdmissionPolicyV1Beta1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8072,12 +8060,11 @@ export interface KubeStorageVersionV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageVersionV1Alpha1Props(obj: KubeStorageVersionV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': obj.spec,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.spec) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8108,12 +8095,11 @@ export interface KubeStorageVersionListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageVersionListV1Alpha1Props(obj: KubeStorageVersionListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeStorageVersionV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeStorageVersionV1Alpha1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8151,13 +8137,12 @@ export interface KubeControllerRevisionProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeControllerRevisionProps(obj: KubeControllerRevisionProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'data': obj.data,
-    'revision': obj.revision,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.data) !== undefined) { result['data'] = value; }
+  if ((value = obj.revision) !== undefined) { result['revision'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8188,12 +8173,11 @@ export interface KubeControllerRevisionListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeControllerRevisionListProps(obj: KubeControllerRevisionListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeControllerRevisionProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeControllerRevisionProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8224,12 +8208,11 @@ export interface KubeDaemonSetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDaemonSetProps(obj: KubeDaemonSetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DaemonSetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_DaemonSetSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8260,12 +8243,11 @@ export interface KubeDaemonSetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDaemonSetListProps(obj: KubeDaemonSetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDaemonSetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeDaemonSetProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8296,12 +8278,11 @@ export interface KubeDeploymentProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeploymentProps(obj: KubeDeploymentProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_DeploymentSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_DeploymentSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8332,12 +8313,11 @@ export interface KubeDeploymentListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeDeploymentListProps(obj: KubeDeploymentListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeDeploymentProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeDeploymentProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8368,12 +8348,11 @@ export interface KubeReplicaSetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicaSetProps(obj: KubeReplicaSetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ReplicaSetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ReplicaSetSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8404,12 +8383,11 @@ export interface KubeReplicaSetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicaSetListProps(obj: KubeReplicaSetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeReplicaSetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeReplicaSetProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8444,12 +8422,11 @@ export interface KubeStatefulSetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStatefulSetProps(obj: KubeStatefulSetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_StatefulSetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_StatefulSetSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8480,12 +8457,11 @@ export interface KubeStatefulSetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStatefulSetListProps(obj: KubeStatefulSetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeStatefulSetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeStatefulSetProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8509,11 +8485,10 @@ export interface KubeSelfSubjectReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectReviewProps(obj: KubeSelfSubjectReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8544,12 +8519,11 @@ export interface KubeTokenRequestProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeTokenRequestProps(obj: KubeTokenRequestProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_TokenRequestSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_TokenRequestSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8580,12 +8554,11 @@ export interface KubeTokenReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeTokenReviewProps(obj: KubeTokenReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_TokenReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_TokenReviewSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8609,11 +8582,10 @@ export interface KubeSelfSubjectReviewV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectReviewV1Alpha1Props(obj: KubeSelfSubjectReviewV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8637,11 +8609,10 @@ export interface KubeSelfSubjectReviewV1Beta1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectReviewV1Beta1Props(obj: KubeSelfSubjectReviewV1Beta1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8672,12 +8643,11 @@ export interface KubeLocalSubjectAccessReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLocalSubjectAccessReviewProps(obj: KubeLocalSubjectAccessReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SubjectAccessReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_SubjectAccessReviewSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8708,12 +8678,11 @@ export interface KubeSelfSubjectAccessReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectAccessReviewProps(obj: KubeSelfSubjectAccessReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SelfSubjectAccessReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_SelfSubjectAccessReviewSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8744,12 +8713,11 @@ export interface KubeSelfSubjectRulesReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSelfSubjectRulesReviewProps(obj: KubeSelfSubjectRulesReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SelfSubjectRulesReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_SelfSubjectRulesReviewSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8780,12 +8748,11 @@ export interface KubeSubjectAccessReviewProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSubjectAccessReviewProps(obj: KubeSubjectAccessReviewProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_SubjectAccessReviewSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_SubjectAccessReviewSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8816,12 +8783,11 @@ export interface KubeHorizontalPodAutoscalerProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerProps(obj: KubeHorizontalPodAutoscalerProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_HorizontalPodAutoscalerSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_HorizontalPodAutoscalerSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8852,12 +8818,11 @@ export interface KubeHorizontalPodAutoscalerListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerListProps(obj: KubeHorizontalPodAutoscalerListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8888,12 +8853,11 @@ export interface KubeScaleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeScaleProps(obj: KubeScaleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ScaleSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ScaleSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8924,12 +8888,11 @@ export interface KubeHorizontalPodAutoscalerV2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerV2Props(obj: KubeHorizontalPodAutoscalerV2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_HorizontalPodAutoscalerSpecV2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_HorizontalPodAutoscalerSpecV2(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8960,12 +8923,11 @@ export interface KubeHorizontalPodAutoscalerListV2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeHorizontalPodAutoscalerListV2Props(obj: KubeHorizontalPodAutoscalerListV2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerV2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeHorizontalPodAutoscalerV2Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -8996,12 +8958,11 @@ export interface KubeCronJobProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCronJobProps(obj: KubeCronJobProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CronJobSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_CronJobSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9032,12 +8993,11 @@ export interface KubeCronJobListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCronJobListProps(obj: KubeCronJobListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCronJobProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeCronJobProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9068,12 +9028,11 @@ export interface KubeJobProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeJobProps(obj: KubeJobProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_JobSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_JobSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9104,12 +9063,11 @@ export interface KubeJobListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeJobListProps(obj: KubeJobListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeJobProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeJobProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9144,12 +9102,11 @@ export interface KubeCertificateSigningRequestProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCertificateSigningRequestProps(obj: KubeCertificateSigningRequestProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CertificateSigningRequestSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_CertificateSigningRequestSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9178,12 +9135,11 @@ export interface KubeCertificateSigningRequestListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCertificateSigningRequestListProps(obj: KubeCertificateSigningRequestListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCertificateSigningRequestProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeCertificateSigningRequestProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9218,12 +9174,11 @@ export interface KubeClusterTrustBundleV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterTrustBundleV1Alpha1Props(obj: KubeClusterTrustBundleV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ClusterTrustBundleSpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ClusterTrustBundleSpecV1Alpha1(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9254,12 +9209,11 @@ export interface KubeClusterTrustBundleListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterTrustBundleListV1Alpha1Props(obj: KubeClusterTrustBundleListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterTrustBundleV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeClusterTrustBundleV1Alpha1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9290,12 +9244,11 @@ export interface KubeLeaseProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseProps(obj: KubeLeaseProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_LeaseSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_LeaseSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9326,12 +9279,11 @@ export interface KubeLeaseListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLeaseListProps(obj: KubeLeaseListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeLeaseProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeLeaseProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9362,12 +9314,11 @@ export interface KubeBindingProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeBindingProps(obj: KubeBindingProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'target': toJson_ObjectReference(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ObjectReference(obj.target)) !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9398,12 +9349,11 @@ export interface KubeComponentStatusProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeComponentStatusProps(obj: KubeComponentStatusProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'conditions': obj.conditions?.map(y => toJson_ComponentCondition(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.conditions?.map(y => toJson_ComponentCondition(y))) !== undefined) { result['conditions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9434,12 +9384,11 @@ export interface KubeComponentStatusListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeComponentStatusListProps(obj: KubeComponentStatusListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeComponentStatusProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeComponentStatusProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9484,14 +9433,13 @@ export interface KubeConfigMapProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeConfigMapProps(obj: KubeConfigMapProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'binaryData': ((obj.binaryData) === undefined) ? undefined : (withoutUndefined(obj.binaryData)),
-    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
-    'immutable': obj.immutable,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = ((obj.binaryData) === undefined) ? undefined : (withoutUndefined(obj.binaryData))) !== undefined) { result['binaryData'] = value; }
+  if ((value = ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data))) !== undefined) { result['data'] = value; }
+  if ((value = obj.immutable) !== undefined) { result['immutable'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9522,12 +9470,11 @@ export interface KubeConfigMapListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeConfigMapListProps(obj: KubeConfigMapListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeConfigMapProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeConfigMapProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9570,12 +9517,11 @@ export interface KubeEndpointsProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointsProps(obj: KubeEndpointsProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'subsets': obj.subsets?.map(y => toJson_EndpointSubset(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.subsets?.map(y => toJson_EndpointSubset(y))) !== undefined) { result['subsets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9606,12 +9552,11 @@ export interface KubeEndpointsListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointsListProps(obj: KubeEndpointsListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeEndpointsProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeEndpointsProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9733,25 +9678,24 @@ export interface KubeEventProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEventProps(obj: KubeEventProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'action': obj.action,
-    'deprecatedCount': obj.deprecatedCount,
-    'deprecatedFirstTimestamp': obj.deprecatedFirstTimestamp?.toISOString(),
-    'deprecatedLastTimestamp': obj.deprecatedLastTimestamp?.toISOString(),
-    'deprecatedSource': toJson_EventSource(obj.deprecatedSource),
-    'eventTime': obj.eventTime?.toISOString(),
-    'note': obj.note,
-    'reason': obj.reason,
-    'regarding': toJson_ObjectReference(obj.regarding),
-    'related': toJson_ObjectReference(obj.related),
-    'reportingController': obj.reportingController,
-    'reportingInstance': obj.reportingInstance,
-    'series': toJson_EventSeries(obj.series),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.action) !== undefined) { result['action'] = value; }
+  if ((value = obj.deprecatedCount) !== undefined) { result['deprecatedCount'] = value; }
+  if ((value = obj.deprecatedFirstTimestamp?.toISOString()) !== undefined) { result['deprecatedFirstTimestamp'] = value; }
+  if ((value = obj.deprecatedLastTimestamp?.toISOString()) !== undefined) { result['deprecatedLastTimestamp'] = value; }
+  if ((value = toJson_EventSource(obj.deprecatedSource)) !== undefined) { result['deprecatedSource'] = value; }
+  if ((value = obj.eventTime?.toISOString()) !== undefined) { result['eventTime'] = value; }
+  if ((value = obj.note) !== undefined) { result['note'] = value; }
+  if ((value = obj.reason) !== undefined) { result['reason'] = value; }
+  if ((value = toJson_ObjectReference(obj.regarding)) !== undefined) { result['regarding'] = value; }
+  if ((value = toJson_ObjectReference(obj.related)) !== undefined) { result['related'] = value; }
+  if ((value = obj.reportingController) !== undefined) { result['reportingController'] = value; }
+  if ((value = obj.reportingInstance) !== undefined) { result['reportingInstance'] = value; }
+  if ((value = toJson_EventSeries(obj.series)) !== undefined) { result['series'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9782,12 +9726,11 @@ export interface KubeEventListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEventListProps(obj: KubeEventListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeEventProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeEventProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9818,12 +9761,11 @@ export interface KubeLimitRangeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLimitRangeProps(obj: KubeLimitRangeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_LimitRangeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_LimitRangeSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9854,12 +9796,11 @@ export interface KubeLimitRangeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeLimitRangeListProps(obj: KubeLimitRangeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeLimitRangeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeLimitRangeProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9890,12 +9831,11 @@ export interface KubeNamespaceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNamespaceProps(obj: KubeNamespaceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_NamespaceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_NamespaceSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9926,12 +9866,11 @@ export interface KubeNamespaceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNamespaceListProps(obj: KubeNamespaceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeNamespaceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeNamespaceProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9962,12 +9901,11 @@ export interface KubeNodeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNodeProps(obj: KubeNodeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_NodeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_NodeSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -9998,12 +9936,11 @@ export interface KubeNodeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNodeListProps(obj: KubeNodeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeNodeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeNodeProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10034,12 +9971,11 @@ export interface KubePersistentVolumeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeProps(obj: KubePersistentVolumeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PersistentVolumeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PersistentVolumeSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10070,12 +10006,11 @@ export interface KubePersistentVolumeClaimProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeClaimProps(obj: KubePersistentVolumeClaimProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PersistentVolumeClaimSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PersistentVolumeClaimSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10106,12 +10041,11 @@ export interface KubePersistentVolumeClaimListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeClaimListProps(obj: KubePersistentVolumeClaimListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePersistentVolumeClaimProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePersistentVolumeClaimProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10142,12 +10076,11 @@ export interface KubePersistentVolumeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePersistentVolumeListProps(obj: KubePersistentVolumeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePersistentVolumeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePersistentVolumeProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10178,12 +10111,11 @@ export interface KubePodProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodProps(obj: KubePodProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PodSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10214,12 +10146,11 @@ export interface KubePodListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodListProps(obj: KubePodListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePodProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10250,12 +10181,11 @@ export interface KubePodTemplateProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodTemplateProps(obj: KubePodTemplateProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10286,12 +10216,11 @@ export interface KubePodTemplateListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodTemplateListProps(obj: KubePodTemplateListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodTemplateProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePodTemplateProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10322,12 +10251,11 @@ export interface KubeReplicationControllerProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicationControllerProps(obj: KubeReplicationControllerProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ReplicationControllerSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ReplicationControllerSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10358,12 +10286,11 @@ export interface KubeReplicationControllerListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeReplicationControllerListProps(obj: KubeReplicationControllerListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeReplicationControllerProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeReplicationControllerProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10394,12 +10321,11 @@ export interface KubeResourceQuotaProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceQuotaProps(obj: KubeResourceQuotaProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceQuotaSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ResourceQuotaSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10430,12 +10356,11 @@ export interface KubeResourceQuotaListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceQuotaListProps(obj: KubeResourceQuotaListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceQuotaProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeResourceQuotaProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10487,15 +10412,14 @@ export interface KubeSecretProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSecretProps(obj: KubeSecretProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'data': ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data)),
-    'immutable': obj.immutable,
-    'stringData': ((obj.stringData) === undefined) ? undefined : (withoutUndefined(obj.stringData)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = ((obj.data) === undefined) ? undefined : (withoutUndefined(obj.data))) !== undefined) { result['data'] = value; }
+  if ((value = obj.immutable) !== undefined) { result['immutable'] = value; }
+  if ((value = ((obj.stringData) === undefined) ? undefined : (withoutUndefined(obj.stringData))) !== undefined) { result['stringData'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10526,12 +10450,11 @@ export interface KubeSecretListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeSecretListProps(obj: KubeSecretListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeSecretProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeSecretProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10562,12 +10485,11 @@ export interface KubeServiceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceProps(obj: KubeServiceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ServiceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ServiceSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10612,14 +10534,13 @@ export interface KubeServiceAccountProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceAccountProps(obj: KubeServiceAccountProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'automountServiceAccountToken': obj.automountServiceAccountToken,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y)),
-    'secrets': obj.secrets?.map(y => toJson_ObjectReference(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.automountServiceAccountToken) !== undefined) { result['automountServiceAccountToken'] = value; }
+  if ((value = obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y))) !== undefined) { result['imagePullSecrets'] = value; }
+  if ((value = obj.secrets?.map(y => toJson_ObjectReference(y))) !== undefined) { result['secrets'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10650,12 +10571,11 @@ export interface KubeServiceAccountListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceAccountListProps(obj: KubeServiceAccountListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeServiceAccountProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeServiceAccountProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10686,12 +10606,11 @@ export interface KubeServiceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeServiceListProps(obj: KubeServiceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeServiceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeServiceProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10736,14 +10655,13 @@ export interface KubeEndpointSliceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointSliceProps(obj: KubeEndpointSliceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'addressType': obj.addressType,
-    'endpoints': obj.endpoints?.map(y => toJson_Endpoint(y)),
-    'ports': obj.ports?.map(y => toJson_EndpointPort(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.addressType) !== undefined) { result['addressType'] = value; }
+  if ((value = obj.endpoints?.map(y => toJson_Endpoint(y))) !== undefined) { result['endpoints'] = value; }
+  if ((value = obj.ports?.map(y => toJson_EndpointPort(y))) !== undefined) { result['ports'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10774,12 +10692,11 @@ export interface KubeEndpointSliceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEndpointSliceListProps(obj: KubeEndpointSliceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeEndpointSliceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeEndpointSliceProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10810,12 +10727,11 @@ export interface KubeFlowSchemaV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeFlowSchemaV1Beta2Props(obj: KubeFlowSchemaV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_FlowSchemaSpecV1Beta2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_FlowSchemaSpecV1Beta2(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10846,12 +10762,11 @@ export interface KubeFlowSchemaListV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeFlowSchemaListV1Beta2Props(obj: KubeFlowSchemaListV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeFlowSchemaV1Beta2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeFlowSchemaV1Beta2Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10882,12 +10797,11 @@ export interface KubePriorityLevelConfigurationV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityLevelConfigurationV1Beta2Props(obj: KubePriorityLevelConfigurationV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PriorityLevelConfigurationSpecV1Beta2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PriorityLevelConfigurationSpecV1Beta2(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10918,12 +10832,11 @@ export interface KubePriorityLevelConfigurationListV1Beta2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityLevelConfigurationListV1Beta2Props(obj: KubePriorityLevelConfigurationListV1Beta2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta2Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10954,12 +10867,11 @@ export interface KubeFlowSchemaV1Beta3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeFlowSchemaV1Beta3Props(obj: KubeFlowSchemaV1Beta3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_FlowSchemaSpecV1Beta3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_FlowSchemaSpecV1Beta3(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -10990,12 +10902,11 @@ export interface KubeFlowSchemaListV1Beta3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeFlowSchemaListV1Beta3Props(obj: KubeFlowSchemaListV1Beta3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeFlowSchemaV1Beta3Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeFlowSchemaV1Beta3Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11026,12 +10937,11 @@ export interface KubePriorityLevelConfigurationV1Beta3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityLevelConfigurationV1Beta3Props(obj: KubePriorityLevelConfigurationV1Beta3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PriorityLevelConfigurationSpecV1Beta3(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PriorityLevelConfigurationSpecV1Beta3(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11062,12 +10972,11 @@ export interface KubePriorityLevelConfigurationListV1Beta3Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityLevelConfigurationListV1Beta3Props(obj: KubePriorityLevelConfigurationListV1Beta3Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta3Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePriorityLevelConfigurationV1Beta3Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11098,12 +11007,11 @@ export interface KubeIngressProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressProps(obj: KubeIngressProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_IngressSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_IngressSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11134,12 +11042,11 @@ export interface KubeIngressClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressClassProps(obj: KubeIngressClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_IngressClassSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_IngressClassSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11170,12 +11077,11 @@ export interface KubeIngressClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressClassListProps(obj: KubeIngressClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeIngressClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeIngressClassProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11206,12 +11112,11 @@ export interface KubeIngressListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIngressListProps(obj: KubeIngressListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeIngressProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeIngressProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11242,12 +11147,11 @@ export interface KubeNetworkPolicyProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNetworkPolicyProps(obj: KubeNetworkPolicyProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_NetworkPolicySpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_NetworkPolicySpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11278,12 +11182,11 @@ export interface KubeNetworkPolicyListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeNetworkPolicyListProps(obj: KubeNetworkPolicyListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeNetworkPolicyProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeNetworkPolicyProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11314,12 +11217,11 @@ export interface KubeClusterCidrv1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterCidrv1Alpha1Props(obj: KubeClusterCidrv1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ClusterCidrSpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ClusterCidrSpecV1Alpha1(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11350,12 +11252,11 @@ export interface KubeClusterCidrListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterCidrListV1Alpha1Props(obj: KubeClusterCidrListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterCidrv1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeClusterCidrv1Alpha1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11386,12 +11287,11 @@ export interface KubeIpAddressV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIpAddressV1Alpha1Props(obj: KubeIpAddressV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_IpAddressSpecV1Alpha1(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_IpAddressSpecV1Alpha1(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11422,12 +11322,11 @@ export interface KubeIpAddressListV1Alpha1Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeIpAddressListV1Alpha1Props(obj: KubeIpAddressListV1Alpha1Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeIpAddressV1Alpha1Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeIpAddressV1Alpha1Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11473,14 +11372,13 @@ export interface KubeRuntimeClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRuntimeClassProps(obj: KubeRuntimeClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'handler': obj.handler,
-    'overhead': toJson_Overhead(obj.overhead),
-    'scheduling': toJson_Scheduling(obj.scheduling),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.handler) !== undefined) { result['handler'] = value; }
+  if ((value = toJson_Overhead(obj.overhead)) !== undefined) { result['overhead'] = value; }
+  if ((value = toJson_Scheduling(obj.scheduling)) !== undefined) { result['scheduling'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11511,12 +11409,11 @@ export interface KubeRuntimeClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRuntimeClassListProps(obj: KubeRuntimeClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeRuntimeClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeRuntimeClassProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11547,12 +11444,11 @@ export interface KubeEvictionProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeEvictionProps(obj: KubeEvictionProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'deleteOptions': toJson_DeleteOptions(obj.deleteOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_DeleteOptions(obj.deleteOptions)) !== undefined) { result['deleteOptions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11583,12 +11479,11 @@ export interface KubePodDisruptionBudgetProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodDisruptionBudgetProps(obj: KubePodDisruptionBudgetProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodDisruptionBudgetSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PodDisruptionBudgetSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11619,12 +11514,11 @@ export interface KubePodDisruptionBudgetListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodDisruptionBudgetListProps(obj: KubePodDisruptionBudgetListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodDisruptionBudgetProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePodDisruptionBudgetProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11662,13 +11556,12 @@ export interface KubeClusterRoleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleProps(obj: KubeClusterRoleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'aggregationRule': toJson_AggregationRule(obj.aggregationRule),
-    'rules': obj.rules?.map(y => toJson_PolicyRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_AggregationRule(obj.aggregationRule)) !== undefined) { result['aggregationRule'] = value; }
+  if ((value = obj.rules?.map(y => toJson_PolicyRule(y))) !== undefined) { result['rules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11706,13 +11599,12 @@ export interface KubeClusterRoleBindingProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleBindingProps(obj: KubeClusterRoleBindingProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'roleRef': toJson_RoleRef(obj.roleRef),
-    'subjects': obj.subjects?.map(y => toJson_Subject(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_RoleRef(obj.roleRef)) !== undefined) { result['roleRef'] = value; }
+  if ((value = obj.subjects?.map(y => toJson_Subject(y))) !== undefined) { result['subjects'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11743,12 +11635,11 @@ export interface KubeClusterRoleBindingListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleBindingListProps(obj: KubeClusterRoleBindingListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterRoleBindingProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeClusterRoleBindingProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11779,12 +11670,11 @@ export interface KubeClusterRoleListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeClusterRoleListProps(obj: KubeClusterRoleListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeClusterRoleProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeClusterRoleProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11815,12 +11705,11 @@ export interface KubeRoleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleProps(obj: KubeRoleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'rules': obj.rules?.map(y => toJson_PolicyRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.rules?.map(y => toJson_PolicyRule(y))) !== undefined) { result['rules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11858,13 +11747,12 @@ export interface KubeRoleBindingProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleBindingProps(obj: KubeRoleBindingProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'roleRef': toJson_RoleRef(obj.roleRef),
-    'subjects': obj.subjects?.map(y => toJson_Subject(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_RoleRef(obj.roleRef)) !== undefined) { result['roleRef'] = value; }
+  if ((value = obj.subjects?.map(y => toJson_Subject(y))) !== undefined) { result['subjects'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11895,12 +11783,11 @@ export interface KubeRoleBindingListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleBindingListProps(obj: KubeRoleBindingListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeRoleBindingProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeRoleBindingProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11931,12 +11818,11 @@ export interface KubeRoleListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeRoleListProps(obj: KubeRoleListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeRoleProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeRoleProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -11969,12 +11855,11 @@ export interface KubePodSchedulingContextV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodSchedulingContextV1Alpha2Props(obj: KubePodSchedulingContextV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodSchedulingContextSpecV1Alpha2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PodSchedulingContextSpecV1Alpha2(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12005,12 +11890,11 @@ export interface KubePodSchedulingContextListV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePodSchedulingContextListV1Alpha2Props(obj: KubePodSchedulingContextListV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePodSchedulingContextV1Alpha2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePodSchedulingContextV1Alpha2Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12043,12 +11927,11 @@ export interface KubeResourceClaimV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimV1Alpha2Props(obj: KubeResourceClaimV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Alpha2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ResourceClaimSpecV1Alpha2(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12079,12 +11962,11 @@ export interface KubeResourceClaimListV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimListV1Alpha2Props(obj: KubeResourceClaimListV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimV1Alpha2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimV1Alpha2Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12117,12 +11999,11 @@ export interface KubeResourceClaimTemplateV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateV1Alpha2Props(obj: KubeResourceClaimTemplateV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimTemplateSpecV1Alpha2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ResourceClaimTemplateSpecV1Alpha2(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12153,12 +12034,11 @@ export interface KubeResourceClaimTemplateListV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClaimTemplateListV1Alpha2Props(obj: KubeResourceClaimTemplateListV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Alpha2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeResourceClaimTemplateV1Alpha2Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12209,14 +12089,13 @@ export interface KubeResourceClassV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClassV1Alpha2Props(obj: KubeResourceClassV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'driverName': obj.driverName,
-    'parametersRef': toJson_ResourceClassParametersReferenceV1Alpha2(obj.parametersRef),
-    'suitableNodes': toJson_NodeSelector(obj.suitableNodes),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.driverName) !== undefined) { result['driverName'] = value; }
+  if ((value = toJson_ResourceClassParametersReferenceV1Alpha2(obj.parametersRef)) !== undefined) { result['parametersRef'] = value; }
+  if ((value = toJson_NodeSelector(obj.suitableNodes)) !== undefined) { result['suitableNodes'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12247,12 +12126,11 @@ export interface KubeResourceClassListV1Alpha2Props {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeResourceClassListV1Alpha2Props(obj: KubeResourceClassListV1Alpha2Props | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeResourceClassV1Alpha2Props(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeResourceClassV1Alpha2Props(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12305,15 +12183,14 @@ export interface KubePriorityClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityClassProps(obj: KubePriorityClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'description': obj.description,
-    'globalDefault': obj.globalDefault,
-    'preemptionPolicy': obj.preemptionPolicy,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.description) !== undefined) { result['description'] = value; }
+  if ((value = obj.globalDefault) !== undefined) { result['globalDefault'] = value; }
+  if ((value = obj.preemptionPolicy) !== undefined) { result['preemptionPolicy'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12344,12 +12221,11 @@ export interface KubePriorityClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubePriorityClassListProps(obj: KubePriorityClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubePriorityClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubePriorityClassProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12380,12 +12256,11 @@ export interface KubeCsiDriverProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiDriverProps(obj: KubeCsiDriverProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CsiDriverSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_CsiDriverSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12416,12 +12291,11 @@ export interface KubeCsiDriverListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiDriverListProps(obj: KubeCsiDriverListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCsiDriverProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeCsiDriverProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12452,12 +12326,11 @@ export interface KubeCsiNodeProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiNodeProps(obj: KubeCsiNodeProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CsiNodeSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_CsiNodeSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12488,12 +12361,11 @@ export interface KubeCsiNodeListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiNodeListProps(obj: KubeCsiNodeListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCsiNodeProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeCsiNodeProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12561,15 +12433,14 @@ export interface KubeCsiStorageCapacityProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiStorageCapacityProps(obj: KubeCsiStorageCapacityProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'capacity': obj.capacity?.value,
-    'maximumVolumeSize': obj.maximumVolumeSize?.value,
-    'nodeTopology': toJson_LabelSelector(obj.nodeTopology),
-    'storageClassName': obj.storageClassName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.capacity?.value) !== undefined) { result['capacity'] = value; }
+  if ((value = obj.maximumVolumeSize?.value) !== undefined) { result['maximumVolumeSize'] = value; }
+  if ((value = toJson_LabelSelector(obj.nodeTopology)) !== undefined) { result['nodeTopology'] = value; }
+  if ((value = obj.storageClassName) !== undefined) { result['storageClassName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12600,12 +12471,11 @@ export interface KubeCsiStorageCapacityListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCsiStorageCapacityListProps(obj: KubeCsiStorageCapacityListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCsiStorageCapacityProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeCsiStorageCapacityProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12681,18 +12551,17 @@ export interface KubeStorageClassProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageClassProps(obj: KubeStorageClassProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'allowVolumeExpansion': obj.allowVolumeExpansion,
-    'allowedTopologies': obj.allowedTopologies?.map(y => toJson_TopologySelectorTerm(y)),
-    'mountOptions': obj.mountOptions?.map(y => y),
-    'parameters': ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters)),
-    'provisioner': obj.provisioner,
-    'reclaimPolicy': obj.reclaimPolicy,
-    'volumeBindingMode': obj.volumeBindingMode,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.allowVolumeExpansion) !== undefined) { result['allowVolumeExpansion'] = value; }
+  if ((value = obj.allowedTopologies?.map(y => toJson_TopologySelectorTerm(y))) !== undefined) { result['allowedTopologies'] = value; }
+  if ((value = obj.mountOptions?.map(y => y)) !== undefined) { result['mountOptions'] = value; }
+  if ((value = ((obj.parameters) === undefined) ? undefined : (withoutUndefined(obj.parameters))) !== undefined) { result['parameters'] = value; }
+  if ((value = obj.provisioner) !== undefined) { result['provisioner'] = value; }
+  if ((value = obj.reclaimPolicy) !== undefined) { result['reclaimPolicy'] = value; }
+  if ((value = obj.volumeBindingMode) !== undefined) { result['volumeBindingMode'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12723,12 +12592,11 @@ export interface KubeStorageClassListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStorageClassListProps(obj: KubeStorageClassListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeStorageClassProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeStorageClassProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12761,12 +12629,11 @@ export interface KubeVolumeAttachmentProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttachmentProps(obj: KubeVolumeAttachmentProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_VolumeAttachmentSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_VolumeAttachmentSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12797,12 +12664,11 @@ export interface KubeVolumeAttachmentListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeVolumeAttachmentListProps(obj: KubeVolumeAttachmentListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeVolumeAttachmentProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeVolumeAttachmentProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12833,12 +12699,11 @@ export interface KubeCustomResourceDefinitionProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCustomResourceDefinitionProps(obj: KubeCustomResourceDefinitionProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_CustomResourceDefinitionSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_CustomResourceDefinitionSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12869,12 +12734,11 @@ export interface KubeCustomResourceDefinitionListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeCustomResourceDefinitionListProps(obj: KubeCustomResourceDefinitionListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeCustomResourceDefinitionProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeCustomResourceDefinitionProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12926,15 +12790,14 @@ export interface KubeStatusProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeStatusProps(obj: KubeStatusProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'code': obj.code,
-    'details': toJson_StatusDetails(obj.details),
-    'message': obj.message,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.code) !== undefined) { result['code'] = value; }
+  if ((value = toJson_StatusDetails(obj.details)) !== undefined) { result['details'] = value; }
+  if ((value = obj.message) !== undefined) { result['message'] = value; }
+  if ((value = obj.reason) !== undefined) { result['reason'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -12965,12 +12828,11 @@ export interface KubeApiServiceProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeApiServiceProps(obj: KubeApiServiceProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ApiServiceSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ApiServiceSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13001,12 +12863,11 @@ export interface KubeApiServiceListProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KubeApiServiceListProps(obj: KubeApiServiceListProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ListMeta(obj.metadata),
-    'items': obj.items?.map(y => toJson_KubeApiServiceProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ListMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = obj.items?.map(y => toJson_KubeApiServiceProps(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13142,25 +13003,24 @@ export interface ObjectMeta {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectMeta(obj: ObjectMeta | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations)),
-    'creationTimestamp': obj.creationTimestamp?.toISOString(),
-    'deletionGracePeriodSeconds': obj.deletionGracePeriodSeconds,
-    'deletionTimestamp': obj.deletionTimestamp?.toISOString(),
-    'finalizers': obj.finalizers?.map(y => y),
-    'generateName': obj.generateName,
-    'generation': obj.generation,
-    'labels': ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels)),
-    'managedFields': obj.managedFields?.map(y => toJson_ManagedFieldsEntry(y)),
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'ownerReferences': obj.ownerReferences?.map(y => toJson_OwnerReference(y)),
-    'resourceVersion': obj.resourceVersion,
-    'selfLink': obj.selfLink,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (withoutUndefined(obj.annotations))) !== undefined) { result['annotations'] = value; }
+  if ((value = obj.creationTimestamp?.toISOString()) !== undefined) { result['creationTimestamp'] = value; }
+  if ((value = obj.deletionGracePeriodSeconds) !== undefined) { result['deletionGracePeriodSeconds'] = value; }
+  if ((value = obj.deletionTimestamp?.toISOString()) !== undefined) { result['deletionTimestamp'] = value; }
+  if ((value = obj.finalizers?.map(y => y)) !== undefined) { result['finalizers'] = value; }
+  if ((value = obj.generateName) !== undefined) { result['generateName'] = value; }
+  if ((value = obj.generation) !== undefined) { result['generation'] = value; }
+  if ((value = ((obj.labels) === undefined) ? undefined : (withoutUndefined(obj.labels))) !== undefined) { result['labels'] = value; }
+  if ((value = obj.managedFields?.map(y => toJson_ManagedFieldsEntry(y))) !== undefined) { result['managedFields'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.ownerReferences?.map(y => toJson_OwnerReference(y))) !== undefined) { result['ownerReferences'] = value; }
+  if ((value = obj.resourceVersion) !== undefined) { result['resourceVersion'] = value; }
+  if ((value = obj.selfLink) !== undefined) { result['selfLink'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13318,22 +13178,21 @@ export interface MutatingWebhook {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MutatingWebhook(obj: MutatingWebhook | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionReviewVersions': obj.admissionReviewVersions?.map(y => y),
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchPolicy': obj.matchPolicy,
-    'name': obj.name,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'reinvocationPolicy': obj.reinvocationPolicy,
-    'rules': obj.rules?.map(y => toJson_RuleWithOperations(y)),
-    'sideEffects': obj.sideEffects,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.admissionReviewVersions?.map(y => y)) !== undefined) { result['admissionReviewVersions'] = value; }
+  if ((value = toJson_WebhookClientConfig(obj.clientConfig)) !== undefined) { result['clientConfig'] = value; }
+  if ((value = obj.failurePolicy) !== undefined) { result['failurePolicy'] = value; }
+  if ((value = obj.matchConditions?.map(y => toJson_MatchCondition(y))) !== undefined) { result['matchConditions'] = value; }
+  if ((value = obj.matchPolicy) !== undefined) { result['matchPolicy'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) { result['namespaceSelector'] = value; }
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) { result['objectSelector'] = value; }
+  if ((value = obj.reinvocationPolicy) !== undefined) { result['reinvocationPolicy'] = value; }
+  if ((value = obj.rules?.map(y => toJson_RuleWithOperations(y))) !== undefined) { result['rules'] = value; }
+  if ((value = obj.sideEffects) !== undefined) { result['sideEffects'] = value; }
+  if ((value = obj.timeoutSeconds) !== undefined) { result['timeoutSeconds'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13378,14 +13237,13 @@ export interface ListMeta {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ListMeta(obj: ListMeta | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'continue': obj.continue,
-    'remainingItemCount': obj.remainingItemCount,
-    'resourceVersion': obj.resourceVersion,
-    'selfLink': obj.selfLink,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.continue) !== undefined) { result['continue'] = value; }
+  if ((value = obj.remainingItemCount) !== undefined) { result['remainingItemCount'] = value; }
+  if ((value = obj.resourceVersion) !== undefined) { result['resourceVersion'] = value; }
+  if ((value = obj.selfLink) !== undefined) { result['selfLink'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13529,21 +13387,20 @@ export interface ValidatingWebhook {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingWebhook(obj: ValidatingWebhook | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'admissionReviewVersions': obj.admissionReviewVersions?.map(y => y),
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchCondition(y)),
-    'matchPolicy': obj.matchPolicy,
-    'name': obj.name,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'rules': obj.rules?.map(y => toJson_RuleWithOperations(y)),
-    'sideEffects': obj.sideEffects,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.admissionReviewVersions?.map(y => y)) !== undefined) { result['admissionReviewVersions'] = value; }
+  if ((value = toJson_WebhookClientConfig(obj.clientConfig)) !== undefined) { result['clientConfig'] = value; }
+  if ((value = obj.failurePolicy) !== undefined) { result['failurePolicy'] = value; }
+  if ((value = obj.matchConditions?.map(y => toJson_MatchCondition(y))) !== undefined) { result['matchConditions'] = value; }
+  if ((value = obj.matchPolicy) !== undefined) { result['matchPolicy'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) { result['namespaceSelector'] = value; }
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) { result['objectSelector'] = value; }
+  if ((value = obj.rules?.map(y => toJson_RuleWithOperations(y))) !== undefined) { result['rules'] = value; }
+  if ((value = obj.sideEffects) !== undefined) { result['sideEffects'] = value; }
+  if ((value = obj.timeoutSeconds) !== undefined) { result['timeoutSeconds'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13629,17 +13486,16 @@ export interface ValidatingAdmissionPolicySpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicySpecV1Alpha1(obj: ValidatingAdmissionPolicySpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'auditAnnotations': obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Alpha1(y)),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchConditionV1Alpha1(y)),
-    'matchConstraints': toJson_MatchResourcesV1Alpha1(obj.matchConstraints),
-    'paramKind': toJson_ParamKindV1Alpha1(obj.paramKind),
-    'validations': obj.validations?.map(y => toJson_ValidationV1Alpha1(y)),
-    'variables': obj.variables?.map(y => toJson_VariableV1Alpha1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Alpha1(y))) !== undefined) { result['auditAnnotations'] = value; }
+  if ((value = obj.failurePolicy) !== undefined) { result['failurePolicy'] = value; }
+  if ((value = obj.matchConditions?.map(y => toJson_MatchConditionV1Alpha1(y))) !== undefined) { result['matchConditions'] = value; }
+  if ((value = toJson_MatchResourcesV1Alpha1(obj.matchConstraints)) !== undefined) { result['matchConstraints'] = value; }
+  if ((value = toJson_ParamKindV1Alpha1(obj.paramKind)) !== undefined) { result['paramKind'] = value; }
+  if ((value = obj.validations?.map(y => toJson_ValidationV1Alpha1(y))) !== undefined) { result['validations'] = value; }
+  if ((value = obj.variables?.map(y => toJson_VariableV1Alpha1(y))) !== undefined) { result['variables'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13702,14 +13558,13 @@ export interface ValidatingAdmissionPolicyBindingSpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicyBindingSpecV1Alpha1(obj: ValidatingAdmissionPolicyBindingSpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchResources': toJson_MatchResourcesV1Alpha1(obj.matchResources),
-    'paramRef': toJson_ParamRefV1Alpha1(obj.paramRef),
-    'policyName': obj.policyName,
-    'validationActions': obj.validationActions?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MatchResourcesV1Alpha1(obj.matchResources)) !== undefined) { result['matchResources'] = value; }
+  if ((value = toJson_ParamRefV1Alpha1(obj.paramRef)) !== undefined) { result['paramRef'] = value; }
+  if ((value = obj.policyName) !== undefined) { result['policyName'] = value; }
+  if ((value = obj.validationActions?.map(y => y)) !== undefined) { result['validationActions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13795,17 +13650,16 @@ export interface ValidatingAdmissionPolicySpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicySpecV1Beta1(obj: ValidatingAdmissionPolicySpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'auditAnnotations': obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Beta1(y)),
-    'failurePolicy': obj.failurePolicy,
-    'matchConditions': obj.matchConditions?.map(y => toJson_MatchConditionV1Beta1(y)),
-    'matchConstraints': toJson_MatchResourcesV1Beta1(obj.matchConstraints),
-    'paramKind': toJson_ParamKindV1Beta1(obj.paramKind),
-    'validations': obj.validations?.map(y => toJson_ValidationV1Beta1(y)),
-    'variables': obj.variables?.map(y => toJson_VariableV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.auditAnnotations?.map(y => toJson_AuditAnnotationV1Beta1(y))) !== undefined) { result['auditAnnotations'] = value; }
+  if ((value = obj.failurePolicy) !== undefined) { result['failurePolicy'] = value; }
+  if ((value = obj.matchConditions?.map(y => toJson_MatchConditionV1Beta1(y))) !== undefined) { result['matchConditions'] = value; }
+  if ((value = toJson_MatchResourcesV1Beta1(obj.matchConstraints)) !== undefined) { result['matchConstraints'] = value; }
+  if ((value = toJson_ParamKindV1Beta1(obj.paramKind)) !== undefined) { result['paramKind'] = value; }
+  if ((value = obj.validations?.map(y => toJson_ValidationV1Beta1(y))) !== undefined) { result['validations'] = value; }
+  if ((value = obj.variables?.map(y => toJson_VariableV1Beta1(y))) !== undefined) { result['variables'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13868,14 +13722,13 @@ export interface ValidatingAdmissionPolicyBindingSpecV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidatingAdmissionPolicyBindingSpecV1Beta1(obj: ValidatingAdmissionPolicyBindingSpecV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchResources': toJson_MatchResourcesV1Beta1(obj.matchResources),
-    'paramRef': toJson_ParamRefV1Beta1(obj.paramRef),
-    'policyName': obj.policyName,
-    'validationActions': obj.validationActions?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MatchResourcesV1Beta1(obj.matchResources)) !== undefined) { result['matchResources'] = value; }
+  if ((value = toJson_ParamRefV1Beta1(obj.paramRef)) !== undefined) { result['paramRef'] = value; }
+  if ((value = obj.policyName) !== undefined) { result['policyName'] = value; }
+  if ((value = obj.validationActions?.map(y => y)) !== undefined) { result['validationActions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -13929,15 +13782,14 @@ export interface DaemonSetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DaemonSetSpec(obj: DaemonSetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'selector': toJson_LabelSelector(obj.selector),
-    'template': toJson_PodTemplateSpec(obj.template),
-    'updateStrategy': toJson_DaemonSetUpdateStrategy(obj.updateStrategy),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) { result['minReadySeconds'] = value; }
+  if ((value = obj.revisionHistoryLimit) !== undefined) { result['revisionHistoryLimit'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) { result['template'] = value; }
+  if ((value = toJson_DaemonSetUpdateStrategy(obj.updateStrategy)) !== undefined) { result['updateStrategy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14014,18 +13866,17 @@ export interface DeploymentSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeploymentSpec(obj: DeploymentSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'paused': obj.paused,
-    'progressDeadlineSeconds': obj.progressDeadlineSeconds,
-    'replicas': obj.replicas,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'selector': toJson_LabelSelector(obj.selector),
-    'strategy': toJson_DeploymentStrategy(obj.strategy),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) { result['minReadySeconds'] = value; }
+  if ((value = obj.paused) !== undefined) { result['paused'] = value; }
+  if ((value = obj.progressDeadlineSeconds) !== undefined) { result['progressDeadlineSeconds'] = value; }
+  if ((value = obj.replicas) !== undefined) { result['replicas'] = value; }
+  if ((value = obj.revisionHistoryLimit) !== undefined) { result['revisionHistoryLimit'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  if ((value = toJson_DeploymentStrategy(obj.strategy)) !== undefined) { result['strategy'] = value; }
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14072,14 +13923,13 @@ export interface ReplicaSetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ReplicaSetSpec(obj: ReplicaSetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'replicas': obj.replicas,
-    'selector': toJson_LabelSelector(obj.selector),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) { result['minReadySeconds'] = value; }
+  if ((value = obj.replicas) !== undefined) { result['replicas'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14174,21 +14024,20 @@ export interface StatefulSetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetSpec(obj: StatefulSetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'ordinals': toJson_StatefulSetOrdinals(obj.ordinals),
-    'persistentVolumeClaimRetentionPolicy': toJson_StatefulSetPersistentVolumeClaimRetentionPolicy(obj.persistentVolumeClaimRetentionPolicy),
-    'podManagementPolicy': obj.podManagementPolicy,
-    'replicas': obj.replicas,
-    'revisionHistoryLimit': obj.revisionHistoryLimit,
-    'selector': toJson_LabelSelector(obj.selector),
-    'serviceName': obj.serviceName,
-    'template': toJson_PodTemplateSpec(obj.template),
-    'updateStrategy': toJson_StatefulSetUpdateStrategy(obj.updateStrategy),
-    'volumeClaimTemplates': obj.volumeClaimTemplates?.map(y => toJson_KubePersistentVolumeClaimProps(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) { result['minReadySeconds'] = value; }
+  if ((value = toJson_StatefulSetOrdinals(obj.ordinals)) !== undefined) { result['ordinals'] = value; }
+  if ((value = toJson_StatefulSetPersistentVolumeClaimRetentionPolicy(obj.persistentVolumeClaimRetentionPolicy)) !== undefined) { result['persistentVolumeClaimRetentionPolicy'] = value; }
+  if ((value = obj.podManagementPolicy) !== undefined) { result['podManagementPolicy'] = value; }
+  if ((value = obj.replicas) !== undefined) { result['replicas'] = value; }
+  if ((value = obj.revisionHistoryLimit) !== undefined) { result['revisionHistoryLimit'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  if ((value = obj.serviceName) !== undefined) { result['serviceName'] = value; }
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) { result['template'] = value; }
+  if ((value = toJson_StatefulSetUpdateStrategy(obj.updateStrategy)) !== undefined) { result['updateStrategy'] = value; }
+  if ((value = obj.volumeClaimTemplates?.map(y => toJson_KubePersistentVolumeClaimProps(y))) !== undefined) { result['volumeClaimTemplates'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14226,13 +14075,12 @@ export interface TokenRequestSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TokenRequestSpec(obj: TokenRequestSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audiences': obj.audiences?.map(y => y),
-    'boundObjectRef': toJson_BoundObjectReference(obj.boundObjectRef),
-    'expirationSeconds': obj.expirationSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audiences?.map(y => y)) !== undefined) { result['audiences'] = value; }
+  if ((value = toJson_BoundObjectReference(obj.boundObjectRef)) !== undefined) { result['boundObjectRef'] = value; }
+  if ((value = obj.expirationSeconds) !== undefined) { result['expirationSeconds'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14263,12 +14111,11 @@ export interface TokenReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TokenReviewSpec(obj: TokenReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audiences': obj.audiences?.map(y => y),
-    'token': obj.token,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audiences?.map(y => y)) !== undefined) { result['audiences'] = value; }
+  if ((value = obj.token) !== undefined) { result['token'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14327,16 +14174,15 @@ export interface SubjectAccessReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SubjectAccessReviewSpec(obj: SubjectAccessReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'extra': ((obj.extra) === undefined) ? undefined : (mapDefined(obj.extra, (v) => v?.map(y => y))),
-    'groups': obj.groups?.map(y => y),
-    'nonResourceAttributes': toJson_NonResourceAttributes(obj.nonResourceAttributes),
-    'resourceAttributes': toJson_ResourceAttributes(obj.resourceAttributes),
-    'uid': obj.uid,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.extra) === undefined) ? undefined : (mapDefined(obj.extra, (v) => v?.map(y => y)))) !== undefined) { result['extra'] = value; }
+  if ((value = obj.groups?.map(y => y)) !== undefined) { result['groups'] = value; }
+  if ((value = toJson_NonResourceAttributes(obj.nonResourceAttributes)) !== undefined) { result['nonResourceAttributes'] = value; }
+  if ((value = toJson_ResourceAttributes(obj.resourceAttributes)) !== undefined) { result['resourceAttributes'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  if ((value = obj.user) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14367,12 +14213,11 @@ export interface SelfSubjectAccessReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SelfSubjectAccessReviewSpec(obj: SelfSubjectAccessReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceAttributes': toJson_NonResourceAttributes(obj.nonResourceAttributes),
-    'resourceAttributes': toJson_ResourceAttributes(obj.resourceAttributes),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NonResourceAttributes(obj.nonResourceAttributes)) !== undefined) { result['nonResourceAttributes'] = value; }
+  if ((value = toJson_ResourceAttributes(obj.resourceAttributes)) !== undefined) { result['resourceAttributes'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14396,11 +14241,10 @@ export interface SelfSubjectRulesReviewSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SelfSubjectRulesReviewSpec(obj: SelfSubjectRulesReviewSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14445,14 +14289,13 @@ export interface HorizontalPodAutoscalerSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HorizontalPodAutoscalerSpec(obj: HorizontalPodAutoscalerSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxReplicas': obj.maxReplicas,
-    'minReplicas': obj.minReplicas,
-    'scaleTargetRef': toJson_CrossVersionObjectReference(obj.scaleTargetRef),
-    'targetCPUUtilizationPercentage': obj.targetCpuUtilizationPercentage,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxReplicas) !== undefined) { result['maxReplicas'] = value; }
+  if ((value = obj.minReplicas) !== undefined) { result['minReplicas'] = value; }
+  if ((value = toJson_CrossVersionObjectReference(obj.scaleTargetRef)) !== undefined) { result['scaleTargetRef'] = value; }
+  if ((value = obj.targetCpuUtilizationPercentage) !== undefined) { result['targetCPUUtilizationPercentage'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14476,11 +14319,10 @@ export interface ScaleSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScaleSpec(obj: ScaleSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'replicas': obj.replicas,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.replicas) !== undefined) { result['replicas'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14532,15 +14374,14 @@ export interface HorizontalPodAutoscalerSpecV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HorizontalPodAutoscalerSpecV2(obj: HorizontalPodAutoscalerSpecV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'behavior': toJson_HorizontalPodAutoscalerBehaviorV2(obj.behavior),
-    'maxReplicas': obj.maxReplicas,
-    'metrics': obj.metrics?.map(y => toJson_MetricSpecV2(y)),
-    'minReplicas': obj.minReplicas,
-    'scaleTargetRef': toJson_CrossVersionObjectReferenceV2(obj.scaleTargetRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_HorizontalPodAutoscalerBehaviorV2(obj.behavior)) !== undefined) { result['behavior'] = value; }
+  if ((value = obj.maxReplicas) !== undefined) { result['maxReplicas'] = value; }
+  if ((value = obj.metrics?.map(y => toJson_MetricSpecV2(y))) !== undefined) { result['metrics'] = value; }
+  if ((value = obj.minReplicas) !== undefined) { result['minReplicas'] = value; }
+  if ((value = toJson_CrossVersionObjectReferenceV2(obj.scaleTargetRef)) !== undefined) { result['scaleTargetRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14618,18 +14459,17 @@ export interface CronJobSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CronJobSpec(obj: CronJobSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'concurrencyPolicy': obj.concurrencyPolicy,
-    'failedJobsHistoryLimit': obj.failedJobsHistoryLimit,
-    'jobTemplate': toJson_JobTemplateSpec(obj.jobTemplate),
-    'schedule': obj.schedule,
-    'startingDeadlineSeconds': obj.startingDeadlineSeconds,
-    'successfulJobsHistoryLimit': obj.successfulJobsHistoryLimit,
-    'suspend': obj.suspend,
-    'timeZone': obj.timeZone,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.concurrencyPolicy) !== undefined) { result['concurrencyPolicy'] = value; }
+  if ((value = obj.failedJobsHistoryLimit) !== undefined) { result['failedJobsHistoryLimit'] = value; }
+  if ((value = toJson_JobTemplateSpec(obj.jobTemplate)) !== undefined) { result['jobTemplate'] = value; }
+  if ((value = obj.schedule) !== undefined) { result['schedule'] = value; }
+  if ((value = obj.startingDeadlineSeconds) !== undefined) { result['startingDeadlineSeconds'] = value; }
+  if ((value = obj.successfulJobsHistoryLimit) !== undefined) { result['successfulJobsHistoryLimit'] = value; }
+  if ((value = obj.suspend) !== undefined) { result['suspend'] = value; }
+  if ((value = obj.timeZone) !== undefined) { result['timeZone'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14759,24 +14599,23 @@ export interface JobSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JobSpec(obj: JobSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'activeDeadlineSeconds': obj.activeDeadlineSeconds,
-    'backoffLimit': obj.backoffLimit,
-    'backoffLimitPerIndex': obj.backoffLimitPerIndex,
-    'completionMode': obj.completionMode,
-    'completions': obj.completions,
-    'manualSelector': obj.manualSelector,
-    'maxFailedIndexes': obj.maxFailedIndexes,
-    'parallelism': obj.parallelism,
-    'podFailurePolicy': toJson_PodFailurePolicy(obj.podFailurePolicy),
-    'podReplacementPolicy': obj.podReplacementPolicy,
-    'selector': toJson_LabelSelector(obj.selector),
-    'suspend': obj.suspend,
-    'template': toJson_PodTemplateSpec(obj.template),
-    'ttlSecondsAfterFinished': obj.ttlSecondsAfterFinished,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.activeDeadlineSeconds) !== undefined) { result['activeDeadlineSeconds'] = value; }
+  if ((value = obj.backoffLimit) !== undefined) { result['backoffLimit'] = value; }
+  if ((value = obj.backoffLimitPerIndex) !== undefined) { result['backoffLimitPerIndex'] = value; }
+  if ((value = obj.completionMode) !== undefined) { result['completionMode'] = value; }
+  if ((value = obj.completions) !== undefined) { result['completions'] = value; }
+  if ((value = obj.manualSelector) !== undefined) { result['manualSelector'] = value; }
+  if ((value = obj.maxFailedIndexes) !== undefined) { result['maxFailedIndexes'] = value; }
+  if ((value = obj.parallelism) !== undefined) { result['parallelism'] = value; }
+  if ((value = toJson_PodFailurePolicy(obj.podFailurePolicy)) !== undefined) { result['podFailurePolicy'] = value; }
+  if ((value = obj.podReplacementPolicy) !== undefined) { result['podReplacementPolicy'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  if ((value = obj.suspend) !== undefined) { result['suspend'] = value; }
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) { result['template'] = value; }
+  if ((value = obj.ttlSecondsAfterFinished) !== undefined) { result['ttlSecondsAfterFinished'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14893,18 +14732,17 @@ export interface CertificateSigningRequestSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CertificateSigningRequestSpec(obj: CertificateSigningRequestSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expirationSeconds': obj.expirationSeconds,
-    'extra': ((obj.extra) === undefined) ? undefined : (mapDefined(obj.extra, (v) => v?.map(y => y))),
-    'groups': obj.groups?.map(y => y),
-    'request': obj.request,
-    'signerName': obj.signerName,
-    'uid': obj.uid,
-    'usages': obj.usages?.map(y => y),
-    'username': obj.username,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expirationSeconds) !== undefined) { result['expirationSeconds'] = value; }
+  if ((value = ((obj.extra) === undefined) ? undefined : (mapDefined(obj.extra, (v) => v?.map(y => y)))) !== undefined) { result['extra'] = value; }
+  if ((value = obj.groups?.map(y => y)) !== undefined) { result['groups'] = value; }
+  if ((value = obj.request) !== undefined) { result['request'] = value; }
+  if ((value = obj.signerName) !== undefined) { result['signerName'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  if ((value = obj.usages?.map(y => y)) !== undefined) { result['usages'] = value; }
+  if ((value = obj.username) !== undefined) { result['username'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -14947,12 +14785,11 @@ export interface ClusterTrustBundleSpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClusterTrustBundleSpecV1Alpha1(obj: ClusterTrustBundleSpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'signerName': obj.signerName,
-    'trustBundle': obj.trustBundle,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.signerName) !== undefined) { result['signerName'] = value; }
+  if ((value = obj.trustBundle) !== undefined) { result['trustBundle'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15004,15 +14841,14 @@ export interface LeaseSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LeaseSpec(obj: LeaseSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'acquireTime': obj.acquireTime?.toISOString(),
-    'holderIdentity': obj.holderIdentity,
-    'leaseDurationSeconds': obj.leaseDurationSeconds,
-    'leaseTransitions': obj.leaseTransitions,
-    'renewTime': obj.renewTime?.toISOString(),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.acquireTime?.toISOString()) !== undefined) { result['acquireTime'] = value; }
+  if ((value = obj.holderIdentity) !== undefined) { result['holderIdentity'] = value; }
+  if ((value = obj.leaseDurationSeconds) !== undefined) { result['leaseDurationSeconds'] = value; }
+  if ((value = obj.leaseTransitions) !== undefined) { result['leaseTransitions'] = value; }
+  if ((value = obj.renewTime?.toISOString()) !== undefined) { result['renewTime'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15078,17 +14914,16 @@ export interface ObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectReference(obj: ObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.fieldPath) !== undefined) { result['fieldPath'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.resourceVersion) !== undefined) { result['resourceVersion'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15133,14 +14968,13 @@ export interface ComponentCondition {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ComponentCondition(obj: ComponentCondition | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'error': obj.error,
-    'message': obj.message,
-    'status': obj.status,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.error) !== undefined) { result['error'] = value; }
+  if ((value = obj.message) !== undefined) { result['message'] = value; }
+  if ((value = obj.status) !== undefined) { result['status'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15188,13 +15022,12 @@ export interface EndpointSubset {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointSubset(obj: EndpointSubset | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'addresses': obj.addresses?.map(y => toJson_EndpointAddress(y)),
-    'notReadyAddresses': obj.notReadyAddresses?.map(y => toJson_EndpointAddress(y)),
-    'ports': obj.ports?.map(y => toJson_EndpointPort(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.addresses?.map(y => toJson_EndpointAddress(y))) !== undefined) { result['addresses'] = value; }
+  if ((value = obj.notReadyAddresses?.map(y => toJson_EndpointAddress(y))) !== undefined) { result['notReadyAddresses'] = value; }
+  if ((value = obj.ports?.map(y => toJson_EndpointPort(y))) !== undefined) { result['ports'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15225,12 +15058,11 @@ export interface EventSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EventSource(obj: EventSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'component': obj.component,
-    'host': obj.host,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.component) !== undefined) { result['component'] = value; }
+  if ((value = obj.host) !== undefined) { result['host'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15261,12 +15093,11 @@ export interface EventSeries {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EventSeries(obj: EventSeries | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count,
-    'lastObservedTime': obj.lastObservedTime?.toISOString(),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.count) !== undefined) { result['count'] = value; }
+  if ((value = obj.lastObservedTime?.toISOString()) !== undefined) { result['lastObservedTime'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15290,11 +15121,10 @@ export interface LimitRangeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitRangeSpec(obj: LimitRangeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'limits': obj.limits?.map(y => toJson_LimitRangeItem(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.limits?.map(y => toJson_LimitRangeItem(y))) !== undefined) { result['limits'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15318,11 +15148,10 @@ export interface NamespaceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NamespaceSpec(obj: NamespaceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'finalizers': obj.finalizers?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.finalizers?.map(y => y)) !== undefined) { result['finalizers'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15388,17 +15217,16 @@ export interface NodeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSpec(obj: NodeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configSource': toJson_NodeConfigSource(obj.configSource),
-    'externalID': obj.externalId,
-    'podCIDR': obj.podCidr,
-    'podCIDRs': obj.podCidRs?.map(y => y),
-    'providerID': obj.providerId,
-    'taints': obj.taints?.map(y => toJson_Taint(y)),
-    'unschedulable': obj.unschedulable,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeConfigSource(obj.configSource)) !== undefined) { result['configSource'] = value; }
+  if ((value = obj.externalId) !== undefined) { result['externalID'] = value; }
+  if ((value = obj.podCidr) !== undefined) { result['podCIDR'] = value; }
+  if ((value = obj.podCidRs?.map(y => y)) !== undefined) { result['podCIDRs'] = value; }
+  if ((value = obj.providerId) !== undefined) { result['providerID'] = value; }
+  if ((value = obj.taints?.map(y => toJson_Taint(y))) !== undefined) { result['taints'] = value; }
+  if ((value = obj.unschedulable) !== undefined) { result['unschedulable'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15625,40 +15453,39 @@ export interface PersistentVolumeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeSpec(obj: PersistentVolumeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessModes': obj.accessModes?.map(y => y),
-    'awsElasticBlockStore': toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore),
-    'azureDisk': toJson_AzureDiskVolumeSource(obj.azureDisk),
-    'azureFile': toJson_AzureFilePersistentVolumeSource(obj.azureFile),
-    'capacity': ((obj.capacity) === undefined) ? undefined : (mapDefined(obj.capacity, (v) => v?.value)),
-    'cephfs': toJson_CephFsPersistentVolumeSource(obj.cephfs),
-    'cinder': toJson_CinderPersistentVolumeSource(obj.cinder),
-    'claimRef': toJson_ObjectReference(obj.claimRef),
-    'csi': toJson_CsiPersistentVolumeSource(obj.csi),
-    'fc': toJson_FcVolumeSource(obj.fc),
-    'flexVolume': toJson_FlexPersistentVolumeSource(obj.flexVolume),
-    'flocker': toJson_FlockerVolumeSource(obj.flocker),
-    'gcePersistentDisk': toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk),
-    'glusterfs': toJson_GlusterfsPersistentVolumeSource(obj.glusterfs),
-    'hostPath': toJson_HostPathVolumeSource(obj.hostPath),
-    'iscsi': toJson_IscsiPersistentVolumeSource(obj.iscsi),
-    'local': toJson_LocalVolumeSource(obj.local),
-    'mountOptions': obj.mountOptions?.map(y => y),
-    'nfs': toJson_NfsVolumeSource(obj.nfs),
-    'nodeAffinity': toJson_VolumeNodeAffinity(obj.nodeAffinity),
-    'persistentVolumeReclaimPolicy': obj.persistentVolumeReclaimPolicy,
-    'photonPersistentDisk': toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk),
-    'portworxVolume': toJson_PortworxVolumeSource(obj.portworxVolume),
-    'quobyte': toJson_QuobyteVolumeSource(obj.quobyte),
-    'rbd': toJson_RbdPersistentVolumeSource(obj.rbd),
-    'scaleIO': toJson_ScaleIoPersistentVolumeSource(obj.scaleIo),
-    'storageClassName': obj.storageClassName,
-    'storageos': toJson_StorageOsPersistentVolumeSource(obj.storageos),
-    'volumeMode': obj.volumeMode,
-    'vsphereVolume': toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessModes?.map(y => y)) !== undefined) { result['accessModes'] = value; }
+  if ((value = toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore)) !== undefined) { result['awsElasticBlockStore'] = value; }
+  if ((value = toJson_AzureDiskVolumeSource(obj.azureDisk)) !== undefined) { result['azureDisk'] = value; }
+  if ((value = toJson_AzureFilePersistentVolumeSource(obj.azureFile)) !== undefined) { result['azureFile'] = value; }
+  if ((value = ((obj.capacity) === undefined) ? undefined : (mapDefined(obj.capacity, (v) => v?.value))) !== undefined) { result['capacity'] = value; }
+  if ((value = toJson_CephFsPersistentVolumeSource(obj.cephfs)) !== undefined) { result['cephfs'] = value; }
+  if ((value = toJson_CinderPersistentVolumeSource(obj.cinder)) !== undefined) { result['cinder'] = value; }
+  if ((value = toJson_ObjectReference(obj.claimRef)) !== undefined) { result['claimRef'] = value; }
+  if ((value = toJson_CsiPersistentVolumeSource(obj.csi)) !== undefined) { result['csi'] = value; }
+  if ((value = toJson_FcVolumeSource(obj.fc)) !== undefined) { result['fc'] = value; }
+  if ((value = toJson_FlexPersistentVolumeSource(obj.flexVolume)) !== undefined) { result['flexVolume'] = value; }
+  if ((value = toJson_FlockerVolumeSource(obj.flocker)) !== undefined) { result['flocker'] = value; }
+  if ((value = toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk)) !== undefined) { result['gcePersistentDisk'] = value; }
+  if ((value = toJson_GlusterfsPersistentVolumeSource(obj.glusterfs)) !== undefined) { result['glusterfs'] = value; }
+  if ((value = toJson_HostPathVolumeSource(obj.hostPath)) !== undefined) { result['hostPath'] = value; }
+  if ((value = toJson_IscsiPersistentVolumeSource(obj.iscsi)) !== undefined) { result['iscsi'] = value; }
+  if ((value = toJson_LocalVolumeSource(obj.local)) !== undefined) { result['local'] = value; }
+  if ((value = obj.mountOptions?.map(y => y)) !== undefined) { result['mountOptions'] = value; }
+  if ((value = toJson_NfsVolumeSource(obj.nfs)) !== undefined) { result['nfs'] = value; }
+  if ((value = toJson_VolumeNodeAffinity(obj.nodeAffinity)) !== undefined) { result['nodeAffinity'] = value; }
+  if ((value = obj.persistentVolumeReclaimPolicy) !== undefined) { result['persistentVolumeReclaimPolicy'] = value; }
+  if ((value = toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk)) !== undefined) { result['photonPersistentDisk'] = value; }
+  if ((value = toJson_PortworxVolumeSource(obj.portworxVolume)) !== undefined) { result['portworxVolume'] = value; }
+  if ((value = toJson_QuobyteVolumeSource(obj.quobyte)) !== undefined) { result['quobyte'] = value; }
+  if ((value = toJson_RbdPersistentVolumeSource(obj.rbd)) !== undefined) { result['rbd'] = value; }
+  if ((value = toJson_ScaleIoPersistentVolumeSource(obj.scaleIo)) !== undefined) { result['scaleIO'] = value; }
+  if ((value = obj.storageClassName) !== undefined) { result['storageClassName'] = value; }
+  if ((value = toJson_StorageOsPersistentVolumeSource(obj.storageos)) !== undefined) { result['storageos'] = value; }
+  if ((value = obj.volumeMode) !== undefined) { result['volumeMode'] = value; }
+  if ((value = toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume)) !== undefined) { result['vsphereVolume'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -15738,18 +15565,17 @@ export interface PersistentVolumeClaimSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeClaimSpec(obj: PersistentVolumeClaimSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'accessModes': obj.accessModes?.map(y => y),
-    'dataSource': toJson_TypedLocalObjectReference(obj.dataSource),
-    'dataSourceRef': toJson_TypedObjectReference(obj.dataSourceRef),
-    'resources': toJson_ResourceRequirements(obj.resources),
-    'selector': toJson_LabelSelector(obj.selector),
-    'storageClassName': obj.storageClassName,
-    'volumeMode': obj.volumeMode,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.accessModes?.map(y => y)) !== undefined) { result['accessModes'] = value; }
+  if ((value = toJson_TypedLocalObjectReference(obj.dataSource)) !== undefined) { result['dataSource'] = value; }
+  if ((value = toJson_TypedObjectReference(obj.dataSourceRef)) !== undefined) { result['dataSourceRef'] = value; }
+  if ((value = toJson_ResourceRequirements(obj.resources)) !== undefined) { result['resources'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  if ((value = obj.storageClassName) !== undefined) { result['storageClassName'] = value; }
+  if ((value = obj.volumeMode) !== undefined) { result['volumeMode'] = value; }
+  if ((value = obj.volumeName) !== undefined) { result['volumeName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16063,49 +15889,48 @@ export interface PodSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodSpec(obj: PodSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'activeDeadlineSeconds': obj.activeDeadlineSeconds,
-    'affinity': toJson_Affinity(obj.affinity),
-    'automountServiceAccountToken': obj.automountServiceAccountToken,
-    'containers': obj.containers?.map(y => toJson_Container(y)),
-    'dnsConfig': toJson_PodDnsConfig(obj.dnsConfig),
-    'dnsPolicy': obj.dnsPolicy,
-    'enableServiceLinks': obj.enableServiceLinks,
-    'ephemeralContainers': obj.ephemeralContainers?.map(y => toJson_EphemeralContainer(y)),
-    'hostAliases': obj.hostAliases?.map(y => toJson_HostAlias(y)),
-    'hostIPC': obj.hostIpc,
-    'hostNetwork': obj.hostNetwork,
-    'hostPID': obj.hostPid,
-    'hostUsers': obj.hostUsers,
-    'hostname': obj.hostname,
-    'imagePullSecrets': obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y)),
-    'initContainers': obj.initContainers?.map(y => toJson_Container(y)),
-    'nodeName': obj.nodeName,
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector)),
-    'os': toJson_PodOs(obj.os),
-    'overhead': ((obj.overhead) === undefined) ? undefined : (mapDefined(obj.overhead, (v) => v?.value)),
-    'preemptionPolicy': obj.preemptionPolicy,
-    'priority': obj.priority,
-    'priorityClassName': obj.priorityClassName,
-    'readinessGates': obj.readinessGates?.map(y => toJson_PodReadinessGate(y)),
-    'resourceClaims': obj.resourceClaims?.map(y => toJson_PodResourceClaim(y)),
-    'restartPolicy': obj.restartPolicy,
-    'runtimeClassName': obj.runtimeClassName,
-    'schedulerName': obj.schedulerName,
-    'schedulingGates': obj.schedulingGates?.map(y => toJson_PodSchedulingGate(y)),
-    'securityContext': toJson_PodSecurityContext(obj.securityContext),
-    'serviceAccount': obj.serviceAccount,
-    'serviceAccountName': obj.serviceAccountName,
-    'setHostnameAsFQDN': obj.setHostnameAsFqdn,
-    'shareProcessNamespace': obj.shareProcessNamespace,
-    'subdomain': obj.subdomain,
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'tolerations': obj.tolerations?.map(y => toJson_Toleration(y)),
-    'topologySpreadConstraints': obj.topologySpreadConstraints?.map(y => toJson_TopologySpreadConstraint(y)),
-    'volumes': obj.volumes?.map(y => toJson_Volume(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.activeDeadlineSeconds) !== undefined) { result['activeDeadlineSeconds'] = value; }
+  if ((value = toJson_Affinity(obj.affinity)) !== undefined) { result['affinity'] = value; }
+  if ((value = obj.automountServiceAccountToken) !== undefined) { result['automountServiceAccountToken'] = value; }
+  if ((value = obj.containers?.map(y => toJson_Container(y))) !== undefined) { result['containers'] = value; }
+  if ((value = toJson_PodDnsConfig(obj.dnsConfig)) !== undefined) { result['dnsConfig'] = value; }
+  if ((value = obj.dnsPolicy) !== undefined) { result['dnsPolicy'] = value; }
+  if ((value = obj.enableServiceLinks) !== undefined) { result['enableServiceLinks'] = value; }
+  if ((value = obj.ephemeralContainers?.map(y => toJson_EphemeralContainer(y))) !== undefined) { result['ephemeralContainers'] = value; }
+  if ((value = obj.hostAliases?.map(y => toJson_HostAlias(y))) !== undefined) { result['hostAliases'] = value; }
+  if ((value = obj.hostIpc) !== undefined) { result['hostIPC'] = value; }
+  if ((value = obj.hostNetwork) !== undefined) { result['hostNetwork'] = value; }
+  if ((value = obj.hostPid) !== undefined) { result['hostPID'] = value; }
+  if ((value = obj.hostUsers) !== undefined) { result['hostUsers'] = value; }
+  if ((value = obj.hostname) !== undefined) { result['hostname'] = value; }
+  if ((value = obj.imagePullSecrets?.map(y => toJson_LocalObjectReference(y))) !== undefined) { result['imagePullSecrets'] = value; }
+  if ((value = obj.initContainers?.map(y => toJson_Container(y))) !== undefined) { result['initContainers'] = value; }
+  if ((value = obj.nodeName) !== undefined) { result['nodeName'] = value; }
+  if ((value = ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector))) !== undefined) { result['nodeSelector'] = value; }
+  if ((value = toJson_PodOs(obj.os)) !== undefined) { result['os'] = value; }
+  if ((value = ((obj.overhead) === undefined) ? undefined : (mapDefined(obj.overhead, (v) => v?.value))) !== undefined) { result['overhead'] = value; }
+  if ((value = obj.preemptionPolicy) !== undefined) { result['preemptionPolicy'] = value; }
+  if ((value = obj.priority) !== undefined) { result['priority'] = value; }
+  if ((value = obj.priorityClassName) !== undefined) { result['priorityClassName'] = value; }
+  if ((value = obj.readinessGates?.map(y => toJson_PodReadinessGate(y))) !== undefined) { result['readinessGates'] = value; }
+  if ((value = obj.resourceClaims?.map(y => toJson_PodResourceClaim(y))) !== undefined) { result['resourceClaims'] = value; }
+  if ((value = obj.restartPolicy) !== undefined) { result['restartPolicy'] = value; }
+  if ((value = obj.runtimeClassName) !== undefined) { result['runtimeClassName'] = value; }
+  if ((value = obj.schedulerName) !== undefined) { result['schedulerName'] = value; }
+  if ((value = obj.schedulingGates?.map(y => toJson_PodSchedulingGate(y))) !== undefined) { result['schedulingGates'] = value; }
+  if ((value = toJson_PodSecurityContext(obj.securityContext)) !== undefined) { result['securityContext'] = value; }
+  if ((value = obj.serviceAccount) !== undefined) { result['serviceAccount'] = value; }
+  if ((value = obj.serviceAccountName) !== undefined) { result['serviceAccountName'] = value; }
+  if ((value = obj.setHostnameAsFqdn) !== undefined) { result['setHostnameAsFQDN'] = value; }
+  if ((value = obj.shareProcessNamespace) !== undefined) { result['shareProcessNamespace'] = value; }
+  if ((value = obj.subdomain) !== undefined) { result['subdomain'] = value; }
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) { result['terminationGracePeriodSeconds'] = value; }
+  if ((value = obj.tolerations?.map(y => toJson_Toleration(y))) !== undefined) { result['tolerations'] = value; }
+  if ((value = obj.topologySpreadConstraints?.map(y => toJson_TopologySpreadConstraint(y))) !== undefined) { result['topologySpreadConstraints'] = value; }
+  if ((value = obj.volumes?.map(y => toJson_Volume(y))) !== undefined) { result['volumes'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16136,12 +15961,11 @@ export interface PodTemplateSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodTemplateSpec(obj: PodTemplateSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PodSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PodSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16188,14 +16012,13 @@ export interface ReplicationControllerSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ReplicationControllerSpec(obj: ReplicationControllerSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'minReadySeconds': obj.minReadySeconds,
-    'replicas': obj.replicas,
-    'selector': ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector)),
-    'template': toJson_PodTemplateSpec(obj.template),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.minReadySeconds) !== undefined) { result['minReadySeconds'] = value; }
+  if ((value = obj.replicas) !== undefined) { result['replicas'] = value; }
+  if ((value = ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector))) !== undefined) { result['selector'] = value; }
+  if ((value = toJson_PodTemplateSpec(obj.template)) !== undefined) { result['template'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16233,13 +16056,12 @@ export interface ResourceQuotaSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceQuotaSpec(obj: ResourceQuotaSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hard': ((obj.hard) === undefined) ? undefined : (mapDefined(obj.hard, (v) => v?.value)),
-    'scopeSelector': toJson_ScopeSelector(obj.scopeSelector),
-    'scopes': obj.scopes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.hard) === undefined) ? undefined : (mapDefined(obj.hard, (v) => v?.value))) !== undefined) { result['hard'] = value; }
+  if ((value = toJson_ScopeSelector(obj.scopeSelector)) !== undefined) { result['scopeSelector'] = value; }
+  if ((value = obj.scopes?.map(y => y)) !== undefined) { result['scopes'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16396,29 +16218,28 @@ export interface ServiceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceSpec(obj: ServiceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocateLoadBalancerNodePorts': obj.allocateLoadBalancerNodePorts,
-    'clusterIP': obj.clusterIp,
-    'clusterIPs': obj.clusterIPs?.map(y => y),
-    'externalIPs': obj.externalIPs?.map(y => y),
-    'externalName': obj.externalName,
-    'externalTrafficPolicy': obj.externalTrafficPolicy,
-    'healthCheckNodePort': obj.healthCheckNodePort,
-    'internalTrafficPolicy': obj.internalTrafficPolicy,
-    'ipFamilies': obj.ipFamilies?.map(y => y),
-    'ipFamilyPolicy': obj.ipFamilyPolicy,
-    'loadBalancerClass': obj.loadBalancerClass,
-    'loadBalancerIP': obj.loadBalancerIp,
-    'loadBalancerSourceRanges': obj.loadBalancerSourceRanges?.map(y => y),
-    'ports': obj.ports?.map(y => toJson_ServicePort(y)),
-    'publishNotReadyAddresses': obj.publishNotReadyAddresses,
-    'selector': ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector)),
-    'sessionAffinity': obj.sessionAffinity,
-    'sessionAffinityConfig': toJson_SessionAffinityConfig(obj.sessionAffinityConfig),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allocateLoadBalancerNodePorts) !== undefined) { result['allocateLoadBalancerNodePorts'] = value; }
+  if ((value = obj.clusterIp) !== undefined) { result['clusterIP'] = value; }
+  if ((value = obj.clusterIPs?.map(y => y)) !== undefined) { result['clusterIPs'] = value; }
+  if ((value = obj.externalIPs?.map(y => y)) !== undefined) { result['externalIPs'] = value; }
+  if ((value = obj.externalName) !== undefined) { result['externalName'] = value; }
+  if ((value = obj.externalTrafficPolicy) !== undefined) { result['externalTrafficPolicy'] = value; }
+  if ((value = obj.healthCheckNodePort) !== undefined) { result['healthCheckNodePort'] = value; }
+  if ((value = obj.internalTrafficPolicy) !== undefined) { result['internalTrafficPolicy'] = value; }
+  if ((value = obj.ipFamilies?.map(y => y)) !== undefined) { result['ipFamilies'] = value; }
+  if ((value = obj.ipFamilyPolicy) !== undefined) { result['ipFamilyPolicy'] = value; }
+  if ((value = obj.loadBalancerClass) !== undefined) { result['loadBalancerClass'] = value; }
+  if ((value = obj.loadBalancerIp) !== undefined) { result['loadBalancerIP'] = value; }
+  if ((value = obj.loadBalancerSourceRanges?.map(y => y)) !== undefined) { result['loadBalancerSourceRanges'] = value; }
+  if ((value = obj.ports?.map(y => toJson_ServicePort(y))) !== undefined) { result['ports'] = value; }
+  if ((value = obj.publishNotReadyAddresses) !== undefined) { result['publishNotReadyAddresses'] = value; }
+  if ((value = ((obj.selector) === undefined) ? undefined : (withoutUndefined(obj.selector))) !== undefined) { result['selector'] = value; }
+  if ((value = obj.sessionAffinity) !== undefined) { result['sessionAffinity'] = value; }
+  if ((value = toJson_SessionAffinityConfig(obj.sessionAffinityConfig)) !== undefined) { result['sessionAffinityConfig'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16442,11 +16263,10 @@ export interface LocalObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LocalObjectReference(obj: LocalObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16519,18 +16339,17 @@ export interface Endpoint {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Endpoint(obj: Endpoint | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'addresses': obj.addresses?.map(y => y),
-    'conditions': toJson_EndpointConditions(obj.conditions),
-    'deprecatedTopology': ((obj.deprecatedTopology) === undefined) ? undefined : (withoutUndefined(obj.deprecatedTopology)),
-    'hints': toJson_EndpointHints(obj.hints),
-    'hostname': obj.hostname,
-    'nodeName': obj.nodeName,
-    'targetRef': toJson_ObjectReference(obj.targetRef),
-    'zone': obj.zone,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.addresses?.map(y => y)) !== undefined) { result['addresses'] = value; }
+  if ((value = toJson_EndpointConditions(obj.conditions)) !== undefined) { result['conditions'] = value; }
+  if ((value = ((obj.deprecatedTopology) === undefined) ? undefined : (withoutUndefined(obj.deprecatedTopology))) !== undefined) { result['deprecatedTopology'] = value; }
+  if ((value = toJson_EndpointHints(obj.hints)) !== undefined) { result['hints'] = value; }
+  if ((value = obj.hostname) !== undefined) { result['hostname'] = value; }
+  if ((value = obj.nodeName) !== undefined) { result['nodeName'] = value; }
+  if ((value = toJson_ObjectReference(obj.targetRef)) !== undefined) { result['targetRef'] = value; }
+  if ((value = obj.zone) !== undefined) { result['zone'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16585,14 +16404,13 @@ export interface EndpointPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointPort(obj: EndpointPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appProtocol': obj.appProtocol,
-    'name': obj.name,
-    'port': obj.port,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.appProtocol) !== undefined) { result['appProtocol'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.port) !== undefined) { result['port'] = value; }
+  if ((value = obj.protocol) !== undefined) { result['protocol'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16637,14 +16455,13 @@ export interface FlowSchemaSpecV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlowSchemaSpecV1Beta2(obj: FlowSchemaSpecV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'distinguisherMethod': toJson_FlowDistinguisherMethodV1Beta2(obj.distinguisherMethod),
-    'matchingPrecedence': obj.matchingPrecedence,
-    'priorityLevelConfiguration': toJson_PriorityLevelConfigurationReferenceV1Beta2(obj.priorityLevelConfiguration),
-    'rules': obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_FlowDistinguisherMethodV1Beta2(obj.distinguisherMethod)) !== undefined) { result['distinguisherMethod'] = value; }
+  if ((value = obj.matchingPrecedence) !== undefined) { result['matchingPrecedence'] = value; }
+  if ((value = toJson_PriorityLevelConfigurationReferenceV1Beta2(obj.priorityLevelConfiguration)) !== undefined) { result['priorityLevelConfiguration'] = value; }
+  if ((value = obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta2(y))) !== undefined) { result['rules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16682,13 +16499,12 @@ export interface PriorityLevelConfigurationSpecV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PriorityLevelConfigurationSpecV1Beta2(obj: PriorityLevelConfigurationSpecV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exempt': toJson_ExemptPriorityLevelConfigurationV1Beta2(obj.exempt),
-    'limited': toJson_LimitedPriorityLevelConfigurationV1Beta2(obj.limited),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExemptPriorityLevelConfigurationV1Beta2(obj.exempt)) !== undefined) { result['exempt'] = value; }
+  if ((value = toJson_LimitedPriorityLevelConfigurationV1Beta2(obj.limited)) !== undefined) { result['limited'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16733,14 +16549,13 @@ export interface FlowSchemaSpecV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlowSchemaSpecV1Beta3(obj: FlowSchemaSpecV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'distinguisherMethod': toJson_FlowDistinguisherMethodV1Beta3(obj.distinguisherMethod),
-    'matchingPrecedence': obj.matchingPrecedence,
-    'priorityLevelConfiguration': toJson_PriorityLevelConfigurationReferenceV1Beta3(obj.priorityLevelConfiguration),
-    'rules': obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_FlowDistinguisherMethodV1Beta3(obj.distinguisherMethod)) !== undefined) { result['distinguisherMethod'] = value; }
+  if ((value = obj.matchingPrecedence) !== undefined) { result['matchingPrecedence'] = value; }
+  if ((value = toJson_PriorityLevelConfigurationReferenceV1Beta3(obj.priorityLevelConfiguration)) !== undefined) { result['priorityLevelConfiguration'] = value; }
+  if ((value = obj.rules?.map(y => toJson_PolicyRulesWithSubjectsV1Beta3(y))) !== undefined) { result['rules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16778,13 +16593,12 @@ export interface PriorityLevelConfigurationSpecV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PriorityLevelConfigurationSpecV1Beta3(obj: PriorityLevelConfigurationSpecV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exempt': toJson_ExemptPriorityLevelConfigurationV1Beta3(obj.exempt),
-    'limited': toJson_LimitedPriorityLevelConfigurationV1Beta3(obj.limited),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExemptPriorityLevelConfigurationV1Beta3(obj.exempt)) !== undefined) { result['exempt'] = value; }
+  if ((value = toJson_LimitedPriorityLevelConfigurationV1Beta3(obj.limited)) !== undefined) { result['limited'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16829,14 +16643,13 @@ export interface IngressSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressSpec(obj: IngressSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultBackend': toJson_IngressBackend(obj.defaultBackend),
-    'ingressClassName': obj.ingressClassName,
-    'rules': obj.rules?.map(y => toJson_IngressRule(y)),
-    'tls': obj.tls?.map(y => toJson_IngressTls(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_IngressBackend(obj.defaultBackend)) !== undefined) { result['defaultBackend'] = value; }
+  if ((value = obj.ingressClassName) !== undefined) { result['ingressClassName'] = value; }
+  if ((value = obj.rules?.map(y => toJson_IngressRule(y))) !== undefined) { result['rules'] = value; }
+  if ((value = obj.tls?.map(y => toJson_IngressTls(y))) !== undefined) { result['tls'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16867,12 +16680,11 @@ export interface IngressClassSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressClassSpec(obj: IngressClassSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'controller': obj.controller,
-    'parameters': toJson_IngressClassParametersReference(obj.parameters),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.controller) !== undefined) { result['controller'] = value; }
+  if ((value = toJson_IngressClassParametersReference(obj.parameters)) !== undefined) { result['parameters'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16917,14 +16729,13 @@ export interface NetworkPolicySpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicySpec(obj: NetworkPolicySpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'egress': obj.egress?.map(y => toJson_NetworkPolicyEgressRule(y)),
-    'ingress': obj.ingress?.map(y => toJson_NetworkPolicyIngressRule(y)),
-    'podSelector': toJson_LabelSelector(obj.podSelector),
-    'policyTypes': obj.policyTypes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.egress?.map(y => toJson_NetworkPolicyEgressRule(y))) !== undefined) { result['egress'] = value; }
+  if ((value = obj.ingress?.map(y => toJson_NetworkPolicyIngressRule(y))) !== undefined) { result['ingress'] = value; }
+  if ((value = toJson_LabelSelector(obj.podSelector)) !== undefined) { result['podSelector'] = value; }
+  if ((value = obj.policyTypes?.map(y => y)) !== undefined) { result['policyTypes'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -16969,14 +16780,13 @@ export interface ClusterCidrSpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClusterCidrSpecV1Alpha1(obj: ClusterCidrSpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ipv4': obj.ipv4,
-    'ipv6': obj.ipv6,
-    'nodeSelector': toJson_NodeSelector(obj.nodeSelector),
-    'perNodeHostBits': obj.perNodeHostBits,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.ipv4) !== undefined) { result['ipv4'] = value; }
+  if ((value = obj.ipv6) !== undefined) { result['ipv6'] = value; }
+  if ((value = toJson_NodeSelector(obj.nodeSelector)) !== undefined) { result['nodeSelector'] = value; }
+  if ((value = obj.perNodeHostBits) !== undefined) { result['perNodeHostBits'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17000,11 +16810,10 @@ export interface IpAddressSpecV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IpAddressSpecV1Alpha1(obj: IpAddressSpecV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'parentRef': toJson_ParentReferenceV1Alpha1(obj.parentRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ParentReferenceV1Alpha1(obj.parentRef)) !== undefined) { result['parentRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17028,11 +16837,10 @@ export interface Overhead {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Overhead(obj: Overhead | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'podFixed': ((obj.podFixed) === undefined) ? undefined : (mapDefined(obj.podFixed, (v) => v?.value)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.podFixed) === undefined) ? undefined : (mapDefined(obj.podFixed, (v) => v?.value))) !== undefined) { result['podFixed'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17063,12 +16871,11 @@ export interface Scheduling {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Scheduling(obj: Scheduling | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeSelector': ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector)),
-    'tolerations': obj.tolerations?.map(y => toJson_Toleration(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.nodeSelector) === undefined) ? undefined : (withoutUndefined(obj.nodeSelector))) !== undefined) { result['nodeSelector'] = value; }
+  if ((value = obj.tolerations?.map(y => toJson_Toleration(y))) !== undefined) { result['tolerations'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17135,17 +16942,16 @@ export interface DeleteOptions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeleteOptions(obj: DeleteOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'dryRun': obj.dryRun?.map(y => y),
-    'gracePeriodSeconds': obj.gracePeriodSeconds,
-    'kind': obj.kind,
-    'orphanDependents': obj.orphanDependents,
-    'preconditions': toJson_Preconditions(obj.preconditions),
-    'propagationPolicy': obj.propagationPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.dryRun?.map(y => y)) !== undefined) { result['dryRun'] = value; }
+  if ((value = obj.gracePeriodSeconds) !== undefined) { result['gracePeriodSeconds'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.orphanDependents) !== undefined) { result['orphanDependents'] = value; }
+  if ((value = toJson_Preconditions(obj.preconditions)) !== undefined) { result['preconditions'] = value; }
+  if ((value = obj.propagationPolicy) !== undefined) { result['propagationPolicy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17200,14 +17006,13 @@ export interface PodDisruptionBudgetSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodDisruptionBudgetSpec(obj: PodDisruptionBudgetSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxUnavailable': obj.maxUnavailable?.value,
-    'minAvailable': obj.minAvailable?.value,
-    'selector': toJson_LabelSelector(obj.selector),
-    'unhealthyPodEvictionPolicy': obj.unhealthyPodEvictionPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxUnavailable?.value) !== undefined) { result['maxUnavailable'] = value; }
+  if ((value = obj.minAvailable?.value) !== undefined) { result['minAvailable'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  if ((value = obj.unhealthyPodEvictionPolicy) !== undefined) { result['unhealthyPodEvictionPolicy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17231,11 +17036,10 @@ export interface AggregationRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AggregationRule(obj: AggregationRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clusterRoleSelectors': obj.clusterRoleSelectors?.map(y => toJson_LabelSelector(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.clusterRoleSelectors?.map(y => toJson_LabelSelector(y))) !== undefined) { result['clusterRoleSelectors'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17287,15 +17091,14 @@ export interface PolicyRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PolicyRule(obj: PolicyRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'nonResourceURLs': obj.nonResourceUrLs?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) { result['apiGroups'] = value; }
+  if ((value = obj.nonResourceUrLs?.map(y => y)) !== undefined) { result['nonResourceURLs'] = value; }
+  if ((value = obj.resourceNames?.map(y => y)) !== undefined) { result['resourceNames'] = value; }
+  if ((value = obj.resources?.map(y => y)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.verbs?.map(y => y)) !== undefined) { result['verbs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17333,13 +17136,12 @@ export interface RoleRef {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RoleRef(obj: RoleRef | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) { result['apiGroup'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17385,14 +17187,13 @@ export interface Subject {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Subject(obj: Subject | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) { result['apiGroup'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17425,12 +17226,11 @@ export interface PodSchedulingContextSpecV1Alpha2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodSchedulingContextSpecV1Alpha2(obj: PodSchedulingContextSpecV1Alpha2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'potentialNodes': obj.potentialNodes?.map(y => y),
-    'selectedNode': obj.selectedNode,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.potentialNodes?.map(y => y)) !== undefined) { result['potentialNodes'] = value; }
+  if ((value = obj.selectedNode) !== undefined) { result['selectedNode'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17470,13 +17270,12 @@ export interface ResourceClaimSpecV1Alpha2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimSpecV1Alpha2(obj: ResourceClaimSpecV1Alpha2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocationMode': obj.allocationMode,
-    'parametersRef': toJson_ResourceClaimParametersReferenceV1Alpha2(obj.parametersRef),
-    'resourceClassName': obj.resourceClassName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allocationMode) !== undefined) { result['allocationMode'] = value; }
+  if ((value = toJson_ResourceClaimParametersReferenceV1Alpha2(obj.parametersRef)) !== undefined) { result['parametersRef'] = value; }
+  if ((value = obj.resourceClassName) !== undefined) { result['resourceClassName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17507,12 +17306,11 @@ export interface ResourceClaimTemplateSpecV1Alpha2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimTemplateSpecV1Alpha2(obj: ResourceClaimTemplateSpecV1Alpha2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_ResourceClaimSpecV1Alpha2(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_ResourceClaimSpecV1Alpha2(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17557,14 +17355,13 @@ export interface ResourceClassParametersReferenceV1Alpha2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClassParametersReferenceV1Alpha2(obj: ResourceClassParametersReferenceV1Alpha2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) { result['apiGroup'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17588,11 +17385,10 @@ export interface NodeSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSelector(obj: NodeSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeSelectorTerms': obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nodeSelectorTerms?.map(y => toJson_NodeSelectorTerm(y))) !== undefined) { result['nodeSelectorTerms'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17711,18 +17507,17 @@ export interface CsiDriverSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiDriverSpec(obj: CsiDriverSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attachRequired': obj.attachRequired,
-    'fsGroupPolicy': obj.fsGroupPolicy,
-    'podInfoOnMount': obj.podInfoOnMount,
-    'requiresRepublish': obj.requiresRepublish,
-    'seLinuxMount': obj.seLinuxMount,
-    'storageCapacity': obj.storageCapacity,
-    'tokenRequests': obj.tokenRequests?.map(y => toJson_TokenRequest(y)),
-    'volumeLifecycleModes': obj.volumeLifecycleModes?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.attachRequired) !== undefined) { result['attachRequired'] = value; }
+  if ((value = obj.fsGroupPolicy) !== undefined) { result['fsGroupPolicy'] = value; }
+  if ((value = obj.podInfoOnMount) !== undefined) { result['podInfoOnMount'] = value; }
+  if ((value = obj.requiresRepublish) !== undefined) { result['requiresRepublish'] = value; }
+  if ((value = obj.seLinuxMount) !== undefined) { result['seLinuxMount'] = value; }
+  if ((value = obj.storageCapacity) !== undefined) { result['storageCapacity'] = value; }
+  if ((value = obj.tokenRequests?.map(y => toJson_TokenRequest(y))) !== undefined) { result['tokenRequests'] = value; }
+  if ((value = obj.volumeLifecycleModes?.map(y => y)) !== undefined) { result['volumeLifecycleModes'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17746,11 +17541,10 @@ export interface CsiNodeSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiNodeSpec(obj: CsiNodeSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'drivers': obj.drivers?.map(y => toJson_CsiNodeDriver(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.drivers?.map(y => toJson_CsiNodeDriver(y))) !== undefined) { result['drivers'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17795,12 +17589,11 @@ export interface LabelSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LabelSelector(obj: LabelSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_LabelSelectorRequirement(y))) !== undefined) { result['matchExpressions'] = value; }
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (withoutUndefined(obj.matchLabels))) !== undefined) { result['matchLabels'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17824,11 +17617,10 @@ export interface TopologySelectorTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TopologySelectorTerm(obj: TopologySelectorTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchLabelExpressions': obj.matchLabelExpressions?.map(y => toJson_TopologySelectorLabelRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchLabelExpressions?.map(y => toJson_TopologySelectorLabelRequirement(y))) !== undefined) { result['matchLabelExpressions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17866,13 +17658,12 @@ export interface VolumeAttachmentSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeAttachmentSpec(obj: VolumeAttachmentSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'attacher': obj.attacher,
-    'nodeName': obj.nodeName,
-    'source': toJson_VolumeAttachmentSource(obj.source),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.attacher) !== undefined) { result['attacher'] = value; }
+  if ((value = obj.nodeName) !== undefined) { result['nodeName'] = value; }
+  if ((value = toJson_VolumeAttachmentSource(obj.source)) !== undefined) { result['source'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17931,16 +17722,15 @@ export interface CustomResourceDefinitionSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceDefinitionSpec(obj: CustomResourceDefinitionSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conversion': toJson_CustomResourceConversion(obj.conversion),
-    'group': obj.group,
-    'names': toJson_CustomResourceDefinitionNames(obj.names),
-    'preserveUnknownFields': obj.preserveUnknownFields,
-    'scope': obj.scope,
-    'versions': obj.versions?.map(y => toJson_CustomResourceDefinitionVersion(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CustomResourceConversion(obj.conversion)) !== undefined) { result['conversion'] = value; }
+  if ((value = obj.group) !== undefined) { result['group'] = value; }
+  if ((value = toJson_CustomResourceDefinitionNames(obj.names)) !== undefined) { result['names'] = value; }
+  if ((value = obj.preserveUnknownFields) !== undefined) { result['preserveUnknownFields'] = value; }
+  if ((value = obj.scope) !== undefined) { result['scope'] = value; }
+  if ((value = obj.versions?.map(y => toJson_CustomResourceDefinitionVersion(y))) !== undefined) { result['versions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -17999,16 +17789,15 @@ export interface StatusDetails {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatusDetails(obj: StatusDetails | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'causes': obj.causes?.map(y => toJson_StatusCause(y)),
-    'group': obj.group,
-    'kind': obj.kind,
-    'name': obj.name,
-    'retryAfterSeconds': obj.retryAfterSeconds,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.causes?.map(y => toJson_StatusCause(y))) !== undefined) { result['causes'] = value; }
+  if ((value = obj.group) !== undefined) { result['group'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.retryAfterSeconds) !== undefined) { result['retryAfterSeconds'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18074,17 +17863,16 @@ export interface ApiServiceSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ApiServiceSpec(obj: ApiServiceSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caBundle': obj.caBundle,
-    'group': obj.group,
-    'groupPriorityMinimum': obj.groupPriorityMinimum,
-    'insecureSkipTLSVerify': obj.insecureSkipTlsVerify,
-    'service': toJson_ServiceReference(obj.service),
-    'version': obj.version,
-    'versionPriority': obj.versionPriority,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.caBundle) !== undefined) { result['caBundle'] = value; }
+  if ((value = obj.group) !== undefined) { result['group'] = value; }
+  if ((value = obj.groupPriorityMinimum) !== undefined) { result['groupPriorityMinimum'] = value; }
+  if ((value = obj.insecureSkipTlsVerify) !== undefined) { result['insecureSkipTLSVerify'] = value; }
+  if ((value = toJson_ServiceReference(obj.service)) !== undefined) { result['service'] = value; }
+  if ((value = obj.version) !== undefined) { result['version'] = value; }
+  if ((value = obj.versionPriority) !== undefined) { result['versionPriority'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18150,17 +17938,16 @@ export interface ManagedFieldsEntry {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ManagedFieldsEntry(obj: ManagedFieldsEntry | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldsType': obj.fieldsType,
-    'fieldsV1': obj.fieldsV1,
-    'manager': obj.manager,
-    'operation': obj.operation,
-    'subresource': obj.subresource,
-    'time': obj.time?.toISOString(),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.fieldsType) !== undefined) { result['fieldsType'] = value; }
+  if ((value = obj.fieldsV1) !== undefined) { result['fieldsV1'] = value; }
+  if ((value = obj.manager) !== undefined) { result['manager'] = value; }
+  if ((value = obj.operation) !== undefined) { result['operation'] = value; }
+  if ((value = obj.subresource) !== undefined) { result['subresource'] = value; }
+  if ((value = obj.time?.toISOString()) !== undefined) { result['time'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18220,16 +18007,15 @@ export interface OwnerReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_OwnerReference(obj: OwnerReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'blockOwnerDeletion': obj.blockOwnerDeletion,
-    'controller': obj.controller,
-    'kind': obj.kind,
-    'name': obj.name,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.blockOwnerDeletion) !== undefined) { result['blockOwnerDeletion'] = value; }
+  if ((value = obj.controller) !== undefined) { result['controller'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18279,13 +18065,12 @@ export interface WebhookClientConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WebhookClientConfig(obj: WebhookClientConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'caBundle': obj.caBundle,
-    'service': toJson_ServiceReference(obj.service),
-    'url': obj.url,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.caBundle) !== undefined) { result['caBundle'] = value; }
+  if ((value = toJson_ServiceReference(obj.service)) !== undefined) { result['service'] = value; }
+  if ((value = obj.url) !== undefined) { result['url'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18326,12 +18111,11 @@ export interface MatchCondition {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchCondition(obj: MatchCondition | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) { result['expression'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18390,15 +18174,14 @@ export interface RuleWithOperations {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RuleWithOperations(obj: RuleWithOperations | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) { result['apiGroups'] = value; }
+  if ((value = obj.apiVersions?.map(y => y)) !== undefined) { result['apiVersions'] = value; }
+  if ((value = obj.operations?.map(y => y)) !== undefined) { result['operations'] = value; }
+  if ((value = obj.resources?.map(y => y)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.scope) !== undefined) { result['scope'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18439,12 +18222,11 @@ export interface AuditAnnotationV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AuditAnnotationV1Alpha1(obj: AuditAnnotationV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'valueExpression': obj.valueExpression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.valueExpression) !== undefined) { result['valueExpression'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18483,12 +18265,11 @@ export interface MatchConditionV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchConditionV1Alpha1(obj: MatchConditionV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) { result['expression'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18579,15 +18360,14 @@ export interface MatchResourcesV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchResourcesV1Alpha1(obj: MatchResourcesV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'excludeResourceRules': obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y)),
-    'matchPolicy': obj.matchPolicy,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'resourceRules': obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y))) !== undefined) { result['excludeResourceRules'] = value; }
+  if ((value = obj.matchPolicy) !== undefined) { result['matchPolicy'] = value; }
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) { result['namespaceSelector'] = value; }
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) { result['objectSelector'] = value; }
+  if ((value = obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Alpha1(y))) !== undefined) { result['resourceRules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18618,12 +18398,11 @@ export interface ParamKindV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamKindV1Alpha1(obj: ParamKindV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18693,14 +18472,13 @@ export interface ValidationV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidationV1Alpha1(obj: ValidationV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) { result['expression'] = value; }
+  if ((value = obj.message) !== undefined) { result['message'] = value; }
+  if ((value = obj.messageExpression) !== undefined) { result['messageExpression'] = value; }
+  if ((value = obj.reason) !== undefined) { result['reason'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18731,12 +18509,11 @@ export interface VariableV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VariableV1Alpha1(obj: VariableV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) { result['expression'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18796,14 +18573,13 @@ export interface ParamRefV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamRefV1Alpha1(obj: ParamRefV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'parameterNotFoundAction': obj.parameterNotFoundAction,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.parameterNotFoundAction) !== undefined) { result['parameterNotFoundAction'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18844,12 +18620,11 @@ export interface AuditAnnotationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AuditAnnotationV1Beta1(obj: AuditAnnotationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'valueExpression': obj.valueExpression,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.valueExpression) !== undefined) { result['valueExpression'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18890,12 +18665,11 @@ export interface MatchConditionV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchConditionV1Beta1(obj: MatchConditionV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) { result['expression'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -18986,15 +18760,14 @@ export interface MatchResourcesV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MatchResourcesV1Beta1(obj: MatchResourcesV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'excludeResourceRules': obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y)),
-    'matchPolicy': obj.matchPolicy,
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'objectSelector': toJson_LabelSelector(obj.objectSelector),
-    'resourceRules': obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.excludeResourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y))) !== undefined) { result['excludeResourceRules'] = value; }
+  if ((value = obj.matchPolicy) !== undefined) { result['matchPolicy'] = value; }
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) { result['namespaceSelector'] = value; }
+  if ((value = toJson_LabelSelector(obj.objectSelector)) !== undefined) { result['objectSelector'] = value; }
+  if ((value = obj.resourceRules?.map(y => toJson_NamedRuleWithOperationsV1Beta1(y))) !== undefined) { result['resourceRules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19025,12 +18798,11 @@ export interface ParamKindV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamKindV1Beta1(obj: ParamKindV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19100,14 +18872,13 @@ export interface ValidationV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidationV1Beta1(obj: ValidationV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) { result['expression'] = value; }
+  if ((value = obj.message) !== undefined) { result['message'] = value; }
+  if ((value = obj.messageExpression) !== undefined) { result['messageExpression'] = value; }
+  if ((value = obj.reason) !== undefined) { result['reason'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19138,12 +18909,11 @@ export interface VariableV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VariableV1Beta1(obj: VariableV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'expression': obj.expression,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.expression) !== undefined) { result['expression'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19206,14 +18976,13 @@ export interface ParamRefV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParamRefV1Beta1(obj: ParamRefV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'parameterNotFoundAction': obj.parameterNotFoundAction,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.parameterNotFoundAction) !== undefined) { result['parameterNotFoundAction'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19245,12 +19014,11 @@ export interface DaemonSetUpdateStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DaemonSetUpdateStrategy(obj: DaemonSetUpdateStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_RollingUpdateDaemonSet(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_RollingUpdateDaemonSet(obj.rollingUpdate)) !== undefined) { result['rollingUpdate'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19282,12 +19050,11 @@ export interface DeploymentStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DeploymentStrategy(obj: DeploymentStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_RollingUpdateDeployment(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_RollingUpdateDeployment(obj.rollingUpdate)) !== undefined) { result['rollingUpdate'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19314,11 +19081,10 @@ export interface StatefulSetOrdinals {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetOrdinals(obj: StatefulSetOrdinals | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'start': obj.start,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.start) !== undefined) { result['start'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19349,12 +19115,11 @@ export interface StatefulSetPersistentVolumeClaimRetentionPolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetPersistentVolumeClaimRetentionPolicy(obj: StatefulSetPersistentVolumeClaimRetentionPolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'whenDeleted': obj.whenDeleted,
-    'whenScaled': obj.whenScaled,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.whenDeleted) !== undefined) { result['whenDeleted'] = value; }
+  if ((value = obj.whenScaled) !== undefined) { result['whenScaled'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19386,12 +19151,11 @@ export interface StatefulSetUpdateStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatefulSetUpdateStrategy(obj: StatefulSetUpdateStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rollingUpdate': toJson_RollingUpdateStatefulSetStrategy(obj.rollingUpdate),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_RollingUpdateStatefulSetStrategy(obj.rollingUpdate)) !== undefined) { result['rollingUpdate'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19436,14 +19200,13 @@ export interface BoundObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BoundObjectReference(obj: BoundObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19474,12 +19237,11 @@ export interface NonResourceAttributes {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NonResourceAttributes(obj: NonResourceAttributes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'verb': obj.verb,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.verb) !== undefined) { result['verb'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19545,17 +19307,16 @@ export interface ResourceAttributes {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceAttributes(obj: ResourceAttributes | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resource': obj.resource,
-    'subresource': obj.subresource,
-    'verb': obj.verb,
-    'version': obj.version,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) { result['group'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.resource) !== undefined) { result['resource'] = value; }
+  if ((value = obj.subresource) !== undefined) { result['subresource'] = value; }
+  if ((value = obj.verb) !== undefined) { result['verb'] = value; }
+  if ((value = obj.version) !== undefined) { result['version'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19593,13 +19354,12 @@ export interface CrossVersionObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CrossVersionObjectReference(obj: CrossVersionObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19633,12 +19393,11 @@ export interface HorizontalPodAutoscalerBehaviorV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HorizontalPodAutoscalerBehaviorV2(obj: HorizontalPodAutoscalerBehaviorV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'scaleDown': toJson_HpaScalingRulesV2(obj.scaleDown),
-    'scaleUp': toJson_HpaScalingRulesV2(obj.scaleUp),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_HpaScalingRulesV2(obj.scaleDown)) !== undefined) { result['scaleDown'] = value; }
+  if ((value = toJson_HpaScalingRulesV2(obj.scaleUp)) !== undefined) { result['scaleUp'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19697,16 +19456,15 @@ export interface MetricSpecV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MetricSpecV2(obj: MetricSpecV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerResource': toJson_ContainerResourceMetricSourceV2(obj.containerResource),
-    'external': toJson_ExternalMetricSourceV2(obj.external),
-    'object': toJson_ObjectMetricSourceV2(obj.object),
-    'pods': toJson_PodsMetricSourceV2(obj.pods),
-    'resource': toJson_ResourceMetricSourceV2(obj.resource),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ContainerResourceMetricSourceV2(obj.containerResource)) !== undefined) { result['containerResource'] = value; }
+  if ((value = toJson_ExternalMetricSourceV2(obj.external)) !== undefined) { result['external'] = value; }
+  if ((value = toJson_ObjectMetricSourceV2(obj.object)) !== undefined) { result['object'] = value; }
+  if ((value = toJson_PodsMetricSourceV2(obj.pods)) !== undefined) { result['pods'] = value; }
+  if ((value = toJson_ResourceMetricSourceV2(obj.resource)) !== undefined) { result['resource'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19744,13 +19502,12 @@ export interface CrossVersionObjectReferenceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CrossVersionObjectReferenceV2(obj: CrossVersionObjectReferenceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19781,12 +19538,11 @@ export interface JobTemplateSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JobTemplateSpec(obj: JobTemplateSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_JobSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_JobSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19810,11 +19566,10 @@ export interface PodFailurePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicy(obj: PodFailurePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'rules': obj.rules?.map(y => toJson_PodFailurePolicyRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.rules?.map(y => toJson_PodFailurePolicyRule(y))) !== undefined) { result['rules'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19859,14 +19614,13 @@ export interface EndpointAddress {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointAddress(obj: EndpointAddress | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostname': obj.hostname,
-    'ip': obj.ip,
-    'nodeName': obj.nodeName,
-    'targetRef': toJson_ObjectReference(obj.targetRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostname) !== undefined) { result['hostname'] = value; }
+  if ((value = obj.ip) !== undefined) { result['ip'] = value; }
+  if ((value = obj.nodeName) !== undefined) { result['nodeName'] = value; }
+  if ((value = toJson_ObjectReference(obj.targetRef)) !== undefined) { result['targetRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19925,16 +19679,15 @@ export interface LimitRangeItem {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitRangeItem(obj: LimitRangeItem | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'default': ((obj.default) === undefined) ? undefined : (mapDefined(obj.default, (v) => v?.value)),
-    'defaultRequest': ((obj.defaultRequest) === undefined) ? undefined : (mapDefined(obj.defaultRequest, (v) => v?.value)),
-    'max': ((obj.max) === undefined) ? undefined : (mapDefined(obj.max, (v) => v?.value)),
-    'maxLimitRequestRatio': ((obj.maxLimitRequestRatio) === undefined) ? undefined : (mapDefined(obj.maxLimitRequestRatio, (v) => v?.value)),
-    'min': ((obj.min) === undefined) ? undefined : (mapDefined(obj.min, (v) => v?.value)),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.default) === undefined) ? undefined : (mapDefined(obj.default, (v) => v?.value))) !== undefined) { result['default'] = value; }
+  if ((value = ((obj.defaultRequest) === undefined) ? undefined : (mapDefined(obj.defaultRequest, (v) => v?.value))) !== undefined) { result['defaultRequest'] = value; }
+  if ((value = ((obj.max) === undefined) ? undefined : (mapDefined(obj.max, (v) => v?.value))) !== undefined) { result['max'] = value; }
+  if ((value = ((obj.maxLimitRequestRatio) === undefined) ? undefined : (mapDefined(obj.maxLimitRequestRatio, (v) => v?.value))) !== undefined) { result['maxLimitRequestRatio'] = value; }
+  if ((value = ((obj.min) === undefined) ? undefined : (mapDefined(obj.min, (v) => v?.value))) !== undefined) { result['min'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -19958,11 +19711,10 @@ export interface NodeConfigSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeConfigSource(obj: NodeConfigSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ConfigMapNodeConfigSource(obj.configMap),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ConfigMapNodeConfigSource(obj.configMap)) !== undefined) { result['configMap'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20007,14 +19759,13 @@ export interface Taint {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Taint(obj: Taint | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'timeAdded': obj.timeAdded?.toISOString(),
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) { result['effect'] = value; }
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.timeAdded?.toISOString()) !== undefined) { result['timeAdded'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20061,14 +19812,13 @@ export interface AwsElasticBlockStoreVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AwsElasticBlockStoreVolumeSource(obj: AwsElasticBlockStoreVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'partition': obj.partition,
-    'readOnly': obj.readOnly,
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.partition) !== undefined) { result['partition'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.volumeId) !== undefined) { result['volumeID'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20128,16 +19878,15 @@ export interface AzureDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AzureDiskVolumeSource(obj: AzureDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cachingMode': obj.cachingMode,
-    'diskName': obj.diskName,
-    'diskURI': obj.diskUri,
-    'fsType': obj.fsType,
-    'kind': obj.kind,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.cachingMode) !== undefined) { result['cachingMode'] = value; }
+  if ((value = obj.diskName) !== undefined) { result['diskName'] = value; }
+  if ((value = obj.diskUri) !== undefined) { result['diskURI'] = value; }
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20182,14 +19931,13 @@ export interface AzureFilePersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AzureFilePersistentVolumeSource(obj: AzureFilePersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'readOnly': obj.readOnly,
-    'secretName': obj.secretName,
-    'secretNamespace': obj.secretNamespace,
-    'shareName': obj.shareName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.secretName) !== undefined) { result['secretName'] = value; }
+  if ((value = obj.secretNamespace) !== undefined) { result['secretNamespace'] = value; }
+  if ((value = obj.shareName) !== undefined) { result['shareName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20249,16 +19997,15 @@ export interface CephFsPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CephFsPersistentVolumeSource(obj: CephFsPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'monitors': obj.monitors?.map(y => y),
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'secretFile': obj.secretFile,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) { result['monitors'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.secretFile) !== undefined) { result['secretFile'] = value; }
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.user) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20304,14 +20051,13 @@ export interface CinderPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CinderPersistentVolumeSource(obj: CinderPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.volumeId) !== undefined) { result['volumeID'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20399,20 +20145,19 @@ export interface CsiPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiPersistentVolumeSource(obj: CsiPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'controllerExpandSecretRef': toJson_SecretReference(obj.controllerExpandSecretRef),
-    'controllerPublishSecretRef': toJson_SecretReference(obj.controllerPublishSecretRef),
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'nodeExpandSecretRef': toJson_SecretReference(obj.nodeExpandSecretRef),
-    'nodePublishSecretRef': toJson_SecretReference(obj.nodePublishSecretRef),
-    'nodeStageSecretRef': toJson_SecretReference(obj.nodeStageSecretRef),
-    'readOnly': obj.readOnly,
-    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes)),
-    'volumeHandle': obj.volumeHandle,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_SecretReference(obj.controllerExpandSecretRef)) !== undefined) { result['controllerExpandSecretRef'] = value; }
+  if ((value = toJson_SecretReference(obj.controllerPublishSecretRef)) !== undefined) { result['controllerPublishSecretRef'] = value; }
+  if ((value = obj.driver) !== undefined) { result['driver'] = value; }
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = toJson_SecretReference(obj.nodeExpandSecretRef)) !== undefined) { result['nodeExpandSecretRef'] = value; }
+  if ((value = toJson_SecretReference(obj.nodePublishSecretRef)) !== undefined) { result['nodePublishSecretRef'] = value; }
+  if ((value = toJson_SecretReference(obj.nodeStageSecretRef)) !== undefined) { result['nodeStageSecretRef'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes))) !== undefined) { result['volumeAttributes'] = value; }
+  if ((value = obj.volumeHandle) !== undefined) { result['volumeHandle'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20465,15 +20210,14 @@ export interface FcVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FcVolumeSource(obj: FcVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'lun': obj.lun,
-    'readOnly': obj.readOnly,
-    'targetWWNs': obj.targetWwNs?.map(y => y),
-    'wwids': obj.wwids?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.lun) !== undefined) { result['lun'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.targetWwNs?.map(y => y)) !== undefined) { result['targetWWNs'] = value; }
+  if ((value = obj.wwids?.map(y => y)) !== undefined) { result['wwids'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20525,15 +20269,14 @@ export interface FlexPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlexPersistentVolumeSource(obj: FlexPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'options': ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options)),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) { result['driver'] = value; }
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options))) !== undefined) { result['options'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20564,12 +20307,11 @@ export interface FlockerVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlockerVolumeSource(obj: FlockerVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'datasetName': obj.datasetName,
-    'datasetUUID': obj.datasetUuid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.datasetName) !== undefined) { result['datasetName'] = value; }
+  if ((value = obj.datasetUuid) !== undefined) { result['datasetUUID'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20617,14 +20359,13 @@ export interface GcePersistentDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GcePersistentDiskVolumeSource(obj: GcePersistentDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'partition': obj.partition,
-    'pdName': obj.pdName,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.partition) !== undefined) { result['partition'] = value; }
+  if ((value = obj.pdName) !== undefined) { result['pdName'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20670,14 +20411,13 @@ export interface GlusterfsPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GlusterfsPersistentVolumeSource(obj: GlusterfsPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'endpoints': obj.endpoints,
-    'endpointsNamespace': obj.endpointsNamespace,
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.endpoints) !== undefined) { result['endpoints'] = value; }
+  if ((value = obj.endpointsNamespace) !== undefined) { result['endpointsNamespace'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20709,12 +20449,11 @@ export interface HostPathVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HostPathVolumeSource(obj: HostPathVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20810,21 +20549,20 @@ export interface IscsiPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IscsiPersistentVolumeSource(obj: IscsiPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chapAuthDiscovery': obj.chapAuthDiscovery,
-    'chapAuthSession': obj.chapAuthSession,
-    'fsType': obj.fsType,
-    'initiatorName': obj.initiatorName,
-    'iqn': obj.iqn,
-    'iscsiInterface': obj.iscsiInterface,
-    'lun': obj.lun,
-    'portals': obj.portals?.map(y => y),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'targetPortal': obj.targetPortal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.chapAuthDiscovery) !== undefined) { result['chapAuthDiscovery'] = value; }
+  if ((value = obj.chapAuthSession) !== undefined) { result['chapAuthSession'] = value; }
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.initiatorName) !== undefined) { result['initiatorName'] = value; }
+  if ((value = obj.iqn) !== undefined) { result['iqn'] = value; }
+  if ((value = obj.iscsiInterface) !== undefined) { result['iscsiInterface'] = value; }
+  if ((value = obj.lun) !== undefined) { result['lun'] = value; }
+  if ((value = obj.portals?.map(y => y)) !== undefined) { result['portals'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.targetPortal) !== undefined) { result['targetPortal'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20855,12 +20593,11 @@ export interface LocalVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LocalVolumeSource(obj: LocalVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20899,13 +20636,12 @@ export interface NfsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NfsVolumeSource(obj: NfsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'server': obj.server,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.server) !== undefined) { result['server'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20929,11 +20665,10 @@ export interface VolumeNodeAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeNodeAffinity(obj: VolumeNodeAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'required': toJson_NodeSelector(obj.required),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeSelector(obj.required)) !== undefined) { result['required'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -20964,12 +20699,11 @@ export interface PhotonPersistentDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PhotonPersistentDiskVolumeSource(obj: PhotonPersistentDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'pdID': obj.pdId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.pdId) !== undefined) { result['pdID'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21007,13 +20741,12 @@ export interface PortworxVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PortworxVolumeSource(obj: PortworxVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.volumeId) !== undefined) { result['volumeID'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21075,16 +20808,15 @@ export interface QuobyteVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_QuobyteVolumeSource(obj: QuobyteVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'readOnly': obj.readOnly,
-    'registry': obj.registry,
-    'tenant': obj.tenant,
-    'user': obj.user,
-    'volume': obj.volume,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) { result['group'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.registry) !== undefined) { result['registry'] = value; }
+  if ((value = obj.tenant) !== undefined) { result['tenant'] = value; }
+  if ((value = obj.user) !== undefined) { result['user'] = value; }
+  if ((value = obj.volume) !== undefined) { result['volume'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21162,18 +20894,17 @@ export interface RbdPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RbdPersistentVolumeSource(obj: RbdPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'image': obj.image,
-    'keyring': obj.keyring,
-    'monitors': obj.monitors?.map(y => y),
-    'pool': obj.pool,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.image) !== undefined) { result['image'] = value; }
+  if ((value = obj.keyring) !== undefined) { result['keyring'] = value; }
+  if ((value = obj.monitors?.map(y => y)) !== undefined) { result['monitors'] = value; }
+  if ((value = obj.pool) !== undefined) { result['pool'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.user) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21262,20 +20993,19 @@ export interface ScaleIoPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScaleIoPersistentVolumeSource(obj: ScaleIoPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'gateway': obj.gateway,
-    'protectionDomain': obj.protectionDomain,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_SecretReference(obj.secretRef),
-    'sslEnabled': obj.sslEnabled,
-    'storageMode': obj.storageMode,
-    'storagePool': obj.storagePool,
-    'system': obj.system,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.gateway) !== undefined) { result['gateway'] = value; }
+  if ((value = obj.protectionDomain) !== undefined) { result['protectionDomain'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_SecretReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.sslEnabled) !== undefined) { result['sslEnabled'] = value; }
+  if ((value = obj.storageMode) !== undefined) { result['storageMode'] = value; }
+  if ((value = obj.storagePool) !== undefined) { result['storagePool'] = value; }
+  if ((value = obj.system) !== undefined) { result['system'] = value; }
+  if ((value = obj.volumeName) !== undefined) { result['volumeName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21327,15 +21057,14 @@ export interface StorageOsPersistentVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StorageOsPersistentVolumeSource(obj: StorageOsPersistentVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_ObjectReference(obj.secretRef),
-    'volumeName': obj.volumeName,
-    'volumeNamespace': obj.volumeNamespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_ObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.volumeName) !== undefined) { result['volumeName'] = value; }
+  if ((value = obj.volumeNamespace) !== undefined) { result['volumeNamespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21380,14 +21109,13 @@ export interface VsphereVirtualDiskVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VsphereVirtualDiskVolumeSource(obj: VsphereVirtualDiskVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'storagePolicyID': obj.storagePolicyId,
-    'storagePolicyName': obj.storagePolicyName,
-    'volumePath': obj.volumePath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.storagePolicyId) !== undefined) { result['storagePolicyID'] = value; }
+  if ((value = obj.storagePolicyName) !== undefined) { result['storagePolicyName'] = value; }
+  if ((value = obj.volumePath) !== undefined) { result['volumePath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21425,13 +21153,12 @@ export interface TypedLocalObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TypedLocalObjectReference(obj: TypedLocalObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) { result['apiGroup'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21474,14 +21201,13 @@ export interface TypedObjectReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TypedObjectReference(obj: TypedObjectReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) { result['apiGroup'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21523,13 +21249,12 @@ export interface ResourceRequirements {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceRequirements(obj: ResourceRequirements | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claims': obj.claims?.map(y => toJson_ResourceClaim(y)),
-    'limits': ((obj.limits) === undefined) ? undefined : (mapDefined(obj.limits, (v) => v?.value)),
-    'requests': ((obj.requests) === undefined) ? undefined : (mapDefined(obj.requests, (v) => v?.value)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claims?.map(y => toJson_ResourceClaim(y))) !== undefined) { result['claims'] = value; }
+  if ((value = ((obj.limits) === undefined) ? undefined : (mapDefined(obj.limits, (v) => v?.value))) !== undefined) { result['limits'] = value; }
+  if ((value = ((obj.requests) === undefined) ? undefined : (mapDefined(obj.requests, (v) => v?.value))) !== undefined) { result['requests'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21567,13 +21292,12 @@ export interface Affinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Affinity(obj: Affinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nodeAffinity': toJson_NodeAffinity(obj.nodeAffinity),
-    'podAffinity': toJson_PodAffinity(obj.podAffinity),
-    'podAntiAffinity': toJson_PodAntiAffinity(obj.podAntiAffinity),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeAffinity(obj.nodeAffinity)) !== undefined) { result['nodeAffinity'] = value; }
+  if ((value = toJson_PodAffinity(obj.podAffinity)) !== undefined) { result['podAffinity'] = value; }
+  if ((value = toJson_PodAntiAffinity(obj.podAntiAffinity)) !== undefined) { result['podAntiAffinity'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21764,34 +21488,33 @@ export interface Container {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Container(obj: Container | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'args': obj.args?.map(y => y),
-    'command': obj.command?.map(y => y),
-    'env': obj.env?.map(y => toJson_EnvVar(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_EnvFromSource(y)),
-    'image': obj.image,
-    'imagePullPolicy': obj.imagePullPolicy,
-    'lifecycle': toJson_Lifecycle(obj.lifecycle),
-    'livenessProbe': toJson_Probe(obj.livenessProbe),
-    'name': obj.name,
-    'ports': obj.ports?.map(y => toJson_ContainerPort(y)),
-    'readinessProbe': toJson_Probe(obj.readinessProbe),
-    'resizePolicy': obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y)),
-    'resources': toJson_ResourceRequirements(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'securityContext': toJson_SecurityContext(obj.securityContext),
-    'startupProbe': toJson_Probe(obj.startupProbe),
-    'stdin': obj.stdin,
-    'stdinOnce': obj.stdinOnce,
-    'terminationMessagePath': obj.terminationMessagePath,
-    'terminationMessagePolicy': obj.terminationMessagePolicy,
-    'tty': obj.tty,
-    'volumeDevices': obj.volumeDevices?.map(y => toJson_VolumeDevice(y)),
-    'volumeMounts': obj.volumeMounts?.map(y => toJson_VolumeMount(y)),
-    'workingDir': obj.workingDir,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.args?.map(y => y)) !== undefined) { result['args'] = value; }
+  if ((value = obj.command?.map(y => y)) !== undefined) { result['command'] = value; }
+  if ((value = obj.env?.map(y => toJson_EnvVar(y))) !== undefined) { result['env'] = value; }
+  if ((value = obj.envFrom?.map(y => toJson_EnvFromSource(y))) !== undefined) { result['envFrom'] = value; }
+  if ((value = obj.image) !== undefined) { result['image'] = value; }
+  if ((value = obj.imagePullPolicy) !== undefined) { result['imagePullPolicy'] = value; }
+  if ((value = toJson_Lifecycle(obj.lifecycle)) !== undefined) { result['lifecycle'] = value; }
+  if ((value = toJson_Probe(obj.livenessProbe)) !== undefined) { result['livenessProbe'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.ports?.map(y => toJson_ContainerPort(y))) !== undefined) { result['ports'] = value; }
+  if ((value = toJson_Probe(obj.readinessProbe)) !== undefined) { result['readinessProbe'] = value; }
+  if ((value = obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y))) !== undefined) { result['resizePolicy'] = value; }
+  if ((value = toJson_ResourceRequirements(obj.resources)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.restartPolicy) !== undefined) { result['restartPolicy'] = value; }
+  if ((value = toJson_SecurityContext(obj.securityContext)) !== undefined) { result['securityContext'] = value; }
+  if ((value = toJson_Probe(obj.startupProbe)) !== undefined) { result['startupProbe'] = value; }
+  if ((value = obj.stdin) !== undefined) { result['stdin'] = value; }
+  if ((value = obj.stdinOnce) !== undefined) { result['stdinOnce'] = value; }
+  if ((value = obj.terminationMessagePath) !== undefined) { result['terminationMessagePath'] = value; }
+  if ((value = obj.terminationMessagePolicy) !== undefined) { result['terminationMessagePolicy'] = value; }
+  if ((value = obj.tty) !== undefined) { result['tty'] = value; }
+  if ((value = obj.volumeDevices?.map(y => toJson_VolumeDevice(y))) !== undefined) { result['volumeDevices'] = value; }
+  if ((value = obj.volumeMounts?.map(y => toJson_VolumeMount(y))) !== undefined) { result['volumeMounts'] = value; }
+  if ((value = obj.workingDir) !== undefined) { result['workingDir'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -21829,13 +21552,12 @@ export interface PodDnsConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodDnsConfig(obj: PodDnsConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nameservers': obj.nameservers?.map(y => y),
-    'options': obj.options?.map(y => toJson_PodDnsConfigOption(y)),
-    'searches': obj.searches?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nameservers?.map(y => y)) !== undefined) { result['nameservers'] = value; }
+  if ((value = obj.options?.map(y => toJson_PodDnsConfigOption(y))) !== undefined) { result['options'] = value; }
+  if ((value = obj.searches?.map(y => y)) !== undefined) { result['searches'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22037,35 +21759,34 @@ export interface EphemeralContainer {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EphemeralContainer(obj: EphemeralContainer | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'args': obj.args?.map(y => y),
-    'command': obj.command?.map(y => y),
-    'env': obj.env?.map(y => toJson_EnvVar(y)),
-    'envFrom': obj.envFrom?.map(y => toJson_EnvFromSource(y)),
-    'image': obj.image,
-    'imagePullPolicy': obj.imagePullPolicy,
-    'lifecycle': toJson_Lifecycle(obj.lifecycle),
-    'livenessProbe': toJson_Probe(obj.livenessProbe),
-    'name': obj.name,
-    'ports': obj.ports?.map(y => toJson_ContainerPort(y)),
-    'readinessProbe': toJson_Probe(obj.readinessProbe),
-    'resizePolicy': obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y)),
-    'resources': toJson_ResourceRequirements(obj.resources),
-    'restartPolicy': obj.restartPolicy,
-    'securityContext': toJson_SecurityContext(obj.securityContext),
-    'startupProbe': toJson_Probe(obj.startupProbe),
-    'stdin': obj.stdin,
-    'stdinOnce': obj.stdinOnce,
-    'targetContainerName': obj.targetContainerName,
-    'terminationMessagePath': obj.terminationMessagePath,
-    'terminationMessagePolicy': obj.terminationMessagePolicy,
-    'tty': obj.tty,
-    'volumeDevices': obj.volumeDevices?.map(y => toJson_VolumeDevice(y)),
-    'volumeMounts': obj.volumeMounts?.map(y => toJson_VolumeMount(y)),
-    'workingDir': obj.workingDir,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.args?.map(y => y)) !== undefined) { result['args'] = value; }
+  if ((value = obj.command?.map(y => y)) !== undefined) { result['command'] = value; }
+  if ((value = obj.env?.map(y => toJson_EnvVar(y))) !== undefined) { result['env'] = value; }
+  if ((value = obj.envFrom?.map(y => toJson_EnvFromSource(y))) !== undefined) { result['envFrom'] = value; }
+  if ((value = obj.image) !== undefined) { result['image'] = value; }
+  if ((value = obj.imagePullPolicy) !== undefined) { result['imagePullPolicy'] = value; }
+  if ((value = toJson_Lifecycle(obj.lifecycle)) !== undefined) { result['lifecycle'] = value; }
+  if ((value = toJson_Probe(obj.livenessProbe)) !== undefined) { result['livenessProbe'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.ports?.map(y => toJson_ContainerPort(y))) !== undefined) { result['ports'] = value; }
+  if ((value = toJson_Probe(obj.readinessProbe)) !== undefined) { result['readinessProbe'] = value; }
+  if ((value = obj.resizePolicy?.map(y => toJson_ContainerResizePolicy(y))) !== undefined) { result['resizePolicy'] = value; }
+  if ((value = toJson_ResourceRequirements(obj.resources)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.restartPolicy) !== undefined) { result['restartPolicy'] = value; }
+  if ((value = toJson_SecurityContext(obj.securityContext)) !== undefined) { result['securityContext'] = value; }
+  if ((value = toJson_Probe(obj.startupProbe)) !== undefined) { result['startupProbe'] = value; }
+  if ((value = obj.stdin) !== undefined) { result['stdin'] = value; }
+  if ((value = obj.stdinOnce) !== undefined) { result['stdinOnce'] = value; }
+  if ((value = obj.targetContainerName) !== undefined) { result['targetContainerName'] = value; }
+  if ((value = obj.terminationMessagePath) !== undefined) { result['terminationMessagePath'] = value; }
+  if ((value = obj.terminationMessagePolicy) !== undefined) { result['terminationMessagePolicy'] = value; }
+  if ((value = obj.tty) !== undefined) { result['tty'] = value; }
+  if ((value = obj.volumeDevices?.map(y => toJson_VolumeDevice(y))) !== undefined) { result['volumeDevices'] = value; }
+  if ((value = obj.volumeMounts?.map(y => toJson_VolumeMount(y))) !== undefined) { result['volumeMounts'] = value; }
+  if ((value = obj.workingDir) !== undefined) { result['workingDir'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22096,12 +21817,11 @@ export interface HostAlias {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HostAlias(obj: HostAlias | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hostnames': obj.hostnames?.map(y => y),
-    'ip': obj.ip,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hostnames?.map(y => y)) !== undefined) { result['hostnames'] = value; }
+  if ((value = obj.ip) !== undefined) { result['ip'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22125,11 +21845,10 @@ export interface PodOs {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodOs(obj: PodOs | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22153,11 +21872,10 @@ export interface PodReadinessGate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodReadinessGate(obj: PodReadinessGate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'conditionType': obj.conditionType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.conditionType) !== undefined) { result['conditionType'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22188,12 +21906,11 @@ export interface PodResourceClaim {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodResourceClaim(obj: PodResourceClaim | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'source': toJson_ClaimSource(obj.source),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_ClaimSource(obj.source)) !== undefined) { result['source'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22217,11 +21934,10 @@ export interface PodSchedulingGate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodSchedulingGate(obj: PodSchedulingGate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22313,20 +22029,19 @@ export interface PodSecurityContext {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodSecurityContext(obj: PodSecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsGroup': obj.fsGroup,
-    'fsGroupChangePolicy': obj.fsGroupChangePolicy,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxOptions': toJson_SeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_SeccompProfile(obj.seccompProfile),
-    'supplementalGroups': obj.supplementalGroups?.map(y => y),
-    'sysctls': obj.sysctls?.map(y => toJson_Sysctl(y)),
-    'windowsOptions': toJson_WindowsSecurityContextOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsGroup) !== undefined) { result['fsGroup'] = value; }
+  if ((value = obj.fsGroupChangePolicy) !== undefined) { result['fsGroupChangePolicy'] = value; }
+  if ((value = obj.runAsGroup) !== undefined) { result['runAsGroup'] = value; }
+  if ((value = obj.runAsNonRoot) !== undefined) { result['runAsNonRoot'] = value; }
+  if ((value = obj.runAsUser) !== undefined) { result['runAsUser'] = value; }
+  if ((value = toJson_SeLinuxOptions(obj.seLinuxOptions)) !== undefined) { result['seLinuxOptions'] = value; }
+  if ((value = toJson_SeccompProfile(obj.seccompProfile)) !== undefined) { result['seccompProfile'] = value; }
+  if ((value = obj.supplementalGroups?.map(y => y)) !== undefined) { result['supplementalGroups'] = value; }
+  if ((value = obj.sysctls?.map(y => toJson_Sysctl(y))) !== undefined) { result['sysctls'] = value; }
+  if ((value = toJson_WindowsSecurityContextOptions(obj.windowsOptions)) !== undefined) { result['windowsOptions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22379,15 +22094,14 @@ export interface Toleration {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Toleration(obj: Toleration | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'effect': obj.effect,
-    'key': obj.key,
-    'operator': obj.operator,
-    'tolerationSeconds': obj.tolerationSeconds,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.effect) !== undefined) { result['effect'] = value; }
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.operator) !== undefined) { result['operator'] = value; }
+  if ((value = obj.tolerationSeconds) !== undefined) { result['tolerationSeconds'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22473,18 +22187,17 @@ export interface TopologySpreadConstraint {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TopologySpreadConstraint(obj: TopologySpreadConstraint | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_LabelSelector(obj.labelSelector),
-    'matchLabelKeys': obj.matchLabelKeys?.map(y => y),
-    'maxSkew': obj.maxSkew,
-    'minDomains': obj.minDomains,
-    'nodeAffinityPolicy': obj.nodeAffinityPolicy,
-    'nodeTaintsPolicy': obj.nodeTaintsPolicy,
-    'topologyKey': obj.topologyKey,
-    'whenUnsatisfiable': obj.whenUnsatisfiable,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_LabelSelector(obj.labelSelector)) !== undefined) { result['labelSelector'] = value; }
+  if ((value = obj.matchLabelKeys?.map(y => y)) !== undefined) { result['matchLabelKeys'] = value; }
+  if ((value = obj.maxSkew) !== undefined) { result['maxSkew'] = value; }
+  if ((value = obj.minDomains) !== undefined) { result['minDomains'] = value; }
+  if ((value = obj.nodeAffinityPolicy) !== undefined) { result['nodeAffinityPolicy'] = value; }
+  if ((value = obj.nodeTaintsPolicy) !== undefined) { result['nodeTaintsPolicy'] = value; }
+  if ((value = obj.topologyKey) !== undefined) { result['topologyKey'] = value; }
+  if ((value = obj.whenUnsatisfiable) !== undefined) { result['whenUnsatisfiable'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22724,40 +22437,39 @@ export interface Volume {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Volume(obj: Volume | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'awsElasticBlockStore': toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore),
-    'azureDisk': toJson_AzureDiskVolumeSource(obj.azureDisk),
-    'azureFile': toJson_AzureFileVolumeSource(obj.azureFile),
-    'cephfs': toJson_CephFsVolumeSource(obj.cephfs),
-    'cinder': toJson_CinderVolumeSource(obj.cinder),
-    'configMap': toJson_ConfigMapVolumeSource(obj.configMap),
-    'csi': toJson_CsiVolumeSource(obj.csi),
-    'downwardAPI': toJson_DownwardApiVolumeSource(obj.downwardApi),
-    'emptyDir': toJson_EmptyDirVolumeSource(obj.emptyDir),
-    'ephemeral': toJson_EphemeralVolumeSource(obj.ephemeral),
-    'fc': toJson_FcVolumeSource(obj.fc),
-    'flexVolume': toJson_FlexVolumeSource(obj.flexVolume),
-    'flocker': toJson_FlockerVolumeSource(obj.flocker),
-    'gcePersistentDisk': toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk),
-    'gitRepo': toJson_GitRepoVolumeSource(obj.gitRepo),
-    'glusterfs': toJson_GlusterfsVolumeSource(obj.glusterfs),
-    'hostPath': toJson_HostPathVolumeSource(obj.hostPath),
-    'iscsi': toJson_IscsiVolumeSource(obj.iscsi),
-    'name': obj.name,
-    'nfs': toJson_NfsVolumeSource(obj.nfs),
-    'persistentVolumeClaim': toJson_PersistentVolumeClaimVolumeSource(obj.persistentVolumeClaim),
-    'photonPersistentDisk': toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk),
-    'portworxVolume': toJson_PortworxVolumeSource(obj.portworxVolume),
-    'projected': toJson_ProjectedVolumeSource(obj.projected),
-    'quobyte': toJson_QuobyteVolumeSource(obj.quobyte),
-    'rbd': toJson_RbdVolumeSource(obj.rbd),
-    'scaleIO': toJson_ScaleIoVolumeSource(obj.scaleIo),
-    'secret': toJson_SecretVolumeSource(obj.secret),
-    'storageos': toJson_StorageOsVolumeSource(obj.storageos),
-    'vsphereVolume': toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_AwsElasticBlockStoreVolumeSource(obj.awsElasticBlockStore)) !== undefined) { result['awsElasticBlockStore'] = value; }
+  if ((value = toJson_AzureDiskVolumeSource(obj.azureDisk)) !== undefined) { result['azureDisk'] = value; }
+  if ((value = toJson_AzureFileVolumeSource(obj.azureFile)) !== undefined) { result['azureFile'] = value; }
+  if ((value = toJson_CephFsVolumeSource(obj.cephfs)) !== undefined) { result['cephfs'] = value; }
+  if ((value = toJson_CinderVolumeSource(obj.cinder)) !== undefined) { result['cinder'] = value; }
+  if ((value = toJson_ConfigMapVolumeSource(obj.configMap)) !== undefined) { result['configMap'] = value; }
+  if ((value = toJson_CsiVolumeSource(obj.csi)) !== undefined) { result['csi'] = value; }
+  if ((value = toJson_DownwardApiVolumeSource(obj.downwardApi)) !== undefined) { result['downwardAPI'] = value; }
+  if ((value = toJson_EmptyDirVolumeSource(obj.emptyDir)) !== undefined) { result['emptyDir'] = value; }
+  if ((value = toJson_EphemeralVolumeSource(obj.ephemeral)) !== undefined) { result['ephemeral'] = value; }
+  if ((value = toJson_FcVolumeSource(obj.fc)) !== undefined) { result['fc'] = value; }
+  if ((value = toJson_FlexVolumeSource(obj.flexVolume)) !== undefined) { result['flexVolume'] = value; }
+  if ((value = toJson_FlockerVolumeSource(obj.flocker)) !== undefined) { result['flocker'] = value; }
+  if ((value = toJson_GcePersistentDiskVolumeSource(obj.gcePersistentDisk)) !== undefined) { result['gcePersistentDisk'] = value; }
+  if ((value = toJson_GitRepoVolumeSource(obj.gitRepo)) !== undefined) { result['gitRepo'] = value; }
+  if ((value = toJson_GlusterfsVolumeSource(obj.glusterfs)) !== undefined) { result['glusterfs'] = value; }
+  if ((value = toJson_HostPathVolumeSource(obj.hostPath)) !== undefined) { result['hostPath'] = value; }
+  if ((value = toJson_IscsiVolumeSource(obj.iscsi)) !== undefined) { result['iscsi'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_NfsVolumeSource(obj.nfs)) !== undefined) { result['nfs'] = value; }
+  if ((value = toJson_PersistentVolumeClaimVolumeSource(obj.persistentVolumeClaim)) !== undefined) { result['persistentVolumeClaim'] = value; }
+  if ((value = toJson_PhotonPersistentDiskVolumeSource(obj.photonPersistentDisk)) !== undefined) { result['photonPersistentDisk'] = value; }
+  if ((value = toJson_PortworxVolumeSource(obj.portworxVolume)) !== undefined) { result['portworxVolume'] = value; }
+  if ((value = toJson_ProjectedVolumeSource(obj.projected)) !== undefined) { result['projected'] = value; }
+  if ((value = toJson_QuobyteVolumeSource(obj.quobyte)) !== undefined) { result['quobyte'] = value; }
+  if ((value = toJson_RbdVolumeSource(obj.rbd)) !== undefined) { result['rbd'] = value; }
+  if ((value = toJson_ScaleIoVolumeSource(obj.scaleIo)) !== undefined) { result['scaleIO'] = value; }
+  if ((value = toJson_SecretVolumeSource(obj.secret)) !== undefined) { result['secret'] = value; }
+  if ((value = toJson_StorageOsVolumeSource(obj.storageos)) !== undefined) { result['storageos'] = value; }
+  if ((value = toJson_VsphereVirtualDiskVolumeSource(obj.vsphereVolume)) !== undefined) { result['vsphereVolume'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22781,11 +22493,10 @@ export interface ScopeSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScopeSelector(obj: ScopeSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_ScopedResourceSelectorRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_ScopedResourceSelectorRequirement(y))) !== undefined) { result['matchExpressions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22854,16 +22565,15 @@ export interface ServicePort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServicePort(obj: ServicePort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'appProtocol': obj.appProtocol,
-    'name': obj.name,
-    'nodePort': obj.nodePort,
-    'port': obj.port,
-    'protocol': obj.protocol,
-    'targetPort': obj.targetPort?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.appProtocol) !== undefined) { result['appProtocol'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.nodePort) !== undefined) { result['nodePort'] = value; }
+  if ((value = obj.port) !== undefined) { result['port'] = value; }
+  if ((value = obj.protocol) !== undefined) { result['protocol'] = value; }
+  if ((value = obj.targetPort?.value) !== undefined) { result['targetPort'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22887,11 +22597,10 @@ export interface SessionAffinityConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SessionAffinityConfig(obj: SessionAffinityConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clientIP': toJson_ClientIpConfig(obj.clientIp),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ClientIpConfig(obj.clientIp)) !== undefined) { result['clientIP'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22929,13 +22638,12 @@ export interface EndpointConditions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointConditions(obj: EndpointConditions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ready': obj.ready,
-    'serving': obj.serving,
-    'terminating': obj.terminating,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.ready) !== undefined) { result['ready'] = value; }
+  if ((value = obj.serving) !== undefined) { result['serving'] = value; }
+  if ((value = obj.terminating) !== undefined) { result['terminating'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22959,11 +22667,10 @@ export interface EndpointHints {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EndpointHints(obj: EndpointHints | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'forZones': obj.forZones?.map(y => toJson_ForZone(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.forZones?.map(y => toJson_ForZone(y))) !== undefined) { result['forZones'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -22987,11 +22694,10 @@ export interface FlowDistinguisherMethodV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlowDistinguisherMethodV1Beta2(obj: FlowDistinguisherMethodV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23015,11 +22721,10 @@ export interface PriorityLevelConfigurationReferenceV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PriorityLevelConfigurationReferenceV1Beta2(obj: PriorityLevelConfigurationReferenceV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23057,13 +22762,12 @@ export interface PolicyRulesWithSubjectsV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PolicyRulesWithSubjectsV1Beta2(obj: PolicyRulesWithSubjectsV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceRules': obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta2(y)),
-    'resourceRules': obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta2(y)),
-    'subjects': obj.subjects?.map(y => toJson_SubjectV1Beta2(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta2(y))) !== undefined) { result['nonResourceRules'] = value; }
+  if ((value = obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta2(y))) !== undefined) { result['resourceRules'] = value; }
+  if ((value = obj.subjects?.map(y => toJson_SubjectV1Beta2(y))) !== undefined) { result['subjects'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23100,12 +22804,11 @@ export interface ExemptPriorityLevelConfigurationV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExemptPriorityLevelConfigurationV1Beta2(obj: ExemptPriorityLevelConfigurationV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'lendablePercent': obj.lendablePercent,
-    'nominalConcurrencyShares': obj.nominalConcurrencyShares,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.lendablePercent) !== undefined) { result['lendablePercent'] = value; }
+  if ((value = obj.nominalConcurrencyShares) !== undefined) { result['nominalConcurrencyShares'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23162,14 +22865,13 @@ export interface LimitedPriorityLevelConfigurationV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitedPriorityLevelConfigurationV1Beta2(obj: LimitedPriorityLevelConfigurationV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'assuredConcurrencyShares': obj.assuredConcurrencyShares,
-    'borrowingLimitPercent': obj.borrowingLimitPercent,
-    'lendablePercent': obj.lendablePercent,
-    'limitResponse': toJson_LimitResponseV1Beta2(obj.limitResponse),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.assuredConcurrencyShares) !== undefined) { result['assuredConcurrencyShares'] = value; }
+  if ((value = obj.borrowingLimitPercent) !== undefined) { result['borrowingLimitPercent'] = value; }
+  if ((value = obj.lendablePercent) !== undefined) { result['lendablePercent'] = value; }
+  if ((value = toJson_LimitResponseV1Beta2(obj.limitResponse)) !== undefined) { result['limitResponse'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23193,11 +22895,10 @@ export interface FlowDistinguisherMethodV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlowDistinguisherMethodV1Beta3(obj: FlowDistinguisherMethodV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23221,11 +22922,10 @@ export interface PriorityLevelConfigurationReferenceV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PriorityLevelConfigurationReferenceV1Beta3(obj: PriorityLevelConfigurationReferenceV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23263,13 +22963,12 @@ export interface PolicyRulesWithSubjectsV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PolicyRulesWithSubjectsV1Beta3(obj: PolicyRulesWithSubjectsV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceRules': obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta3(y)),
-    'resourceRules': obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta3(y)),
-    'subjects': obj.subjects?.map(y => toJson_SubjectV1Beta3(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nonResourceRules?.map(y => toJson_NonResourcePolicyRuleV1Beta3(y))) !== undefined) { result['nonResourceRules'] = value; }
+  if ((value = obj.resourceRules?.map(y => toJson_ResourcePolicyRuleV1Beta3(y))) !== undefined) { result['resourceRules'] = value; }
+  if ((value = obj.subjects?.map(y => toJson_SubjectV1Beta3(y))) !== undefined) { result['subjects'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23306,12 +23005,11 @@ export interface ExemptPriorityLevelConfigurationV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExemptPriorityLevelConfigurationV1Beta3(obj: ExemptPriorityLevelConfigurationV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'lendablePercent': obj.lendablePercent,
-    'nominalConcurrencyShares': obj.nominalConcurrencyShares,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.lendablePercent) !== undefined) { result['lendablePercent'] = value; }
+  if ((value = obj.nominalConcurrencyShares) !== undefined) { result['nominalConcurrencyShares'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23368,14 +23066,13 @@ export interface LimitedPriorityLevelConfigurationV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitedPriorityLevelConfigurationV1Beta3(obj: LimitedPriorityLevelConfigurationV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'borrowingLimitPercent': obj.borrowingLimitPercent,
-    'lendablePercent': obj.lendablePercent,
-    'limitResponse': toJson_LimitResponseV1Beta3(obj.limitResponse),
-    'nominalConcurrencyShares': obj.nominalConcurrencyShares,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.borrowingLimitPercent) !== undefined) { result['borrowingLimitPercent'] = value; }
+  if ((value = obj.lendablePercent) !== undefined) { result['lendablePercent'] = value; }
+  if ((value = toJson_LimitResponseV1Beta3(obj.limitResponse)) !== undefined) { result['limitResponse'] = value; }
+  if ((value = obj.nominalConcurrencyShares) !== undefined) { result['nominalConcurrencyShares'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23406,12 +23103,11 @@ export interface IngressBackend {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressBackend(obj: IngressBackend | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resource': toJson_TypedLocalObjectReference(obj.resource),
-    'service': toJson_IngressServiceBackend(obj.service),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_TypedLocalObjectReference(obj.resource)) !== undefined) { result['resource'] = value; }
+  if ((value = toJson_IngressServiceBackend(obj.service)) !== undefined) { result['service'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23447,12 +23143,11 @@ export interface IngressRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressRule(obj: IngressRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'http': toJson_HttpIngressRuleValue(obj.http),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) { result['host'] = value; }
+  if ((value = toJson_HttpIngressRuleValue(obj.http)) !== undefined) { result['http'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23484,12 +23179,11 @@ export interface IngressTls {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressTls(obj: IngressTls | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'hosts': obj.hosts?.map(y => y),
-    'secretName': obj.secretName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.hosts?.map(y => y)) !== undefined) { result['hosts'] = value; }
+  if ((value = obj.secretName) !== undefined) { result['secretName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23541,15 +23235,14 @@ export interface IngressClassParametersReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressClassParametersReference(obj: IngressClassParametersReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) { result['apiGroup'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.scope) !== undefined) { result['scope'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23580,12 +23273,11 @@ export interface NetworkPolicyEgressRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyEgressRule(obj: NetworkPolicyEgressRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ports': obj.ports?.map(y => toJson_NetworkPolicyPort(y)),
-    'to': obj.to?.map(y => toJson_NetworkPolicyPeer(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.ports?.map(y => toJson_NetworkPolicyPort(y))) !== undefined) { result['ports'] = value; }
+  if ((value = obj.to?.map(y => toJson_NetworkPolicyPeer(y))) !== undefined) { result['to'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23616,12 +23308,11 @@ export interface NetworkPolicyIngressRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyIngressRule(obj: NetworkPolicyIngressRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'from': obj.from?.map(y => toJson_NetworkPolicyPeer(y)),
-    'ports': obj.ports?.map(y => toJson_NetworkPolicyPort(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.from?.map(y => toJson_NetworkPolicyPeer(y))) !== undefined) { result['from'] = value; }
+  if ((value = obj.ports?.map(y => toJson_NetworkPolicyPort(y))) !== undefined) { result['ports'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23673,15 +23364,14 @@ export interface ParentReferenceV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ParentReferenceV1Alpha1(obj: ParentReferenceV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': obj.group,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resource': obj.resource,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.group) !== undefined) { result['group'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.resource) !== undefined) { result['resource'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23722,12 +23412,11 @@ export interface Preconditions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Preconditions(obj: Preconditions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceVersion) !== undefined) { result['resourceVersion'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23779,13 +23468,12 @@ export interface ResourceClaimParametersReferenceV1Alpha2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaimParametersReferenceV1Alpha2(obj: ResourceClaimParametersReferenceV1Alpha2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroup': obj.apiGroup,
-    'kind': obj.kind,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroup) !== undefined) { result['apiGroup'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23816,12 +23504,11 @@ export interface NodeSelectorTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSelectorTerm(obj: NodeSelectorTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y)),
-    'matchFields': obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_NodeSelectorRequirement(y))) !== undefined) { result['matchExpressions'] = value; }
+  if ((value = obj.matchFields?.map(y => toJson_NodeSelectorRequirement(y))) !== undefined) { result['matchFields'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23852,12 +23539,11 @@ export interface TokenRequest {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TokenRequest(obj: TokenRequest | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audience': obj.audience,
-    'expirationSeconds': obj.expirationSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audience) !== undefined) { result['audience'] = value; }
+  if ((value = obj.expirationSeconds) !== undefined) { result['expirationSeconds'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23902,14 +23588,13 @@ export interface CsiNodeDriver {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiNodeDriver(obj: CsiNodeDriver | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allocatable': toJson_VolumeNodeResources(obj.allocatable),
-    'name': obj.name,
-    'nodeID': obj.nodeId,
-    'topologyKeys': obj.topologyKeys?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_VolumeNodeResources(obj.allocatable)) !== undefined) { result['allocatable'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.nodeId) !== undefined) { result['nodeID'] = value; }
+  if ((value = obj.topologyKeys?.map(y => y)) !== undefined) { result['topologyKeys'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23947,13 +23632,12 @@ export interface LabelSelectorRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LabelSelectorRequirement(obj: LabelSelectorRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.operator) !== undefined) { result['operator'] = value; }
+  if ((value = obj.values?.map(y => y)) !== undefined) { result['values'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -23984,12 +23668,11 @@ export interface TopologySelectorLabelRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TopologySelectorLabelRequirement(obj: TopologySelectorLabelRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.values?.map(y => y)) !== undefined) { result['values'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24020,12 +23703,11 @@ export interface VolumeAttachmentSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeAttachmentSource(obj: VolumeAttachmentSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'inlineVolumeSpec': toJson_PersistentVolumeSpec(obj.inlineVolumeSpec),
-    'persistentVolumeName': obj.persistentVolumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_PersistentVolumeSpec(obj.inlineVolumeSpec)) !== undefined) { result['inlineVolumeSpec'] = value; }
+  if ((value = obj.persistentVolumeName) !== undefined) { result['persistentVolumeName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24057,12 +23739,11 @@ export interface CustomResourceConversion {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceConversion(obj: CustomResourceConversion | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'strategy': obj.strategy,
-    'webhook': toJson_WebhookConversion(obj.webhook),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.strategy) !== undefined) { result['strategy'] = value; }
+  if ((value = toJson_WebhookConversion(obj.webhook)) !== undefined) { result['webhook'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24123,16 +23804,15 @@ export interface CustomResourceDefinitionNames {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceDefinitionNames(obj: CustomResourceDefinitionNames | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'categories': obj.categories?.map(y => y),
-    'kind': obj.kind,
-    'listKind': obj.listKind,
-    'plural': obj.plural,
-    'shortNames': obj.shortNames?.map(y => y),
-    'singular': obj.singular,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.categories?.map(y => y)) !== undefined) { result['categories'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = obj.listKind) !== undefined) { result['listKind'] = value; }
+  if ((value = obj.plural) !== undefined) { result['plural'] = value; }
+  if ((value = obj.shortNames?.map(y => y)) !== undefined) { result['shortNames'] = value; }
+  if ((value = obj.singular) !== undefined) { result['singular'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24206,18 +23886,17 @@ export interface CustomResourceDefinitionVersion {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceDefinitionVersion(obj: CustomResourceDefinitionVersion | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'additionalPrinterColumns': obj.additionalPrinterColumns?.map(y => toJson_CustomResourceColumnDefinition(y)),
-    'deprecated': obj.deprecated,
-    'deprecationWarning': obj.deprecationWarning,
-    'name': obj.name,
-    'schema': toJson_CustomResourceValidation(obj.schema),
-    'served': obj.served,
-    'storage': obj.storage,
-    'subresources': toJson_CustomResourceSubresources(obj.subresources),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.additionalPrinterColumns?.map(y => toJson_CustomResourceColumnDefinition(y))) !== undefined) { result['additionalPrinterColumns'] = value; }
+  if ((value = obj.deprecated) !== undefined) { result['deprecated'] = value; }
+  if ((value = obj.deprecationWarning) !== undefined) { result['deprecationWarning'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_CustomResourceValidation(obj.schema)) !== undefined) { result['schema'] = value; }
+  if ((value = obj.served) !== undefined) { result['served'] = value; }
+  if ((value = obj.storage) !== undefined) { result['storage'] = value; }
+  if ((value = toJson_CustomResourceSubresources(obj.subresources)) !== undefined) { result['subresources'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24259,13 +23938,12 @@ export interface StatusCause {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StatusCause(obj: StatusCause | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'field': obj.field,
-    'message': obj.message,
-    'reason': obj.reason,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.field) !== undefined) { result['field'] = value; }
+  if ((value = obj.message) !== undefined) { result['message'] = value; }
+  if ((value = obj.reason) !== undefined) { result['reason'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24311,14 +23989,13 @@ export interface ServiceReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceReference(obj: ServiceReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'path': obj.path,
-    'port': obj.port,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.port) !== undefined) { result['port'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24384,16 +24061,15 @@ export interface NamedRuleWithOperationsV1Alpha1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NamedRuleWithOperationsV1Alpha1(obj: NamedRuleWithOperationsV1Alpha1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) { result['apiGroups'] = value; }
+  if ((value = obj.apiVersions?.map(y => y)) !== undefined) { result['apiVersions'] = value; }
+  if ((value = obj.operations?.map(y => y)) !== undefined) { result['operations'] = value; }
+  if ((value = obj.resourceNames?.map(y => y)) !== undefined) { result['resourceNames'] = value; }
+  if ((value = obj.resources?.map(y => y)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.scope) !== undefined) { result['scope'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24459,16 +24135,15 @@ export interface NamedRuleWithOperationsV1Beta1 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NamedRuleWithOperationsV1Beta1(obj: NamedRuleWithOperationsV1Beta1 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'apiVersions': obj.apiVersions?.map(y => y),
-    'operations': obj.operations?.map(y => y),
-    'resourceNames': obj.resourceNames?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'scope': obj.scope,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) { result['apiGroups'] = value; }
+  if ((value = obj.apiVersions?.map(y => y)) !== undefined) { result['apiVersions'] = value; }
+  if ((value = obj.operations?.map(y => y)) !== undefined) { result['operations'] = value; }
+  if ((value = obj.resourceNames?.map(y => y)) !== undefined) { result['resourceNames'] = value; }
+  if ((value = obj.resources?.map(y => y)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.scope) !== undefined) { result['scope'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24499,12 +24174,11 @@ export interface RollingUpdateDaemonSet {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RollingUpdateDaemonSet(obj: RollingUpdateDaemonSet | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxSurge': obj.maxSurge?.value,
-    'maxUnavailable': obj.maxUnavailable?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxSurge?.value) !== undefined) { result['maxSurge'] = value; }
+  if ((value = obj.maxUnavailable?.value) !== undefined) { result['maxUnavailable'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24537,12 +24211,11 @@ export interface RollingUpdateDeployment {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RollingUpdateDeployment(obj: RollingUpdateDeployment | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxSurge': obj.maxSurge?.value,
-    'maxUnavailable': obj.maxUnavailable?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxSurge?.value) !== undefined) { result['maxSurge'] = value; }
+  if ((value = obj.maxUnavailable?.value) !== undefined) { result['maxUnavailable'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24574,12 +24247,11 @@ export interface RollingUpdateStatefulSetStrategy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RollingUpdateStatefulSetStrategy(obj: RollingUpdateStatefulSetStrategy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'maxUnavailable': obj.maxUnavailable?.value,
-    'partition': obj.partition,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.maxUnavailable?.value) !== undefined) { result['maxUnavailable'] = value; }
+  if ((value = obj.partition) !== undefined) { result['partition'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24617,13 +24289,12 @@ export interface HpaScalingRulesV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HpaScalingRulesV2(obj: HpaScalingRulesV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'policies': obj.policies?.map(y => toJson_HpaScalingPolicyV2(y)),
-    'selectPolicy': obj.selectPolicy,
-    'stabilizationWindowSeconds': obj.stabilizationWindowSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.policies?.map(y => toJson_HpaScalingPolicyV2(y))) !== undefined) { result['policies'] = value; }
+  if ((value = obj.selectPolicy) !== undefined) { result['selectPolicy'] = value; }
+  if ((value = obj.stabilizationWindowSeconds) !== undefined) { result['stabilizationWindowSeconds'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24661,13 +24332,12 @@ export interface ContainerResourceMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ContainerResourceMetricSourceV2(obj: ContainerResourceMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'container': obj.container,
-    'name': obj.name,
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.container) !== undefined) { result['container'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24698,12 +24368,11 @@ export interface ExternalMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalMetricSourceV2(obj: ExternalMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MetricIdentifierV2(obj.metric)) !== undefined) { result['metric'] = value; }
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24741,13 +24410,12 @@ export interface ObjectMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectMetricSourceV2(obj: ObjectMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'describedObject': toJson_CrossVersionObjectReferenceV2(obj.describedObject),
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CrossVersionObjectReferenceV2(obj.describedObject)) !== undefined) { result['describedObject'] = value; }
+  if ((value = toJson_MetricIdentifierV2(obj.metric)) !== undefined) { result['metric'] = value; }
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24778,12 +24446,11 @@ export interface PodsMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodsMetricSourceV2(obj: PodsMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metric': toJson_MetricIdentifierV2(obj.metric),
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_MetricIdentifierV2(obj.metric)) !== undefined) { result['metric'] = value; }
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24814,12 +24481,11 @@ export interface ResourceMetricSourceV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceMetricSourceV2(obj: ResourceMetricSourceV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'target': toJson_MetricTargetV2(obj.target),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_MetricTargetV2(obj.target)) !== undefined) { result['target'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24869,13 +24535,12 @@ export interface PodFailurePolicyRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicyRule(obj: PodFailurePolicyRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'action': obj.action,
-    'onExitCodes': toJson_PodFailurePolicyOnExitCodesRequirement(obj.onExitCodes),
-    'onPodConditions': obj.onPodConditions?.map(y => toJson_PodFailurePolicyOnPodConditionsPattern(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.action) !== undefined) { result['action'] = value; }
+  if ((value = toJson_PodFailurePolicyOnExitCodesRequirement(obj.onExitCodes)) !== undefined) { result['onExitCodes'] = value; }
+  if ((value = obj.onPodConditions?.map(y => toJson_PodFailurePolicyOnPodConditionsPattern(y))) !== undefined) { result['onPodConditions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24927,15 +24592,14 @@ export interface ConfigMapNodeConfigSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapNodeConfigSource(obj: ConfigMapNodeConfigSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'kubeletConfigKey': obj.kubeletConfigKey,
-    'name': obj.name,
-    'namespace': obj.namespace,
-    'resourceVersion': obj.resourceVersion,
-    'uid': obj.uid,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.kubeletConfigKey) !== undefined) { result['kubeletConfigKey'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  if ((value = obj.resourceVersion) !== undefined) { result['resourceVersion'] = value; }
+  if ((value = obj.uid) !== undefined) { result['uid'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24966,12 +24630,11 @@ export interface SecretReference {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretReference(obj: SecretReference | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -24995,11 +24658,10 @@ export interface ResourceClaim {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceClaim(obj: ResourceClaim | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25030,12 +24692,11 @@ export interface NodeAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeAffinity(obj: NodeAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PreferredSchedulingTerm(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': toJson_NodeSelector(obj.requiredDuringSchedulingIgnoredDuringExecution),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PreferredSchedulingTerm(y))) !== undefined) { result['preferredDuringSchedulingIgnoredDuringExecution'] = value; }
+  if ((value = toJson_NodeSelector(obj.requiredDuringSchedulingIgnoredDuringExecution)) !== undefined) { result['requiredDuringSchedulingIgnoredDuringExecution'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25066,12 +24727,11 @@ export interface PodAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodAffinity(obj: PodAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y))) !== undefined) { result['preferredDuringSchedulingIgnoredDuringExecution'] = value; }
+  if ((value = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y))) !== undefined) { result['requiredDuringSchedulingIgnoredDuringExecution'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25102,12 +24762,11 @@ export interface PodAntiAffinity {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodAntiAffinity(obj: PodAntiAffinity | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preferredDuringSchedulingIgnoredDuringExecution': obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y)),
-    'requiredDuringSchedulingIgnoredDuringExecution': obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.preferredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_WeightedPodAffinityTerm(y))) !== undefined) { result['preferredDuringSchedulingIgnoredDuringExecution'] = value; }
+  if ((value = obj.requiredDuringSchedulingIgnoredDuringExecution?.map(y => toJson_PodAffinityTerm(y))) !== undefined) { result['requiredDuringSchedulingIgnoredDuringExecution'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25146,13 +24805,12 @@ export interface EnvVar {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EnvVar(obj: EnvVar | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-    'valueFrom': toJson_EnvVarSource(obj.valueFrom),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  if ((value = toJson_EnvVarSource(obj.valueFrom)) !== undefined) { result['valueFrom'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25190,13 +24848,12 @@ export interface EnvFromSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EnvFromSource(obj: EnvFromSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapRef': toJson_ConfigMapEnvSource(obj.configMapRef),
-    'prefix': obj.prefix,
-    'secretRef': toJson_SecretEnvSource(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ConfigMapEnvSource(obj.configMapRef)) !== undefined) { result['configMapRef'] = value; }
+  if ((value = obj.prefix) !== undefined) { result['prefix'] = value; }
+  if ((value = toJson_SecretEnvSource(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25227,12 +24884,11 @@ export interface Lifecycle {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Lifecycle(obj: Lifecycle | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'postStart': toJson_LifecycleHandler(obj.postStart),
-    'preStop': toJson_LifecycleHandler(obj.preStop),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_LifecycleHandler(obj.postStart)) !== undefined) { result['postStart'] = value; }
+  if ((value = toJson_LifecycleHandler(obj.preStop)) !== undefined) { result['preStop'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25323,20 +24979,19 @@ export interface Probe {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Probe(obj: Probe | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_ExecAction(obj.exec),
-    'failureThreshold': obj.failureThreshold,
-    'grpc': toJson_GrpcAction(obj.grpc),
-    'httpGet': toJson_HttpGetAction(obj.httpGet),
-    'initialDelaySeconds': obj.initialDelaySeconds,
-    'periodSeconds': obj.periodSeconds,
-    'successThreshold': obj.successThreshold,
-    'tcpSocket': toJson_TcpSocketAction(obj.tcpSocket),
-    'terminationGracePeriodSeconds': obj.terminationGracePeriodSeconds,
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExecAction(obj.exec)) !== undefined) { result['exec'] = value; }
+  if ((value = obj.failureThreshold) !== undefined) { result['failureThreshold'] = value; }
+  if ((value = toJson_GrpcAction(obj.grpc)) !== undefined) { result['grpc'] = value; }
+  if ((value = toJson_HttpGetAction(obj.httpGet)) !== undefined) { result['httpGet'] = value; }
+  if ((value = obj.initialDelaySeconds) !== undefined) { result['initialDelaySeconds'] = value; }
+  if ((value = obj.periodSeconds) !== undefined) { result['periodSeconds'] = value; }
+  if ((value = obj.successThreshold) !== undefined) { result['successThreshold'] = value; }
+  if ((value = toJson_TcpSocketAction(obj.tcpSocket)) !== undefined) { result['tcpSocket'] = value; }
+  if ((value = obj.terminationGracePeriodSeconds) !== undefined) { result['terminationGracePeriodSeconds'] = value; }
+  if ((value = obj.timeoutSeconds) !== undefined) { result['timeoutSeconds'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25389,15 +25044,14 @@ export interface ContainerPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ContainerPort(obj: ContainerPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerPort': obj.containerPort,
-    'hostIP': obj.hostIp,
-    'hostPort': obj.hostPort,
-    'name': obj.name,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerPort) !== undefined) { result['containerPort'] = value; }
+  if ((value = obj.hostIp) !== undefined) { result['hostIP'] = value; }
+  if ((value = obj.hostPort) !== undefined) { result['hostPort'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.protocol) !== undefined) { result['protocol'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25428,12 +25082,11 @@ export interface ContainerResizePolicy {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ContainerResizePolicy(obj: ContainerResizePolicy | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceName': obj.resourceName,
-    'restartPolicy': obj.restartPolicy,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceName) !== undefined) { result['resourceName'] = value; }
+  if ((value = obj.restartPolicy) !== undefined) { result['restartPolicy'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25531,21 +25184,20 @@ export interface SecurityContext {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecurityContext(obj: SecurityContext | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'allowPrivilegeEscalation': obj.allowPrivilegeEscalation,
-    'capabilities': toJson_Capabilities(obj.capabilities),
-    'privileged': obj.privileged,
-    'procMount': obj.procMount,
-    'readOnlyRootFilesystem': obj.readOnlyRootFilesystem,
-    'runAsGroup': obj.runAsGroup,
-    'runAsNonRoot': obj.runAsNonRoot,
-    'runAsUser': obj.runAsUser,
-    'seLinuxOptions': toJson_SeLinuxOptions(obj.seLinuxOptions),
-    'seccompProfile': toJson_SeccompProfile(obj.seccompProfile),
-    'windowsOptions': toJson_WindowsSecurityContextOptions(obj.windowsOptions),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.allowPrivilegeEscalation) !== undefined) { result['allowPrivilegeEscalation'] = value; }
+  if ((value = toJson_Capabilities(obj.capabilities)) !== undefined) { result['capabilities'] = value; }
+  if ((value = obj.privileged) !== undefined) { result['privileged'] = value; }
+  if ((value = obj.procMount) !== undefined) { result['procMount'] = value; }
+  if ((value = obj.readOnlyRootFilesystem) !== undefined) { result['readOnlyRootFilesystem'] = value; }
+  if ((value = obj.runAsGroup) !== undefined) { result['runAsGroup'] = value; }
+  if ((value = obj.runAsNonRoot) !== undefined) { result['runAsNonRoot'] = value; }
+  if ((value = obj.runAsUser) !== undefined) { result['runAsUser'] = value; }
+  if ((value = toJson_SeLinuxOptions(obj.seLinuxOptions)) !== undefined) { result['seLinuxOptions'] = value; }
+  if ((value = toJson_SeccompProfile(obj.seccompProfile)) !== undefined) { result['seccompProfile'] = value; }
+  if ((value = toJson_WindowsSecurityContextOptions(obj.windowsOptions)) !== undefined) { result['windowsOptions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25576,12 +25228,11 @@ export interface VolumeDevice {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeDevice(obj: VolumeDevice | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'devicePath': obj.devicePath,
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.devicePath) !== undefined) { result['devicePath'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25643,16 +25294,15 @@ export interface VolumeMount {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeMount(obj: VolumeMount | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'mountPath': obj.mountPath,
-    'mountPropagation': obj.mountPropagation,
-    'name': obj.name,
-    'readOnly': obj.readOnly,
-    'subPath': obj.subPath,
-    'subPathExpr': obj.subPathExpr,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.mountPath) !== undefined) { result['mountPath'] = value; }
+  if ((value = obj.mountPropagation) !== undefined) { result['mountPropagation'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.subPath) !== undefined) { result['subPath'] = value; }
+  if ((value = obj.subPathExpr) !== undefined) { result['subPathExpr'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25681,12 +25331,11 @@ export interface PodDnsConfigOption {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodDnsConfigOption(obj: PodDnsConfigOption | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25723,12 +25372,11 @@ export interface ClaimSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClaimSource(obj: ClaimSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'resourceClaimName': obj.resourceClaimName,
-    'resourceClaimTemplateName': obj.resourceClaimTemplateName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.resourceClaimName) !== undefined) { result['resourceClaimName'] = value; }
+  if ((value = obj.resourceClaimTemplateName) !== undefined) { result['resourceClaimTemplateName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25773,14 +25421,13 @@ export interface SeLinuxOptions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SeLinuxOptions(obj: SeLinuxOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'level': obj.level,
-    'role': obj.role,
-    'type': obj.type,
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.level) !== undefined) { result['level'] = value; }
+  if ((value = obj.role) !== undefined) { result['role'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  if ((value = obj.user) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25813,12 +25460,11 @@ export interface SeccompProfile {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SeccompProfile(obj: SeccompProfile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'localhostProfile': obj.localhostProfile,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.localhostProfile) !== undefined) { result['localhostProfile'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25849,12 +25495,11 @@ export interface Sysctl {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Sysctl(obj: Sysctl | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25900,14 +25545,13 @@ export interface WindowsSecurityContextOptions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WindowsSecurityContextOptions(obj: WindowsSecurityContextOptions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'gmsaCredentialSpec': obj.gmsaCredentialSpec,
-    'gmsaCredentialSpecName': obj.gmsaCredentialSpecName,
-    'hostProcess': obj.hostProcess,
-    'runAsUserName': obj.runAsUserName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.gmsaCredentialSpec) !== undefined) { result['gmsaCredentialSpec'] = value; }
+  if ((value = obj.gmsaCredentialSpecName) !== undefined) { result['gmsaCredentialSpecName'] = value; }
+  if ((value = obj.hostProcess) !== undefined) { result['hostProcess'] = value; }
+  if ((value = obj.runAsUserName) !== undefined) { result['runAsUserName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -25945,13 +25589,12 @@ export interface AzureFileVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_AzureFileVolumeSource(obj: AzureFileVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'readOnly': obj.readOnly,
-    'secretName': obj.secretName,
-    'shareName': obj.shareName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.secretName) !== undefined) { result['secretName'] = value; }
+  if ((value = obj.shareName) !== undefined) { result['shareName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26011,16 +25654,15 @@ export interface CephFsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CephFsVolumeSource(obj: CephFsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'monitors': obj.monitors?.map(y => y),
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-    'secretFile': obj.secretFile,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.monitors?.map(y => y)) !== undefined) { result['monitors'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = obj.secretFile) !== undefined) { result['secretFile'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.user) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26065,14 +25707,13 @@ export interface CinderVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CinderVolumeSource(obj: CinderVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'volumeID': obj.volumeId,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.volumeId) !== undefined) { result['volumeID'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26120,14 +25761,13 @@ export interface ConfigMapVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapVolumeSource(obj: ConfigMapVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) { result['defaultMode'] = value; }
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) { result['items'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26180,15 +25820,14 @@ export interface CsiVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CsiVolumeSource(obj: CsiVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'nodePublishSecretRef': toJson_LocalObjectReference(obj.nodePublishSecretRef),
-    'readOnly': obj.readOnly,
-    'volumeAttributes': ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) { result['driver'] = value; }
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.nodePublishSecretRef)) !== undefined) { result['nodePublishSecretRef'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = ((obj.volumeAttributes) === undefined) ? undefined : (withoutUndefined(obj.volumeAttributes))) !== undefined) { result['volumeAttributes'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26220,12 +25859,11 @@ export interface DownwardApiVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DownwardApiVolumeSource(obj: DownwardApiVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_DownwardApiVolumeFile(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) { result['defaultMode'] = value; }
+  if ((value = obj.items?.map(y => toJson_DownwardApiVolumeFile(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26256,12 +25894,11 @@ export interface EmptyDirVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EmptyDirVolumeSource(obj: EmptyDirVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'medium': obj.medium,
-    'sizeLimit': obj.sizeLimit?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.medium) !== undefined) { result['medium'] = value; }
+  if ((value = obj.sizeLimit?.value) !== undefined) { result['sizeLimit'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26291,11 +25928,10 @@ export interface EphemeralVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EphemeralVolumeSource(obj: EphemeralVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'volumeClaimTemplate': toJson_PersistentVolumeClaimTemplate(obj.volumeClaimTemplate),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_PersistentVolumeClaimTemplate(obj.volumeClaimTemplate)) !== undefined) { result['volumeClaimTemplate'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26347,15 +25983,14 @@ export interface FlexVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_FlexVolumeSource(obj: FlexVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'driver': obj.driver,
-    'fsType': obj.fsType,
-    'options': ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options)),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.driver) !== undefined) { result['driver'] = value; }
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = ((obj.options) === undefined) ? undefined : (withoutUndefined(obj.options))) !== undefined) { result['options'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26395,13 +26030,12 @@ export interface GitRepoVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GitRepoVolumeSource(obj: GitRepoVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'directory': obj.directory,
-    'repository': obj.repository,
-    'revision': obj.revision,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.directory) !== undefined) { result['directory'] = value; }
+  if ((value = obj.repository) !== undefined) { result['repository'] = value; }
+  if ((value = obj.revision) !== undefined) { result['revision'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26440,13 +26074,12 @@ export interface GlusterfsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GlusterfsVolumeSource(obj: GlusterfsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'endpoints': obj.endpoints,
-    'path': obj.path,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.endpoints) !== undefined) { result['endpoints'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26542,21 +26175,20 @@ export interface IscsiVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IscsiVolumeSource(obj: IscsiVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'chapAuthDiscovery': obj.chapAuthDiscovery,
-    'chapAuthSession': obj.chapAuthSession,
-    'fsType': obj.fsType,
-    'initiatorName': obj.initiatorName,
-    'iqn': obj.iqn,
-    'iscsiInterface': obj.iscsiInterface,
-    'lun': obj.lun,
-    'portals': obj.portals?.map(y => y),
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'targetPortal': obj.targetPortal,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.chapAuthDiscovery) !== undefined) { result['chapAuthDiscovery'] = value; }
+  if ((value = obj.chapAuthSession) !== undefined) { result['chapAuthSession'] = value; }
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.initiatorName) !== undefined) { result['initiatorName'] = value; }
+  if ((value = obj.iqn) !== undefined) { result['iqn'] = value; }
+  if ((value = obj.iscsiInterface) !== undefined) { result['iscsiInterface'] = value; }
+  if ((value = obj.lun) !== undefined) { result['lun'] = value; }
+  if ((value = obj.portals?.map(y => y)) !== undefined) { result['portals'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.targetPortal) !== undefined) { result['targetPortal'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26587,12 +26219,11 @@ export interface PersistentVolumeClaimVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeClaimVolumeSource(obj: PersistentVolumeClaimVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'claimName': obj.claimName,
-    'readOnly': obj.readOnly,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.claimName) !== undefined) { result['claimName'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26623,12 +26254,11 @@ export interface ProjectedVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ProjectedVolumeSource(obj: ProjectedVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'sources': obj.sources?.map(y => toJson_VolumeProjection(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) { result['defaultMode'] = value; }
+  if ((value = obj.sources?.map(y => toJson_VolumeProjection(y))) !== undefined) { result['sources'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26706,18 +26336,17 @@ export interface RbdVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_RbdVolumeSource(obj: RbdVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'image': obj.image,
-    'keyring': obj.keyring,
-    'monitors': obj.monitors?.map(y => y),
-    'pool': obj.pool,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'user': obj.user,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.image) !== undefined) { result['image'] = value; }
+  if ((value = obj.keyring) !== undefined) { result['keyring'] = value; }
+  if ((value = obj.monitors?.map(y => y)) !== undefined) { result['monitors'] = value; }
+  if ((value = obj.pool) !== undefined) { result['pool'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.user) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26807,20 +26436,19 @@ export interface ScaleIoVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScaleIoVolumeSource(obj: ScaleIoVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'gateway': obj.gateway,
-    'protectionDomain': obj.protectionDomain,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'sslEnabled': obj.sslEnabled,
-    'storageMode': obj.storageMode,
-    'storagePool': obj.storagePool,
-    'system': obj.system,
-    'volumeName': obj.volumeName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.gateway) !== undefined) { result['gateway'] = value; }
+  if ((value = obj.protectionDomain) !== undefined) { result['protectionDomain'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.sslEnabled) !== undefined) { result['sslEnabled'] = value; }
+  if ((value = obj.storageMode) !== undefined) { result['storageMode'] = value; }
+  if ((value = obj.storagePool) !== undefined) { result['storagePool'] = value; }
+  if ((value = obj.system) !== undefined) { result['system'] = value; }
+  if ((value = obj.volumeName) !== undefined) { result['volumeName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26868,14 +26496,13 @@ export interface SecretVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretVolumeSource(obj: SecretVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'defaultMode': obj.defaultMode,
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'optional': obj.optional,
-    'secretName': obj.secretName,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.defaultMode) !== undefined) { result['defaultMode'] = value; }
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) { result['items'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  if ((value = obj.secretName) !== undefined) { result['secretName'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26927,15 +26554,14 @@ export interface StorageOsVolumeSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_StorageOsVolumeSource(obj: StorageOsVolumeSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fsType': obj.fsType,
-    'readOnly': obj.readOnly,
-    'secretRef': toJson_LocalObjectReference(obj.secretRef),
-    'volumeName': obj.volumeName,
-    'volumeNamespace': obj.volumeNamespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fsType) !== undefined) { result['fsType'] = value; }
+  if ((value = obj.readOnly) !== undefined) { result['readOnly'] = value; }
+  if ((value = toJson_LocalObjectReference(obj.secretRef)) !== undefined) { result['secretRef'] = value; }
+  if ((value = obj.volumeName) !== undefined) { result['volumeName'] = value; }
+  if ((value = obj.volumeNamespace) !== undefined) { result['volumeNamespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -26973,13 +26599,12 @@ export interface ScopedResourceSelectorRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ScopedResourceSelectorRequirement(obj: ScopedResourceSelectorRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'operator': obj.operator,
-    'scopeName': obj.scopeName,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.operator) !== undefined) { result['operator'] = value; }
+  if ((value = obj.scopeName) !== undefined) { result['scopeName'] = value; }
+  if ((value = obj.values?.map(y => y)) !== undefined) { result['values'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27003,11 +26628,10 @@ export interface ClientIpConfig {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ClientIpConfig(obj: ClientIpConfig | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'timeoutSeconds': obj.timeoutSeconds,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.timeoutSeconds) !== undefined) { result['timeoutSeconds'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27031,11 +26655,10 @@ export interface ForZone {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ForZone(obj: ForZone | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27072,12 +26695,11 @@ export interface NonResourcePolicyRuleV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NonResourcePolicyRuleV1Beta2(obj: NonResourcePolicyRuleV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceURLs': obj.nonResourceUrLs?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nonResourceUrLs?.map(y => y)) !== undefined) { result['nonResourceURLs'] = value; }
+  if ((value = obj.verbs?.map(y => y)) !== undefined) { result['verbs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27129,15 +26751,14 @@ export interface ResourcePolicyRuleV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourcePolicyRuleV1Beta2(obj: ResourcePolicyRuleV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'clusterScope': obj.clusterScope,
-    'namespaces': obj.namespaces?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) { result['apiGroups'] = value; }
+  if ((value = obj.clusterScope) !== undefined) { result['clusterScope'] = value; }
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) { result['namespaces'] = value; }
+  if ((value = obj.resources?.map(y => y)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.verbs?.map(y => y)) !== undefined) { result['verbs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27182,14 +26803,13 @@ export interface SubjectV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SubjectV1Beta2(obj: SubjectV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': toJson_GroupSubjectV1Beta2(obj.group),
-    'kind': obj.kind,
-    'serviceAccount': toJson_ServiceAccountSubjectV1Beta2(obj.serviceAccount),
-    'user': toJson_UserSubjectV1Beta2(obj.user),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GroupSubjectV1Beta2(obj.group)) !== undefined) { result['group'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = toJson_ServiceAccountSubjectV1Beta2(obj.serviceAccount)) !== undefined) { result['serviceAccount'] = value; }
+  if ((value = toJson_UserSubjectV1Beta2(obj.user)) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27220,12 +26840,11 @@ export interface LimitResponseV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitResponseV1Beta2(obj: LimitResponseV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'queuing': toJson_QueuingConfigurationV1Beta2(obj.queuing),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_QueuingConfigurationV1Beta2(obj.queuing)) !== undefined) { result['queuing'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27262,12 +26881,11 @@ export interface NonResourcePolicyRuleV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NonResourcePolicyRuleV1Beta3(obj: NonResourcePolicyRuleV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'nonResourceURLs': obj.nonResourceUrLs?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.nonResourceUrLs?.map(y => y)) !== undefined) { result['nonResourceURLs'] = value; }
+  if ((value = obj.verbs?.map(y => y)) !== undefined) { result['verbs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27319,15 +26937,14 @@ export interface ResourcePolicyRuleV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourcePolicyRuleV1Beta3(obj: ResourcePolicyRuleV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiGroups': obj.apiGroups?.map(y => y),
-    'clusterScope': obj.clusterScope,
-    'namespaces': obj.namespaces?.map(y => y),
-    'resources': obj.resources?.map(y => y),
-    'verbs': obj.verbs?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiGroups?.map(y => y)) !== undefined) { result['apiGroups'] = value; }
+  if ((value = obj.clusterScope) !== undefined) { result['clusterScope'] = value; }
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) { result['namespaces'] = value; }
+  if ((value = obj.resources?.map(y => y)) !== undefined) { result['resources'] = value; }
+  if ((value = obj.verbs?.map(y => y)) !== undefined) { result['verbs'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27372,14 +26989,13 @@ export interface SubjectV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SubjectV1Beta3(obj: SubjectV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'group': toJson_GroupSubjectV1Beta3(obj.group),
-    'kind': obj.kind,
-    'serviceAccount': toJson_ServiceAccountSubjectV1Beta3(obj.serviceAccount),
-    'user': toJson_UserSubjectV1Beta3(obj.user),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_GroupSubjectV1Beta3(obj.group)) !== undefined) { result['group'] = value; }
+  if ((value = obj.kind) !== undefined) { result['kind'] = value; }
+  if ((value = toJson_ServiceAccountSubjectV1Beta3(obj.serviceAccount)) !== undefined) { result['serviceAccount'] = value; }
+  if ((value = toJson_UserSubjectV1Beta3(obj.user)) !== undefined) { result['user'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27410,12 +27026,11 @@ export interface LimitResponseV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LimitResponseV1Beta3(obj: LimitResponseV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'queuing': toJson_QueuingConfigurationV1Beta3(obj.queuing),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_QueuingConfigurationV1Beta3(obj.queuing)) !== undefined) { result['queuing'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27446,12 +27061,11 @@ export interface IngressServiceBackend {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IngressServiceBackend(obj: IngressServiceBackend | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'port': toJson_ServiceBackendPort(obj.port),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_ServiceBackendPort(obj.port)) !== undefined) { result['port'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27475,11 +27089,10 @@ export interface HttpIngressRuleValue {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpIngressRuleValue(obj: HttpIngressRuleValue | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'paths': obj.paths?.map(y => toJson_HttpIngressPath(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.paths?.map(y => toJson_HttpIngressPath(y))) !== undefined) { result['paths'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27517,13 +27130,12 @@ export interface NetworkPolicyPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyPort(obj: NetworkPolicyPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'endPort': obj.endPort,
-    'port': obj.port?.value,
-    'protocol': obj.protocol,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.endPort) !== undefined) { result['endPort'] = value; }
+  if ((value = obj.port?.value) !== undefined) { result['port'] = value; }
+  if ((value = obj.protocol) !== undefined) { result['protocol'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27565,13 +27177,12 @@ export interface NetworkPolicyPeer {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NetworkPolicyPeer(obj: NetworkPolicyPeer | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'ipBlock': toJson_IpBlock(obj.ipBlock),
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'podSelector': toJson_LabelSelector(obj.podSelector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_IpBlock(obj.ipBlock)) !== undefined) { result['ipBlock'] = value; }
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) { result['namespaceSelector'] = value; }
+  if ((value = toJson_LabelSelector(obj.podSelector)) !== undefined) { result['podSelector'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27609,13 +27220,12 @@ export interface NodeSelectorRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_NodeSelectorRequirement(obj: NodeSelectorRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.operator) !== undefined) { result['operator'] = value; }
+  if ((value = obj.values?.map(y => y)) !== undefined) { result['values'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27639,11 +27249,10 @@ export interface VolumeNodeResources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeNodeResources(obj: VolumeNodeResources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'count': obj.count,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.count) !== undefined) { result['count'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27674,12 +27283,11 @@ export interface WebhookConversion {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WebhookConversion(obj: WebhookConversion | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'clientConfig': toJson_WebhookClientConfig(obj.clientConfig),
-    'conversionReviewVersions': obj.conversionReviewVersions?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_WebhookClientConfig(obj.clientConfig)) !== undefined) { result['clientConfig'] = value; }
+  if ((value = obj.conversionReviewVersions?.map(y => y)) !== undefined) { result['conversionReviewVersions'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27738,16 +27346,15 @@ export interface CustomResourceColumnDefinition {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceColumnDefinition(obj: CustomResourceColumnDefinition | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'description': obj.description,
-    'format': obj.format,
-    'jsonPath': obj.jsonPath,
-    'name': obj.name,
-    'priority': obj.priority,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.description) !== undefined) { result['description'] = value; }
+  if ((value = obj.format) !== undefined) { result['format'] = value; }
+  if ((value = obj.jsonPath) !== undefined) { result['jsonPath'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.priority) !== undefined) { result['priority'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27771,11 +27378,10 @@ export interface CustomResourceValidation {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceValidation(obj: CustomResourceValidation | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'openAPIV3Schema': toJson_JsonSchemaProps(obj.openApiv3Schema),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_JsonSchemaProps(obj.openApiv3Schema)) !== undefined) { result['openAPIV3Schema'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27806,12 +27412,11 @@ export interface CustomResourceSubresources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceSubresources(obj: CustomResourceSubresources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'scale': toJson_CustomResourceSubresourceScale(obj.scale),
-    'status': obj.status,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_CustomResourceSubresourceScale(obj.scale)) !== undefined) { result['scale'] = value; }
+  if ((value = obj.status) !== undefined) { result['status'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27849,13 +27454,12 @@ export interface HpaScalingPolicyV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HpaScalingPolicyV2(obj: HpaScalingPolicyV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'periodSeconds': obj.periodSeconds,
-    'type': obj.type,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.periodSeconds) !== undefined) { result['periodSeconds'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27900,14 +27504,13 @@ export interface MetricTargetV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MetricTargetV2(obj: MetricTargetV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'averageUtilization': obj.averageUtilization,
-    'averageValue': obj.averageValue?.value,
-    'type': obj.type,
-    'value': obj.value?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.averageUtilization) !== undefined) { result['averageUtilization'] = value; }
+  if ((value = obj.averageValue?.value) !== undefined) { result['averageValue'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  if ((value = obj.value?.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27938,12 +27541,11 @@ export interface MetricIdentifierV2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_MetricIdentifierV2(obj: MetricIdentifierV2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'selector': toJson_LabelSelector(obj.selector),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = toJson_LabelSelector(obj.selector)) !== undefined) { result['selector'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -27989,13 +27591,12 @@ export interface PodFailurePolicyOnExitCodesRequirement {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicyOnExitCodesRequirement(obj: PodFailurePolicyOnExitCodesRequirement | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) { result['containerName'] = value; }
+  if ((value = obj.operator) !== undefined) { result['operator'] = value; }
+  if ((value = obj.values?.map(y => y)) !== undefined) { result['values'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28027,12 +27628,11 @@ export interface PodFailurePolicyOnPodConditionsPattern {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodFailurePolicyOnPodConditionsPattern(obj: PodFailurePolicyOnPodConditionsPattern | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'status': obj.status,
-    'type': obj.type,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.status) !== undefined) { result['status'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28063,12 +27663,11 @@ export interface PreferredSchedulingTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PreferredSchedulingTerm(obj: PreferredSchedulingTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'preference': toJson_NodeSelectorTerm(obj.preference),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_NodeSelectorTerm(obj.preference)) !== undefined) { result['preference'] = value; }
+  if ((value = obj.weight) !== undefined) { result['weight'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28099,12 +27698,11 @@ export interface WeightedPodAffinityTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_WeightedPodAffinityTerm(obj: WeightedPodAffinityTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'podAffinityTerm': toJson_PodAffinityTerm(obj.podAffinityTerm),
-    'weight': obj.weight,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_PodAffinityTerm(obj.podAffinityTerm)) !== undefined) { result['podAffinityTerm'] = value; }
+  if ((value = obj.weight) !== undefined) { result['weight'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28149,14 +27747,13 @@ export interface PodAffinityTerm {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PodAffinityTerm(obj: PodAffinityTerm | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelector': toJson_LabelSelector(obj.labelSelector),
-    'namespaceSelector': toJson_LabelSelector(obj.namespaceSelector),
-    'namespaces': obj.namespaces?.map(y => y),
-    'topologyKey': obj.topologyKey,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_LabelSelector(obj.labelSelector)) !== undefined) { result['labelSelector'] = value; }
+  if ((value = toJson_LabelSelector(obj.namespaceSelector)) !== undefined) { result['namespaceSelector'] = value; }
+  if ((value = obj.namespaces?.map(y => y)) !== undefined) { result['namespaces'] = value; }
+  if ((value = obj.topologyKey) !== undefined) { result['topologyKey'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28201,14 +27798,13 @@ export interface EnvVarSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_EnvVarSource(obj: EnvVarSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMapKeyRef': toJson_ConfigMapKeySelector(obj.configMapKeyRef),
-    'fieldRef': toJson_ObjectFieldSelector(obj.fieldRef),
-    'resourceFieldRef': toJson_ResourceFieldSelector(obj.resourceFieldRef),
-    'secretKeyRef': toJson_SecretKeySelector(obj.secretKeyRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ConfigMapKeySelector(obj.configMapKeyRef)) !== undefined) { result['configMapKeyRef'] = value; }
+  if ((value = toJson_ObjectFieldSelector(obj.fieldRef)) !== undefined) { result['fieldRef'] = value; }
+  if ((value = toJson_ResourceFieldSelector(obj.resourceFieldRef)) !== undefined) { result['resourceFieldRef'] = value; }
+  if ((value = toJson_SecretKeySelector(obj.secretKeyRef)) !== undefined) { result['secretKeyRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28241,12 +27837,11 @@ export interface ConfigMapEnvSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapEnvSource(obj: ConfigMapEnvSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28279,12 +27874,11 @@ export interface SecretEnvSource {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretEnvSource(obj: SecretEnvSource | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28322,13 +27916,12 @@ export interface LifecycleHandler {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_LifecycleHandler(obj: LifecycleHandler | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'exec': toJson_ExecAction(obj.exec),
-    'httpGet': toJson_HttpGetAction(obj.httpGet),
-    'tcpSocket': toJson_TcpSocketAction(obj.tcpSocket),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ExecAction(obj.exec)) !== undefined) { result['exec'] = value; }
+  if ((value = toJson_HttpGetAction(obj.httpGet)) !== undefined) { result['httpGet'] = value; }
+  if ((value = toJson_TcpSocketAction(obj.tcpSocket)) !== undefined) { result['tcpSocket'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28352,11 +27945,10 @@ export interface ExecAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExecAction(obj: ExecAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'command': obj.command?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.command?.map(y => y)) !== undefined) { result['command'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28387,12 +27979,11 @@ export interface GrpcAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GrpcAction(obj: GrpcAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'port': obj.port,
-    'service': obj.service,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.port) !== undefined) { result['port'] = value; }
+  if ((value = obj.service) !== undefined) { result['service'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28445,15 +28036,14 @@ export interface HttpGetAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpGetAction(obj: HttpGetAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'httpHeaders': obj.httpHeaders?.map(y => toJson_HttpHeader(y)),
-    'path': obj.path,
-    'port': obj.port?.value,
-    'scheme': obj.scheme,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) { result['host'] = value; }
+  if ((value = obj.httpHeaders?.map(y => toJson_HttpHeader(y))) !== undefined) { result['httpHeaders'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.port?.value) !== undefined) { result['port'] = value; }
+  if ((value = obj.scheme) !== undefined) { result['scheme'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28484,12 +28074,11 @@ export interface TcpSocketAction {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_TcpSocketAction(obj: TcpSocketAction | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'host': obj.host,
-    'port': obj.port?.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.host) !== undefined) { result['host'] = value; }
+  if ((value = obj.port?.value) !== undefined) { result['port'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28520,12 +28109,11 @@ export interface Capabilities {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_Capabilities(obj: Capabilities | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'add': obj.add?.map(y => y),
-    'drop': obj.drop?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.add?.map(y => y)) !== undefined) { result['add'] = value; }
+  if ((value = obj.drop?.map(y => y)) !== undefined) { result['drop'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28563,13 +28151,12 @@ export interface KeyToPath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_KeyToPath(obj: KeyToPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'mode': obj.mode,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.mode) !== undefined) { result['mode'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28614,14 +28201,13 @@ export interface DownwardApiVolumeFile {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DownwardApiVolumeFile(obj: DownwardApiVolumeFile | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldRef': toJson_ObjectFieldSelector(obj.fieldRef),
-    'mode': obj.mode,
-    'path': obj.path,
-    'resourceFieldRef': toJson_ResourceFieldSelector(obj.resourceFieldRef),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectFieldSelector(obj.fieldRef)) !== undefined) { result['fieldRef'] = value; }
+  if ((value = obj.mode) !== undefined) { result['mode'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = toJson_ResourceFieldSelector(obj.resourceFieldRef)) !== undefined) { result['resourceFieldRef'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28652,12 +28238,11 @@ export interface PersistentVolumeClaimTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_PersistentVolumeClaimTemplate(obj: PersistentVolumeClaimTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': toJson_ObjectMeta(obj.metadata),
-    'spec': toJson_PersistentVolumeClaimSpec(obj.spec),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ObjectMeta(obj.metadata)) !== undefined) { result['metadata'] = value; }
+  if ((value = toJson_PersistentVolumeClaimSpec(obj.spec)) !== undefined) { result['spec'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28702,14 +28287,13 @@ export interface VolumeProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_VolumeProjection(obj: VolumeProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_ConfigMapProjection(obj.configMap),
-    'downwardAPI': toJson_DownwardApiProjection(obj.downwardApi),
-    'secret': toJson_SecretProjection(obj.secret),
-    'serviceAccountToken': toJson_ServiceAccountTokenProjection(obj.serviceAccountToken),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_ConfigMapProjection(obj.configMap)) !== undefined) { result['configMap'] = value; }
+  if ((value = toJson_DownwardApiProjection(obj.downwardApi)) !== undefined) { result['downwardAPI'] = value; }
+  if ((value = toJson_SecretProjection(obj.secret)) !== undefined) { result['secret'] = value; }
+  if ((value = toJson_ServiceAccountTokenProjection(obj.serviceAccountToken)) !== undefined) { result['serviceAccountToken'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28733,11 +28317,10 @@ export interface GroupSubjectV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GroupSubjectV1Beta2(obj: GroupSubjectV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28768,12 +28351,11 @@ export interface ServiceAccountSubjectV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceAccountSubjectV1Beta2(obj: ServiceAccountSubjectV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28797,11 +28379,10 @@ export interface UserSubjectV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_UserSubjectV1Beta2(obj: UserSubjectV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28839,13 +28420,12 @@ export interface QueuingConfigurationV1Beta2 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_QueuingConfigurationV1Beta2(obj: QueuingConfigurationV1Beta2 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'handSize': obj.handSize,
-    'queueLengthLimit': obj.queueLengthLimit,
-    'queues': obj.queues,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.handSize) !== undefined) { result['handSize'] = value; }
+  if ((value = obj.queueLengthLimit) !== undefined) { result['queueLengthLimit'] = value; }
+  if ((value = obj.queues) !== undefined) { result['queues'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28869,11 +28449,10 @@ export interface GroupSubjectV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_GroupSubjectV1Beta3(obj: GroupSubjectV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28904,12 +28483,11 @@ export interface ServiceAccountSubjectV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceAccountSubjectV1Beta3(obj: ServiceAccountSubjectV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.namespace) !== undefined) { result['namespace'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28933,11 +28511,10 @@ export interface UserSubjectV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_UserSubjectV1Beta3(obj: UserSubjectV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -28975,13 +28552,12 @@ export interface QueuingConfigurationV1Beta3 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_QueuingConfigurationV1Beta3(obj: QueuingConfigurationV1Beta3 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'handSize': obj.handSize,
-    'queueLengthLimit': obj.queueLengthLimit,
-    'queues': obj.queues,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.handSize) !== undefined) { result['handSize'] = value; }
+  if ((value = obj.queueLengthLimit) !== undefined) { result['queueLengthLimit'] = value; }
+  if ((value = obj.queues) !== undefined) { result['queues'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29012,12 +28588,11 @@ export interface ServiceBackendPort {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceBackendPort(obj: ServiceBackendPort | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'number': obj.number,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.number) !== undefined) { result['number'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29065,13 +28640,12 @@ export interface HttpIngressPath {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpIngressPath(obj: HttpIngressPath | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'backend': toJson_IngressBackend(obj.backend),
-    'path': obj.path,
-    'pathType': obj.pathType,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_IngressBackend(obj.backend)) !== undefined) { result['backend'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  if ((value = obj.pathType) !== undefined) { result['pathType'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29102,12 +28676,11 @@ export interface IpBlock {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_IpBlock(obj: IpBlock | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'cidr': obj.cidr,
-    'except': obj.except?.map(y => y),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.cidr) !== undefined) { result['cidr'] = value; }
+  if ((value = obj.except?.map(y => y)) !== undefined) { result['except'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29398,54 +28971,53 @@ export interface JsonSchemaProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_JsonSchemaProps(obj: JsonSchemaProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    '$ref': obj.ref,
-    '$schema': obj.schema,
-    'additionalItems': obj.additionalItems,
-    'additionalProperties': obj.additionalProperties,
-    'allOf': obj.allOf?.map(y => toJson_JsonSchemaProps(y)),
-    'anyOf': obj.anyOf?.map(y => toJson_JsonSchemaProps(y)),
-    'default': obj.default,
-    'definitions': ((obj.definitions) === undefined) ? undefined : (mapDefined(obj.definitions, (v) => toJson_JsonSchemaProps(v))),
-    'dependencies': ((obj.dependencies) === undefined) ? undefined : (withoutUndefined(obj.dependencies)),
-    'description': obj.description,
-    'enum': obj.enum?.map(y => y),
-    'example': obj.example,
-    'exclusiveMaximum': obj.exclusiveMaximum,
-    'exclusiveMinimum': obj.exclusiveMinimum,
-    'externalDocs': toJson_ExternalDocumentation(obj.externalDocs),
-    'format': obj.format,
-    'id': obj.id,
-    'items': obj.items,
-    'maxItems': obj.maxItems,
-    'maxLength': obj.maxLength,
-    'maxProperties': obj.maxProperties,
-    'maximum': obj.maximum,
-    'minItems': obj.minItems,
-    'minLength': obj.minLength,
-    'minProperties': obj.minProperties,
-    'minimum': obj.minimum,
-    'multipleOf': obj.multipleOf,
-    'not': toJson_JsonSchemaProps(obj.not),
-    'nullable': obj.nullable,
-    'oneOf': obj.oneOf?.map(y => toJson_JsonSchemaProps(y)),
-    'pattern': obj.pattern,
-    'patternProperties': ((obj.patternProperties) === undefined) ? undefined : (mapDefined(obj.patternProperties, (v) => toJson_JsonSchemaProps(v))),
-    'properties': ((obj.properties) === undefined) ? undefined : (mapDefined(obj.properties, (v) => toJson_JsonSchemaProps(v))),
-    'required': obj.required?.map(y => y),
-    'title': obj.title,
-    'type': obj.type,
-    'uniqueItems': obj.uniqueItems,
-    'x-kubernetes-embedded-resource': obj.xKubernetesEmbeddedResource,
-    'x-kubernetes-int-or-string': obj.xKubernetesIntOrString,
-    'x-kubernetes-list-map-keys': obj.xKubernetesListMapKeys?.map(y => y),
-    'x-kubernetes-list-type': obj.xKubernetesListType,
-    'x-kubernetes-map-type': obj.xKubernetesMapType,
-    'x-kubernetes-preserve-unknown-fields': obj.xKubernetesPreserveUnknownFields,
-    'x-kubernetes-validations': obj.xKubernetesValidations?.map(y => toJson_ValidationRule(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.ref) !== undefined) { result['$ref'] = value; }
+  if ((value = obj.schema) !== undefined) { result['$schema'] = value; }
+  if ((value = obj.additionalItems) !== undefined) { result['additionalItems'] = value; }
+  if ((value = obj.additionalProperties) !== undefined) { result['additionalProperties'] = value; }
+  if ((value = obj.allOf?.map(y => toJson_JsonSchemaProps(y))) !== undefined) { result['allOf'] = value; }
+  if ((value = obj.anyOf?.map(y => toJson_JsonSchemaProps(y))) !== undefined) { result['anyOf'] = value; }
+  if ((value = obj.default) !== undefined) { result['default'] = value; }
+  if ((value = ((obj.definitions) === undefined) ? undefined : (mapDefined(obj.definitions, (v) => toJson_JsonSchemaProps(v)))) !== undefined) { result['definitions'] = value; }
+  if ((value = ((obj.dependencies) === undefined) ? undefined : (withoutUndefined(obj.dependencies))) !== undefined) { result['dependencies'] = value; }
+  if ((value = obj.description) !== undefined) { result['description'] = value; }
+  if ((value = obj.enum?.map(y => y)) !== undefined) { result['enum'] = value; }
+  if ((value = obj.example) !== undefined) { result['example'] = value; }
+  if ((value = obj.exclusiveMaximum) !== undefined) { result['exclusiveMaximum'] = value; }
+  if ((value = obj.exclusiveMinimum) !== undefined) { result['exclusiveMinimum'] = value; }
+  if ((value = toJson_ExternalDocumentation(obj.externalDocs)) !== undefined) { result['externalDocs'] = value; }
+  if ((value = obj.format) !== undefined) { result['format'] = value; }
+  if ((value = obj.id) !== undefined) { result['id'] = value; }
+  if ((value = obj.items) !== undefined) { result['items'] = value; }
+  if ((value = obj.maxItems) !== undefined) { result['maxItems'] = value; }
+  if ((value = obj.maxLength) !== undefined) { result['maxLength'] = value; }
+  if ((value = obj.maxProperties) !== undefined) { result['maxProperties'] = value; }
+  if ((value = obj.maximum) !== undefined) { result['maximum'] = value; }
+  if ((value = obj.minItems) !== undefined) { result['minItems'] = value; }
+  if ((value = obj.minLength) !== undefined) { result['minLength'] = value; }
+  if ((value = obj.minProperties) !== undefined) { result['minProperties'] = value; }
+  if ((value = obj.minimum) !== undefined) { result['minimum'] = value; }
+  if ((value = obj.multipleOf) !== undefined) { result['multipleOf'] = value; }
+  if ((value = toJson_JsonSchemaProps(obj.not)) !== undefined) { result['not'] = value; }
+  if ((value = obj.nullable) !== undefined) { result['nullable'] = value; }
+  if ((value = obj.oneOf?.map(y => toJson_JsonSchemaProps(y))) !== undefined) { result['oneOf'] = value; }
+  if ((value = obj.pattern) !== undefined) { result['pattern'] = value; }
+  if ((value = ((obj.patternProperties) === undefined) ? undefined : (mapDefined(obj.patternProperties, (v) => toJson_JsonSchemaProps(v)))) !== undefined) { result['patternProperties'] = value; }
+  if ((value = ((obj.properties) === undefined) ? undefined : (mapDefined(obj.properties, (v) => toJson_JsonSchemaProps(v)))) !== undefined) { result['properties'] = value; }
+  if ((value = obj.required?.map(y => y)) !== undefined) { result['required'] = value; }
+  if ((value = obj.title) !== undefined) { result['title'] = value; }
+  if ((value = obj.type) !== undefined) { result['type'] = value; }
+  if ((value = obj.uniqueItems) !== undefined) { result['uniqueItems'] = value; }
+  if ((value = obj.xKubernetesEmbeddedResource) !== undefined) { result['x-kubernetes-embedded-resource'] = value; }
+  if ((value = obj.xKubernetesIntOrString) !== undefined) { result['x-kubernetes-int-or-string'] = value; }
+  if ((value = obj.xKubernetesListMapKeys?.map(y => y)) !== undefined) { result['x-kubernetes-list-map-keys'] = value; }
+  if ((value = obj.xKubernetesListType) !== undefined) { result['x-kubernetes-list-type'] = value; }
+  if ((value = obj.xKubernetesMapType) !== undefined) { result['x-kubernetes-map-type'] = value; }
+  if ((value = obj.xKubernetesPreserveUnknownFields) !== undefined) { result['x-kubernetes-preserve-unknown-fields'] = value; }
+  if ((value = obj.xKubernetesValidations?.map(y => toJson_ValidationRule(y))) !== undefined) { result['x-kubernetes-validations'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29483,13 +29055,12 @@ export interface CustomResourceSubresourceScale {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_CustomResourceSubresourceScale(obj: CustomResourceSubresourceScale | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'labelSelectorPath': obj.labelSelectorPath,
-    'specReplicasPath': obj.specReplicasPath,
-    'statusReplicasPath': obj.statusReplicasPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.labelSelectorPath) !== undefined) { result['labelSelectorPath'] = value; }
+  if ((value = obj.specReplicasPath) !== undefined) { result['specReplicasPath'] = value; }
+  if ((value = obj.statusReplicasPath) !== undefined) { result['statusReplicasPath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29527,13 +29098,12 @@ export interface ConfigMapKeySelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapKeySelector(obj: ConfigMapKeySelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29564,12 +29134,11 @@ export interface ObjectFieldSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ObjectFieldSelector(obj: ObjectFieldSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'apiVersion': obj.apiVersion,
-    'fieldPath': obj.fieldPath,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.apiVersion) !== undefined) { result['apiVersion'] = value; }
+  if ((value = obj.fieldPath) !== undefined) { result['fieldPath'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29607,13 +29176,12 @@ export interface ResourceFieldSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ResourceFieldSelector(obj: ResourceFieldSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'containerName': obj.containerName,
-    'divisor': obj.divisor?.value,
-    'resource': obj.resource,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.containerName) !== undefined) { result['containerName'] = value; }
+  if ((value = obj.divisor?.value) !== undefined) { result['divisor'] = value; }
+  if ((value = obj.resource) !== undefined) { result['resource'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29651,13 +29219,12 @@ export interface SecretKeySelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretKeySelector(obj: SecretKeySelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) { result['key'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29688,12 +29255,11 @@ export interface HttpHeader {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_HttpHeader(obj: HttpHeader | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'name': obj.name,
-    'value': obj.value,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.value) !== undefined) { result['value'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29733,13 +29299,12 @@ export interface ConfigMapProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ConfigMapProjection(obj: ConfigMapProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) { result['items'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29763,11 +29328,10 @@ export interface DownwardApiProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_DownwardApiProjection(obj: DownwardApiProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_DownwardApiVolumeFile(y)),
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_DownwardApiVolumeFile(y))) !== undefined) { result['items'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29807,13 +29371,12 @@ export interface SecretProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SecretProjection(obj: SecretProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'items': obj.items?.map(y => toJson_KeyToPath(y)),
-    'name': obj.name,
-    'optional': obj.optional,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.items?.map(y => toJson_KeyToPath(y))) !== undefined) { result['items'] = value; }
+  if ((value = obj.name) !== undefined) { result['name'] = value; }
+  if ((value = obj.optional) !== undefined) { result['optional'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29852,13 +29415,12 @@ export interface ServiceAccountTokenProjection {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ServiceAccountTokenProjection(obj: ServiceAccountTokenProjection | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'audience': obj.audience,
-    'expirationSeconds': obj.expirationSeconds,
-    'path': obj.path,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.audience) !== undefined) { result['audience'] = value; }
+  if ((value = obj.expirationSeconds) !== undefined) { result['expirationSeconds'] = value; }
+  if ((value = obj.path) !== undefined) { result['path'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29885,12 +29447,11 @@ export interface ExternalDocumentation {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ExternalDocumentation(obj: ExternalDocumentation | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'description': obj.description,
-    'url': obj.url,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.description) !== undefined) { result['description'] = value; }
+  if ((value = obj.url) !== undefined) { result['url'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -29966,15 +29527,14 @@ export interface ValidationRule {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_ValidationRule(obj: ValidationRule | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'fieldPath': obj.fieldPath,
-    'message': obj.message,
-    'messageExpression': obj.messageExpression,
-    'reason': obj.reason,
-    'rule': obj.rule,
-  };
-  // filter undefined values
-  return withoutUndefined(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.fieldPath) !== undefined) { result['fieldPath'] = value; }
+  if ((value = obj.message) !== undefined) { result['message'] = value; }
+  if ((value = obj.messageExpression) !== undefined) { result['messageExpression'] = value; }
+  if ((value = obj.reason) !== undefined) { result['reason'] = value; }
+  if ((value = obj.rule) !== undefined) { result['rule'] = value; }
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
