@@ -292,4 +292,17 @@ describe('synthesize', () => {
     new Chart(app, 'b');
     expect(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), fileName: () => 'same.yaml' })).toThrow('[b] CVA107 two charts write same.yaml. Fix: give each chart its own file name');
   });
+
+  test('GIVEN two charts set to one output file WHEN validated THEN Synthesizer.validate reports it as synth does, writing nothing', () => {
+    // GIVEN
+    const app = new App({ outdir: path.join(tmpdir(), 'dist') });
+    outputFile(new Chart(app, 'a'), 'same.k8s.yaml');
+    outputFile(new Chart(app, 'b'), 'same.k8s.yaml');
+    // WHEN
+    const problems = Synthesizer.validate(app);
+    // THEN
+    expect(problems).toEqual(['[b] CVA107 two charts write same.k8s.yaml. Fix: give each chart its own file name']);
+    expect(fs.existsSync(app.outdir)).toBe(false);
+    expect(thrown(() => synthesize(app))).toEqual(new SynthesisError(problems));
+  });
 });

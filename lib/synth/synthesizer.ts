@@ -83,8 +83,41 @@ function constructProblems(constructs: IConstruct[]): string[] {
  * (selectors, target ports, references, node ports, connections) and returns all problems found.
  */
 export function validateApp(app: App): string[] {
-  const own = constructProblems(app.node.findAll());
-  return [...own, ...withoutConsequences(checkWiring(app), own)];
+  const constructs = app.node.findAll();
+  const own = constructProblems(constructs);
+  const files: string[] = [];
+  chartFiles(constructs, defaultFileName, files);
+  return [...own, ...files, ...withoutConsequences(checkWiring(app), own)];
+}
+
+/**
+ * The charts among `constructs`, each with the file it is written to; a
+ * chart whose file name is invalid or taken by another has none, and the
+ * problem is added to `problems`. Every chart is listed, so that it is still
+ * rendered and checked.
+ */
+function chartFiles(constructs: IConstruct[], fileName: (chart: Chart) => string, problems: string[]): Array<{ chart: Chart; file?: string }> {
+  const files = new Set<string>();
+  const charts: Array<{ chart: Chart; file?: string }> = [];
+  for (const chart of constructs.filter((c): c is Chart => Chart.isChart(c))) {
+    let file: string | undefined;
+    try {
+      file = checkedOutputFile(chart, fileName(chart));
+    } catch (err) {
+      if (!(err instanceof ConfigurationError)) {
+        throw err;
+      }
+      problems.push(err.message);
+    }
+    if (file !== undefined && files.has(file)) {
+      problems.push(ConfigurationError.format(chart.node.path, ProblemCode.DUPLICATE, `two charts write ${file}`, 'give each chart its own file name'));
+      file = undefined;
+    } else if (file !== undefined) {
+      files.add(file);
+    }
+    charts.push({ chart, file });
+  }
+  return charts;
 }
 
 /**
@@ -139,29 +172,9 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
   const constructs = app.node.findAll();
   const problems = constructProblems(constructs);
   const own = [...problems];
-  const fileName = options.fileName ?? defaultFileName;
-  const files = new Set<string>();
   // A chart without a file of its own is still rendered and checked, so that
   // every problem of the App is reported at once.
-  const charts: Array<{ chart: Chart; file?: string }> = [];
-  for (const chart of constructs.filter((c): c is Chart => Chart.isChart(c))) {
-    let file: string | undefined;
-    try {
-      file = checkedOutputFile(chart, fileName(chart));
-    } catch (err) {
-      if (!(err instanceof ConfigurationError)) {
-        throw err;
-      }
-      problems.push(err.message);
-    }
-    if (file !== undefined && files.has(file)) {
-      problems.push(ConfigurationError.format(chart.node.path, ProblemCode.DUPLICATE, `two charts write ${file}`, 'give each chart its own file name'));
-      file = undefined;
-    } else if (file !== undefined) {
-      files.add(file);
-    }
-    charts.push({ chart, file });
-  }
+  const charts = chartFiles(constructs, options.fileName ?? defaultFileName, problems);
 
   const { staging, previous } = sideFolders(outdir);
   let hadPrevious = false;
@@ -213,7 +226,7 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
       process.emitWarning(`synth wrote ${outdir} but could not remove the previous output at ${previous}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  return [...files.keys()].sort();
+  return charts.flatMap(({ file }) => (file === undefined ? [] : [file])).sort();
 }
 
 const CHUNK = 1 << 20;
