@@ -25,7 +25,7 @@ describe('generated bindings (imports/k8s.ts)', () => {
     expect(source.match(/^ {2}return result;$/gm)).toHaveLength(converters.length);
     expect(source).not.toContain('const result = {');
     expect(source).not.toContain('return Object.entries(result).reduce(');
-    // Every field line assigns the value it tested, under its own name.
+    // Every field line assigns the value it tested, and only that.
     const fields = source.match(/^ {2}if \(\(value = .+$/gm) ?? [];
     expect(fields.length).toBeGreaterThan(1500);
     expect(fields.filter(l => !/^ {2}if \(\(value = .+\) !== undefined\) \{ result\['[^']+'\] = value; \}$/.test(l))).toEqual([]);

@@ -12,7 +12,7 @@ function withoutUndefined(obj: Record<string, any>): Record<string, any> {
   for (const key of Object.keys(obj)) {
     const value = obj[key];
     if (value !== undefined) {
-      // Every label goes through here: the common case without a call.
+      // Every map value goes through here: the common case without a call.
       if (key === '__proto__') {
         setField(out, key, value);
       } else {

@@ -11,8 +11,8 @@
 // undefined fields, of each object and of each map field (labels, data), with
 // `Object.entries(x).reduce((r, i) => ({ ...r, ... }))`, which copies the
 // object once per field. Every ApiObject.toJson() runs those converters, and
-// at 16,000 objects (a 1000-tenant fleet) the copies cost about 150 ms of a
-// 1.8 s synth. `linearConverters` makes each converter assign only the
+// at 16,000 objects (a 1000-tenant fleet) the copies cost about 150 ms (on
+// the machine of the first measurements, docs/performance.md). `linearConverters` makes each converter assign only the
 // fields that are defined, one by one, in schema order, instead of building
 // an object of every field of the schema (a Container has 24) and filtering
 // it; map fields get single-pass helpers. Same fields, same order; the drift
@@ -59,7 +59,7 @@ function withoutUndefined(obj: Record<string, any>): Record<string, any> {
   for (const key of Object.keys(obj)) {
     const value = obj[key];
     if (value !== undefined) {
-      // Every label goes through here: the common case without a call.
+      // Every map value goes through here: the common case without a call.
       if (key === '__proto__') {
         setField(out, key, value);
       } else {
@@ -130,8 +130,12 @@ function linearConverters(source) {
     if (close < 0 || lines[close + 1] !== FILTER_COMMENT || lines[close + 2] !== QUADRATIC_FILTER) {
       throw new Error(`line ${i + 1}: a converter's result object is not followed by json2jsii's filter`);
     }
-    out.push('  const result: Record<string, any> = {};', '  let value: any;');
-    for (const field of lines.slice(i + 1, close)) {
+    const fields = lines.slice(i + 1, close);
+    out.push('  const result: Record<string, any> = {};');
+    if (fields.length > 0) {
+      out.push('  let value: any;'); // unused, and so refused by tsc, in a converter without fields
+    }
+    for (const field of fields) {
       const m = RESULT_FIELD.exec(field);
       if (!m || m[1] === '__proto__') {
         throw new Error(`a converter's field in a form this script does not know: ${field}`);
