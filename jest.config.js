@@ -10,4 +10,7 @@ module.exports = {
   maxWorkers: '100%',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   transform: { "^.+\\.ts$": "ts-jest" },
+  // Beside the other caches in node_modules, not in the temporary folder, which CI checks
+  // for anything a test leaves behind.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
 };
