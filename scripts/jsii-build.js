@@ -28,7 +28,12 @@ function accepted(warning) {
   if (!where || !rule) {
     return false;
   }
-  const line = fs.readFileSync(path.join(root, where[1]), 'utf-8').split('\n')[Number(where[2]) - 1] ?? '';
+  let line;
+  try {
+    line = fs.readFileSync(path.resolve(root, where[1]), 'utf-8').split('\n')[Number(where[2]) - 1] ?? '';
+  } catch {
+    return false; // a place this script cannot read is not accepted
+  }
   return new RegExp(`^\\s*(public\\s+)?readonly\\s+${rule.name}\\??:`).test(line);
 }
 

@@ -14,9 +14,9 @@ import { synthesize } from '../../lib/synth/synthesizer';
 import { NODE_PORT_RANGE } from '../../lib/core/node-port-allocator';
 import { toYaml } from '../../lib/synth/yaml';
 
-const [mode, count, outdir] = process.argv.slice(2);
-const tenants = Number(count);
+const [mode, input, outdir] = process.argv.slice(2);
 const credentials = Credentials.fromPassword({ password: 'postgres' });
+const tenants = Number(input); // the input of ours and chart-per-tenant
 
 if (mode === 'ours') {
   const app = new App();
@@ -37,7 +37,7 @@ if (mode === 'ours') {
   }
   app.synth();
 } else if (mode === 'cdk8s-floor') {
-  const manifests = JSON.parse(fs.readFileSync(count, 'utf-8')) as ApiObjectProps[];
+  const manifests = JSON.parse(fs.readFileSync(input, 'utf-8')) as ApiObjectProps[];
   const chart = new Chart(new App(), 'fleet');
   const objects = manifests.map((m, i) => new ApiObject(chart, String(i), m));
   fs.mkdirSync(outdir, { recursive: true });
