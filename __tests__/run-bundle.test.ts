@@ -1,18 +1,14 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from './support/tmp';
 
 // scripts/run-bundle.js runs `npm run synth`'s compiled app with V8's code cache.
 
 const runner = path.join(__dirname, '..', 'scripts', 'run-bundle.js');
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
-
 function bundle(body: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-bundle-'));
-  dirs.push(dir);
+  const dir = tempDir('run-bundle-');
   const file = path.join(dir, 'app.js');
   fs.writeFileSync(file, body);
   return file;

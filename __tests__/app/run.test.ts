@@ -1,10 +1,10 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { outputFolders, runMain } from '../../app/run';
 import { Credentials, VotingApp } from '../../lib';
+import { tempDir } from '../support/tmp';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -26,7 +26,7 @@ describe('where the repository\'s synth writes', () => {
 
 describe('runMain', () => {
   test('GIVEN a value object rejected while the App is built THEN a clean report, a failing exit code, and the output as it was', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-run-'));
+    const outdir = tempDir('cdk8s-run-');
     fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
     const stderr: string[] = [];
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -50,7 +50,6 @@ describe('runMain', () => {
       spy.mockRestore();
       process.exitCode = 0;
       process.env.CDK8S_OUTDIR = saved;
-      fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
 });
@@ -81,7 +80,7 @@ describe('cdk8s synth, as cdk8s users run it', () => {
     spawnSync(cmd, args, { cwd: work, encoding: 'utf-8', env: { ...process.env, HOME: path.join(work, 'home'), CDK8S_OUTDIR: '', ...env } });
 
   beforeAll(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-cli-'));
+    work = tempDir('cdk8s-cli-');
     // The CLI asks registry.npmjs.org for a newer version unless it asked less than 30 minutes ago.
     fs.mkdirSync(path.join(work, 'home'));
     const version = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'cdk8s-cli', 'package.json'), 'utf-8')).version;
@@ -92,8 +91,6 @@ describe('cdk8s synth, as cdk8s users run it', () => {
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'));
     committed = snapshot(path.join(work, 'dist'));
   });
-
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   test('GIVEN cdk8s synth THEN it writes the same dist/ as npm run synth, and lists it', () => {
     const r = run(process.execPath, [cli, 'synth']);

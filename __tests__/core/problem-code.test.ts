@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import { tmpdir } from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { ContainerPort, Microservice, ProblemCode } from '../../lib';
 import { ConfigurationError } from '../../lib/core/errors';
+import { tempDir } from '../support/tmp';
 
 /** The codes of the catalogue, by the name of their static property. */
 const catalogue = Object.entries(ProblemCode).filter((e): e is [string, ProblemCode] => e[1] instanceof ProblemCode);
@@ -57,13 +57,8 @@ describe('ConfigurationError: the one format of every problem', () => {
   });
 
   test('GIVEN a construct with a problem WHEN stock cdk8s synthesizes the App THEN its message reads the same, path and code first', () => {
-    const outdir = fs.mkdtempSync(path.join(tmpdir(), 'problem-codes-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir: tempDir('problem-codes-') });
     new Microservice(new Chart(app, 'c'), 'web', { image: 'nginx' });
-    try {
-      expect(() => app.synth()).toThrow('[c/web] CVA104 image "nginx" has no tag or digest');
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
+    expect(() => app.synth()).toThrow('[c/web] CVA104 image "nginx" has no tag or digest');
   });
 });

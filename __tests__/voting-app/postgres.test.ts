@@ -1,12 +1,10 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Chart, Size } from 'cdk8s';
 import { Credentials, Persistence } from '../../lib';
 import { Postgres } from '../../lib/voting-app/postgres';
 import { Redis } from '../../lib/voting-app/redis';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, synth } from '../support/manifests';
+import { tempDir } from '../support/tmp';
 
 describe('Postgres and Redis', () => {
   const chart = () => new Chart(new App(), 'c');
@@ -30,15 +28,10 @@ describe('Postgres and Redis', () => {
   });
 
   test('GIVEN cdk8s\'s own App.synth() THEN a collected problem names its construct path once', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-'));
-    const app = new App({ outdir });
+    const app = new App({ outdir: tempDir('cdk8s-synth-') });
     new Redis(new Chart(app, 'c'), 'redis', { replicas: 3 });
-    try {
-      expect(() => app.synth()).toThrow(
-        'Validation failed with the following errors:\n  [c/redis] CVA102 redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }
+    expect(() => app.synth()).toThrow(
+      'Validation failed with the following errors:\n  [c/redis] CVA102 redis replicas must be an integer from 0 to 1, got 3. Fix: set redis replicas to an integer from 0 to 1');
   });
 
   test.each([
