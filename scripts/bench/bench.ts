@@ -28,36 +28,37 @@ interface Measure { wall: number; min: number; max: number; peakMb: number; runs
 interface Row { n: number; objects: number; ours: Measure; perChart: Measure; kustomize: Measure; floor: Measure }
 
 /**
- * Wall time and peak memory of `cmd`, median of `runs`. With `limit` (a
+ * Wall time and peak memory of `cmd`, median of RUNS runs. With `limit` (a
  * baseline), a run is killed after that many seconds and the result is a
  * lower bound, marked `timedOut`.
  */
 function measure(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, limit?: number): Measure {
   const walls: number[] = [];
   const peaks: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const out = path.join(os.tmpdir(), `bench-time-${process.pid}`);
-    const command = limit === undefined ? [cmd, ...args] : ['timeout', '-s', 'KILL', String(limit), cmd, ...args];
-    const started = Date.now();
-    const r = spawnSync(TIME, ['-f', '%e %M', '-o', out, ...command], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf-8' });
-    // 137 is a SIGKILL: the limit's only if the limit has passed (not, say, the OOM killer's).
-    if (limit !== undefined && r.status === 137 && Date.now() - started >= limit * 1000) {
-      fs.rmSync(out, { force: true });
-      process.stdout.write(`  ${label.padEnd(44)} > ${limit} s (stopped)\n`);
-      return { wall: limit, min: limit, max: limit, peakMb: NaN, runs: 1, timedOut: true };
+  const out = path.join(os.tmpdir(), `bench-time-${process.pid}`);
+  const command = limit === undefined ? [cmd, ...args] : ['timeout', '-s', 'KILL', String(limit), cmd, ...args];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      const started = Date.now();
+      const r = spawnSync(TIME, ['-f', '%e %M', '-o', out, ...command], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf-8' });
+      // 137 is a SIGKILL: the limit's only if the limit has passed (not, say, the OOM killer's).
+      if (limit !== undefined && r.status === 137 && Date.now() - started >= limit * 1000) {
+        process.stdout.write(`  ${label.padEnd(44)} > ${limit} s (stopped)\n`);
+        return { wall: limit, min: limit, max: limit, peakMb: NaN, runs: 1, timedOut: true };
+      }
+      if (r.status !== 0) {
+        throw new Error(`${label} failed (exit ${r.status}):\n${r.stderr}`);
+      }
+      const [wall, kb] = fs.readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
+      walls.push(wall);
+      peaks.push(kb / 1024);
+      if (wall > SLOW_SECONDS) {
+        break;
+      }
     }
-    if (r.status !== 0) {
-      fs.rmSync(out, { force: true });
-      throw new Error(`${label} failed (exit ${r.status}):\n${r.stderr}`);
-    }
-    const [wall, kb] = fs.readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
-    walls.push(wall);
-    peaks.push(kb / 1024);
-    if (wall > SLOW_SECONDS) {
-      break;
-    }
+  } finally {
+    fs.rmSync(out, { force: true });
   }
-  fs.rmSync(path.join(os.tmpdir(), `bench-time-${process.pid}`), { force: true });
   const m = { wall: median(walls), min: Math.min(...walls), max: Math.max(...walls), peakMb: median(peaks), runs: walls.length };
   const spread = m.runs > 1 ? `, ${m.min.toFixed(2)}-${m.max.toFixed(2)} s` : '';
   process.stdout.write(`  ${label.padEnd(44)} ${m.wall.toFixed(2).padStart(7)} s ${m.peakMb.toFixed(0).padStart(6)} MB  (${m.runs} run${m.runs === 1 ? '' : 's'}${spread})\n`);
