@@ -2,7 +2,13 @@
 # package node-linux-<arch>, which carries bin/node and has no install script (the `node`
 # wrapper package only runs one that fetches it, and trails the platform package's releases).
 # Cached in ~/.cache/cdk8s-voting-app/node-<version>; idempotent. npm stays the machine's.
-node_version="${CVA_NODE_VERSION:-24.22.3}"
+# Usage: . scripts/use-node.sh [22|24]   (the LTS line, default 24; CVA_NODE_VERSION picks any version)
+case "${1:-24}" in
+  22) node_default=22.23.5 ;;
+  24) node_default=24.22.3 ;;
+  *) echo "use-node: no pinned version for Node.js ${1}; the LTS lines are 22 and 24" >&2; return 1 ;;
+esac
+node_version="${CVA_NODE_VERSION:-$node_default}"
 case "$(uname -m)" in
   x86_64) node_arch=x64 ;;
   aarch64|arm64) node_arch=arm64 ;;
