@@ -24,6 +24,25 @@ describe('Microservice', () => {
       `[test/web] CVA105 env ${name} is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${name}`);
   });
 
+  test('GIVEN several credential literals and several clashing ports THEN synth reports each of them once, not only the first', () => {
+    const app = new App();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const web = new Microservice(chart, 'web', {
+      image: 'app:1.0',
+      ports: [http, ContainerPort.tcp('http', 8081), ContainerPort.tcp('metrics', 9090), ContainerPort.tcp('metrics', 9091), ContainerPort.tcp('admin', 9091)],
+      env: { DB_PASSWORD: EnvValue.fromValue('a'), API_TOKEN: EnvValue.fromValue('b') },
+    });
+    web.addEnv('CLIENT_SECRET', EnvValue.fromValue('c'));
+    expect(validateApp(app).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
+      '[test/web] CVA107 container port name "http" is used twice',
+      '[test/web] CVA107 container port name "metrics" is used twice',
+      '[test/web] CVA107 container port number "9091/TCP" is used twice',
+      '[test/web] CVA105 env DB_PASSWORD is a literal value, but its name says it holds a credential',
+      '[test/web] CVA105 env API_TOKEN is a literal value, but its name says it holds a credential',
+      '[test/web] CVA105 env CLIENT_SECRET is a literal value, but its name says it holds a credential',
+    ]);
+  });
+
   test('GIVEN a credential env var from a Secret, or a literal that names none THEN that rule reports nothing', () => {
     const app = new App();
     const chart = new Chart(app, 'test', { namespace: 'shop' });
@@ -159,6 +178,8 @@ describe('Microservice', () => {
         '[test/web] CVA104 image "registry:5000/nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "registry:5000/nginx:1.0" or "registry:5000/nginx@sha256:..."'],
       ['service port out of range', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 70000, target: http }] } },
         '[test/web] CVA102 service port must be an integer from 1 to 65535, got 70000. Fix: set service port to an integer from 1 to 65535'],
+      ['two service ports with one number', { image: 'nginx:1.27', ports: [http, other], service: { ports: [{ port: 80, target: http }, { port: 80, target: other }] } },
+        '[test/web] CVA107 service port "80/TCP" is used twice. Fix: give each service port a distinct value'],
       ['targetPort the container does not declare', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: other }] } },
         '[test/web] CVA202 service port 80 targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
       ['probe on an undeclared port', { image: 'nginx:1.27', ports: [http], readiness: HealthCheck.httpGet('/healthz', other) },

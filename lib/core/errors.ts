@@ -45,7 +45,7 @@ function describe(code: string, problem: string, fix: string): string {
  */
 export class ProblemCollector {
   private readonly problems: ConfigurationError[] = [];
-  private readonly deferred: Array<() => void> = [];
+  private readonly deferred: Array<(into: ConfigurationError[]) => void> = [];
 
   constructor(scope: IConstruct) {
     // Validation messages carry no path of their own: cdk8s's App.synth() and
@@ -56,14 +56,7 @@ export class ProblemCollector {
         // Deferred checks see what was added after construction; they run afresh on every validation.
         const late: ConfigurationError[] = [];
         for (const check of this.deferred) {
-          try {
-            check();
-          } catch (err) {
-            if (!(err instanceof ConfigurationError)) {
-              throw err;
-            }
-            late.push(err);
-          }
+          check(late);
         }
         if (this.problems.length === 0 && late.length === 0) {
           return [];
@@ -83,9 +76,19 @@ export class ProblemCollector {
     }) ?? false;
   }
 
+  /** Runs a check on every item, so that each bad item is reported, not only the first. Returns whether all passed. */
+  public each<T>(items: Iterable<T>, check: (item: T) => void): boolean {
+    return checkEach(items, check, this.problems);
+  }
+
   /** Runs a check when the construct is validated, so that it sees what was added after construction. */
   public defer(check: () => void): void {
-    this.deferred.push(check);
+    this.deferEach(() => [undefined], check);
+  }
+
+  /** Runs a check on every item of `items()` when the construct is validated: {@link each}, late. */
+  public deferEach<T>(items: () => Iterable<T>, check: (item: T) => void): void {
+    this.deferred.push(into => checkEach(items(), check, into));
   }
 
   /** Computes a value whose computation checks props; undefined when a check failed. */
@@ -100,6 +103,33 @@ export class ProblemCollector {
       throw err;
     }
   }
+}
+
+/** Runs `check` on each item; the {@link ConfigurationError}s thrown go to `into`. */
+function checkEach<T>(items: Iterable<T>, check: (item: T) => void, into: ConfigurationError[]): boolean {
+  let passed = true;
+  for (const item of items) {
+    try {
+      check(item);
+    } catch (err) {
+      if (!(err instanceof ConfigurationError)) {
+        throw err;
+      }
+      into.push(err);
+      passed = false;
+    }
+  }
+  return passed;
+}
+
+/** The values that occur more than once in `values`, each once, in order of first repetition. */
+export function repeated(values: Iterable<string>): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const v of values) {
+    (seen.has(v) ? twice : seen).add(v);
+  }
+  return [...twice];
 }
 
 /** Throws a {@link ConfigurationError} unless `condition` holds. */

@@ -67,7 +67,7 @@ export class IngressPolicy extends Construct {
     }
     this.found.run(() => check(!(props.fromAnywhere && props.clients !== undefined), this, ProblemCode.CONFLICTING_SETTINGS, 'both fromAnywhere and clients are set', 'use one of them'));
     if (!props.fromAnywhere) {
-      this.found.defer(() => this.clientsOf(props.clients, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
+      this.found.deferEach(() => this.clientsOf(props.clients, ports), ({ client }) => this.checkNamespaceKnown(client));
     }
     const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
 import { ContainerPort } from './container-port';
-import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector } from './errors';
+import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector, repeated } from './errors';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
@@ -272,8 +272,8 @@ export class Microservice extends Construct implements IWorkload {
     const replicas = props.replicas ?? 1;
     found.run(() => checkInteger(this, 'replicas', replicas, 0, 1000));
     this.replicas = replicas;
-    found.run(() => checkUnique(this, 'container port name', this.ports.map(p => p.name)));
-    found.run(() => checkUnique(this, 'container port number', this.ports.map(p => `${p.number}/${p.protocol}`)));
+    found.each(repeated(this.ports.map(p => p.name)), v => duplicate(this, 'container port name', v));
+    found.each(repeated(this.ports.map(p => `${p.number}/${p.protocol}`)), v => duplicate(this, 'container port number', v));
     for (const probe of [props.readiness, props.liveness, props.startup]) {
       if (probe?.port) {
         found.run(() => this.checkOwnPort(probe.port!, 'a health check'));
@@ -286,17 +286,13 @@ export class Microservice extends Construct implements IWorkload {
     this.env = new Map(Object.entries(props.env ?? {}));
     this.volumes = [...(props.volumes ?? [])];
     // Env vars and volumes may be added after construction: checked at synth.
-    found.defer(() => {
-      for (const [envName, value] of this.env) {
-        // A credential written as a literal ends up in plain text in the manifest.
-        check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
-          ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
-          `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`);
-      }
-    });
-    found.defer(() => checkUnique(this, 'volume name', this.volumes.map(v => v.volume.name)));
-    found.defer(() => checkUnique(this, 'mount path', this.volumes.map(v => v.path)));
-    found.defer(() => this.volumes.forEach(v => check(v.path.startsWith('/'), this, ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`)));
+    // A credential written as a literal ends up in plain text in the manifest.
+    found.deferEach(() => this.env, ([envName, value]) => check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
+      ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
+      `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`));
+    found.deferEach(() => repeated(this.volumes.map(v => v.volume.name)), v => duplicate(this, 'volume name', v));
+    found.deferEach(() => repeated(this.volumes.map(v => v.path)), v => duplicate(this, 'mount path', v));
+    found.deferEach(() => this.volumes, v => check(v.path.startsWith('/'), this, ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`));
     const resources = found.value(() => toResources(this, props.resources ?? DEFAULT_RESOURCES));
 
     // The spec is rendered at synth, as cdk8s-plus does, so that env vars, volumes and
@@ -367,7 +363,8 @@ export class Microservice extends Construct implements IWorkload {
       'declare the container ports with ContainerPort.tcp(name, port), or set service: false'));
     found.run(() => check(!options.headless || type === ServiceType.CLUSTER_IP, this, ProblemCode.CONFLICTING_SETTINGS, `a headless Service must be ClusterIP, not ${type}`,
       'drop headless or use ServiceType.CLUSTER_IP'));
-    found.run(() => checkUnique(this, 'service port', this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)));
+    // Service ports made from the container ports repeat only what the container port check reports.
+    found.each(options.ports ? repeated(this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)) : [], v => duplicate(this, 'service port', v));
     for (const p of this.servicePorts) {
       found.run(() => checkPort(this, 'service port', p.port));
       found.run(() => this.checkOwnPort(p.target, `service port ${p.port}`));
@@ -473,12 +470,9 @@ function hasExplicitTag(image: string): boolean {
   return colon > 0 && colon < lastSegment.length - 1;
 }
 
-function checkUnique(scope: Construct, what: string, values: string[]): void {
-  const seen = new Set<string>();
-  for (const v of values) {
-    check(!seen.has(v), scope, ProblemCode.DUPLICATE, `${what} "${v}" is used twice`, `give each ${what} a distinct value`);
-    seen.add(v);
-  }
+/** Reports a value of `what` that is used more than once. */
+function duplicate(scope: Construct, what: string, value: string): never {
+  throw new ConfigurationError(scope, ProblemCode.DUPLICATE, `${what} "${value}" is used twice`, `give each ${what} a distinct value`);
 }
 
 /** Env var names that say they hold a credential. */
