@@ -94,6 +94,15 @@ describe('IngressPolicy', () => {
       web.connectTo(api, { ports: [ContainerPort.tcp('ssh', 22)] });
       expect(validateApp(chart.node.root as App)).toContain('[c/web/ConnectsTo-api] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)');
     });
+
+    test('GIVEN a connection to a workload that declares no ports THEN synth reports it once, instead of a policy open on every port', () => {
+      const { chart, web } = setup();
+      const worker = new Microservice(chart, 'worker', { image: 'worker:1.0' });
+      web.connectTo(worker, { ports: [ContainerPort.tcp('http', 80)] });
+      expect(validateApp(chart.node.root as App)).toEqual([
+        '[c/web/ConnectsTo-worker] CVA109 connects to worker, which declares no ports. Fix: declare the ports worker listens on (ports of the Microservice, or of Workload.fromAttributes)',
+      ]);
+    });
   });
 
   test('GIVEN an explicit from that leaves out a declared client THEN synth reports the blocked connection', () => {

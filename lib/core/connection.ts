@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ContainerPort } from './container-port';
 import { recordConnection } from './declarations';
-import { ProblemCollector, ConfigurationError } from './errors';
+import { check, ProblemCollector } from './errors';
 import { ProblemCode } from './problem-code';
 import { IWorkload } from './workload';
 
@@ -51,14 +51,13 @@ export class Connection extends Construct {
     this.server = props.server;
     this.ports = [...(props.ports ?? props.server.ports)];
     const found = new ProblemCollector(this);
-    for (const port of this.ports) {
-      found.run(() => {
-        if (!props.server.ports.includes(port)) {
-          throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
-            `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
-        }
-      });
-    }
+    // With no port to name, the derived policy could only admit the client on every port.
+    const hasPorts = found.run(() => check(props.server.ports.length > 0, this, ProblemCode.MISSING_SETTING,
+      `connects to ${props.server.name}, which declares no ports`,
+      `declare the ports ${props.server.name} listens on (ports of the Microservice, or of Workload.fromAttributes)`));
+    found.each(hasPorts ? this.ports : [], port => check(props.server.ports.includes(port), this, ProblemCode.UNDECLARED_PORT,
+      `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
+      `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`));
     const list = incoming.get(props.server);
     if (list) {
       list.push(this);
