@@ -33,7 +33,7 @@ export class ProblemCode {
   /** CVA108: settings that exclude each other are set together (e.g. a node port on a ClusterIP Service, two autoscalers on one workload). */
   public static readonly CONFLICTING_SETTINGS = new ProblemCode('CVA108', 'conflicting-settings');
 
-  /** CVA109: a setting the construct needs is missing (credentials for the database, ports for a Service). */
+  /** CVA109: a setting the construct needs is missing (credentials for the database, ports for a Service or for a connection's target). */
   public static readonly MISSING_SETTING = new ProblemCode('CVA109', 'missing-setting');
 
   /** CVA201: a Service's selector matches no pod template in its namespace, so it routes nowhere. */
