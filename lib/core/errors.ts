@@ -83,7 +83,7 @@ export class ProblemCollector {
 
   /** Runs a check when the construct is validated, so that it sees what was added after construction. */
   public defer(check: () => void): void {
-    this.deferEach(() => [undefined], check);
+    this.deferred.push(into => catchProblem(check, e => into.push(e)));
   }
 
   /** Runs a check on every item of `items()` when the construct is validated: {@link each}, late. */
@@ -93,33 +93,33 @@ export class ProblemCollector {
 
   /** Computes a value whose computation checks props; undefined when a check failed. */
   public value<T>(compute: () => T): T | undefined {
-    try {
-      return compute();
-    } catch (err) {
-      if (err instanceof ConfigurationError) {
-        this.problems.push(err);
-        return undefined;
-      }
-      throw err;
+    return catchProblem(compute, e => this.problems.push(e));
+  }
+}
+
+/**
+ * Runs `compute`; a {@link ConfigurationError} it throws is handed to
+ * `onProblem` and gives undefined, any other error goes on.
+ */
+export function catchProblem<T>(compute: () => T, onProblem: (problem: ConfigurationError) => void = () => undefined): T | undefined {
+  try {
+    return compute();
+  } catch (err) {
+    if (err instanceof ConfigurationError) {
+      onProblem(err);
+      return undefined;
     }
+    throw err;
   }
 }
 
 /** Runs `check` on each item; the {@link ConfigurationError}s thrown go to `into`. */
 function checkEach<T>(items: Iterable<T>, check: (item: T) => void, into: ConfigurationError[]): boolean {
-  let passed = true;
+  const before = into.length;
   for (const item of items) {
-    try {
-      check(item);
-    } catch (err) {
-      if (!(err instanceof ConfigurationError)) {
-        throw err;
-      }
-      into.push(err);
-      passed = false;
-    }
+    catchProblem(() => check(item), e => into.push(e));
   }
-  return passed;
+  return into.length === before;
 }
 
 /** The values that occur more than once in `values`, each once, in order of first repetition. */

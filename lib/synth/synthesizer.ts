@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigurationError } from '../core/errors';
+import { catchProblem, ConfigurationError } from '../core/errors';
 import { ProblemCode } from '../core/problem-code';
 import { NodePortRange } from '../core/node-port-range';
 import { checkWiring, objectsInOrder, WiringChecks } from './wiring-checks';
@@ -100,15 +100,7 @@ function chartFiles(constructs: IConstruct[], fileName: (chart: Chart) => string
   const files = new Set<string>();
   const charts: Array<{ chart: Chart; file?: string }> = [];
   for (const chart of constructs.filter((c): c is Chart => Chart.isChart(c))) {
-    let file: string | undefined;
-    try {
-      file = checkedOutputFile(chart, fileName(chart));
-    } catch (err) {
-      if (!(err instanceof ConfigurationError)) {
-        throw err;
-      }
-      problems.push(err.message);
-    }
+    let file = catchProblem(() => checkedOutputFile(chart, fileName(chart)), e => problems.push(e.message));
     if (file !== undefined && files.has(file)) {
       problems.push(ConfigurationError.format(chart.node.path, ProblemCode.DUPLICATE, `two charts write ${file}`, 'give each chart its own file name'));
       file = undefined;

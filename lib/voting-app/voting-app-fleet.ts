@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AppNamespace } from '../core/app-namespace';
 import { VOTING_APP } from './component';
 import { Credentials } from '../core/credentials';
-import { checkInteger, checkName, ConfigurationError, ProblemCollector } from '../core/errors';
+import { catchProblem, checkInteger, checkName, ProblemCollector } from '../core/errors';
 import { Exposure } from '../core/exposure';
 import { NodePortAllocator } from '../core/node-port-allocator';
 import { NodePortRange } from '../core/node-port-range';
@@ -98,14 +98,7 @@ export class VotingAppFleet extends Chart {
 
   /** The node ports, or none when the range cannot hold them (reported by the validation). */
   private nodePortsIfAny(): number[] | undefined {
-    try {
-      return this.nodePorts();
-    } catch (err) {
-      if (err instanceof ConfigurationError) {
-        return undefined;
-      }
-      throw err;
-    }
+    return catchProblem(() => this.nodePorts());
   }
 
   /** Two node ports per tenant, drawn after every other one the App uses. */
