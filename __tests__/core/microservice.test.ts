@@ -180,6 +180,8 @@ describe('Microservice', () => {
         '[test/web] CVA102 service port must be an integer from 1 to 65535, got 70000. Fix: set service port to an integer from 1 to 65535'],
       ['two service ports with one number', { image: 'nginx:1.27', ports: [http, other], service: { ports: [{ port: 80, target: http }, { port: 80, target: other }] } },
         '[test/web] CVA107 service port "80/TCP" is used twice. Fix: give each service port a distinct value'],
+      ['two service ports with one target, so one port name', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: http }, { port: 8080, target: http }] } },
+        '[test/web] CVA107 two service ports target container port http, and a Service port takes its target\'s name. Fix: declare one container port per Service port (e.g. ContainerPort.tcp(\'http-alt\', ...)), or keep one of them'],
       ['targetPort the container does not declare', { image: 'nginx:1.27', ports: [http], service: { ports: [{ port: 80, target: other }] } },
         '[test/web] CVA202 service port 80 targets container port metrics (9090), which this container does not declare. Fix: add it to ports, or target one of: http (8080)'],
       ['probe on an undeclared port', { image: 'nginx:1.27', ports: [http], readiness: HealthCheck.httpGet('/healthz', other) },
@@ -204,14 +206,19 @@ describe('Microservice', () => {
         '[test/web] CVA107 container port name "http" is used twice. Fix: give each container port name a distinct value'],
       ['relative mount path', { image: 'nginx:1.27', volumes: [{ path: 'cache', volume: Volume.emptyDir('cache') }] },
         '[test/web] CVA103 mount path "cache" is not absolute. Fix: use "/cache"'],
-      ['Service name that is not a DNS-1035 label', { name: '9lives', image: 'nginx:1.27' },
+      ['explicit Service name that is not a DNS-1035 label', { image: 'nginx:1.27', ports: [http], service: { name: 'Web.svc' } },
+        '[test/web] CVA101 Service name "Web.svc" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-svc"'],
+      ['name that is not a DNS-1035 label, reported once though the Service takes it too', { name: '9lives', image: 'nginx:1.27', ports: [http] },
         '[test/web] CVA101 name "9lives" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "lives"'],
       ['upper-case name', { name: 'Web_App', image: 'nginx:1.27' },
         '[test/web] CVA101 name "Web_App" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-app"'],
     ];
 
     test.each(cases)('%s', (_title, props, message) => {
-      expect(() => make(props)).toThrow(message);
+      // Exactly this problem, once: a mistake reported twice is a defect too.
+      const app = new App();
+      new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', props);
+      expect(validateApp(app)).toEqual([message]);
     });
   });
 });

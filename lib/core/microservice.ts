@@ -309,7 +309,10 @@ export class Microservice extends Construct implements IWorkload {
     }
     this.servicePorts = service.ports ?? this.ports.map(p => ({ port: p.number, target: p }));
     this.serviceName = service.name ?? this.name;
-    found.run(() => checkName(this, 'Service name', this.serviceName!, 'dns1035'));
+    // The Service named after the workload repeats the name check above.
+    if (service.name !== undefined) {
+      found.run(() => checkName(this, 'Service name', service.name!, 'dns1035'));
+    }
     this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
   }
 
@@ -365,6 +368,11 @@ export class Microservice extends Construct implements IWorkload {
       'drop headless or use ServiceType.CLUSTER_IP'));
     // Service ports made from the container ports repeat only what the container port check reports.
     found.each(options.ports ? repeated(this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)) : [], v => duplicate(this, 'service port', v));
+    // Each Service port is named after its target, and the API server refuses two of one name.
+    found.each(options.ports ? repeated(this.servicePorts.map(p => p.target.name)) : [], name => {
+      throw new ConfigurationError(this, ProblemCode.DUPLICATE, `two service ports target container port ${name}, and a Service port takes its target's name`,
+        `declare one container port per Service port (e.g. ContainerPort.tcp('${name}-alt', ...)), or keep one of them`);
+    });
     for (const p of this.servicePorts) {
       found.run(() => checkPort(this, 'service port', p.port));
       found.run(() => this.checkOwnPort(p.target, `service port ${p.port}`));
