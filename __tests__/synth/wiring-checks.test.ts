@@ -44,6 +44,20 @@ function rawService(scope: Construct, id: string, opts: { name?: string; selecto
   });
 }
 
+/** A NodePort Service whose ports 53/TCP and 53/<second> share node port 30053. */
+function dnsService(scope: Construct, second: string) {
+  return new k8s.KubeService(scope, 'dns', {
+    metadata: { name: 'dns' },
+    spec: {
+      type: 'NodePort', selector: { app: 'backend' },
+      ports: [
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', nodePort: 30053, targetPort: k8s.IntOrString.fromNumber(5678) },
+        { name: 'dns-second', port: 54, protocol: second, nodePort: 30053, targetPort: k8s.IntOrString.fromNumber(5678) },
+      ],
+    },
+  });
+}
+
 const secretEnv = (name: string, key: string): k8s.EnvVar[] => [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name, key } } }];
 
 // Each case builds a broken App in chart "c" (namespace "shop") and expects exactly these problems.
@@ -78,6 +92,8 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     ['[c/s] CVA204 Service shop/backend-svc: node port 40000 is outside the node port range 30000-32767. Fix: choose a node port from 30000 to 32767, or omit it to let Kubernetes pick one']],
   ['one node port used twice, across namespaces', c => { rawDeployment(c, 'd'); rawService(c, 's', { nodePort: 31000 }); rawDeployment(c, 'd2', { namespace: 'other' }); rawService(c, 's2', { nodePort: 31000, namespace: 'other' }); },
     ['[c/s2] CVA204 Service other/backend-svc: node port 31000 is already used by Service shop/backend-svc (c/s); node ports are cluster-wide. Fix: give each Service its own node port, or omit it to let Kubernetes pick one']],
+  ['one node port given to two TCP ports of one Service', c => { rawDeployment(c, 'd'); dnsService(c, 'TCP'); },
+    ['[c/dns] CVA204 Service shop/dns: node port 30053 is given to two TCP ports of this Service. Fix: give each port its own node port (one node port serves one port per protocol), or omit it to let Kubernetes pick one']],
   ['a Service name that is not a DNS-1035 label', c => { rawDeployment(c, 'd'); rawService(c, 's', { name: '1backend' }); },
     ['[c/s] CVA101 Service shop/1backend: name "1backend" is not a valid DNS-1035 label (at most 63 lower-case letters, digits and "-", starting with a letter). Fix: rename it, e.g. to lower-case words joined by "-"']],
   ['a Deployment name with upper case', c => { rawDeployment(c, 'd', { name: 'Backend' }); },
@@ -204,6 +220,13 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
           volumes: [{ name: 'cfg', configMap: { name: 'maybe-cfg', optional: true, items: [{ key: 'k', path: 'k' }] } }],
         });
         d.addJsonPatch(JsonPatch.add('/spec/template/spec/imagePullSecrets', [{ name: 'regcred' }]));
+      })).toEqual([]);
+    });
+
+    test('GIVEN one Service serving port 53 on TCP and UDP through one node port THEN it is accepted, as the API server does', () => {
+      expect(clean(c => {
+        rawDeployment(c, 'd', { ports: [{ containerPort: 5678, name: 'dns-tcp' }, { containerPort: 5678, name: 'dns-udp', protocol: 'UDP' }] });
+        dnsService(c, 'UDP');
       })).toEqual([]);
     });
 

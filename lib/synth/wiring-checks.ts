@@ -212,7 +212,7 @@ export class WiringChecks {
         if (p.nodePort === undefined) {
           continue;
         }
-        const claim = nodePorts.claim(p.nodePort, svc);
+        const claim = nodePorts.claim(p.nodePort, svc, p.protocol);
         if (claim?.problem === 'out-of-range') {
           const { first, last } = claim.range;
           problems.push(fmt(svc, ProblemCode.NODE_PORT, `node port ${p.nodePort} is outside the node port range ${claim.range}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
@@ -220,6 +220,9 @@ export class WiringChecks {
           const other = claim.by;
           problems.push(fmt(svc, ProblemCode.NODE_PORT, `node port ${p.nodePort} is already used by Service ${other.namespace}/${other.name} (${other.path}); node ports are cluster-wide`,
             'give each Service its own node port, or omit it to let Kubernetes pick one'));
+        } else if (claim?.problem === 'repeated') {
+          problems.push(fmt(svc, ProblemCode.NODE_PORT, `node port ${p.nodePort} is given to two ${claim.protocol} ports of this Service`,
+            'give each port its own node port (one node port serves one port per protocol), or omit it to let Kubernetes pick one'));
         }
       }
       if (selector === undefined) {

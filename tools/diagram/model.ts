@@ -288,10 +288,12 @@ class GraphBuilder {
         id, kind: 'entry', title: p.nodePort !== undefined ? `NodePort ${p.nodePort}` : 'NodePort (auto)', name: String(p.nodePort ?? 'auto'),
         details: [p.nodePort !== undefined ? `any node IP:${p.nodePort}` : 'port picked by the cluster'],
       });
-      const claim = p.nodePort === undefined ? undefined : this.nodePorts.claim(p.nodePort, svc);
+      const claim = p.nodePort === undefined ? undefined : this.nodePorts.claim(p.nodePort, svc, p.protocol);
       if (claim?.problem === 'taken') {
         // Node ports are cluster-wide: two Services cannot share one.
         this.problem(entry, 'error', `node port ${p.nodePort} is claimed by more than one Service`);
+      } else if (claim?.problem === 'repeated') {
+        this.problem(entry, 'error', `node port ${p.nodePort} is given to two ${claim.protocol} ports of one Service`);
       } else if (claim?.problem === 'out-of-range') {
         this.problem(entry, 'error', `node port ${p.nodePort} is outside ${claim.range}`);
       }

@@ -25,4 +25,12 @@ describe('node ports', () => {
     expect(claims.claim(31000, 'b')).toEqual({ problem: 'taken', by: 'a' });
     expect(claims.claim(31000, 'c')).toEqual({ problem: 'taken', by: 'a' });
   });
+
+  test('GIVEN one owner claiming a port for TCP and UDP THEN both are granted, and a second TCP claim is a repeat', () => {
+    const claims = new NodePortClaims<string>();
+    expect(claims.claim(30053, 'dns', 'TCP')).toBeUndefined();
+    expect(claims.claim(30053, 'dns', 'UDP')).toBeUndefined();
+    expect(claims.claim(30053, 'dns', 'TCP')).toEqual({ problem: 'repeated', protocol: 'TCP' });
+    expect(claims.claim(30053, 'other', 'SCTP')).toEqual({ problem: 'taken', by: 'dns' });
+  });
 });

@@ -3,28 +3,43 @@ import { NodePortRange } from '../../core/node-port-range';
 // Node ports: a cluster-wide resource, drawn from the API server's range.
 
 /** Why a Service port cannot have the node port it asks for. */
-export type NodePortProblem<O> = { readonly problem: 'out-of-range'; readonly range: NodePortRange } | { readonly problem: 'taken'; readonly by: O };
+export type NodePortProblem<O> =
+  | { readonly problem: 'out-of-range'; readonly range: NodePortRange }
+  | { readonly problem: 'taken'; readonly by: O }
+  | { readonly problem: 'repeated'; readonly protocol: string };
 
 /**
  * The node ports claimed so far. Node ports are cluster-wide, so one port
- * claimed twice (in any namespaces) is a conflict: the API server refuses
- * the second Service.
+ * claimed by two Services (in any namespaces) is a conflict: the API server
+ * refuses the second. Within one Service, a node port may serve one port
+ * per protocol (53/TCP and 53/UDP), as the API server's validation allows.
  */
 export class NodePortClaims<O> {
-  private readonly owners = new Map<number, O>();
+  private readonly owners = new Map<number, { readonly owner: O; readonly protocols: Set<string> }>();
 
   constructor(public readonly range: NodePortRange = NodePortRange.DEFAULT) {}
 
-  /** Claims `port` for `owner`; the problem when it is outside the range or claimed already (the first claim keeps it). */
-  public claim(port: number, owner: O): NodePortProblem<O> | undefined {
+  /**
+   * Claims `port` for `owner`'s `protocol` port; the problem when it is outside the range,
+   * claimed by another owner already (the first claim keeps it), or claimed by this owner
+   * for this protocol before.
+   */
+  public claim(port: number, owner: O, protocol = 'TCP'): NodePortProblem<O> | undefined {
     if (!this.range.includes(port)) {
       return { problem: 'out-of-range', range: this.range };
     }
-    const by = this.owners.get(port);
-    if (by !== undefined) {
-      return { problem: 'taken', by };
+    const claimed = this.owners.get(port);
+    if (claimed === undefined) {
+      this.owners.set(port, { owner, protocols: new Set([protocol]) });
+      return undefined;
     }
-    this.owners.set(port, owner);
+    if (claimed.owner !== owner) {
+      return { problem: 'taken', by: claimed.owner };
+    }
+    if (claimed.protocols.has(protocol)) {
+      return { problem: 'repeated', protocol };
+    }
+    claimed.protocols.add(protocol);
     return undefined;
   }
 }
