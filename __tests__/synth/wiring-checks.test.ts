@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { EnvValue, Secret, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp } from '../../lib';
-import { synthesize } from '../../lib/synth/synthesizer';
+import { synthesize, validateApp } from '../../lib/synth/synthesizer';
 import { declareConnection, recordConnection } from '../../lib/core/declarations';
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/synth/wiring-checks';
@@ -291,6 +292,25 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
   });
 
+});
+
+describe('validateApp: each mistake once, and every mistake', () => {
+  test('GIVEN a construct with a props mistake and an unrelated wiring mistake in the objects it made THEN both are reported', () => {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    new Microservice(c, 'web', { image: 'nginx', env: { PASSWORD: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(c, 'vault', 'vault'), key: 'password' }) } });
+    expect(validateApp(app).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
+      '[c/web] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version',
+      '[c/web/Deployment] CVA203 Deployment shop/web: env PASSWORD of container web refers to Secret vault, which the App does not define in namespace shop',
+    ]);
+  });
+
+  test('GIVEN a construct\'s bad node port THEN the Service it made is not reported again for it', () => {
+    const app = new App();
+    const http = ContainerPort.tcp('http', 80);
+    new Microservice(new Chart(app, 'c', { namespace: 'shop' }), 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 8080 }] } });
+    expect(validateApp(app).map(p => p.replace(/ .*/, ''))).toEqual(['[c/web]']);
+  });
 });
 
 describe('checkWiring: declared connections against the NetworkPolicies in force', () => {

@@ -115,16 +115,29 @@ function chartFiles(constructs: IConstruct[], fileName: (chart: Chart) => string
 /**
  * The wiring problems that are not consequences of a construct's own: an
  * invalid value a construct reported is not reported again by the checks
- * of the objects it made, so each mistake is reported once.
+ * of the objects it made, so each mistake is reported once. A consequence
+ * is a problem of an object made beneath the construct, of a code its own
+ * problem leads to; any other problem of those objects is a mistake of its
+ * own and is reported too.
  */
 function withoutConsequences(wiring: string[], own: string[]): string[] {
-  const failed = new Set(own.map(pathOf));
+  const failed = new Map<string, Set<string>>();
+  for (const problem of own) {
+    const codes = failed.get(pathOf(problem)) ?? new Set<string>();
+    const code = codeOf(problem);
+    codes.add(code);
+    for (const next of CONSEQUENCES.get(code) ?? []) {
+      codes.add(next);
+    }
+    failed.set(pathOf(problem), codes);
+  }
   if (failed.size === 0) {
     return wiring;
   }
   return wiring.filter(problem => {
+    const code = codeOf(problem);
     for (let p: string | undefined = pathOf(problem); p !== undefined; p = parentOf(p)) {
-      if (failed.has(p)) {
+      if (failed.get(p)?.has(code)) {
         return false;
       }
     }
@@ -132,8 +145,21 @@ function withoutConsequences(wiring: string[], own: string[]): string[] {
   });
 }
 
+// Besides showing again under its own code (a bad name, port or node port is
+// checked again on the object that carries it), a missing setting leaves an
+// object unmade, so references to it dangle, and conflicting settings make
+// an object twice.
+const CONSEQUENCES: ReadonlyMap<string, readonly string[]> = new Map([
+  [ProblemCode.MISSING_SETTING.code, [ProblemCode.MISSING_REFERENCE.code]],
+  [ProblemCode.CONFLICTING_SETTINGS.code, [ProblemCode.DUPLICATE.code]],
+]);
+
 function pathOf(problem: string): string {
   return /^\[([^\]]*)\]/.exec(problem)?.[1] ?? '';
+}
+
+function codeOf(problem: string): string {
+  return /^\[[^\]]*\] (CVA\d+)/.exec(problem)?.[1] ?? '';
 }
 
 function parentOf(p: string): string | undefined {
