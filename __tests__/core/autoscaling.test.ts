@@ -99,4 +99,13 @@ describe('Autoscaling', () => {
       '[c/second] CVA108 web is already autoscaled by c/first; two autoscalers would fight over its pod count. Fix: keep one Autoscaling per workload',
 ]);
   });
+
+  test('GIVEN a target without a namespace WHEN autoscaled from a Chart with one THEN synth reports it once: the HPA would not find the Deployment', () => {
+    const app = new App();
+    const target = new Microservice(new Chart(app, 'apps'), 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 8080)] });
+    new Autoscaling(new Chart(app, 'ops', { namespace: 'ops' }), 'scale', { target });
+    expect(validateApp(app)).toEqual([
+      '[ops/scale] CVA206 its HorizontalPodAutoscaler and PodDisruptionBudget would be written to namespace "ops" (its Chart\'s), but web has no set namespace, so it would not act on the pods of web: it only sees its own namespace. Fix: set the namespace of web (on the workload or its Chart), or make this in a Chart without a namespace',
+    ]);
+  });
 });

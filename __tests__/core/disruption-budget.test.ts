@@ -25,4 +25,13 @@ describe('DisruptionBudget', () => {
     expect(validateApp(chart.node.root as App)).toEqual([
       '[c/budget] CVA102 maxUnavailable must be an integer from 1 to 1000, got 0. Fix: set maxUnavailable to an integer from 1 to 1000']);
   });
+
+  test('GIVEN a target without a namespace WHEN the budget is made in a Chart with one THEN synth reports it: the budget would guard nothing', () => {
+    const app = new App();
+    const target = new Microservice(new Chart(app, 'apps'), 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 8080)] });
+    new DisruptionBudget(new Chart(app, 'ops', { namespace: 'ops' }), 'budget', { target });
+    expect(validateApp(app)).toEqual([
+      '[ops/budget] CVA206 its PodDisruptionBudget would be written to namespace "ops" (its Chart\'s), but web has no set namespace, so it would not act on the pods of web: it only sees its own namespace. Fix: set the namespace of web (on the workload or its Chart), or make this in a Chart without a namespace',
+    ]);
+  });
 });

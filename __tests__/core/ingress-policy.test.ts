@@ -166,4 +166,13 @@ describe('IngressPolicy', () => {
     expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: web.podSelector } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     expect(legacy.namespace).toBe('shop');
   });
+
+  test('GIVEN a target without a namespace WHEN its policy is made in a Chart with one THEN synth reports it: the policy would leave the target open', () => {
+    const app = new App();
+    const target = new Microservice(new Chart(app, 'apps'), 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 8080)] });
+    new IngressPolicy(new Chart(app, 'ops', { namespace: 'ops' }), 'policy', { target, fromAnywhere: true });
+    expect(validateApp(app)).toEqual([
+      '[ops/policy] CVA206 its NetworkPolicy would be written to namespace "ops" (its Chart\'s), but web has no set namespace, so it would not act on the pods of web: it only sees its own namespace. Fix: set the namespace of web (on the workload or its Chart), or make this in a Chart without a namespace',
+    ]);
+  });
 });

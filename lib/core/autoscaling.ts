@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkInteger, ProblemCollector } from './errors';
 import { ProblemCode } from './problem-code';
-import { DisruptionBudget } from './disruption-budget';
+import { checksBudgetNamespace, DisruptionBudget } from './disruption-budget';
 import { Microservice } from './microservice';
-import { IWorkload } from './workload';
+import { checkInTargetNamespace, IWorkload } from './workload';
 
 /** Props of {@link Autoscaling}. */
 export interface AutoscalingProps {
@@ -50,6 +50,8 @@ export class Autoscaling extends Construct {
     super(scope, id);
     const { target } = props;
     const found = new ProblemCollector(this);
+    found.run(() => checkInTargetNamespace(this, target, 'HorizontalPodAutoscaler and PodDisruptionBudget'));
+    checksBudgetNamespace(this);
     // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
     const replicas = target instanceof Microservice ? target.replicas : undefined;
     const asked = replicas !== undefined && Number.isInteger(replicas) && replicas > 1 && replicas <= 1000 ? replicas : undefined;

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { checkInteger, ProblemCollector } from './errors';
 import { Microservice } from './microservice';
-import { IWorkload } from './workload';
+import { checkInTargetNamespace, IWorkload } from './workload';
 
 /** Props of {@link DisruptionBudget}. */
 export interface DisruptionBudgetProps {
@@ -14,6 +14,14 @@ export interface DisruptionBudgetProps {
    * @default 1
    */
   readonly maxUnavailable?: number;
+}
+
+// Scopes that check the namespace of the budgets they make themselves, with their own objects.
+const namespaceCheckedBy = new WeakSet<IConstruct>();
+
+/** Leaves the namespace check of the budgets made in `scope` to `scope`, which reports it once for all its objects. @internal */
+export function checksBudgetNamespace(scope: IConstruct): void {
+  namespaceCheckedBy.add(scope);
 }
 
 /**
@@ -30,7 +38,11 @@ export class DisruptionBudget extends Construct {
     super(scope, id);
     const { target } = props;
     const maxUnavailable = props.maxUnavailable ?? 1;
-    new ProblemCollector(this).run(() => checkInteger(this, 'maxUnavailable', maxUnavailable, 1, 1000));
+    const found = new ProblemCollector(this);
+    found.run(() => checkInteger(this, 'maxUnavailable', maxUnavailable, 1, 1000));
+    if (!namespaceCheckedBy.has(scope)) {
+      found.run(() => checkInTargetNamespace(this, target, 'PodDisruptionBudget'));
+    }
     const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: { name: target.name, namespace: target.namespace, labels },

@@ -6,7 +6,7 @@ import { ContainerPort } from './container-port';
 import { check, ConfigurationError, ProblemCollector } from './errors';
 import { ProblemCode } from './problem-code';
 import { Microservice } from './microservice';
-import { IWorkload } from './workload';
+import { checkInTargetNamespace, IWorkload } from './workload';
 
 /** Props of {@link IngressPolicy}. */
 export interface IngressPolicyProps {
@@ -61,6 +61,7 @@ export class IngressPolicy extends Construct {
     const { target } = props;
     this.target = target;
     this.found = new ProblemCollector(this);
+    this.found.run(() => checkInTargetNamespace(this, target, 'NetworkPolicy'));
     const ports = props.ports ?? [...target.ports];
     for (const port of ports) {
       this.found.run(() => this.checkPortOfTarget(port));

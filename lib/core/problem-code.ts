@@ -51,7 +51,11 @@ export class ProblemCode {
   /** CVA205: a declared connection is not admitted by the NetworkPolicies that select its target. */
   public static readonly CONNECTION_NOT_ADMITTED = new ProblemCode('CVA205', 'connection-not-admitted');
 
-  /** CVA206: a policy cannot tell whether a client is in its target's namespace, because a namespace is not set. */
+  /**
+   * CVA206: a namespace is not set where one is needed: a policy cannot tell whether a client is in its
+   * target's namespace, or a policy, autoscaler or disruption budget would land in its Chart's namespace
+   * rather than its target's.
+   */
   public static readonly NAMESPACE_UNKNOWN = new ProblemCode('CVA206', 'namespace-unknown');
 
   /**

@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort } from './container-port';
+import { check } from './errors';
+import { ProblemCode } from './problem-code';
 
 /**
  * A workload whose pods other things refer to: policies, connections and
@@ -79,4 +81,17 @@ export function resolveNamespace(scope: IConstruct, own: string | undefined): st
     }
   }
   return undefined;
+}
+
+/**
+ * Throws unless the `kind` object `scope` writes for `target` lands in the target's
+ * namespace. Written with the target's namespace, a target that has none would get
+ * `scope`'s Chart namespace instead, where the object does not act on its pods
+ * (a NetworkPolicy, autoscaler or disruption budget only sees its own namespace). @internal
+ */
+export function checkInTargetNamespace(scope: IConstruct, target: IWorkload, kind: string): void {
+  const lands = resolveNamespace(scope, target.namespace);
+  check(lands === target.namespace, scope, ProblemCode.NAMESPACE_UNKNOWN,
+    `its ${kind} would be written to namespace "${lands}" (its Chart's), but ${target.name} has no set namespace, so it would not act on the pods of ${target.name}: it only sees its own namespace`,
+    `set the namespace of ${target.name} (on the workload or its Chart), or make this in a Chart without a namespace`);
 }
