@@ -66,6 +66,33 @@ describe('synthesize', () => {
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['dist']);
   });
 
+  test.each([
+    ['a file that is not YAML', (outdir: string) => fs.writeFileSync(path.join(outdir, 'notes.txt'), 'mine\n'), 'holds notes.txt, which is not a YAML file'],
+    ['a folder with a project in it', (outdir: string) => {
+      fs.mkdirSync(path.join(outdir, 'src'));
+      fs.writeFileSync(path.join(outdir, 'src', 'main.ts'), '// mine\n');
+    }, `holds ${path.join('src', 'main.ts')}, which is not a YAML file`],
+  ])('GIVEN an output folder holding %s THEN synth refuses it and leaves it as it was, since it replaces the folder as a whole', (_title, fill, problem) => {
+    const { outdir } = previousOutput();
+    fill(outdir);
+    const before = snapshotOf(outdir);
+    const app = new App();
+    new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    expect(() => synthesize(app, { outdir })).toThrow(`[<root>] CVA103 output folder ${outdir} ${problem}, and synth replaces its output folder as a whole. Fix: choose an output folder of its own for the manifests, e.g. dist/`);
+    expectUnchanged(outdir, before);
+  });
+
+  test('GIVEN the current folder, one of its parents, or a file as the output folder THEN synth refuses it', () => {
+    const app = new App();
+    new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    const file = path.join(tmpdir(), 'manifests.yaml');
+    fs.writeFileSync(file, 'kind: Mine\n');
+    for (const [outdir, problem] of [['.', 'is the current folder or one of its parents'], ['..', 'is the current folder or one of its parents'], [file, 'is not a folder']]) {
+      expect(() => synthesize(app, { outdir })).toThrow(`output folder ${path.resolve(outdir)} ${problem}`);
+    }
+    expect(fs.readFileSync(file, 'utf-8')).toBe('kind: Mine\n');
+  });
+
   test('GIVEN a header THEN every file starts with it as a comment', () => {
     const outdir = path.join(tmpdir(), 'dist');
     const app = new App();

@@ -36,7 +36,9 @@ function defaultFileName(chart: Chart): string {
 /** Options of {@link Synthesizer.synthesize}. */
 export interface SynthesizeOptions {
   /**
-   * The folder that receives the manifests; replaced as a whole.
+   * The folder that receives the manifests; replaced as a whole, so synth
+   * refuses the current folder, its parents, and a folder holding anything
+   * but YAML files.
    * @default - the App's outdir: `CDK8S_OUTDIR` when `cdk8s synth` runs the app, else `dist`
    */
   readonly outdir?: string;
@@ -185,6 +187,7 @@ function parentOf(p: string): string | undefined {
 export function synthesize(app: App, options: WriteOptions = {}): string[] {
   const outdir = path.resolve(options.outdir ?? app.outdir);
   const header = `# ${options.header ?? DEFAULT_HEADER}\n`;
+  checkOutputFolder(outdir);
   recoverAbandoned(outdir);
   // One walk of the tree serves the validations and finds the charts.
   const constructs = app.node.findAll();
@@ -322,6 +325,47 @@ function writeAll(fd: number, text: string): void {
     }
     offset += written;
   }
+}
+
+/**
+ * Throws unless `outdir` is a folder of synth output: it is replaced as a
+ * whole, so the current folder, one of its parents, or a folder holding
+ * anything but YAML files (a project, a home folder) would be lost.
+ */
+function checkOutputFolder(outdir: string): void {
+  const cwd = process.cwd();
+  const refuse = (problem: string): never => {
+    throw new SynthesisError([ConfigurationError.format('', ProblemCode.INVALID_VALUE,
+      `output folder ${outdir} ${problem}, and synth replaces its output folder as a whole`, 'choose an output folder of its own for the manifests, e.g. dist/')]);
+  };
+  if (outdir === cwd || cwd.startsWith(outdir.endsWith(path.sep) ? outdir : outdir + path.sep)) {
+    refuse('is the current folder or one of its parents');
+  }
+  if (fs.existsSync(outdir) && !fs.lstatSync(outdir).isDirectory()) {
+    refuse('is not a folder');
+  }
+  const foreign = foreignEntry(outdir);
+  if (foreign !== undefined) {
+    refuse(`holds ${path.relative(outdir, foreign)}, which is not a YAML file`);
+  }
+}
+
+/** The first entry under `dir` that is neither a folder nor a YAML file, if any. */
+function foreignEntry(dir: string): string | undefined {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined; // not there yet
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    const found = entry.isDirectory() ? foreignEntry(full) : /\.ya?ml$/.test(entry.name) && entry.isFile() ? undefined : full;
+    if (found !== undefined) {
+      return found;
+    }
+  }
+  return undefined;
 }
 
 /** The folders a synth keeps beside `outdir`: what it writes, and the output it moves aside. */
