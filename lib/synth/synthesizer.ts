@@ -186,7 +186,10 @@ function parentOf(p: string): string | undefined {
  */
 export function synthesize(app: App, options: WriteOptions = {}): string[] {
   const outdir = path.resolve(options.outdir ?? app.outdir);
-  const header = `# ${options.header ?? DEFAULT_HEADER}\n`;
+  // The document marker after the header keeps files apart where they are joined,
+  // as `cdk8s synth --stdout` does: each file's first object would run into the last one before it.
+  // Each line of the header is a comment: a line break in it must not start a line of YAML.
+  const header = `${(options.header ?? DEFAULT_HEADER).split(/\r?\n|\r/).map(line => `# ${line}`).join('\n')}\n---\n`;
   checkOutputFolder(outdir);
   recoverAbandoned(outdir);
   // One walk of the tree serves the validations and finds the charts.
