@@ -336,7 +336,7 @@ describe('VotingApp: configuration', () => {
 
   test('result above 1 replica without sticky sessions is an error', () => {
     expect(() => votingApp({ replicas: { result: 2 } })).toThrow(
-      '[voting-app/App/Result] CVA108 result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true');
+      '[voting-app/App/Result] CVA108 result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set resultStickySessions: true');
   });
 
   test('GIVEN several mistakes in one VotingApp THEN synth reports every one of them together', () => {
@@ -347,7 +347,7 @@ describe('VotingApp: configuration', () => {
     });
     expect(validateApp(app)).toEqual([
       '[c/app] CVA108 externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data',
-      '[c/app/Result] CVA108 result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set stickySessions: true',
+      '[c/app/Result] CVA108 result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set resultStickySessions: true',
     ]);
   });
 

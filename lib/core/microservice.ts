@@ -483,8 +483,13 @@ function duplicate(scope: Construct, what: string, value: string): never {
   throw new ConfigurationError(scope, ProblemCode.DUPLICATE, `${what} "${value}" is used twice`, `give each ${what} a distinct value`);
 }
 
-/** Env var names that say they hold a credential. */
-const CREDENTIAL_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN/i;
+/**
+ * Env var names that say they hold a credential: the last word is one, as in
+ * DB_PASSWORD, API_TOKEN or client_secret. Names where it only qualifies the
+ * last word (POSTGRES_PASSWORD_FILE, OIDC_TOKEN_URL, SECRET_NAME) hold a path,
+ * an address or a name.
+ */
+const CREDENTIAL_ENV_NAME = /(^|[_.-])(PASSWORD|PASSWD|PASS|SECRET|TOKEN)$/i;
 
 function toEnv(env: Map<string, EnvValue>): k8s.EnvVar[] | undefined {
   const names = [...env.keys()].sort();

@@ -42,7 +42,7 @@ export class Result extends Construct {
     // Reported by synth with every other problem; the manifests are then not written.
     new ProblemCollector(this).run(() => check(replicas <= 1 || props.stickySessions === true, this,
       ProblemCode.CONFLICTING_SETTINGS, `result asks for ${replicas} replicas without sticky sessions; socket.io then drops its connections`,
-      'keep replicas at 1, or set stickySessions: true'));
+      'keep replicas at 1, or set resultStickySessions: true'));
     this.workload = new WebFrontEnd(this, 'FrontEnd', {
       ...props,
       name: 'result',
