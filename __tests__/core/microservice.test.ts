@@ -1,6 +1,6 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-28';
-import { ContainerPort, HealthCheck, Microservice, MicroserviceProps, Volume } from '../../lib';
+import { ContainerPort, HealthCheck, IngressPolicy, Microservice, MicroserviceProps, Volume } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, Manifest, synth } from '../support/manifests';
 
@@ -26,6 +26,20 @@ describe('Microservice', () => {
 
   test.each(['POSTGRES_PASSWORD_FILE', 'OIDC_TOKEN_URL', 'SECRET_NAME', 'BYPASS', 'TOKENIZER'])('GIVEN a literal value for env %s THEN it is accepted: the name says it holds a path, an address or a name, not a credential', (name) => {
     expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('/run/secrets/db/password') } })).not.toThrow();
+  });
+
+  test('GIVEN a port made twice with the same name, number and protocol THEN it is one port to probes, Services, connections and policies', () => {
+    const app = new App();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const api = new Microservice(chart, 'api', {
+      image: 'api:1.0', ports: [ContainerPort.tcp('http', 8080)],
+      readiness: HealthCheck.httpGet('/healthz', ContainerPort.tcp('http', 8080)),
+      service: { ports: [{ port: 80, target: ContainerPort.tcp('http', 8080) }] },
+    });
+    new Microservice(chart, 'web', { image: 'web:1.0' }).connectTo(api, { ports: [ContainerPort.tcp('http', 8080)] });
+    new IngressPolicy(chart, 'policy', { target: api, ports: [ContainerPort.tcp('http', 8080)] });
+    expect(validateApp(app)).toEqual([]);
+    expect(ContainerPort.tcp('http', 8080).equals(ContainerPort.udp('http', 8080))).toBe(false);
   });
 
   test('GIVEN several credential literals and several clashing ports THEN synth reports each of them once, not only the first', () => {

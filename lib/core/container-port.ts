@@ -38,4 +38,9 @@ export class ContainerPort {
       ProblemCode.INVALID_NAME, `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
       'use a short name such as "http" or "postgres"');
   }
+
+  /** Whether `other` is the same port: the same name, number and protocol (a port made twice is still one port). */
+  public equals(other: ContainerPort): boolean {
+    return other.name === this.name && other.number === this.number && other.protocol === this.protocol;
+  }
 }

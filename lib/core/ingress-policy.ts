@@ -134,7 +134,7 @@ export class IngressPolicy extends Construct {
   }
 
   private checkPortOfTarget(port: ContainerPort): void {
-    if (!this.target.ports.includes(port)) {
+    if (!this.target.ports.some(p => p.equals(port))) {
       throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
         `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
     }
