@@ -105,6 +105,24 @@ describe('IngressPolicy', () => {
     });
   });
 
+  test('GIVEN ports AND clients from connections THEN each connection is admitted on the listed ports only, and synth reports the rest', () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'shop' });
+    const a = ContainerPort.tcp('a', 1000);
+    const b = ContainerPort.tcp('b', 2000);
+    const srv = new Microservice(chart, 'srv', { image: 'srv:1.0', ports: [a, b] });
+    new Microservice(chart, 'cli', { image: 'cli:1.0' }).connectTo(srv);
+    new Microservice(chart, 'other', { image: 'other:1.0' }).connectTo(srv, { ports: [b] });
+    new IngressPolicy(chart, 'p', { target: srv, ports: [a] });
+    // THEN one rule, for cli on a; other, whose only port is not listed, gets none (a rule without ports would admit every port)
+    expect(find(synth(chart), 'NetworkPolicy', 'srv-ingress').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/name': 'cli' }) } }], ports: [{ port: 1000, protocol: 'TCP' }] },
+    ]);
+    expect(validateApp(chart.node.root as App)).toEqual([
+      expect.stringMatching(/^\[c\/cli\/ConnectsTo-srv\] CVA205 .*port b \(2000\/TCP\)/),
+      expect.stringMatching(/^\[c\/other\/ConnectsTo-srv\] CVA205 .*port b \(2000\/TCP\)/),
+    ]);
+  });
+
   test('GIVEN an explicit from that leaves out a declared client THEN synth reports the blocked connection', () => {
     const { chart, api, web, batch } = setup();
     batch.connectTo(api);

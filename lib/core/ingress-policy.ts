@@ -26,7 +26,8 @@ export interface IngressPolicyProps {
    */
   readonly fromAnywhere?: boolean;
   /**
-   * Ports they may connect to.
+   * Ports they may connect to; with clients from connections, each connection
+   * is admitted on those of its ports listed here (synth reports the others).
    * @default - every port of the target
    */
   readonly ports?: ContainerPort[];
@@ -103,9 +104,14 @@ export class IngressPolicy extends Construct {
 
   /** Who may connect, on which ports. */
   private clientsOf(clients: IWorkload[] | undefined, ports: ContainerPort[]): Array<{ client: IWorkload; ports: ContainerPort[] }> {
-    return clients === undefined
-      ? Connection.declaredTo(this.target).map(c => ({ client: c.client, ports: c.ports }))
-      : clients.map(client => ({ client, ports }));
+    if (clients !== undefined) {
+      return clients.map(client => ({ client, ports }));
+    }
+    // A connection is admitted on those of its ports the policy allows; one with
+    // none left is not admitted at all (a rule without ports would admit every port).
+    return Connection.declaredTo(this.target)
+      .map(c => ({ client: c.client, ports: c.ports.filter(p => ports.some(allowed => allowed.equals(p))) }))
+      .filter(c => c.ports.length > 0);
   }
 
   private checkNamespaceKnown(client: IWorkload): void {
