@@ -333,6 +333,18 @@ describe('diagram graph: the rules are the model\'s, so the picture agrees with 
     expect(graph.nodes.map(n => n.id)).not.toContain(secretId('default', 'other'));
   });
 
+  test('GIVEN a rule whose named port the destination does not declare THEN no arrow is drawn, as synth admits nothing on it', () => {
+    const client = doc({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cli' }, spec: { selector: { matchLabels: { app: 'cli' } }, template: { metadata: { labels: { app: 'cli' } }, spec: { containers: [{ name: 'cli' }] } } } });
+    const rulePort = (port: string): Manifest => doc({
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' },
+      spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'cli' } } }], ports: [{ port }] }] },
+    });
+    const target = web({ containers: [{ name: 'web', ports: [{ containerPort: 80, name: 'http' }] }] });
+    const arrows = (port: string) => buildGraph('t', [target, client, rulePort(port)]).edges.filter(e => e.kind === 'allows').map(e => e.label);
+    expect(arrows('web')).toEqual([]);
+    expect(arrows('http')).toEqual(['80/TCP']);
+  });
+
   test('GIVEN a policy with an empty egress list and no policyTypes THEN it governs ingress only, as the API server defaults it', () => {
     const graph = buildGraph('t', [
       web({ containers: [{ name: 'web' }] }),

@@ -4,6 +4,7 @@ import * as k8s from '../../imports/k8s';
 import { Connection } from './connection';
 import { ContainerPort } from './container-port';
 import { check, ConfigurationError, ProblemCollector } from './errors';
+import { NAMESPACE_NAME_LABEL } from './labels';
 import { ProblemCode } from './problem-code';
 import { Microservice } from './microservice';
 import { checkInTargetNamespace, IWorkload } from './workload';
@@ -37,9 +38,6 @@ export interface IngressPolicyProps {
    */
   readonly name?: string;
 }
-
-/** The label the API server puts on every Namespace, holding its name. */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * A named NetworkPolicy that lets only the given workloads connect to a

@@ -1,6 +1,9 @@
 /** The label every object of this library carries to say what manages it. */
 export const MANAGED_BY = 'cdk8s';
 
+/** The label the API server puts on every Namespace, holding its name, whatever its manifest says. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /**
  * What an object is, in the terms of the Kubernetes recommended labels
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/).

@@ -16,8 +16,8 @@
  */
 import { NodePortRange } from '../../lib/core/node-port-range';
 import {
-  arr, DeclaredPort, identityOf, JsonObject, kindOf, Labels, ManifestIndex, nameOf, namedPortNumber, namespaceOf, NetworkPolicy, NodePortClaims, num,
-  obj, objs, peerSelects, PodRef, policySelects, Reference, referenceProblem, resolveTargetPort, rulePeers, rulePortsOf, ServiceEntry, ServicePort, str,
+  arr, DeclaredPort, identityOf, JsonObject, kindOf, Labels, ManifestIndex, nameOf, namespaceOf, NetworkPolicy, NodePortClaims, num,
+  obj, objs, peerSelects, PodRef, policySelects, Reference, referenceProblem, resolveTargetPort, rulePeers, rulePortAdmits, rulePortsOf, ServiceEntry, ServicePort, str,
   WorkloadEntry,
 } from '../../lib/synth/model';
 import { Manifest } from './load';
@@ -382,7 +382,9 @@ class GraphBuilder {
       for (const rule of p[direction] ?? []) {
         const peers = rulePeers(rule, direction);
         if (peers.length === 0 ? namedPeersOnly : !peers.some(x => peerSelects(x, p.namespace, peer.pod, this.index.namespaces))) continue;
-        allowed = unionPorts(allowed, rulePorts(rule, dst));
+        const ports = rulePorts(rule, dst);
+        if (ports !== 'all' && ports.size === 0) continue; // its named ports admit nothing here
+        allowed = unionPorts(allowed, ports);
       }
     }
     return allowed;
@@ -505,18 +507,26 @@ function readsAs(ref: Reference): string[] {
   }
 }
 
-/** The ports of a NetworkPolicy rule, named ports resolved against the destination pods where known. */
+/**
+ * The ports of a NetworkPolicy rule. A named port is resolved by the model's
+ * rule against the destination's declared ports: it admits the one of its
+ * name, or nothing; as written only where the destination is unknown.
+ */
 function rulePorts(rule: JsonObject, dst: Workload | undefined): Ports {
   const ports = rulePortsOf(rule);
   if (ports === undefined) return 'all';
   const out = new Set<string>();
-  for (const { protocol, port, endPort } of ports) {
+  for (const rulePort of ports) {
+    const { protocol, port, endPort } = rulePort;
     if (port === undefined) {
       out.add(`all/${protocol}`);
-      continue;
+    } else if (typeof port === 'string' && dst) {
+      for (const p of dst.pod.ports ?? [{ name: port, number: undefined, protocol }]) {
+        if (rulePortAdmits(rulePort, p, dst.pod)) out.add(`${p.number ?? port}/${p.protocol}`);
+      }
+    } else {
+      out.add(`${port}${endPort !== undefined ? `-${endPort}` : ''}/${protocol}`);
     }
-    const resolved = typeof port === 'string' && dst ? (namedPortNumber(port, protocol, dst.pod) ?? port) : port;
-    out.add(`${resolved}${endPort !== undefined ? `-${endPort}` : ''}/${protocol}`);
   }
   return out;
 }

@@ -1,8 +1,6 @@
+import { NAMESPACE_NAME_LABEL } from '../../core/labels';
 import { Json, Labels, labels, obj } from './json';
 import { nameOf } from './objects';
-
-/** The label every namespace carries, set by the API server, whatever its manifest says. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * The labels of the namespaces, as a NetworkPolicy's namespaceSelector sees
