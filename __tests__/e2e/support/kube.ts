@@ -6,6 +6,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import * as model from '../../../lib/synth/model';
+import { JsonObject } from '../../../lib/synth/model';
 
 export type Labels = Record<string, string>;
 
@@ -230,21 +232,9 @@ export function checkApplyOutput(stdout: string, objects: KubeObject[], verb: st
   return problems;
 }
 
+/** Whether a label selector selects these labels: the rule synth's model applies. */
 export function matchesSelector(labels: Labels | undefined, selector: LabelSelector): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In': if (!has || !values.includes(l[e.key])) return false; break;
-      case 'NotIn': if (has && values.includes(l[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
+  return model.matchesSelector(selector as unknown as JsonObject, labels ?? {});
 }
 
 function condition(conditions: Condition[] | undefined, type: string): Condition | undefined {
@@ -279,15 +269,16 @@ export function deploymentProblems(k: Kubectl, deployments: KubeObject[]): strin
   return problems;
 }
 
-/** The container port a Service port sends to, on a given pod. */
-function resolveTargetPort(sp: ServicePort, pod: Pod): number | undefined {
-  const t = sp.targetPort ?? sp.port;
-  if (typeof t === 'number') return t;
-  if (/^\d+$/.test(t)) return Number(t);
-  for (const c of pod.spec.containers) {
-    for (const p of c.ports ?? []) if (p.name === t && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP')) return p.containerPort;
-  }
-  return undefined;
+/**
+ * The container port a Service port sends to, on a given pod, by the model's
+ * rule: a name is looked up among the pod's declared ports (sidecars too), a
+ * number is used as it is.
+ */
+function resolveTargetPort(svc: Service, index: number, pod: Pod): number | undefined {
+  const port = model.servicePortsOf(svc as unknown as JsonObject)[index];
+  if (typeof port.targetPort === 'number') return port.targetPort;
+  const resolved = model.resolveTargetPort(port, model.declaredPortsOf(pod.spec as unknown as JsonObject));
+  return resolved.ok ? resolved.number : undefined;
 }
 
 /**
@@ -337,8 +328,8 @@ export function serviceEndpointProblems(k: Kubectl, services: KubeObject[]): { p
       objects.push(describeRef(s), `endpointslices -l kubernetes.io/service-name=${s.metadata.name} -n ${ns}`);
       continue;
     }
-    for (const sp of svc.spec.ports ?? []) {
-      const want = resolveTargetPort(sp, componentPods[0]);
+    for (const [i, sp] of (svc.spec.ports ?? []).entries()) {
+      const want = resolveTargetPort(svc, i, componentPods[0]);
       const ok = slices.some((sl) => (sl.ports ?? []).some((p) => (p.name ?? '') === (sp.name ?? '') && p.port === want));
       if (!ok) {
         problems.push(`${where}: port ${sp.name ?? sp.port} -> targetPort ${sp.targetPort ?? sp.port} resolves to ${want ?? 'nothing'} on ` +
