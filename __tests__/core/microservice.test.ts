@@ -1,4 +1,4 @@
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-28';
 import { ContainerPort, HealthCheck, IngressPolicy, Microservice, MicroserviceProps, Volume } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
@@ -216,6 +216,8 @@ describe('Microservice', () => {
         '[test/web] CVA108 a headless Service must be ClusterIP, not NodePort. Fix: drop headless or use ServiceType.CLUSTER_IP'],
       ['memory request above limit', { image: 'nginx:1.27', resources: res(100, 512, 256) },
         '[test/web] CVA106 memory request 512Mi is above the limit 256Mi. Fix: raise the limit or lower the request'],
+      ['memory request that is not a whole number of MiB', { image: 'nginx:1.27', resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.kibibytes(1500), limit: Size.mebibytes(64) } } },
+        '[test/web] CVA106 memory request must be a positive whole number of MiB, got 1500Ki. Fix: use Size.mebibytes(n) with n >= 1'],
       ['no memory limit', { image: 'nginx:1.27', resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(64) } } },
         '[test/web] CVA106 resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node. Fix: set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }'],
       ['CPU request above limit', { image: 'nginx:1.27', resources: { cpu: { request: Cpu.millis(500), limit: Cpu.millis(200) }, memory: { request: Size.mebibytes(64), limit: Size.mebibytes(64) } } },
@@ -249,6 +251,9 @@ describe('ContainerPort and HealthCheck', () => {
     [() => HealthCheck.httpGet('healthz', http), '[HealthCheck healthz] CVA103 HTTP path "healthz" must start with "/". Fix: use "/healthz"'],
     [() => HealthCheck.command([]), '[HealthCheck] CVA103 a command health check needs a command. Fix: pass the command and its arguments, e.g. ["redis-cli", "ping"]'],
     [() => HealthCheck.tcpSocket(http, { failureThreshold: 0 }), '[HealthCheck] CVA102 failureThreshold must be a positive integer, got 0. Fix: set failureThreshold to 1 or more'],
+    [() => HealthCheck.tcpSocket(http, { timeout: Duration.millis(500) }), '[HealthCheck] CVA102 timeout must be a whole number of seconds, at least 1, got 500 millis. Fix: set timeout to e.g. Duration.seconds(1)'],
+    [() => HealthCheck.httpGet('/', http, { period: Duration.seconds(0) }), '[HealthCheck] CVA102 period must be a whole number of seconds, at least 1, got 0 seconds. Fix: set period to e.g. Duration.seconds(1)'],
+    [() => Volume.emptyDir('cache', { sizeLimit: Size.kibibytes(100) }), '[Volume cache] CVA102 sizeLimit must be a positive whole number of MiB, got 100Ki. Fix: use e.g. Size.mebibytes(64)'],
   ])('rejects bad input %#', (build, message) => {
     expect(build).toThrow(message);
   });

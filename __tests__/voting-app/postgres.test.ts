@@ -36,7 +36,7 @@ describe('Postgres and Redis', () => {
 
   test.each([
     // Value objects reject a bad value where it is made.
-    [() => Persistence.claim({ size: Size.kibibytes(100) }), '[Persistence.claim] CVA102 the persistent volume size must be a positive whole number of MiB. Fix: use e.g. Size.gibibytes(5)'],
+    [() => Persistence.claim({ size: Size.kibibytes(100) }), '[Persistence.claim] CVA102 the persistent volume size must be a positive whole number of MiB, got 100Ki. Fix: use e.g. Size.gibibytes(5)'],
     [() => Persistence.claim({ size: Size.gibibytes(1), storageClass: 'Fast SSD' }), '[Persistence.claim] CVA101 storage class "Fast SSD" is not a valid DNS-1123 label'],
     [() => new Postgres(chart(), 'db', { credentials: Credentials.fromSecretName('db', { usernameKey: 'k', passwordKey: 'k' }) }), '[Credentials.fromSecret(db)] CVA107 user name and password use the same Secret key "k". Fix: give them distinct keys'],
   ])('rejects bad input %#', (build, message) => {

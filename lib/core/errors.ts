@@ -1,3 +1,4 @@
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DNS_1035_LABEL, DNS_1123_LABEL } from './dns-names';
 import { ProblemCode } from './problem-code';
@@ -145,6 +146,19 @@ export function checkInteger(scope: IConstruct | string, what: string, value: nu
   if (!(Number.isInteger(value) && value >= min && value <= max)) {
     throw new ConfigurationError(scope, code, `${what} must be an integer from ${min} to ${max}, got ${value}`, `set ${what} to an integer from ${min} to ${max}`);
   }
+}
+
+/**
+ * The size in MiB, the unit the manifests write sizes in; throws unless it is
+ * a positive whole number of them (cdk8s's own conversion would throw a bare
+ * error with no construct or fix).
+ */
+export function wholeMebibytes(scope: IConstruct | string, what: string, size: Size, code: ProblemCode, fix: string): number {
+  const mebibytes = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!(Number.isInteger(mebibytes) && mebibytes > 0)) {
+    throw new ConfigurationError(scope, code, `${what} must be a positive whole number of MiB, got ${size.asString()}`, fix);
+  }
+  return mebibytes;
 }
 
 /** Checks a TCP/UDP port number (1-65535). */

@@ -51,21 +51,28 @@ export class HealthCheck {
   }
 
   private readonly failureThreshold: number;
+  private readonly delay: number;
+  private readonly period: number;
+  private readonly timeout: number;
 
   private constructor(
     private readonly action: Pick<k8s.Probe, 'httpGet' | 'tcpSocket' | 'exec'>,
-    private readonly options: HealthCheckOptions,
+    options: HealthCheckOptions,
     /** The port the check connects to, if any. */
     public readonly port?: ContainerPort,
   ) {
     this.failureThreshold = options.failureThreshold ?? 3;
     check(Number.isInteger(this.failureThreshold) && this.failureThreshold >= 1, 'HealthCheck',
       ProblemCode.OUT_OF_RANGE, `failureThreshold must be a positive integer, got ${this.failureThreshold}`, 'set failureThreshold to 1 or more');
+    // Probes count in whole seconds; cdk8s would refuse a fraction only when rendering.
+    this.delay = seconds('initialDelay', options.initialDelay, 0, 0);
+    this.period = seconds('period', options.period, 10, 1);
+    this.timeout = seconds('timeout', options.timeout, 1, 1);
   }
 
   /** @internal */
   public _toKube(): k8s.Probe {
-    const delay = this.options.initialDelay?.toSeconds() ?? 0;
+    const delay = this.delay;
     return {
       // Named, not spread: V8 builds an object spread several times slower, and every container has probes.
       httpGet: this.action.httpGet,
@@ -74,9 +81,17 @@ export class HealthCheck {
       // The API server drops a zero delay, so writing 0 would make every
       // re-apply report the probe as changed.
       initialDelaySeconds: delay > 0 ? delay : undefined,
-      periodSeconds: this.options.period?.toSeconds() ?? 10,
-      timeoutSeconds: this.options.timeout?.toSeconds() ?? 1,
+      periodSeconds: this.period,
+      timeoutSeconds: this.timeout,
       failureThreshold: this.failureThreshold,
     };
   }
+}
+
+/** A probe timing in whole seconds, at least `min`. */
+function seconds(what: string, duration: Duration | undefined, fallback: number, min: number): number {
+  const value = duration === undefined ? fallback : duration.toSeconds({ integral: false });
+  check(Number.isInteger(value) && value >= min, 'HealthCheck', ProblemCode.OUT_OF_RANGE,
+    `${what} must be a whole number of seconds, at least ${min}, got ${duration?.toHumanString() ?? value}`, `set ${what} to e.g. Duration.seconds(${Math.max(min, Math.ceil(value))})`);
+  return value;
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
 import { ContainerPort } from './container-port';
-import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector, repeated } from './errors';
+import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector, repeated, wholeMebibytes } from './errors';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
@@ -509,10 +509,9 @@ function toResources(scope: Construct, r: ContainerResources): k8s.ResourceRequi
     throw new ConfigurationError(scope, ProblemCode.RESOURCES, 'resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node',
       'set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }');
   }
-  const memRequest = memory.request.toMebibytes();
-  const memLimit = memory.limit.toMebibytes();
-  check(memRequest > 0 && Number.isInteger(memRequest), scope, ProblemCode.RESOURCES, `memory request ${memRequest}Mi must be a positive whole number of MiB`, 'use Size.mebibytes(n) with n >= 1');
-  check(memLimit >= memRequest && Number.isInteger(memLimit), scope, ProblemCode.RESOURCES, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
+  const memRequest = wholeMebibytes(scope, 'memory request', memory.request, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
+  const memLimit = wholeMebibytes(scope, 'memory limit', memory.limit, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
+  check(memLimit >= memRequest, scope, ProblemCode.RESOURCES, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
   check(cpuMillis(cpu.request) > 0, scope, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1');
   if (cpu.limit) {
     check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), scope, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request');

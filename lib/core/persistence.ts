@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { check, checkName } from './errors';
+import { checkName, wholeMebibytes } from './errors';
 import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 import { Volume } from './volume';
@@ -26,13 +26,7 @@ export class Persistence {
 
   /** In a PersistentVolumeClaim that outlives the pod. */
   public static claim(props: ClaimPersistenceProps): Persistence {
-    let mebibytes: number;
-    try {
-      mebibytes = props.size.toMebibytes();
-    } catch {
-      mebibytes = NaN; // a size that is not a whole number of MiB
-    }
-    check(Number.isInteger(mebibytes) && mebibytes > 0, 'Persistence.claim', ProblemCode.OUT_OF_RANGE, 'the persistent volume size must be a positive whole number of MiB', 'use e.g. Size.gibibytes(5)');
+    wholeMebibytes('Persistence.claim', 'the persistent volume size', props.size, ProblemCode.OUT_OF_RANGE, 'use e.g. Size.gibibytes(5)');
     if (props.storageClass !== undefined) {
       checkName('Persistence.claim', 'storage class', props.storageClass);
     }

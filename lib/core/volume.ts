@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
-import { checkName } from './errors';
+import { checkName, wholeMebibytes } from './errors';
+import { ProblemCode } from './problem-code';
 
 /** Options of a scratch volume that lives as long as its pod. */
 export interface EmptyDirOptions {
@@ -15,7 +16,8 @@ export interface EmptyDirOptions {
 export class Volume {
   /** A directory that lives and dies with the pod. */
   public static emptyDir(name: string, options: EmptyDirOptions = {}): Volume {
-    const sizeLimit = options.sizeLimit ? k8s.Quantity.fromString(`${options.sizeLimit.toMebibytes()}Mi`) : undefined;
+    const mebibytes = options.sizeLimit && wholeMebibytes(`Volume ${name}`, 'sizeLimit', options.sizeLimit, ProblemCode.OUT_OF_RANGE, 'use e.g. Size.mebibytes(64)');
+    const sizeLimit = mebibytes ? k8s.Quantity.fromString(`${mebibytes}Mi`) : undefined;
     return new Volume(name, { emptyDir: sizeLimit ? { sizeLimit } : {} });
   }
 
