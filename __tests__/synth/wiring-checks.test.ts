@@ -347,6 +347,21 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     expect(checkWiring(app)).toEqual([]);
   });
 
+  test('GIVEN a policy admitting the client by a pod label its selector leaves out THEN the connection is admitted, as the client\'s pods carry it', () => {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const http = ContainerPort.tcp('http', 8080);
+    const api = new Microservice(c, 'api', { image: 'api:1.0', ports: [http] });
+    const web = new Microservice(c, 'web', { image: 'web:1.0', partOf: 'shop' });
+    web.connectTo(api);
+    new k8s.KubeNetworkPolicy(c, 'p', { metadata: { name: 'api-ingress' }, spec: {
+      podSelector: { matchLabels: api.podSelector }, policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } } }] }],
+    } });
+    expect(web.podSelector).not.toHaveProperty('app.kubernetes.io/part-of');
+    expect(checkWiring(app)).toEqual([]);
+  });
+
   test('GIVEN a policy whose rule admits the client on the port THEN nothing is reported', () => {
     const { app, c, web, api } = shop();
     policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromNumber(5678) }] }]);

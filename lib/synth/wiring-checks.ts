@@ -290,10 +290,13 @@ export class WiringChecks {
 
   /** Declared connections: the NetworkPolicies in force must admit each one, on each of its ports. */
   private checkConnections(problems: string[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
+    // A client rendered in the App is seen with all the labels of its pods, as the policies see them, not only its selector's.
+    const podLabels = declared.length === 0 ? new Map<Obj, Labels>() : new Map(this.index.workloads.map(w => [w.owner, w.labels]));
     for (const { scope, connection: { from, to, ports } } of declared) {
       const fromNs = from.namespace ?? 'default';
       const toNs = to.namespace ?? 'default';
-      const source: PodRef = { namespace: fromNs, labels: from.podLabels };
+      const client = this.renderedWorkload(from);
+      const source: PodRef = { namespace: fromNs, labels: (client && podLabels.get(client)) ?? from.podLabels };
       const target: PodRef = { namespace: toNs, labels: to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
       for (const p of ports) {
         const verdict = this.index.policies.ingressVerdict(source, target, p);
@@ -311,9 +314,13 @@ export class WiringChecks {
 
   /** `Deployment ns/name` for an end whose workload is rendered in the App, else `workload ns/name`. */
   private describeEnd(end: ConnectionEnd, namespace: string): string {
+    return `${this.renderedWorkload(end)?.kind ?? 'workload'} ${namespace}/${end.name}`;
+  }
+
+  /** The workload object an end's construct renders, if it renders one in the App. */
+  private renderedWorkload(end: ConnectionEnd): Obj | undefined {
     const own = this.objectOf.get(end.construct);
-    const rendered = own && isWorkloadKind(own.kind) ? own : end.construct.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined && isWorkloadKind(o.kind));
-    return `${rendered?.kind ?? 'workload'} ${namespace}/${end.name}`;
+    return own && isWorkloadKind(own.kind) ? own : end.construct.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined && isWorkloadKind(o.kind));
   }
 }
 
