@@ -39,7 +39,8 @@ describe('Microservice', () => {
     new Microservice(chart, 'web', { image: 'web:1.0' }).connectTo(api, { ports: [ContainerPort.tcp('http', 8080)] });
     new IngressPolicy(chart, 'policy', { target: api, ports: [ContainerPort.tcp('http', 8080)] });
     expect(validateApp(app)).toEqual([]);
-    expect(ContainerPort.tcp('http', 8080).equals(ContainerPort.udp('http', 8080))).toBe(false);
+    expect(ContainerPort.tcp('http', 8080).isSameAs(ContainerPort.udp('http', 8080))).toBe(false);
+    expect(ContainerPort.tcp('http', 8080).isSameAs(ContainerPort.tcp('http', 8080))).toBe(true);
   });
 
   test('GIVEN several credential literals and several clashing ports THEN synth reports each of them once, not only the first', () => {

@@ -55,7 +55,7 @@ export class Connection extends Construct {
     const hasPorts = found.run(() => check(props.server.ports.length > 0, this, ProblemCode.MISSING_SETTING,
       `connects to ${props.server.name}, which declares no ports`,
       `declare the ports ${props.server.name} listens on (ports of the Microservice, or of Workload.fromAttributes)`));
-    found.each(hasPorts ? this.ports : [], port => check(props.server.ports.some(p => p.equals(port)), this, ProblemCode.UNDECLARED_PORT,
+    found.each(hasPorts ? this.ports : [], port => check(props.server.ports.some(p => p.isSameAs(port)), this, ProblemCode.UNDECLARED_PORT,
       `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
       `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`));
     const list = incoming.get(props.server);

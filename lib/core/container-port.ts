@@ -40,7 +40,8 @@ export class ContainerPort {
   }
 
   /** Whether `other` is the same port: the same name, number and protocol (a port made twice is still one port). */
-  public equals(other: ContainerPort): boolean {
+  // Not `equals`: jsii refuses that name, which Java's Object declares.
+  public isSameAs(other: ContainerPort): boolean {
     return other.name === this.name && other.number === this.number && other.protocol === this.protocol;
   }
 }

@@ -108,7 +108,7 @@ export class IngressPolicy extends Construct {
     // A connection is admitted on those of its ports the policy allows; one with
     // none left is not admitted at all (a rule without ports would admit every port).
     return Connection.declaredTo(this.target)
-      .map(c => ({ client: c.client, ports: c.ports.filter(p => ports.some(allowed => allowed.equals(p))) }))
+      .map(c => ({ client: c.client, ports: c.ports.filter(p => ports.some(allowed => allowed.isSameAs(p))) }))
       .filter(c => c.ports.length > 0);
   }
 
@@ -138,7 +138,7 @@ export class IngressPolicy extends Construct {
   }
 
   private checkPortOfTarget(port: ContainerPort): void {
-    if (!this.target.ports.some(p => p.equals(port))) {
+    if (!this.target.ports.some(p => p.isSameAs(port))) {
       throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
         `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
     }

@@ -462,7 +462,7 @@ export class Microservice extends Construct implements IWorkload {
   }
 
   private checkOwnPort(port: ContainerPort, user: string): void {
-    if (!this.ports.some(p => p.equals(port))) {
+    if (!this.ports.some(p => p.isSameAs(port))) {
       throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
         `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
     }
