@@ -362,6 +362,35 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     expect(checkWiring(app)).toEqual([]);
   });
 
+  test('GIVEN a policy isolating the target by a pod label its selector leaves out THEN the connection it blocks is reported, as the target\'s pods carry it', () => {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const api = new Microservice(c, 'api', { image: 'api:1.0', ports: [ContainerPort.tcp('http', 8080)], partOf: 'shop' });
+    new Microservice(c, 'web', { image: 'web:1.0' }).connectTo(api);
+    new k8s.KubeNetworkPolicy(c, 'p', { metadata: { name: 'shop-deny' }, spec: {
+      podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } }, policyTypes: ['Ingress'], ingress: [],
+    } });
+    expect(api.podSelector).not.toHaveProperty('app.kubernetes.io/part-of');
+    expect(checkWiring(app).map(p => p.replace(/, but .*/, ''))).toEqual([
+      '[c/web/ConnectsTo-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (8080/TCP)',
+    ]);
+  });
+
+  test('GIVEN an egress policy of the client that leaves out the target THEN the connection is reported; one that admits it on the port THEN nothing is', () => {
+    const egress = (to: k8s.NetworkPolicyEgressRule[]) => {
+      const { app, c, web, api } = shop();
+      connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+      new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: to } });
+      return checkWiring(app);
+    };
+    expect(egress([])).toEqual([
+      '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits api on that port. Fix: add api\'s pods (app=api) to the to of NetworkPolicy shop/web-egress on port 5678',
+    ]);
+    expect(egress([{ to: [{ podSelector: { matchLabels: labelsOf('api') } }], ports: [{ port: k8s.IntOrString.fromNumber(9000) }] }])).toHaveLength(1);
+    expect(egress([{ to: [{ podSelector: { matchLabels: labelsOf('api') } }], ports: [{ port: k8s.IntOrString.fromString('http') }] }])).toEqual([]);
+    expect(egress([{}])).toEqual([]);
+  });
+
   test('GIVEN a policy whose rule admits the client on the port THEN nothing is reported', () => {
     const { app, c, web, api } = shop();
     policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromNumber(5678) }] }]);

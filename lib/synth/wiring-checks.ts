@@ -6,7 +6,7 @@ import { NodePortRange } from '../core/node-port-range';
 import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
 import {
   isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, isWorkloadKind, Labels, ManifestIndex, matchesLabels,
-  nameRuleOf, ObjectHeader, NodePortClaims, PodRef, ReferenceSource, referenceProblem, resolveTargetPort,
+  nameRuleOf, NetworkPolicy, ObjectHeader, NodePortClaims, PodRef, ReferenceSource, referenceProblem, resolveTargetPort,
 } from './model';
 
 // Manifests are untyped JSON here: every object of the App, whatever made it.
@@ -290,24 +290,32 @@ export class WiringChecks {
 
   /** Declared connections: the NetworkPolicies in force must admit each one, on each of its ports. */
   private checkConnections(problems: string[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
-    // A client rendered in the App is seen with all the labels of its pods, as the policies see them, not only its selector's.
+    // An end rendered in the App is seen with all the labels of its pods, as the policies see them, not only its selector's.
     const podLabels = declared.length === 0 ? new Map<Obj, Labels>() : new Map(this.index.workloads.map(w => [w.owner, w.labels]));
     for (const { scope, connection: { from, to, ports } } of declared) {
       const fromNs = from.namespace ?? 'default';
       const toNs = to.namespace ?? 'default';
       const client = this.renderedWorkload(from);
       const source: PodRef = { namespace: fromNs, labels: (client && podLabels.get(client)) ?? from.podLabels };
-      const target: PodRef = { namespace: toNs, labels: to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
+      const server = this.renderedWorkload(to);
+      const target: PodRef = { namespace: toNs, labels: (server && podLabels.get(server)) ?? to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
       for (const p of ports) {
-        const verdict = this.index.policies.ingressVerdict(source, target, p);
-        if (verdict.admitted) {
+        const connects = `${this.describeEnd(from, fromNs)}: connects to ${this.describeEnd(to, toNs)} on port ${p.name} (${p.number}/${p.protocol})`;
+        const ingress = this.index.policies.ingressVerdict(source, target, p);
+        if (!ingress.admitted) {
+          const { named, select } = namePolicies(ingress.policies);
+          problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
+            `${connects}, but ${named} ${select} the target's pods and no ingress rule admits ${from.name} on that port`,
+            `declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}`));
           continue;
         }
-        const policies = verdict.policies.map(x => `${x.namespace}/${x.name}`);
-        const named = `${policies.length === 1 ? 'NetworkPolicy' : 'NetworkPolicies'} ${policies.join(', ')}`;
-        problems.push(ConfigurationError.format(scope.node.path,
-          ProblemCode.CONNECTION_NOT_ADMITTED, `${this.describeEnd(from, fromNs)}: connects to ${this.describeEnd(to, toNs)} on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${policies.length === 1 ? 'selects' : 'select'} the target's pods and no ingress rule admits ${from.name} on that port`,
-          `declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}`));
+        const egress = this.index.policies.egressVerdict(source, target, p);
+        if (!egress.admitted) {
+          const { named, select } = namePolicies(egress.policies);
+          problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
+            `${connects}, but ${named} ${select} the client's pods for egress and no egress rule admits ${to.name} on that port`,
+            `add ${to.name}'s pods (${show(to.podLabels)}${fromNs === toNs ? '' : ` in namespace ${toNs}`}) to the to of ${named} on port ${p.number}`));
+        }
       }
     }
   }
@@ -322,6 +330,12 @@ export class WiringChecks {
     const own = this.objectOf.get(end.construct);
     return own && isWorkloadKind(own.kind) ? own : end.construct.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined && isWorkloadKind(o.kind));
   }
+}
+
+/** `NetworkPolicy ns/a` or `NetworkPolicies ns/a, ns/b`, with the verb that agrees. */
+function namePolicies(policies: readonly NetworkPolicy[]): { named: string; select: string } {
+  const names = policies.map(x => `${x.namespace}/${x.name}`).join(', ');
+  return policies.length === 1 ? { named: `NetworkPolicy ${names}`, select: 'selects' } : { named: `NetworkPolicies ${names}`, select: 'select' };
 }
 
 /** The constructs of a chart, without those of charts nested in it (they write their own file). */

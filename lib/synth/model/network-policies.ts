@@ -135,10 +135,10 @@ export function rulePortAdmits(rulePort: RulePort, port: PortQuery, pod: PodRef)
   return rulePort.endPort === undefined ? number === rulePort.port : number >= rulePort.port && number <= rulePort.endPort;
 }
 
-/** What the policies in force say of one connection. */
-export interface IngressVerdict {
+/** What the policies in force on one side say of one connection. */
+export interface PolicyVerdict {
   readonly admitted: boolean;
-  /** The policies that select the target for ingress (isolating it); empty when none does. */
+  /** The policies that select that side's pods for the direction (isolating them); empty when none does. */
   readonly policies: readonly NetworkPolicy[];
 }
 
@@ -174,12 +174,27 @@ export class NetworkPolicies {
    * Whether `source` may open a connection to `port` of `target`. A pod that
    * no policy selects for ingress accepts every connection; otherwise some
    * ingress rule of some policy selecting it must admit both the source and
-   * the port. (Egress policies of the source are not consulted.)
+   * the port. The source's egress policies are {@link egressVerdict}'s.
    */
-  public ingressVerdict(source: PodRef, target: PodRef, port: PortQuery): IngressVerdict {
-    const policies = this.selecting(target, 'ingress');
-    const admitted = policies.length === 0 || policies.some(p => (p.ingress ?? []).some(rule =>
-      ruleAdmitsPeer(rule, 'ingress', p.namespace, source, this.namespaces) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
+  public ingressVerdict(source: PodRef, target: PodRef, port: PortQuery): PolicyVerdict {
+    return this.verdict('ingress', target, source, target, port);
+  }
+
+  /**
+   * Whether `source`'s egress policies let it open a connection to `port` of
+   * `target`: a pod no policy selects for egress may connect anywhere;
+   * otherwise some egress rule of some policy selecting it must admit both
+   * the target and the port. A connection needs both verdicts.
+   */
+  public egressVerdict(source: PodRef, target: PodRef, port: PortQuery): PolicyVerdict {
+    return this.verdict('egress', source, target, target, port);
+  }
+
+  /** The verdict of the `direction` policies selecting `governed` on a connection with `peer`, to `port` of `target`. */
+  private verdict(direction: 'ingress' | 'egress', governed: PodRef, peer: PodRef, target: PodRef, port: PortQuery): PolicyVerdict {
+    const policies = this.selecting(governed, direction);
+    const admitted = policies.length === 0 || policies.some(p => (p[direction] ?? []).some(rule =>
+      ruleAdmitsPeer(rule, direction, p.namespace, peer, this.namespaces) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
     return { admitted, policies };
   }
 }
