@@ -19,12 +19,12 @@ function make(props: MicroserviceProps, id = 'web'): { service: Microservice; ob
 const http = ContainerPort.tcp('http', 8080);
 
 describe('Microservice', () => {
-  test.each(['DB_PASSWORD', 'API_TOKEN', 'client_secret', 'DB_PASS', 'PASSWORD'])('GIVEN a literal value for env %s THEN synth reports it: credentials belong in a Secret', (name) => {
+  test.each(['DB_PASSWORD', 'API_TOKEN', 'client_secret', 'DB_PASS', 'PASSWORD', 'PGPASSWORD', 'dbPassword', 'accessToken', 'SECRET_KEY', 'AWS_SECRET_ACCESS_KEY', 'PRIVATE_KEY', 'apiKey'])('GIVEN a literal value for env %s THEN synth reports it: credentials belong in a Secret', (name) => {
     expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('hunter2') } })).toThrow(
       `[test/web] CVA105 env ${name} is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${name}`);
   });
 
-  test.each(['POSTGRES_PASSWORD_FILE', 'OIDC_TOKEN_URL', 'SECRET_NAME', 'BYPASS', 'TOKENIZER'])('GIVEN a literal value for env %s THEN it is accepted: the name says it holds a path, an address or a name, not a credential', (name) => {
+  test.each(['POSTGRES_PASSWORD_FILE', 'OIDC_TOKEN_URL', 'SECRET_NAME', 'BYPASS', 'TOKENIZER', 'passwordFile', 'SSH_KEY_PATH', 'CACHE_KEY'])('GIVEN a literal value for env %s THEN it is accepted: the name says it holds a path, an address or a name, not a credential', (name) => {
     expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('/run/secrets/db/password') } })).not.toThrow();
   });
 

@@ -287,7 +287,7 @@ export class Microservice extends Construct implements IWorkload {
     this.volumes = [...(props.volumes ?? [])];
     // Env vars and volumes may be added after construction: checked at synth.
     // A credential written as a literal ends up in plain text in the manifest.
-    found.deferEach(() => this.env, ([envName, value]) => check(value.value === undefined || !CREDENTIAL_ENV_NAME.test(envName), this,
+    found.deferEach(() => this.env, ([envName, value]) => check(value.value === undefined || !namesCredential(envName), this,
       ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
       `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`));
     found.deferEach(() => repeated(this.volumes.map(v => v.volume.name)), v => duplicate(this, 'volume name', v));
@@ -484,12 +484,19 @@ function duplicate(scope: Construct, what: string, value: string): never {
 }
 
 /**
- * Env var names that say they hold a credential: the last word is one, as in
- * DB_PASSWORD, API_TOKEN or client_secret. Names where it only qualifies the
- * last word (POSTGRES_PASSWORD_FILE, OIDC_TOKEN_URL, SECRET_NAME) hold a path,
- * an address or a name.
+ * Whether an env var's name says it holds a credential: its last word is one
+ * (DB_PASSWORD, PGPASSWORD, API_TOKEN, clientSecret, DB_PASS), or it is the key
+ * of a secret (SECRET_KEY, AWS_SECRET_ACCESS_KEY, PRIVATE_KEY, apiKey). Names
+ * where a credential word only qualifies the last word hold a path, an address
+ * or a name (POSTGRES_PASSWORD_FILE, OIDC_TOKEN_URL, SECRET_NAME).
  */
-const CREDENTIAL_ENV_NAME = /(^|[_.-])(PASSWORD|PASSWD|PASS|SECRET|TOKEN)$/i;
+function namesCredential(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().split(/[^A-Z0-9]+/).filter(w => w !== '');
+  const last = words[words.length - 1] ?? '';
+  // A credential word may be glued to what it belongs to (PGPASSWORD); PASS only alone, as BYPASS is none.
+  return /(PASSWORD|PASSWD|SECRET|TOKEN)$/.test(last) || last === 'PASS'
+    || (last === 'KEY' && words.slice(0, -1).some(w => w === 'SECRET' || w === 'PRIVATE' || w === 'API'));
+}
 
 function toEnv(env: Map<string, EnvValue>): k8s.EnvVar[] | undefined {
   const names = [...env.keys()].sort();
