@@ -376,19 +376,76 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     ]);
   });
 
-  test('GIVEN an egress policy of the client that leaves out the target THEN the connection is reported; one that admits it on the port THEN nothing is', () => {
-    const egress = (to: k8s.NetworkPolicyEgressRule[]) => {
+  test('GIVEN a target construct that renders a Job beside its Deployment THEN the connection is judged by the Deployment\'s pods, the end it names', () => {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const web = rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
+    const apiConstruct = new Construct(c, 'api');
+    new k8s.KubeJob(apiConstruct, 'migrate', { metadata: { name: 'api-migrate' }, spec: { template: {
+      metadata: { labels: { app: 'api', job: 'migrate' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'api:1.0' }] },
+    } } });
+    rawDeployment(apiConstruct, 'deployment', { name: 'api', labels: { app: 'api', tier: 'backend' } });
+    recordConnection(new Construct(c, 'web-api'), () => ({
+      from: { construct: web, name: 'web', namespace: 'shop', podLabels: labelsOf('web') },
+      to: { construct: apiConstruct, name: 'api', namespace: 'shop', podLabels: labelsOf('api') },
+      ports: [HTTP],
+    }));
+    new k8s.KubeNetworkPolicy(c, 'p', { metadata: { name: 'backend-ingress' }, spec: {
+      podSelector: { matchLabels: { tier: 'backend' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'ops' } } }] }],
+    } });
+    expect(checkWiring(app).map(p => p.replace(/, but .*/, ''))).toEqual([
+      '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP)',
+    ]);
+  });
+
+  describe('the client\'s egress policies', () => {
+    const DNS: k8s.NetworkPolicyEgressRule = {
+      to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
+    };
+    const toApi = (port: k8s.IntOrString): k8s.NetworkPolicyEgressRule => ({ to: [{ podSelector: { matchLabels: labelsOf('api') } }], ports: [{ port }] });
+    const egress = (rules: k8s.NetworkPolicyEgressRule[]) => {
       const { app, c, web, api } = shop();
       connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
-      new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: to } });
+      new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: rules } });
       return checkWiring(app);
     };
-    expect(egress([])).toEqual([
-      '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits api on that port. Fix: add api\'s pods (app=api) to the to of NetworkPolicy shop/web-egress on port 5678',
-    ]);
-    expect(egress([{ to: [{ podSelector: { matchLabels: labelsOf('api') } }], ports: [{ port: k8s.IntOrString.fromNumber(9000) }] }])).toHaveLength(1);
-    expect(egress([{ to: [{ podSelector: { matchLabels: labelsOf('api') } }], ports: [{ port: k8s.IntOrString.fromString('http') }] }])).toEqual([]);
-    expect(egress([{}])).toEqual([]);
+
+    test('GIVEN one that leaves out the target THEN the connection is reported, with the rule to add', () => {
+      expect(egress([DNS])).toEqual([
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits api on that port. Fix: add api\'s pods (app=api) to the to of NetworkPolicy shop/web-egress on port 5678',
+      ]);
+      expect(egress([DNS, toApi(k8s.IntOrString.fromNumber(9000))])).toHaveLength(1);
+    });
+
+    test('GIVEN one that admits the target on the port, by name or number, or admits everything THEN nothing is reported', () => {
+      expect(egress([DNS, toApi(k8s.IntOrString.fromString('http'))])).toEqual([]);
+      expect(egress([DNS, toApi(k8s.IntOrString.fromNumber(5678))])).toEqual([]);
+      expect(egress([{}])).toEqual([]);
+    });
+
+    test('GIVEN one that admits the target but not DNS THEN the connection is reported: the client cannot resolve the Service name', () => {
+      expect(egress([toApi(k8s.IntOrString.fromNumber(5678))])).toEqual([
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api by its Service name, but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits DNS (port 53/UDP), so the name cannot be resolved. '
+        + 'Fix: add an egress rule to NetworkPolicy shop/web-egress for port 53 (UDP and TCP) to the cluster DNS pods (k8s-app=kube-dns in namespace kube-system)',
+      ]);
+      expect(egress([toApi(k8s.IntOrString.fromNumber(5678)), { ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] }])).toEqual([]);
+    });
+
+    test('GIVEN one that admits the target or DNS only by an ipBlock THEN nothing is reported: manifests cannot tell a pod\'s address', () => {
+      expect(egress([{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }])).toEqual([]);
+    });
+  });
+
+  test('GIVEN an ingress policy that admits the client only by an ipBlock THEN nothing is reported; one whose ipBlock rule leaves out the port THEN it is', () => {
+    const ipBlock = (port: number) => {
+      const { app, c, web, api } = shop();
+      policy(c, 'p', 'api', [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: k8s.IntOrString.fromNumber(port) }] }]);
+      connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+      return checkWiring(app);
+    };
+    expect(ipBlock(5678)).toEqual([]);
+    expect(ipBlock(9000)).toHaveLength(1);
   });
 
   test('GIVEN a policy whose rule admits the client on the port THEN nothing is reported', () => {
@@ -404,7 +461,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
     expect(checkWiring(app)).toEqual([
       '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
-      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678',
+      + 'Fix: add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports',
     ]);
   });
 
@@ -427,7 +484,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     connect(front, 'web-api', web, api, [HTTP], { from: 'web', to: 'data' });
     expect(checkWiring(app)).toEqual([expect.stringContaining(
       '[front/web-api] CVA205 Deployment web/web: connects to Deployment data/api on port http (5678/TCP), but NetworkPolicy data/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
-      + 'Fix: declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add web\'s pods (app=web in namespace web)')]);
+      + 'Fix: add web\'s pods (app=web in namespace web) to the from of NetworkPolicy data/api-ingress on port 5678')]);
     p.addJsonPatch(JsonPatch.replace('/spec/ingress/0/from/0', fromPods('web', 'web')));
     expect(checkWiring(app)).toEqual([]);
   });

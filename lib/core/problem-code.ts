@@ -48,7 +48,7 @@ export class ProblemCode {
   /** CVA204: a node port is outside the cluster's node port range, taken by another Service, or the range has too few free ports. */
   public static readonly NODE_PORT = new ProblemCode('CVA204', 'node-port');
 
-  /** CVA205: a declared connection is not admitted by the NetworkPolicies that select its target (ingress) or its client (egress). */
+  /** CVA205: a declared connection is not admitted by the NetworkPolicies that select its target (ingress) or its client (egress, DNS included). */
   public static readonly CONNECTION_NOT_ADMITTED = new ProblemCode('CVA205', 'connection-not-admitted');
 
   /**

@@ -5,8 +5,8 @@ import { ProblemCode } from '../core/problem-code';
 import { NodePortRange } from '../core/node-port-range';
 import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
 import {
-  isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, isWorkloadKind, Labels, ManifestIndex, matchesLabels,
-  nameRuleOf, NetworkPolicy, ObjectHeader, NodePortClaims, PodRef, ReferenceSource, referenceProblem, resolveTargetPort,
+  isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, Labels, ManifestIndex, matchesLabels,
+  nameRuleOf, NetworkPolicy, ObjectHeader, NodePortClaims, PodRef, WorkloadEntry, ReferenceSource, referenceProblem, resolveTargetPort,
 } from './model';
 
 // Manifests are untyped JSON here: every object of the App, whatever made it.
@@ -288,49 +288,66 @@ export class WiringChecks {
     }
   }
 
-  /** Declared connections: the NetworkPolicies in force must admit each one, on each of its ports. */
+  /**
+   * Declared connections: the NetworkPolicies in force must admit each one, on
+   * each of its ports: the target's ingress policies, the client's egress
+   * policies, and these must also let the client ask cluster DNS for the
+   * target's Service name. What an ipBlock admits is given the benefit of the doubt.
+   */
   private checkConnections(problems: string[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
-    // An end rendered in the App is seen with all the labels of its pods, as the policies see them, not only its selector's.
-    const podLabels = declared.length === 0 ? new Map<Obj, Labels>() : new Map(this.index.workloads.map(w => [w.owner, w.labels]));
+    const workloads = declared.length === 0 ? new Map<Obj, WorkloadEntry<Obj>>() : new Map(this.index.workloads.map(w => [w.owner, w]));
+    const policies = this.index.policies;
     for (const { scope, connection: { from, to, ports } } of declared) {
       const fromNs = from.namespace ?? 'default';
       const toNs = to.namespace ?? 'default';
-      const client = this.renderedWorkload(from);
-      const source: PodRef = { namespace: fromNs, labels: (client && podLabels.get(client)) ?? from.podLabels };
-      const server = this.renderedWorkload(to);
-      const target: PodRef = { namespace: toNs, labels: (server && podLabels.get(server)) ?? to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
+      // An end rendered in the App is seen with all the labels of its pods, as the policies see them, not only its selector's.
+      const client = this.renderedWorkload(from, fromNs, workloads);
+      const server = this.renderedWorkload(to, toNs, workloads);
+      const source: PodRef = { namespace: fromNs, labels: client?.labels ?? from.podLabels };
+      const target: PodRef = { namespace: toNs, labels: server?.labels ?? to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
+      const report = (problem: string, fix: string) => problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
+        `${client?.kind ?? 'workload'} ${fromNs}/${from.name}: connects to ${server?.kind ?? 'workload'} ${toNs}/${to.name} ${problem}`, fix));
+      const dns = policies.egressVerdict(source, CLUSTER_DNS, DNS_PORT);
+      if (!dns.admitted && !dns.byAddress) {
+        const { named, select } = namePolicies(dns.policies);
+        report(`by its Service name, but ${named} ${select} the client's pods for egress and no egress rule admits DNS (port 53/UDP), so the name cannot be resolved`,
+          `add an egress rule to ${named} for port 53 (UDP and TCP) to the cluster DNS pods (k8s-app=kube-dns in namespace kube-system)`);
+      }
       for (const p of ports) {
-        const connects = `${this.describeEnd(from, fromNs)}: connects to ${this.describeEnd(to, toNs)} on port ${p.name} (${p.number}/${p.protocol})`;
-        const ingress = this.index.policies.ingressVerdict(source, target, p);
-        if (!ingress.admitted) {
+        const ingress = policies.ingressVerdict(source, target, p);
+        if (!ingress.admitted && !ingress.byAddress) {
           const { named, select } = namePolicies(ingress.policies);
-          problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
-            `${connects}, but ${named} ${select} the target's pods and no ingress rule admits ${from.name} on that port`,
-            `declare the connection where the policies are derived (an IngressPolicy without clients admits every connection declared to its target), or add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}`));
+          report(`on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${select} the target's pods and no ingress rule admits ${from.name} on that port`,
+            `add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports`);
           continue;
         }
-        const egress = this.index.policies.egressVerdict(source, target, p);
-        if (!egress.admitted) {
+        const egress = policies.egressVerdict(source, target, p);
+        if (!egress.admitted && !egress.byAddress) {
           const { named, select } = namePolicies(egress.policies);
-          problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
-            `${connects}, but ${named} ${select} the client's pods for egress and no egress rule admits ${to.name} on that port`,
-            `add ${to.name}'s pods (${show(to.podLabels)}${fromNs === toNs ? '' : ` in namespace ${toNs}`}) to the to of ${named} on port ${p.number}`));
+          report(`on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${select} the client's pods for egress and no egress rule admits ${to.name} on that port`,
+            `add ${to.name}'s pods (${show(to.podLabels)}${fromNs === toNs ? '' : ` in namespace ${toNs}`}) to the to of ${named} on port ${p.number}`);
         }
       }
     }
   }
 
-  /** `Deployment ns/name` for an end whose workload is rendered in the App, else `workload ns/name`. */
-  private describeEnd(end: ConnectionEnd, namespace: string): string {
-    return `${this.renderedWorkload(end)?.kind ?? 'workload'} ${namespace}/${end.name}`;
-  }
-
-  /** The workload object an end's construct renders, if it renders one in the App. */
-  private renderedWorkload(end: ConnectionEnd): Obj | undefined {
+  /**
+   * The workload an end's construct renders in the App, if it renders one:
+   * among the workloads under it, the one of the end's name and namespace whose
+   * pods carry the end's labels (a construct may render a Job beside its Deployment).
+   */
+  private renderedWorkload(end: ConnectionEnd, namespace: string, workloads: Map<Obj, WorkloadEntry<Obj>>): WorkloadEntry<Obj> | undefined {
     const own = this.objectOf.get(end.construct);
-    return own && isWorkloadKind(own.kind) ? own : end.construct.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined && isWorkloadKind(o.kind));
+    const candidates = own ? [own] : end.construct.node.findAll().map(x => this.objectOf.get(x));
+    const carrying = candidates.map(o => o && workloads.get(o))
+      .filter((w): w is WorkloadEntry<Obj> => w !== undefined && w.namespace === namespace && matchesLabels(end.podLabels, w.labels));
+    return carrying.find(w => w.name === end.name) ?? carrying[0];
   }
 }
+
+/** Where a client asks for a Service's address: the cluster DNS pods, as kubeadm, kind and the managed clusters label them. */
+const CLUSTER_DNS: PodRef = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+const DNS_PORT = { number: 53, protocol: 'UDP' };
 
 /** `NetworkPolicy ns/a` or `NetworkPolicies ns/a, ns/b`, with the verb that agrees. */
 function namePolicies(policies: readonly NetworkPolicy[]): { named: string; select: string } {

@@ -83,8 +83,22 @@ describe('NetworkPolicy evaluation', () => {
     expect(admitted([policy('p', { ...toApi, ingress: [rule] })], { namespace: 'jobs', labels: { app: 'cron' } })).toBe(false);
   });
 
-  test('GIVEN an ipBlock peer THEN it never admits a pod (pod addresses are not in the manifests)', () => {
+  test('GIVEN an ipBlock peer THEN it never admits a pod (pod addresses are not in the manifests), but the verdict says it may, by address, on the ports of its rule', () => {
     expect(admitted([policy('p', { ...toApi, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], web)).toBe(false);
+    const set = new NetworkPolicies();
+    set.add(policy('p', { ...toApi, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 8080 }] }] }));
+    expect(set.ingressVerdict(web, api, { number: 8080 })).toMatchObject({ admitted: false, byAddress: true });
+    expect(set.ingressVerdict(web, api, { number: 9000 })).toMatchObject({ admitted: false, byAddress: false });
+  });
+
+  test('GIVEN egress policies of the source THEN egressVerdict evaluates their rules against the target, as ingressVerdict does the target\'s', () => {
+    const set = new NetworkPolicies();
+    set.add(policy('web-egress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [toApi], ports: [{ port: 'http' }] }] }));
+    expect(set.egressVerdict(web, api, { number: 8080 })).toMatchObject({ admitted: true, byAddress: false });
+    expect(set.egressVerdict(web, api, { number: 53, protocol: 'UDP' }).admitted).toBe(false);
+    expect(set.egressVerdict(web, { namespace: 'shop', labels: { app: 'db' } }, { number: 8080 }).admitted).toBe(false);
+    expect(set.egressVerdict(batch, api, { number: 9000 }).admitted).toBe(true);
+    expect(set.ingressVerdict(web, api, { number: 9000 }).admitted).toBe(true);
   });
 
   describe('ports', () => {

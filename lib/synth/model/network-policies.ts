@@ -137,7 +137,14 @@ export function rulePortAdmits(rulePort: RulePort, port: PortQuery, pod: PodRef)
 
 /** What the policies in force on one side say of one connection. */
 export interface PolicyVerdict {
+  /** Admitted by the policies' pod and namespace selectors (or by no policy isolating that side). */
   readonly admitted: boolean;
+  /**
+   * Not admitted by a selector, but a rule with an ipBlock admits the port:
+   * whether the block holds the peer's pod address, and whether the network
+   * plugin applies ipBlocks to pods at all, manifests cannot tell.
+   */
+  readonly byAddress: boolean;
   /** The policies that select that side's pods for the direction (isolating them); empty when none does. */
   readonly policies: readonly NetworkPolicy[];
 }
@@ -193,8 +200,10 @@ export class NetworkPolicies {
   /** The verdict of the `direction` policies selecting `governed` on a connection with `peer`, to `port` of `target`. */
   private verdict(direction: 'ingress' | 'egress', governed: PodRef, peer: PodRef, target: PodRef, port: PortQuery): PolicyVerdict {
     const policies = this.selecting(governed, direction);
-    const admitted = policies.length === 0 || policies.some(p => (p[direction] ?? []).some(rule =>
-      ruleAdmitsPeer(rule, direction, p.namespace, peer, this.namespaces) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
-    return { admitted, policies };
+    const admitting = (admitsPeer: (rule: JsonObject, policy: NetworkPolicy) => boolean) => policies.some(p => (p[direction] ?? []).some(rule =>
+      admitsPeer(rule, p) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
+    const admitted = policies.length === 0 || admitting((rule, p) => ruleAdmitsPeer(rule, direction, p.namespace, peer, this.namespaces));
+    const byAddress = !admitted && admitting(rule => rulePeers(rule, direction).some(x => obj(x.ipBlock) !== undefined));
+    return { admitted, byAddress, policies };
   }
 }
