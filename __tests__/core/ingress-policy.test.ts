@@ -52,6 +52,17 @@ describe('IngressPolicy', () => {
     expect(validateApp(chart.node.root as App)).toContain('[c/p2] CVA108 both fromAnywhere and clients are set. Fix: use one of them');
   });
 
+  test('GIVEN an empty ports list THEN it is reported, with or without clients: a rule without ports would admit every port', () => {
+    const { chart, api, web } = setup();
+    new IngressPolicy(chart, 'open', { target: api, fromAnywhere: true, ports: [] });
+    new IngressPolicy(chart, 'clients', { target: api, clients: [web], ports: [], name: 'api-from-web' });
+    const fix = 'Fix: list the ports to allow, leave ports unset for every port of api, or leave out the IngressPolicy';
+    expect(validateApp(chart.node.root as App)).toEqual([
+      `[c/open] CVA103 ports is an empty list, which reads as no port but would leave the rule open on every port. ${fix}`,
+      `[c/clients] CVA103 ports is an empty list, which reads as no port but would leave the rule open on every port. ${fix}`,
+    ]);
+  });
+
   test('rejects a port the target does not have', () => {
     const { chart, api } = setup();
     new IngressPolicy(chart, 'p1', { target: api, ports: [ContainerPort.tcp('ssh', 22)] });

@@ -29,7 +29,7 @@ const incoming = new WeakMap<IWorkload, Connection[]>();
  * The statement that the pods of one workload connect to the pods of
  * another. It writes no object: each {@link IngressPolicy} without an
  * explicit `clients` admits exactly the connections declared to its target,
- * and synth checks that the policies in force admit every declared
+ * on the ports it allows, and synth checks that the policies in force admit every declared
  * connection, across namespaces.
  */
 export class Connection extends Construct {

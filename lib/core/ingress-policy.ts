@@ -27,8 +27,9 @@ export interface IngressPolicyProps {
    */
   readonly fromAnywhere?: boolean;
   /**
-   * Ports they may connect to; with clients from connections, each connection
-   * is admitted on those of its ports listed here (synth reports the others).
+   * Ports they may connect to (at least one); with clients from connections,
+   * each connection is admitted on those of its ports listed here (synth
+   * reports the others).
    * @default - every port of the target
    */
   readonly ports?: ContainerPort[];
@@ -62,6 +63,10 @@ export class IngressPolicy extends Construct {
     this.found = new ProblemCollector(this);
     this.found.run(() => checkInTargetNamespace(this, target, 'NetworkPolicy'));
     const ports = props.ports ?? [...target.ports];
+    // An empty list would mean "no port" to a reader but "every port" to a rule without ports.
+    this.found.run(() => check(props.ports === undefined || props.ports.length > 0, this, ProblemCode.INVALID_VALUE,
+      'ports is an empty list, which reads as no port but would leave the rule open on every port',
+      `list the ports to allow, leave ports unset for every port of ${target.name}, or leave out the IngressPolicy`));
     for (const port of ports) {
       this.found.run(() => this.checkPortOfTarget(port));
     }
