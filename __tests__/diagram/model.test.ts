@@ -120,6 +120,15 @@ describe('diagram graph: the voting app stack in dist/', () => {
     expect(node(graph, deployment('vote')).workload?.ingressIsolated).toBe(true);
   });
 
+  test('GIVEN a rule open to any source on a named port the pod does not declare THEN it admits nothing: no "any source" line, and the exposed front end is warned about', () => {
+    const docs = copyOfStack();
+    const spec = find(docs, 'NetworkPolicy', 'vote-ingress').spec as JsonObject;
+    spec.ingress = [{ ports: [{ port: 'no-such-port', protocol: 'TCP' }] }];
+    const n = node(buildGraph('voting-app', docs), deployment('vote'));
+    expect(n.details.find(d => d.startsWith('ingress:'))).toBe('ingress: only from green arrows (vote-ingress)');
+    expect(n.problems.map(p => p.text)).toContain('exposed outside the cluster, but its ingress NetworkPolicy admits only pods of this namespace');
+  });
+
   test('joins the db-credentials Secret to db, the only reader, with the env vars it fills', () => {
     expect(triples(graph.edges, 'reads')).toEqual([`${deployment('db')} -> ${secretId(NS, 'db-credentials')}`]);
     const reads = graph.edges.find(e => e.kind === 'reads');

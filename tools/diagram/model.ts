@@ -399,7 +399,9 @@ class GraphBuilder {
       if (n.workload) n.workload.egressIsolated = dst.egressPolicies.length > 0;
       n.details.push(`replicas: ${n.workload?.replicas ?? '?'}`);
       const rules = dst.ingressPolicies.flatMap(p => p.ingress ?? []);
-      const anywhereRules = rules.filter(r => rulePeers(r, 'ingress').length === 0);
+      // A rule whose named ports the pod does not declare admits nothing.
+      const admitsSomePort = (r: JsonObject) => { const ports = rulePorts(r, dst); return ports === 'all' || ports.size > 0; };
+      const anywhereRules = rules.filter(r => rulePeers(r, 'ingress').length === 0 && admitsSomePort(r));
       const fromAnywhere = anywhereRules.length > 0;
       const names = policyNames(dst.ingressPolicies);
       if (!isolated) n.details.push('ingress: open (no NetworkPolicy)');
