@@ -85,12 +85,36 @@ describe('synthesize', () => {
   test('GIVEN the current folder, one of its parents, or a file as the output folder THEN synth refuses it', () => {
     const app = new App();
     new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
-    const file = path.join(tmpdir(), 'manifests.yaml');
+    const tmp = tmpdir();
+    const file = path.join(tmp, 'manifests.yaml');
     fs.writeFileSync(file, 'kind: Mine\n');
-    for (const [outdir, problem] of [['.', 'is the current folder or one of its parents'], ['..', 'is the current folder or one of its parents'], [file, 'is not a folder']]) {
-      expect(() => synthesize(app, { outdir })).toThrow(`output folder ${path.resolve(outdir)} ${problem}`);
+    // In a folder of the test's own, so that a broken guard could not move the checkout aside.
+    const cwd = path.join(tmp, 'project', 'sub');
+    fs.mkdirSync(cwd, { recursive: true });
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      for (const [outdir, problem] of [['.', 'is the current folder or one of its parents'], ['..', 'is the current folder or one of its parents'], [file, 'is not a folder']]) {
+        expect(() => synthesize(app, { outdir })).toThrow(`output folder ${path.resolve(outdir)} ${problem}`);
+      }
+    } finally {
+      process.chdir(before);
     }
     expect(fs.readFileSync(file, 'utf-8')).toBe('kind: Mine\n');
+    expect(fs.readdirSync(path.join(tmp, 'project'))).toEqual(['sub']);
+  });
+
+  test('GIVEN a symbolic link as the output folder THEN synth refuses it and names the folder it points to', () => {
+    const app = new App();
+    new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: 'p' }) });
+    const tmp = tmpdir();
+    const real = path.join(tmp, 'real-dist');
+    fs.mkdirSync(real);
+    const link = path.join(tmp, 'dist');
+    fs.symlinkSync(real, link);
+    expect(() => synthesize(app, { outdir: link })).toThrow(
+      `output folder ${link} is a symbolic link to ${real}, and synth replaces its output folder as a whole. Fix: give the folder it points to, ${real}, as the output folder`);
+    expect(fs.readlinkSync(link)).toBe(real);
   });
 
   test('GIVEN a header THEN every file starts with it as comment lines', () => {

@@ -45,7 +45,7 @@ export class ProblemCode {
   /** CVA203: a workload refers to a Secret, ConfigMap, Secret key or Service (by DNS name) that is neither in the App nor declared external. */
   public static readonly MISSING_REFERENCE = new ProblemCode('CVA203', 'missing-reference');
 
-  /** CVA204: a node port is outside the cluster's node port range, taken by another Service, or the range has too few free ports. */
+  /** CVA204: a node port is outside the cluster's node port range, taken by another Service or by a second port of one protocol in its own, or the range has too few free ports. */
   public static readonly NODE_PORT = new ProblemCode('CVA204', 'node-port');
 
   /** CVA205: a declared connection is not admitted by the NetworkPolicies that select its target (ingress) or its client (egress, DNS included). */
