@@ -97,7 +97,7 @@ describe('Autoscaling', () => {
     new Autoscaling(chart, 'second', { target });
     expect(problems(chart)).toEqual([
       '[c/second] CVA108 web is already autoscaled by c/first; two autoscalers would fight over its pod count. Fix: keep one Autoscaling per workload',
-]);
+    ]);
   });
 
   test('GIVEN a target without a namespace WHEN autoscaled from a Chart with one THEN synth reports it once: the HPA would not find the Deployment', () => {

@@ -426,10 +426,21 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
 
     test('GIVEN one that admits the target but not DNS THEN the connection is reported: the client cannot resolve the Service name', () => {
       expect(egress([toApi(k8s.IntOrString.fromNumber(5678))])).toEqual([
-        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api by its Service name, but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits DNS (port 53/UDP), so the name cannot be resolved. '
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api by Service name, but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits DNS (port 53/UDP), so no name can be resolved. '
         + 'Fix: add an egress rule to NetworkPolicy shop/web-egress for port 53 (UDP and TCP) to the cluster DNS pods (k8s-app=kube-dns in namespace kube-system)',
       ]);
       expect(egress([toApi(k8s.IntOrString.fromNumber(5678)), { ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] }])).toEqual([]);
+    });
+
+    test('GIVEN a client without DNS that connects to two targets THEN it is reported once, naming both', () => {
+      const { app, c, web, api } = shop();
+      const db = rawDeployment(c, 'db', { name: 'db', labels: labelsOf('db'), ports: [{ containerPort: 5432, name: 'postgres' }] });
+      connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+      connect(c, 'web-db', web, db, [{ name: 'postgres', number: 5432, protocol: 'TCP' }], { from: 'shop', to: 'shop' });
+      new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] } });
+      expect(checkWiring(app).map(p => p.replace(/ by Service name, .*/, ''))).toEqual([
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api and Deployment shop/db',
+      ]);
     });
 
     test('GIVEN one that admits the target or DNS only by an ipBlock THEN nothing is reported: manifests cannot tell a pod\'s address', () => {

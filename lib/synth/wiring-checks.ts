@@ -297,6 +297,8 @@ export class WiringChecks {
   private checkConnections(problems: string[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
     const workloads = declared.length === 0 ? new Map<Obj, WorkloadEntry<Obj>>() : new Map(this.index.workloads.map(w => [w.owner, w]));
     const policies = this.index.policies;
+    // A client that cannot reach DNS is reported once, naming every target it resolves.
+    const withoutDns = new Map<string, { scope: IConstruct; client: string; targets: string[]; policies: readonly NetworkPolicy[] }>();
     for (const { scope, connection: { from, to, ports } } of declared) {
       const fromNs = from.namespace ?? 'default';
       const toNs = to.namespace ?? 'default';
@@ -309,9 +311,10 @@ export class WiringChecks {
         `${client?.kind ?? 'workload'} ${fromNs}/${from.name}: connects to ${server?.kind ?? 'workload'} ${toNs}/${to.name} ${problem}`, fix));
       const dns = policies.egressVerdict(source, CLUSTER_DNS, DNS_PORT);
       if (!dns.admitted && !dns.byAddress) {
-        const { named, select } = namePolicies(dns.policies);
-        report(`by its Service name, but ${named} ${select} the client's pods for egress and no egress rule admits DNS (port 53/UDP), so the name cannot be resolved`,
-          `add an egress rule to ${named} for port 53 (UDP and TCP) to the cluster DNS pods (k8s-app=kube-dns in namespace kube-system)`);
+        const key = `${fromNs}/${from.name}`;
+        const entry = withoutDns.get(key) ?? { scope, client: `${client?.kind ?? 'workload'} ${key}`, targets: [], policies: dns.policies };
+        entry.targets.push(`${server?.kind ?? 'workload'} ${toNs}/${to.name}`);
+        withoutDns.set(key, entry);
       }
       for (const p of ports) {
         const ingress = policies.ingressVerdict(source, target, p);
@@ -328,6 +331,12 @@ export class WiringChecks {
             `add ${to.name}'s pods (${show(to.podLabels)}${fromNs === toNs ? '' : ` in namespace ${toNs}`}) to the to of ${named} on port ${p.number}`);
         }
       }
+    }
+    for (const { scope, client, targets, policies: egress } of withoutDns.values()) {
+      const { named, select } = namePolicies(egress);
+      problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
+        `${client}: connects to ${targets.join(' and ')} by Service name, but ${named} ${select} the client's pods for egress and no egress rule admits DNS (port 53/UDP), so no name can be resolved`,
+        `add an egress rule to ${named} for port 53 (UDP and TCP) to the cluster DNS pods (k8s-app=kube-dns in namespace kube-system)`));
     }
   }
 
