@@ -13,7 +13,7 @@ const names = (layer: object) => Object.keys(layer).sort();
 describe('the public API, layer by layer', () => {
   test('core: the building blocks', () => {
     expect(names(core)).toEqual([
-      'AppLabels', 'AppNamespace', 'Autoscaling', 'Connection', 'ContainerPort', 'Credentials',
+      'AppLabels', 'AppNamespace', 'Autoscaling', 'ClusterDns', 'Connection', 'ContainerPort', 'Credentials',
       'DeploymentStrategy', 'DisruptionBudget', 'Exposure', 'ExternalNameService', 'ExternalObjects', 'HealthCheck',
       'IngressPolicy', 'Microservice', 'NodePortRange', 'Persistence', 'PodSecurityLevel', 'PortProtocol', 'ProblemCode', 'Volume', 'Workload',
     ]);

@@ -4,7 +4,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { EnvValue, Secret, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp } from '../../lib';
+import { ClusterDns, ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp } from '../../lib';
 import { synthesize, validateApp } from '../../lib/synth/synthesizer';
 import { declareConnection, recordConnection } from '../../lib/core/declarations';
 import { NodePortRange } from '../../lib/core/node-port-range';
@@ -413,7 +413,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
 
     test('GIVEN one that leaves out the target THEN the connection is reported, with the rule to add', () => {
       expect(egress([DNS])).toEqual([
-        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits api on that port. Fix: add api\'s pods (app=api) to the to of NetworkPolicy shop/web-egress on port 5678',
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits api on that port. Fix: add api\'s pods (app=api) to the to of NetworkPolicy shop/web-egress on port 5678/TCP',
       ]);
       expect(egress([DNS, toApi(k8s.IntOrString.fromNumber(9000))])).toHaveLength(1);
     });
@@ -426,8 +426,8 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
 
     test('GIVEN one that admits the target but not DNS THEN the connection is reported: the client cannot resolve the Service name', () => {
       expect(egress([toApi(k8s.IntOrString.fromNumber(5678))])).toEqual([
-        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api by Service name, but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits DNS (port 53/UDP), so no name can be resolved. '
-        + 'Fix: add an egress rule to NetworkPolicy shop/web-egress for port 53 (UDP and TCP) to the cluster DNS pods (k8s-app=kube-dns in namespace kube-system)',
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api by Service name, but NetworkPolicy shop/web-egress selects the client\'s pods for egress and no egress rule admits the cluster DNS (k8s-app=kube-dns in namespace kube-system) on port 53/UDP, so no name can be resolved. '
+        + 'Fix: add to NetworkPolicy shop/web-egress an egress rule to the DNS pods on ports 53/UDP and 53/TCP, with namespaceSelector and podSelector in one entry of its to (as two entries they admit either); for a cluster that runs DNS otherwise, ClusterDns.configure',
       ]);
       expect(egress([toApi(k8s.IntOrString.fromNumber(5678)), { ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] }])).toEqual([]);
     });
@@ -443,9 +443,63 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       ]);
     });
 
-    test('GIVEN one that admits the target or DNS only by an ipBlock THEN nothing is reported: manifests cannot tell a pod\'s address', () => {
-      expect(egress([{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }])).toEqual([]);
+    test('GIVEN one that admits DNS by the DNS pods\' port name THEN nothing is reported', () => {
+      const dnsByName: k8s.NetworkPolicyEgressRule = { ...DNS, ports: [{ port: k8s.IntOrString.fromString('dns'), protocol: 'UDP' }] };
+      expect(egress([dnsByName, toApi(k8s.IntOrString.fromNumber(5678))])).toEqual([]);
     });
+
+    test('GIVEN one that admits the target or DNS by an ipBlock that may hold cluster addresses THEN nothing is reported: manifests hold no pod addresses', () => {
+      expect(egress([{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }])).toEqual([]);
+      expect(egress([{ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }])).toEqual([]);
+    });
+
+    test('GIVEN one that admits only addresses outside the private ranges THEN DNS and the target are reported: no pod is there', () => {
+      const internet = { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'] } }] };
+      expect(egress([internet]).map(p => p.replace(/, but .*/, ''))).toEqual([
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP)',
+        '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api by Service name',
+      ]);
+    });
+
+    test('GIVEN DNS admitted by a namespace label the App cannot know (kube-system is not defined in it) THEN nothing is reported', () => {
+      const byNameLabel: k8s.NetworkPolicyEgressRule = { ...DNS, to: [{ namespaceSelector: { matchLabels: { name: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }] };
+      expect(egress([byNameLabel, toApi(k8s.IntOrString.fromNumber(5678))])).toEqual([]);
+    });
+
+    test('GIVEN a cluster whose DNS runs otherwise, set with ClusterDns.configure THEN its pods and ports are the ones checked', () => {
+      const openShift = ClusterDns.of({ namespace: 'openshift-dns', podLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' }, ports: [ContainerPort.udp('dns', 5353), ContainerPort.tcp('dns-tcp', 5353)] });
+      const toDns = (port: number): k8s.NetworkPolicyEgressRule => ({
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' } }, podSelector: { matchLabels: { 'dns.operator.openshift.io/daemonset-dns': 'default' } } }],
+        ports: [{ port: k8s.IntOrString.fromNumber(port), protocol: 'UDP' }],
+      });
+      const withDns = (rule: k8s.NetworkPolicyEgressRule) => {
+        const app = new App();
+        ClusterDns.configure(app, openShift);
+        const c = new Chart(app, 'c', { namespace: 'shop' });
+        const web = rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
+        const api = rawDeployment(c, 'api', { name: 'api', labels: labelsOf('api'), ports: [{ containerPort: 5678, name: 'http' }] });
+        connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+        new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: [rule, toApi(k8s.IntOrString.fromNumber(5678))] } });
+        return { app, problems: validateApp(app) };
+      };
+      expect(withDns(toDns(5353)).problems).toEqual([]);
+      expect(withDns(toDns(53)).problems).toEqual([expect.stringContaining('no egress rule admits the cluster DNS (dns.operator.openshift.io/daemonset-dns=default in namespace openshift-dns) on port 5353/UDP')]);
+      expect(ClusterDns.forScope(withDns(toDns(5353)).app).toString()).toBe(openShift.toString());
+    });
+  });
+
+  test('GIVEN a port that both the target\'s ingress and the client\'s egress policies refuse THEN both are reported at once', () => {
+    const { app, c, web, api } = shop();
+    connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
+    policy(c, 'p', 'api', []);
+    new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: [
+      { to: [{ podSelector: { matchLabels: labelsOf('db') } }] },
+      { ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] },
+    ] } });
+    expect(checkWiring(app).map(p => p.replace(/ and no .*/, ''))).toEqual([
+      '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods',
+      '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/web-egress selects the client\'s pods for egress',
+    ]);
   });
 
   test('GIVEN an ingress policy that admits the client only by an ipBlock THEN nothing is reported; one whose ipBlock rule leaves out the port THEN it is', () => {
@@ -472,7 +526,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
     expect(checkWiring(app)).toEqual([
       '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
-      + 'Fix: add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports',
+      + 'Fix: add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678/TCP; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports',
     ]);
   });
 

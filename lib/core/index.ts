@@ -9,6 +9,7 @@ export {
 } from './microservice';
 export { Exposure } from './exposure';
 export { NodePortRange } from './node-port-range';
+export { ClusterDns, type ClusterDnsProps } from './cluster-dns';
 export { ExternalNameService, type ExternalNameServiceProps } from './external-name-service';
 export { IngressPolicy, type IngressPolicyProps } from './ingress-policy';
 export {

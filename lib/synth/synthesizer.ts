@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { catchProblem, ConfigurationError } from '../core/errors';
 import { ProblemCode } from '../core/problem-code';
 import { NodePortRange } from '../core/node-port-range';
+import { ClusterDns } from '../core/cluster-dns';
 import { checkWiring, objectsInOrder, WiringChecks } from './wiring-checks';
 import { toYaml } from './yaml';
 
@@ -206,7 +207,7 @@ export function synthesize(app: App, options: WriteOptions = {}): string[] {
     // Each manifest is written as soon as it is rendered and then dropped:
     // the checks keep only the few fields they need, not 16,000 manifests.
     // An App already known to fail is only checked, not written.
-    const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(app) });
+    const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(app), clusterDns: ClusterDns.forScope(app) });
     let diskError: unknown;
     for (const { chart, file } of charts) {
       const out = file === undefined || problems.length > 0 || diskError !== undefined ? undefined : new StagedFile(path.join(staging, file), header);

@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { ConfigurationError } from '../core/errors';
 import { ProblemCode } from '../core/problem-code';
 import { NodePortRange } from '../core/node-port-range';
+import { ClusterDns } from '../core/cluster-dns';
+import { PortProtocol } from '../core/container-port';
 import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
 import {
   isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, Labels, ManifestIndex, matchesLabels,
@@ -98,6 +100,11 @@ export interface WiringCheckOptions {
    * @default NodePortRange.DEFAULT (30000-32767)
    */
   readonly nodePortRange?: NodePortRange;
+  /**
+   * The cluster's DNS pods, which egress policies must let clients reach.
+   * @default ClusterDns.DEFAULT (k8s-app=kube-dns in kube-system)
+   */
+  readonly clusterDns?: ClusterDns;
 }
 
 /**
@@ -115,7 +122,7 @@ export interface WiringCheckOptions {
  */
 export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app), constructs: IConstruct[] = app.node.findAll(), options: WiringCheckOptions = {}): string[] {
   // The cluster's range, as configured on the App, unless the caller gives one.
-  const checks = new WiringChecks({ nodePortRange: options.nodePortRange ?? NodePortRange.forScope(app) });
+  const checks = new WiringChecks({ nodePortRange: options.nodePortRange ?? NodePortRange.forScope(app), clusterDns: options.clusterDns ?? ClusterDns.forScope(app) });
   for (const { construct, json } of rendered) {
     checks.add(construct, json);
   }
@@ -135,9 +142,11 @@ export class WiringChecks {
   private readonly objectOf = new Map<IConstruct, Obj>();
   private readonly index = new ManifestIndex<Obj>();
   private readonly nodePortRange: NodePortRange;
+  private readonly clusterDns: ClusterDns;
 
   constructor(options: WiringCheckOptions = {}) {
     this.nodePortRange = options.nodePortRange ?? NodePortRange.DEFAULT;
+    this.clusterDns = options.clusterDns ?? ClusterDns.DEFAULT;
   }
 
   /** Checks one object on its own (name, namespace, labels, duplicates) and keeps what the checks between objects need. */
@@ -291,14 +300,20 @@ export class WiringChecks {
   /**
    * Declared connections: the NetworkPolicies in force must admit each one, on
    * each of its ports: the target's ingress policies, the client's egress
-   * policies, and these must also let the client ask cluster DNS for the
-   * target's Service name. What an ipBlock admits is given the benefit of the doubt.
+   * policies, and these must also let the client ask the cluster's DNS for the
+   * target's Service name. A rule that may admit on facts the manifests do not
+   * hold (pod addresses, labels of namespaces they do not define) is given the
+   * benefit of the doubt.
    */
   private checkConnections(problems: string[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
     const workloads = declared.length === 0 ? new Map<Obj, WorkloadEntry<Obj>>() : new Map(this.index.workloads.map(w => [w.owner, w]));
     const policies = this.index.policies;
+    const dns = this.clusterDns;
+    const dnsPods: PodRef = { namespace: dns.namespace, labels: dns.podLabels, ports: dns.ports.map(p => ({ container: 'dns', name: p.name, number: p.number, protocol: p.protocol })) };
+    const dnsPort = dns.ports.find(p => p.protocol === PortProtocol.UDP)!;
     // A client that cannot reach DNS is reported once, naming every target it resolves.
-    const withoutDns = new Map<string, { scope: IConstruct; client: string; targets: string[]; policies: readonly NetworkPolicy[] }>();
+    const withoutDns = new Map<Obj | IConstruct, { scope: IConstruct; client: string; targets: string[]; policies: readonly NetworkPolicy[] }>();
+    const blocked = (v: { admitted: boolean; inDoubt: boolean }) => !v.admitted && !v.inDoubt;
     for (const { scope, connection: { from, to, ports } } of declared) {
       const fromNs = from.namespace ?? 'default';
       const toNs = to.namespace ?? 'default';
@@ -307,36 +322,40 @@ export class WiringChecks {
       const server = this.renderedWorkload(to, toNs, workloads);
       const source: PodRef = { namespace: fromNs, labels: client?.labels ?? from.podLabels };
       const target: PodRef = { namespace: toNs, labels: server?.labels ?? to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
-      const report = (problem: string, fix: string) => problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
-        `${client?.kind ?? 'workload'} ${fromNs}/${from.name}: connects to ${server?.kind ?? 'workload'} ${toNs}/${to.name} ${problem}`, fix));
-      const dns = policies.egressVerdict(source, CLUSTER_DNS, DNS_PORT);
-      if (!dns.admitted && !dns.byAddress) {
-        const key = `${fromNs}/${from.name}`;
-        const entry = withoutDns.get(key) ?? { scope, client: `${client?.kind ?? 'workload'} ${key}`, targets: [], policies: dns.policies };
-        entry.targets.push(`${server?.kind ?? 'workload'} ${toNs}/${to.name}`);
+      const clientText = `${client?.kind ?? 'workload'} ${fromNs}/${from.name}`;
+      const serverText = `${server?.kind ?? 'workload'} ${toNs}/${to.name}`;
+      const dnsVerdict = policies.egressVerdict(source, dnsPods, dnsPort);
+      if (blocked(dnsVerdict)) {
+        const key = client?.owner ?? from.construct;
+        const entry = withoutDns.get(key) ?? { scope, client: clientText, targets: [], policies: dnsVerdict.policies };
+        if (!entry.targets.includes(serverText)) {
+          entry.targets.push(serverText);
+        }
         withoutDns.set(key, entry);
       }
       for (const p of ports) {
+        const on = `${p.number}/${p.protocol}`;
+        const report = (problem: string, fix: string) => problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
+          `${clientText}: connects to ${serverText} on port ${p.name} (${on}), but ${problem}`, fix));
         const ingress = policies.ingressVerdict(source, target, p);
-        if (!ingress.admitted && !ingress.byAddress) {
+        if (blocked(ingress)) {
           const { named, select } = namePolicies(ingress.policies);
-          report(`on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${select} the target's pods and no ingress rule admits ${from.name} on that port`,
-            `add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${named} on port ${p.number}; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports`);
-          continue;
+          report(`${named} ${select} the target's pods and no ingress rule admits ${from.name} on that port`,
+            `add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${oneOf(named, ingress.policies)} on port ${on}; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports`);
         }
         const egress = policies.egressVerdict(source, target, p);
-        if (!egress.admitted && !egress.byAddress) {
+        if (blocked(egress)) {
           const { named, select } = namePolicies(egress.policies);
-          report(`on port ${p.name} (${p.number}/${p.protocol}), but ${named} ${select} the client's pods for egress and no egress rule admits ${to.name} on that port`,
-            `add ${to.name}'s pods (${show(to.podLabels)}${fromNs === toNs ? '' : ` in namespace ${toNs}`}) to the to of ${named} on port ${p.number}`);
+          report(`${named} ${select} the client's pods for egress and no egress rule admits ${to.name} on that port`,
+            `add ${to.name}'s pods (${show(to.podLabels)}${fromNs === toNs ? '' : ` in namespace ${toNs}`}) to the to of ${oneOf(named, egress.policies)} on port ${on}`);
         }
       }
     }
     for (const { scope, client, targets, policies: egress } of withoutDns.values()) {
       const { named, select } = namePolicies(egress);
       problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
-        `${client}: connects to ${targets.join(' and ')} by Service name, but ${named} ${select} the client's pods for egress and no egress rule admits DNS (port 53/UDP), so no name can be resolved`,
-        `add an egress rule to ${named} for port 53 (UDP and TCP) to the cluster DNS pods (k8s-app=kube-dns in namespace kube-system)`));
+        `${client}: connects to ${targets.join(' and ')} by Service name, but ${named} ${select} the client's pods for egress and no egress rule admits the cluster DNS (${dns}) on port ${dnsPort.number}/UDP, so no name can be resolved`,
+        `add to ${oneOf(named, egress)} an egress rule to the DNS pods on ports ${dns.ports.map(p => `${p.number}/${p.protocol}`).join(' and ')}, with namespaceSelector and podSelector in one entry of its to (as two entries they admit either); for a cluster that runs DNS otherwise, ClusterDns.configure`));
     }
   }
 
@@ -354,9 +373,10 @@ export class WiringChecks {
   }
 }
 
-/** Where a client asks for a Service's address: the cluster DNS pods, as kubeadm, kind and the managed clusters label them. */
-const CLUSTER_DNS: PodRef = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
-const DNS_PORT = { number: 53, protocol: 'UDP' };
+/** `NetworkPolicy ns/a`, or `one of NetworkPolicies ns/a, ns/b`: any one of them admitting is enough. */
+function oneOf(named: string, policies: readonly NetworkPolicy[]): string {
+  return policies.length === 1 ? named : `one of ${named}`;
+}
 
 /** `NetworkPolicy ns/a` or `NetworkPolicies ns/a, ns/b`, with the verb that agrees. */
 function namePolicies(policies: readonly NetworkPolicy[]): { named: string; select: string } {

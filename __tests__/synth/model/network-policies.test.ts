@@ -87,14 +87,28 @@ describe('NetworkPolicy evaluation', () => {
     expect(admitted([policy('p', { ...toApi, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], web)).toBe(false);
     const set = new NetworkPolicies();
     set.add(policy('p', { ...toApi, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 8080 }] }] }));
-    expect(set.ingressVerdict(web, api, { number: 8080 })).toMatchObject({ admitted: false, byAddress: true });
-    expect(set.ingressVerdict(web, api, { number: 9000 })).toMatchObject({ admitted: false, byAddress: false });
+    expect(set.ingressVerdict(web, api, { number: 8080 })).toMatchObject({ admitted: false, inDoubt: true });
+    expect(set.ingressVerdict(web, api, { number: 9000 })).toMatchObject({ admitted: false, inDoubt: false });
+  });
+
+  test('GIVEN a namespaceSelector on labels of a namespace the manifests do not define THEN the verdict is in doubt; of one they define, or on its name label, it is not', () => {
+    const fromJobs = (namespaceSelector: JsonObject, namespaces: JsonObject[] = []) => {
+      const labels = new NamespaceLabels();
+      namespaces.forEach(n => labels.add(n));
+      const set = new NetworkPolicies(labels);
+      set.add(policy('p', { ...toApi, ingress: [{ from: [{ namespaceSelector, podSelector: { matchLabels: { app: 'batch' } } }] }] }));
+      return set.ingressVerdict(batch, api, { number: 8080 });
+    };
+    expect(fromJobs({ matchLabels: { team: 'data' } })).toMatchObject({ admitted: false, inDoubt: true });
+    expect(fromJobs({ matchLabels: { team: 'data' } }, [{ kind: 'Namespace', metadata: { name: 'jobs', labels: { team: 'web' } } }])).toMatchObject({ admitted: false, inDoubt: false });
+    expect(fromJobs({ matchLabels: { 'kubernetes.io/metadata.name': 'other' } })).toMatchObject({ admitted: false, inDoubt: false });
+    expect(fromJobs({ matchLabels: { 'kubernetes.io/metadata.name': 'other', team: 'data' } })).toMatchObject({ admitted: false, inDoubt: false });
   });
 
   test('GIVEN egress policies of the source THEN egressVerdict evaluates their rules against the target, as ingressVerdict does the target\'s', () => {
     const set = new NetworkPolicies();
     set.add(policy('web-egress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [toApi], ports: [{ port: 'http' }] }] }));
-    expect(set.egressVerdict(web, api, { number: 8080 })).toMatchObject({ admitted: true, byAddress: false });
+    expect(set.egressVerdict(web, api, { number: 8080 })).toMatchObject({ admitted: true, inDoubt: false });
     expect(set.egressVerdict(web, api, { number: 53, protocol: 'UDP' }).admitted).toBe(false);
     expect(set.egressVerdict(web, { namespace: 'shop', labels: { app: 'db' } }, { number: 8080 }).admitted).toBe(false);
     expect(set.egressVerdict(batch, api, { number: 9000 }).admitted).toBe(true);

@@ -11,5 +11,6 @@ export * from './references';
 export * from './services';
 export * from './node-ports';
 export * from './namespaces';
+export * from './ip-blocks';
 export * from './network-policies';
 export * from './manifest-index';

@@ -9,11 +9,18 @@ import { nameOf } from './objects';
  */
 export class NamespaceLabels {
   private readonly byName = new Map<string, Labels>();
+  private readonly defined = new Set<string>();
 
   /** Records a Namespace object. */
   public add(namespace: Json): void {
     const name = nameOf(namespace);
+    this.defined.add(name);
     this.byName.set(name, { ...labels(obj(obj(namespace)?.metadata)?.labels), [NAMESPACE_NAME_LABEL]: name });
+  }
+
+  /** Whether the manifests define the namespace, so that its labels are all known; of another, only its name label is. */
+  public isDefined(namespace: string): boolean {
+    return this.defined.has(namespace);
   }
 
   public of(namespace: string): Labels {

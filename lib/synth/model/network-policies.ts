@@ -1,8 +1,10 @@
 import { arr, Json, JsonObject, Labels, num, obj, objs, portRef, str } from './json';
+import { NAMESPACE_NAME_LABEL } from '../../core/labels';
+import { ipBlockMayHoldClusterAddresses } from './ip-blocks';
 import { NamespaceLabels } from './namespaces';
 import { nameOf, namespaceOf } from './objects';
 import { DeclaredPort } from './pod-templates';
-import { matchesSelector } from './selectors';
+import { matchesSelector, selectorKeys, selectorOnKeys } from './selectors';
 
 // NetworkPolicy, evaluated as the API defines it: which pods a policy
 // isolates, which peers and ports its rules admit.
@@ -81,6 +83,26 @@ export function peerSelects(peer: JsonObject, policyNamespace: string, pod: PodR
   return podSelector ? matchesSelector(podSelector, pod.labels) : true;
 }
 
+/**
+ * Whether a peer may pick the pod on facts the manifests do not hold, where
+ * {@link peerSelects} cannot tell: an ipBlock that may cover addresses inside
+ * the cluster, or a namespaceSelector on labels of a namespace the manifests
+ * do not define (of such a namespace only the name label is known).
+ */
+export function peerMaySelect(peer: JsonObject, pod: PodRef, namespaces: NamespaceLabels): boolean {
+  const block = obj(peer.ipBlock);
+  if (block) {
+    return ipBlockMayHoldClusterAddresses(block);
+  }
+  const namespaceSelector = obj(peer.namespaceSelector);
+  if (!namespaceSelector || namespaces.isDefined(pod.namespace) || selectorKeys(namespaceSelector).every(k => k === NAMESPACE_NAME_LABEL)) {
+    return false;
+  }
+  const podSelector = obj(peer.podSelector);
+  return matchesSelector(selectorOnKeys(namespaceSelector, k => k === NAMESPACE_NAME_LABEL), namespaces.of(pod.namespace))
+    && (podSelector ? matchesSelector(podSelector, pod.labels) : true);
+}
+
 /** The peers of a rule (`from` of an ingress rule, `to` of an egress rule); none means every peer. */
 export function rulePeers(rule: JsonObject, direction: 'ingress' | 'egress'): JsonObject[] {
   return objs(direction === 'ingress' ? rule.from : rule.to);
@@ -137,14 +159,14 @@ export function rulePortAdmits(rulePort: RulePort, port: PortQuery, pod: PodRef)
 
 /** What the policies in force on one side say of one connection. */
 export interface PolicyVerdict {
-  /** Admitted by the policies' pod and namespace selectors (or by no policy isolating that side). */
+  /** Admitted on what the manifests say (or no policy isolates that side). */
   readonly admitted: boolean;
   /**
-   * Not admitted by a selector, but a rule with an ipBlock admits the port:
-   * whether the block holds the peer's pod address, and whether the network
-   * plugin applies ipBlocks to pods at all, manifests cannot tell.
+   * Not admitted on what the manifests say, but a rule admits the port to a
+   * peer that may be the pod on facts they do not hold: an ipBlock that may
+   * cover cluster addresses, or the labels of a namespace they do not define.
    */
-  readonly byAddress: boolean;
+  readonly inDoubt: boolean;
   /** The policies that select that side's pods for the direction (isolating them); empty when none does. */
   readonly policies: readonly NetworkPolicy[];
 }
@@ -203,7 +225,7 @@ export class NetworkPolicies {
     const admitting = (admitsPeer: (rule: JsonObject, policy: NetworkPolicy) => boolean) => policies.some(p => (p[direction] ?? []).some(rule =>
       admitsPeer(rule, p) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
     const admitted = policies.length === 0 || admitting((rule, p) => ruleAdmitsPeer(rule, direction, p.namespace, peer, this.namespaces));
-    const byAddress = !admitted && admitting(rule => rulePeers(rule, direction).some(x => obj(x.ipBlock) !== undefined));
-    return { admitted, byAddress, policies };
+    const inDoubt = !admitted && admitting(rule => rulePeers(rule, direction).some(x => peerMaySelect(x, peer, this.namespaces)));
+    return { admitted, inDoubt, policies };
   }
 }

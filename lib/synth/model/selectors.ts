@@ -58,3 +58,14 @@ export function matchesSelector(selector: JsonObject, target: Labels): boolean {
   }
   return true;
 }
+
+/** The keys a LabelSelector asks about, in `matchLabels` and `matchExpressions`. */
+export function selectorKeys(selector: JsonObject): string[] {
+  return [...Object.keys(labels(selector.matchLabels)), ...objs(selector.matchExpressions).map(e => str(e.key) ?? '')];
+}
+
+/** The part of a LabelSelector that asks about the keys `keep` accepts. */
+export function selectorOnKeys(selector: JsonObject, keep: (key: string) => boolean): JsonObject {
+  const matchLabels = Object.fromEntries(Object.entries(labels(selector.matchLabels)).filter(([k]) => keep(k)));
+  return { matchLabels, matchExpressions: objs(selector.matchExpressions).filter(e => keep(str(e.key) ?? '')) };
+}
