@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort } from './container-port';
-import { check } from './errors';
+import { check, ProblemCollector } from './errors';
 import { ProblemCode } from './problem-code';
 
 /**
@@ -67,6 +67,10 @@ class ImportedWorkload extends Construct implements IWorkload {
     this.namespace = resolveNamespace(this, attrs.namespace);
     this.podSelector = { ...attrs.podSelector };
     this.ports = [...(attrs.ports ?? [])];
+    // An empty selector selects every pod of the namespace: a policy or budget for it would govern them all.
+    new ProblemCollector(this).run(() => check(Object.keys(this.podSelector).length > 0, this, ProblemCode.MISSING_SETTING,
+      `podSelector of ${this.name} is empty, which selects every pod in its namespace`,
+      `give the labels of ${this.name}'s pods (its spec.selector.matchLabels)`));
   }
 }
 
