@@ -43,6 +43,32 @@ describe('Microservice', () => {
     expect(ContainerPort.tcp('http', 8080).isSameAs(ContainerPort.tcp('http', 8080))).toBe(true);
   });
 
+  test.each(['', 'MY VAR', '1ABC', 'A=B', '..X'])('GIVEN an env var named "%s" THEN synth reports it: the API server refuses the Deployment', (name) => {
+    expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('x') } })).toThrow(`[test/web] CVA101 env var name "${name}" is not one Kubernetes accepts`);
+  });
+
+  test.each(['my.env-name', 'MY_ENV.NAME', 'MyEnvName1', '_X', '-X'])('GIVEN an env var named "%s" THEN it is accepted, as Kubernetes 1.28 accepts it', (name) => {
+    expect(() => make({ image: 'app:1.0', env: { [name]: EnvValue.fromValue('x') } })).not.toThrow();
+  });
+
+  test('GIVEN an env var added again with addEnv THEN synth reports it, instead of keeping the last value silently', () => {
+    const app = new App();
+    const web = new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', { image: 'web:1.0', env: { LOG: EnvValue.fromValue('info') } });
+    web.addEnv('LOG', EnvValue.fromValue('debug'));
+    expect(validateApp(app)).toEqual(['[test/web] CVA107 env var LOG is set twice (the second time with addEnv), and only the last value would be written. Fix: set LOG once']);
+  });
+
+  test.each([
+    ['MyOrg/Api:1.0', 'myorg/api:1.0'],
+    ['Registry.Example.com:5000/Team/App:V1', 'Registry.Example.com:5000/team/app:V1'],
+  ])('GIVEN image %s THEN synth reports its upper-case repository, which the kubelet refuses', (image, fixed) => {
+    expect(() => make({ image })).toThrow(`[test/web] CVA103 image "${image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName). Fix: write the repository in lower case, e.g. "${fixed}"`);
+  });
+
+  test.each(['Registry.Example.com/app:V1.0-RC', 'localhost:5000/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'])('GIVEN image %s THEN its case is accepted: upper case in a host or tag is allowed', (image) => {
+    expect(() => make({ image })).not.toThrow();
+  });
+
   test('GIVEN several credential literals and several clashing ports THEN synth reports each of them once, not only the first', () => {
     const app = new App();
     const chart = new Chart(app, 'test', { namespace: 'shop' });

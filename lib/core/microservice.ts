@@ -248,6 +248,8 @@ export class Microservice extends Construct implements IWorkload {
   public readonly serviceName?: string;
 
   private readonly env: Map<string, EnvValue>;
+  /** Env vars given again with addEnv, which would silently replace the first value. */
+  private readonly envSetTwice: string[] = [];
   private readonly volumes: VolumeMount[];
   private autoscaled = false;
   private readonly assignedNodePorts = new Map<number, () => number | undefined>();
@@ -263,6 +265,9 @@ export class Microservice extends Construct implements IWorkload {
     found.run(() => checkName(this, 'name', this.name, 'dns1035'));
 
     if (found.run(() => check(/^[^\s]+$/.test(props.image), this, ProblemCode.INVALID_VALUE, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
+      found.run(() => check(!hasUpperCaseRepository(props.image), this, ProblemCode.INVALID_VALUE,
+        `image "${props.image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName)`,
+        `write the repository in lower case, e.g. "${lowerCaseRepository(props.image)}"`));
       found.run(() => check(hasExplicitTag(props.image), this, ProblemCode.UNPINNED_IMAGE, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
         `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`));
       found.run(() => check(props.allowLatestTag === true || !props.image.endsWith(':latest'), this,
@@ -287,6 +292,13 @@ export class Microservice extends Construct implements IWorkload {
     this.volumes = [...(props.volumes ?? [])];
     // Env vars and volumes may be added after construction: checked at synth.
     // A credential written as a literal ends up in plain text in the manifest.
+    found.deferEach(() => this.env.keys(), envName => check(ENV_NAME.test(envName) && envName !== '.' && !envName.startsWith('..'), this, ProblemCode.INVALID_NAME,
+      `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
+      `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`));
+    found.deferEach(() => this.envSetTwice, envName => {
+      throw new ConfigurationError(this, ProblemCode.DUPLICATE, `env var ${envName} is set twice (the second time with addEnv), and only the last value would be written`,
+        `set ${envName} once`);
+    });
     found.deferEach(() => this.env, ([envName, value]) => check(value.value === undefined || !namesCredential(envName), this,
       ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
       `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`));
@@ -323,6 +335,9 @@ export class Microservice extends Construct implements IWorkload {
 
   /** Adds an environment variable; use `EnvValue.fromSecretValue` for anything secret. */
   public addEnv(name: string, value: EnvValue): void {
+    if (this.env.has(name)) {
+      this.envSetTwice.push(name);
+    }
     this.env.set(name, value);
   }
 
@@ -496,6 +511,35 @@ function namesCredential(name: string): boolean {
   // A credential word may be glued to what it belongs to (PGPASSWORD); PASS only alone, as BYPASS is none.
   return /(PASSWORD|PASSWD|SECRET|TOKEN)$/.test(last) || last === 'PASS'
     || (last === 'KEY' && words.slice(0, -1).some(w => w === 'SECRET' || w === 'PRIVATE' || w === 'API'));
+}
+
+/** What Kubernetes 1.28 accepts as an env var name (IsEnvVarName). */
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * An image reference as registry host, repository path and tag or digest. The
+ * host may be in any case, the path only in lower case; the tag in any.
+ */
+function splitImage(image: string): { host: string; path: string; rest: string } {
+  const at = image.indexOf('@');
+  const withoutDigest = at < 0 ? image : image.slice(0, at);
+  const colon = withoutDigest.lastIndexOf(':');
+  const name = colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
+  const rest = image.slice(name.length);
+  const slash = name.indexOf('/');
+  const first = slash < 0 ? '' : name.slice(0, slash);
+  // The first component is a registry host when it has a dot or a port, or is localhost.
+  const host = first !== '' && (/[.:]/.test(first) || first === 'localhost') ? `${first}/` : '';
+  return { host, path: name.slice(host.length), rest };
+}
+
+function hasUpperCaseRepository(image: string): boolean {
+  return /[A-Z]/.test(splitImage(image).path);
+}
+
+function lowerCaseRepository(image: string): string {
+  const { host, path, rest } = splitImage(image);
+  return `${host}${path.toLowerCase()}${rest}`;
 }
 
 function toEnv(env: Map<string, EnvValue>): k8s.EnvVar[] | undefined {
