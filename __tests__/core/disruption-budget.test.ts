@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, DisruptionBudget, Microservice } from '../../lib';
+import { Autoscaling, ContainerPort, DisruptionBudget, Microservice } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, synth } from '../support/manifests';
 
@@ -17,6 +17,27 @@ describe('DisruptionBudget', () => {
     expect(pdb.metadata.namespace).toBe('shop');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: target.podSelector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
     expect(validateApp(chart.node.root as App)).toEqual([]);
+  });
+
+  test('GIVEN two budgets for one workload, or a budget and an Autoscaling THEN synth reports the second once: with two, every eviction fails', () => {
+    const twice = web();
+    new DisruptionBudget(twice.chart, 'first', { target: twice.target });
+    new DisruptionBudget(twice.chart, 'second', { target: twice.target, maxUnavailable: 2 });
+    expect(validateApp(twice.chart.node.root as App)).toEqual([
+      '[c/second] CVA108 web already has a PodDisruptionBudget, from c/first; with two over the same pods every eviction fails, so node drains stop. Fix: keep one budget per workload (Autoscaling makes its own for its target)',
+    ]);
+    const budgetFirst = web();
+    new DisruptionBudget(budgetFirst.chart, 'budget', { target: budgetFirst.target });
+    new Autoscaling(budgetFirst.chart, 'scale', { target: budgetFirst.target, minReplicas: 3 });
+    expect(validateApp(budgetFirst.chart.node.root as App)).toEqual([
+      '[c/scale] CVA108 web already has a PodDisruptionBudget, from c/budget, and Autoscaling makes its own; with two over the same pods every eviction fails, so node drains stop. Fix: drop that DisruptionBudget: Autoscaling\'s keeps minReplicas - 1 pods of web through drains',
+    ]);
+    const scalingFirst = web();
+    new Autoscaling(scalingFirst.chart, 'scale', { target: scalingFirst.target, minReplicas: 3 });
+    new DisruptionBudget(scalingFirst.chart, 'budget', { target: scalingFirst.target });
+    expect(validateApp(scalingFirst.chart.node.root as App)).toEqual([
+      '[c/budget] CVA108 web already has a PodDisruptionBudget, from c/scale/DisruptionBudget; with two over the same pods every eviction fails, so node drains stop. Fix: keep one budget per workload (Autoscaling makes its own for its target)',
+    ]);
   });
 
   test('GIVEN maxUnavailable 0 THEN synth reports it: a drain could never finish', () => {

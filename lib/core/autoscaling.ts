@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkInteger, ProblemCollector } from './errors';
 import { ProblemCode } from './problem-code';
-import { checksBudgetNamespace, DisruptionBudget } from './disruption-budget';
+import { budgetOf, checksBudgets, DisruptionBudget } from './disruption-budget';
 import { Microservice } from './microservice';
 import { checkInTargetNamespace, IWorkload } from './workload';
 
@@ -51,7 +51,7 @@ export class Autoscaling extends Construct {
     const { target } = props;
     const found = new ProblemCollector(this);
     found.run(() => checkInTargetNamespace(this, target, 'HorizontalPodAutoscaler and PodDisruptionBudget'));
-    checksBudgetNamespace(this);
+    checksBudgets(this);
     // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
     const replicas = target instanceof Microservice ? target.replicas : undefined;
     const asked = replicas !== undefined && Number.isInteger(replicas) && replicas > 1 && replicas <= 1000 ? replicas : undefined;
@@ -72,6 +72,10 @@ export class Autoscaling extends Construct {
       if (target instanceof Microservice) {
         target._autoscale();
       }
+      const budget = budgetOf(target);
+      found.run(() => check(budget === undefined, this, ProblemCode.CONFLICTING_SETTINGS,
+        `${target.name} already has a PodDisruptionBudget, from ${budget}, and Autoscaling makes its own; with two over the same pods every eviction fails, so node drains stop`,
+        `drop that DisruptionBudget: Autoscaling's keeps minReplicas - 1 pods of ${target.name} through drains`));
     }
     const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     const metadata = { name: target.name, namespace: target.namespace, labels };

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { checkInteger, ProblemCollector } from './errors';
+import { check, checkInteger, ProblemCollector } from './errors';
+import { ProblemCode } from './problem-code';
 import { Microservice } from './microservice';
 import { checkInTargetNamespace, IWorkload } from './workload';
 
@@ -16,12 +17,21 @@ export interface DisruptionBudgetProps {
   readonly maxUnavailable?: number;
 }
 
-// Scopes that check the namespace of the budgets they make themselves, with their own objects.
-const namespaceCheckedBy = new WeakSet<IConstruct>();
+// The budget made for each workload, by construct path: the eviction API refuses every
+// eviction of a pod that more than one budget covers, so a second one would stop drains.
+const budgets = new WeakMap<IWorkload, string>();
 
-/** Leaves the namespace check of the budgets made in `scope` to `scope`, which reports it once for all its objects. @internal */
-export function checksBudgetNamespace(scope: IConstruct): void {
-  namespaceCheckedBy.add(scope);
+/** The path of the construct that made the budget of `target`, if one was made. @internal */
+export function budgetOf(target: IWorkload): string | undefined {
+  return budgets.get(target);
+}
+
+// Scopes that check the budgets they make themselves (namespace, a second budget), with their own objects.
+const checkedBy = new WeakSet<IConstruct>();
+
+/** Leaves the checks of the budgets made in `scope` to `scope`, which reports them once for all its objects. @internal */
+export function checksBudgets(scope: IConstruct): void {
+  checkedBy.add(scope);
 }
 
 /**
@@ -40,8 +50,15 @@ export class DisruptionBudget extends Construct {
     const maxUnavailable = props.maxUnavailable ?? 1;
     const found = new ProblemCollector(this);
     found.run(() => checkInteger(this, 'maxUnavailable', maxUnavailable, 1, 1000));
-    if (!namespaceCheckedBy.has(scope)) {
+    const other = budgets.get(target);
+    if (!checkedBy.has(scope)) {
       found.run(() => checkInTargetNamespace(this, target, 'PodDisruptionBudget'));
+      found.run(() => check(other === undefined, this, ProblemCode.CONFLICTING_SETTINGS,
+        `${target.name} already has a PodDisruptionBudget, from ${other}; with two over the same pods every eviction fails, so node drains stop`,
+        'keep one budget per workload (Autoscaling makes its own for its target)'));
+    }
+    if (other === undefined) {
+      budgets.set(target, this.node.path);
     }
     const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
