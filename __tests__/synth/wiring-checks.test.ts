@@ -85,6 +85,8 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     ['[c/d] CVA203 Deployment shop/backend: env MODE of container main refers to key "mode" of ConfigMap settings, which has only: level. Fix: use one of those keys, or add the key to the object']],
   ['a Secret volume of a missing Secret', c => { rawDeployment(c, 'd', { volumes: [{ name: 'tls', secret: { secretName: 'tls-cert' } }] }); },
     ['[c/d] CVA203 Deployment shop/backend: volume tls refers to Secret tls-cert, which the App does not define in namespace shop. Fix: define the Secret, fix the name, or declare it provided outside the App with ExternalObjects.secret(scope, \'tls-cert\')']],
+  ['an external Secret declared for another namespace', c => { ExternalObjects.secret(c, 'vault', { namespace: 'db' }); rawDeployment(c, 'd', { env: secretEnv('vault', 'password') }); },
+    ['[c/d] CVA203 Deployment shop/backend: env PASSWORD of container main refers to Secret vault, which the App does not define in namespace shop (it is declared outside the App in namespace db, and a pod reads only its own namespace\'s). Fix: provide the Secret in namespace shop too and declare it there with ExternalObjects.secret(scope, \'vault\', { namespace: \'shop\' })']],
   ['an external Secret without the key used', c => { ExternalObjects.secret(c, 'vault', { namespace: 'shop', keys: ['user'] }); rawDeployment(c, 'd', { env: secretEnv('vault', 'password') }); },
     ['[c/d] CVA203 Deployment shop/backend: env PASSWORD of container main refers to key "password" of Secret vault, which has only: user. Fix: use one of those keys, or add the key to the object']],
   ['a node port below the range', c => { rawDeployment(c, 'd'); rawService(c, 's', { nodePort: 8080 }); },

@@ -68,7 +68,8 @@ export class Connection extends Construct {
     recordConnection(this, () => ({
       from: end(this.client),
       to: end(this.server),
-      ports: this.ports.map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
+      // A port the server does not have is reported above, not again as a connection the policies refuse.
+      ports: this.ports.filter(p => this.server.ports.some(s => s.isSameAs(p))).map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
     }));
   }
 }

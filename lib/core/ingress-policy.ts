@@ -62,8 +62,9 @@ export class IngressPolicy extends Construct {
     this.target = target;
     this.found = new ProblemCollector(this);
     this.found.run(() => checkInTargetNamespace(this, target, 'NetworkPolicy'));
-    const ports = props.ports ?? [...target.ports];
     // An empty list would mean "no port" to a reader but "every port" to a rule without ports.
+    // Reported, it then stands for the target's ports, so connections are not reported again.
+    const ports = props.ports !== undefined && props.ports.length > 0 ? props.ports : [...target.ports];
     this.found.run(() => check(props.ports === undefined || props.ports.length > 0, this, ProblemCode.INVALID_VALUE,
       'ports is an empty list, which reads as no port but would leave the rule open on every port',
       `list the ports to allow, leave ports unset for every port of ${target.name}, or leave out the IngressPolicy`));

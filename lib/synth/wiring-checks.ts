@@ -271,8 +271,13 @@ export class WiringChecks {
         }
         const problem = referenceProblem(ref, keys);
         if (problem?.missing === 'object') {
-          problems.push(fmt(owner, ProblemCode.MISSING_REFERENCE, `${whereOf(ref.source)} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}`,
-            `define the ${kind}, fix the name, or declare it provided outside the App with ExternalObjects.${kind === 'Secret' ? 'secret' : 'configMap'}(scope, '${name}')`));
+          // Declared outside the App, but for another namespace: a pod reads only its own namespace's.
+          const elsewhere = external.filter(x => x.kind === kind && x.name === name && x.namespace !== undefined).map(x => x.namespace);
+          const factory = `ExternalObjects.${kind === 'Secret' ? 'secret' : 'configMap'}`;
+          problems.push(fmt(owner, ProblemCode.MISSING_REFERENCE, `${whereOf(ref.source)} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}${elsewhere.length > 0 ? ` (it is declared outside the App in namespace ${elsewhere.join(', ')}, and a pod reads only its own namespace's)` : ''}`,
+            elsewhere.length > 0
+              ? `provide the ${kind} in namespace ${owner.namespace} too and declare it there with ${factory}(scope, '${name}', { namespace: '${owner.namespace}' })`
+              : `define the ${kind}, fix the name, or declare it provided outside the App with ${factory}(scope, '${name}')`));
         } else if (problem?.missing === 'keys') {
           for (const key of problem.keys) {
             problems.push(fmt(owner, ProblemCode.MISSING_REFERENCE, `${whereOf(ref.source)} refers to key "${key}" of ${kind} ${name}, which has only: ${[...(keys ?? [])].join(', ') || 'no keys'}`,
