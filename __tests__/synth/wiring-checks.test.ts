@@ -101,6 +101,8 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     ['[c/s] CVA101 Service shop/1backend: name "1backend" is not a valid DNS-1035 label (at most 63 lower-case letters, digits and "-", starting with a letter). Fix: rename it, e.g. to lower-case words joined by "-"']],
   ['a Deployment name with upper case', c => { rawDeployment(c, 'd', { name: 'Backend' }); },
     ['[c/d] CVA101 Deployment shop/Backend: name "Backend" is not a valid DNS-1123 subdomain (at most 253 lower-case letters, digits and "-"). Fix: rename it, e.g. to lower-case words joined by "-"']],
+  ['a bad namespace on a Deployment and its Service: one mistake, reported once', c => { rawDeployment(c, 'd', { namespace: 'Shop_NS' }); rawService(c, 's', { namespace: 'Shop_NS' }); },
+    ['[c/d] CVA101 Deployment Shop_NS/backend: namespace "Shop_NS" is not a valid DNS-1123 label. Fix: use lower-case letters, digits and "-", at most 63']],
   ['a Service name longer than 63 characters', c => { rawDeployment(c, 'd'); rawService(c, 's', { name: `svc-${'x'.repeat(60)}` }); },
     [`[c/s] CVA101 Service shop/svc-${'x'.repeat(60)}: name "svc-${'x'.repeat(60)}" is not a valid DNS-1035 label (at most 63 lower-case letters, digits and "-", starting with a letter). Fix: rename it, e.g. to lower-case words joined by "-"`]],
   ['a label value Kubernetes rejects', c => { rawDeployment(c, 'd', { labels: { app: 'back end' } }); },

@@ -143,6 +143,7 @@ export class WiringChecks {
   private readonly index = new ManifestIndex<Obj>();
   private readonly nodePortRange: NodePortRange;
   private readonly clusterDns: ClusterDns;
+  private readonly badNamespaces = new Set<string>();
 
   constructor(options: WiringCheckOptions = {}) {
     this.nodePortRange = options.nodePortRange ?? NodePortRange.DEFAULT;
@@ -166,7 +167,9 @@ export class WiringChecks {
       problems.push(fmt(o, ProblemCode.INVALID_NAME, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
         'rename it, e.g. to lower-case words joined by "-"'));
     }
-    if (!isClusterScoped(o.kind) && json.metadata?.namespace !== undefined && !isNamespaceName(o.namespace)) {
+    // One bad namespace is one mistake, however many objects it is written on.
+    if (!isClusterScoped(o.kind) && json.metadata?.namespace !== undefined && !isNamespaceName(o.namespace) && !this.badNamespaces.has(o.namespace)) {
+      this.badNamespaces.add(o.namespace);
       problems.push(fmt(o, ProblemCode.INVALID_NAME, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
     }
     for (const labels of template && o.kind !== 'Pod' ? [json.metadata?.labels ?? {}, template.metadata.labels ?? {}] : [json.metadata?.labels ?? {}]) {
