@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ContainerPort } from './container-port';
+import { ContainerPort, includesPort } from './container-port';
 import { recordConnection } from './declarations';
 import { check, ProblemCollector } from './errors';
 import { ProblemCode } from './problem-code';
@@ -55,7 +55,7 @@ export class Connection extends Construct {
     const hasPorts = found.run(() => check(props.server.ports.length > 0, this, ProblemCode.MISSING_SETTING,
       `connects to ${props.server.name}, which declares no ports`,
       `declare the ports ${props.server.name} listens on (ports of the Microservice, or of Workload.fromAttributes)`));
-    found.each(hasPorts ? this.ports : [], port => check(props.server.ports.some(p => p.isSameAs(port)), this, ProblemCode.UNDECLARED_PORT,
+    found.each(hasPorts ? this.ports : [], port => check(includesPort(props.server.ports, port), this, ProblemCode.UNDECLARED_PORT,
       `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
       `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`));
     const list = incoming.get(props.server);
@@ -69,7 +69,7 @@ export class Connection extends Construct {
       from: end(this.client),
       to: end(this.server),
       // A port the server does not have is reported above, not again as a connection the policies refuse.
-      ports: this.ports.filter(p => this.server.ports.some(s => s.isSameAs(p))).map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
+      ports: this.ports.filter(p => includesPort(this.server.ports, p)).map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
     }));
   }
 }

@@ -45,3 +45,8 @@ export class ContainerPort {
     return other.name === this.name && other.number === this.number && other.protocol === this.protocol;
   }
 }
+
+/** Whether `port` is one of `ports` (the same name, number and protocol). @internal */
+export function includesPort(ports: readonly ContainerPort[], port: ContainerPort): boolean {
+  return ports.some(p => p.isSameAs(port));
+}

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection } from './connection';
-import { ContainerPort } from './container-port';
+import { ContainerPort, includesPort } from './container-port';
 import { check, ConfigurationError, ProblemCollector } from './errors';
 import { NAMESPACE_NAME_LABEL } from './labels';
 import { ProblemCode } from './problem-code';
@@ -114,7 +114,7 @@ export class IngressPolicy extends Construct {
     // A connection is admitted on those of its ports the policy allows; one with
     // none left is not admitted at all (a rule without ports would admit every port).
     return Connection.declaredTo(this.target)
-      .map(c => ({ client: c.client, ports: c.ports.filter(p => ports.some(allowed => allowed.isSameAs(p))) }))
+      .map(c => ({ client: c.client, ports: c.ports.filter(p => includesPort(ports, p)) }))
       .filter(c => c.ports.length > 0);
   }
 
@@ -144,7 +144,7 @@ export class IngressPolicy extends Construct {
   }
 
   private checkPortOfTarget(port: ContainerPort): void {
-    if (!this.target.ports.some(p => p.isSameAs(port))) {
+    if (!includesPort(this.target.ports, port)) {
       throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
         `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
     }

@@ -3,7 +3,7 @@ import { ContainerResources, Cpu, EnvValue, ImagePullPolicy, ServiceType } from 
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
-import { ContainerPort } from './container-port';
+import { ContainerPort, includesPort } from './container-port';
 import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector, repeated, wholeMebibytes } from './errors';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
@@ -477,7 +477,7 @@ export class Microservice extends Construct implements IWorkload {
   }
 
   private checkOwnPort(port: ContainerPort, user: string): void {
-    if (!this.ports.some(p => p.isSameAs(port))) {
+    if (!includesPort(this.ports, port)) {
       throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
         `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
     }
@@ -485,12 +485,8 @@ export class Microservice extends Construct implements IWorkload {
 }
 
 function hasExplicitTag(image: string): boolean {
-  if (image.includes('@sha256:')) {
-    return true;
-  }
-  const lastSegment = image.split('/').pop() ?? '';
-  const colon = lastSegment.indexOf(':');
-  return colon > 0 && colon < lastSegment.length - 1;
+  const { rest } = splitImage(image);
+  return rest.includes('@sha256:') || (rest.startsWith(':') && rest.length > 1);
 }
 
 /** Reports a value of `what` that is used more than once. */
