@@ -40,7 +40,7 @@ describe('the public API, layer by layer', () => {
 });
 
 describe('the layers depend one way', () => {
-  // Every file of the layer, its subfolders (lib/synth/model) included.
+  // Every file of the layer, its subfolders (lib/core/model) included.
   const importsOf = (layer: string) => fs.readdirSync(path.join(lib, layer), { recursive: true, encoding: 'utf-8' }).filter(f => f.endsWith('.ts')).flatMap(f =>
     [...fs.readFileSync(path.join(lib, layer, f), 'utf-8').matchAll(/from '([^']+)'/g)].map(m => `${f}: ${m[1]}`));
 

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { NodePortRange } from '../../lib/core/node-port-range';
-import { JsonObject, ManifestIndex, objs, WorkloadEntry } from '../../lib/synth/model';
+import { JsonObject, ManifestIndex, objs, WorkloadEntry } from '../../lib/core/model';
 import { loadManifests, Manifest } from '../../tools/diagram/load';
 import { buildGraph, Graph, GraphEdge, GraphNode, secretId, serviceId, USERS_ID, workloadId } from '../../tools/diagram/model';
 

@@ -1,10 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { Credentials, VotingAppChart, VotingAppChartProps } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
-import { Json, ManifestIndex, matchesLabels, namespaceOf, PodRef, podTemplateOf, serviceSelectorOf } from '../../lib/synth/model';
+import { Json, ManifestIndex, matchesLabels, namespaceOf, PodRef, podTemplateOf, serviceSelectorOf } from '../../lib/core/model';
 
 // The Kubernetes rules these helpers apply (selectors, pod templates,
-// NetworkPolicy) are the model's of lib/synth/model, the ones synth checks with.
+// NetworkPolicy) are the model's of lib/core/model, the ones synth checks with.
 
 /** A Kubernetes object as synthesized: plain JSON. */
 export interface Manifest {

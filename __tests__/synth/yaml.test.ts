@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { BackendExample, ExternalDatabaseExample, ShopExample, WebappExample } from '../../examples';
 import { Credentials, Profile, VotingAppChart, VotingAppFleet } from '../../lib';
 import { synthesize } from '../../lib/synth/synthesizer';
-import { renderApp } from '../../lib/synth/wiring-checks';
+import { renderApp } from '../../lib/core/app-checks';
 import { toYaml } from '../../lib/synth/yaml';
 import { tempDir } from '../support/tmp';
 

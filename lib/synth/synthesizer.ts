@@ -6,7 +6,7 @@ import { catchProblem, ConfigurationError } from '../core/errors';
 import { ProblemCode } from '../core/problem-code';
 import { NodePortRange } from '../core/node-port-range';
 import { ClusterDns } from '../core/cluster-dns';
-import { checkWiring, objectsInOrder, WiringChecks } from './wiring-checks';
+import { checkWiring, objectsInOrder, WiringChecks } from '../core/app-checks';
 import { toYaml } from './yaml';
 
 const OUTPUT_FILE = 'cdk8s-voting-app:output-file';

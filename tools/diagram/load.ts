@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { isObject, JsonObject } from '../../lib/synth/model';
+import { isObject, JsonObject } from '../../lib/core/model';
 
 /** One document of a manifest file, with the file it came from. */
 export interface Manifest {

@@ -1,7 +1,7 @@
 /**
  * The graph a topology diagram is drawn from, built from the manifests of one
  * dist/ folder. Everything the picture claims is decided here, with the
- * Kubernetes rules of lib/synth/model (the ones synth checks with, so the
+ * Kubernetes rules of lib/core/model (the ones synth checks with, so the
  * picture cannot disagree with synth), and tests check it without pixels:
  *
  * - a Service is joined to a workload only where its selector matches the pod
@@ -19,7 +19,7 @@ import {
   arr, DeclaredPort, identityOf, JsonObject, kindOf, Labels, ManifestIndex, nameOf, namespaceOf, NetworkPolicy, NodePortClaims, num,
   obj, objs, peerSelects, PodRef, policySelects, Reference, referenceProblem, resolveTargetPort, rulePeers, rulePortAdmits, rulePortsOf, ServiceEntry, ServicePort, str,
   WorkloadEntry,
-} from '../../lib/synth/model';
+} from '../../lib/core/model';
 import { Manifest } from './load';
 
 export type Status = 'ok' | 'warning' | 'error';

@@ -6,8 +6,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import * as model from '../../../lib/synth/model';
-import { JsonObject } from '../../../lib/synth/model';
+import * as model from '../../../lib/core/model';
+import { JsonObject } from '../../../lib/core/model';
 
 export type Labels = Record<string, string>;
 

@@ -1,4 +1,4 @@
-import { declaredPortsOf, isSidecar, JsonObject, podTemplateOf, WORKLOAD_KINDS } from '../../../lib/synth/model';
+import { declaredPortsOf, isSidecar, JsonObject, podTemplateOf, WORKLOAD_KINDS } from '../../../lib/core/model';
 
 const podSpec: JsonObject = {
   initContainers: [

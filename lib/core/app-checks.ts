@@ -1,11 +1,11 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigurationError } from '../core/errors';
-import { ProblemCode } from '../core/problem-code';
-import { NodePortRange } from '../core/node-port-range';
-import { ClusterDns } from '../core/cluster-dns';
-import { PortProtocol } from '../core/container-port';
-import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from '../core/declarations';
+import { ConfigurationError } from './errors';
+import { ProblemCode } from './problem-code';
+import { NodePortRange } from './node-port-range';
+import { ClusterDns } from './cluster-dns';
+import { PortProtocol } from './container-port';
+import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from './declarations';
 import {
   isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, Labels, ManifestIndex, matchesLabels,
   nameRuleOf, NetworkPolicy, ObjectHeader, NodePortClaims, PodRef, WorkloadEntry, ReferenceSource, referenceProblem, resolveTargetPort,

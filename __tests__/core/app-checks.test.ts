@@ -8,7 +8,7 @@ import { ClusterDns, ContainerPort, Credentials, Exposure, ExternalObjects, Micr
 import { synthesize, validateApp } from '../../lib/synth/synthesizer';
 import { declareConnection, recordConnection } from '../../lib/core/declarations';
 import { NodePortRange } from '../../lib/core/node-port-range';
-import { checkWiring } from '../../lib/synth/wiring-checks';
+import { checkWiring } from '../../lib/core/app-checks';
 import { tempDir } from '../support/tmp';
 
 /** A raw Deployment made with the generated bindings, as a user of plain cdk8s would write it. */
@@ -118,7 +118,7 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     '[c/app/Vote/FrontEnd/Workload] CVA203 Deployment shop/vote reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
     '[c/app/Worker/Workload] CVA203 Deployment shop/worker reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
   ]],
-  // The rules of lib/synth/model, one case each where synth reports something.
+  // The rules of lib/core/model, one case each where synth reports something.
   ['a named targetPort only a plain init container declares (it has exited before the pod serves)', c => {
     const d = rawDeployment(c, 'd', { ports: [] });
     d.addJsonPatch(JsonPatch.add('/spec/template/spec/initContainers', [{ name: 'migrate', image: 'm:1', ports: [{ containerPort: 5678, name: 'http' }] }]));

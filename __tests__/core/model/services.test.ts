@@ -1,4 +1,4 @@
-import { DeclaredPort, resolveTargetPort, ServicePort, servicePortsOf, serviceSelectorOf } from '../../../lib/synth/model';
+import { DeclaredPort, resolveTargetPort, ServicePort, servicePortsOf, serviceSelectorOf } from '../../../lib/core/model';
 
 const declared: DeclaredPort[] = [
   { container: 'app', number: 8080, name: 'http', protocol: 'TCP' },

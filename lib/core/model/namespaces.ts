@@ -1,4 +1,4 @@
-import { NAMESPACE_NAME_LABEL } from '../../core/labels';
+import { NAMESPACE_NAME_LABEL } from '../labels';
 import { Json, Labels, labels, obj } from './json';
 import { nameOf } from './objects';
 

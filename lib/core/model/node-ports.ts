@@ -1,4 +1,4 @@
-import { NodePortRange } from '../../core/node-port-range';
+import { NodePortRange } from '../node-port-range';
 
 // Node ports: a cluster-wide resource, drawn from the API server's range.
 

@@ -1,4 +1,4 @@
-import { matchesLabels, matchesSelector } from '../../../lib/synth/model';
+import { matchesLabels, matchesSelector } from '../../../lib/core/model';
 
 describe('label selectors', () => {
   const pod = { app: 'api', tier: 'backend' };

@@ -1,4 +1,4 @@
-import { JsonObject, NamespaceLabels, NetworkPolicies, PodRef, policyTypesOf } from '../../../lib/synth/model';
+import { JsonObject, NamespaceLabels, NetworkPolicies, PodRef, policyTypesOf } from '../../../lib/core/model';
 
 const policy = (name: string, spec: JsonObject, namespace = 'shop'): JsonObject =>
   ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });

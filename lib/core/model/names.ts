@@ -1,4 +1,4 @@
-import { DNS_1035_LABEL, DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from '../../core/dns-names';
+import { DNS_1035_LABEL, DNS_1123_LABEL, DNS_1123_SUBDOMAIN } from '../dns-names';
 
 // The names and labels the API server accepts (apimachinery's validation).
 

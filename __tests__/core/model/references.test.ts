@@ -1,4 +1,4 @@
-import { Reference, referenceProblem, referencesOf } from '../../../lib/synth/model';
+import { Reference, referenceProblem, referencesOf } from '../../../lib/core/model';
 
 const summary = (refs: Reference[]) => refs.map(r => `${r.kind} ${r.name} [${r.keys.join(',')}]${r.optional ? ' optional' : ''} via ${r.source.type}`);
 

@@ -1,4 +1,4 @@
-import { ManifestIndex } from '../../../lib/synth/model';
+import { ManifestIndex } from '../../../lib/core/model';
 
 const deployment = (name: string, namespace: string, labels: Record<string, string>) => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace }, spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c' }] } } },

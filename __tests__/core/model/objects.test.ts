@@ -1,4 +1,4 @@
-import { identityOf, isLabelKey, isLabelValue, isValidName, namespaceOf } from '../../../lib/synth/model';
+import { identityOf, isLabelKey, isLabelValue, isValidName, namespaceOf } from '../../../lib/core/model';
 
 describe('object identity and names', () => {
   test('GIVEN no namespace THEN the object is in default, where kubectl applies it', () => {

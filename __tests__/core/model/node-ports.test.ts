@@ -1,5 +1,5 @@
 import { NodePortRange } from '../../../lib/core/node-port-range';
-import { NodePortClaims } from '../../../lib/synth/model';
+import { NodePortClaims } from '../../../lib/core/model';
 
 describe('node ports', () => {
   test('GIVEN the default range THEN it is the API server\'s 30000-32767, and the claims use that one object', () => {

@@ -1,5 +1,5 @@
 import { arr, Json, JsonObject, Labels, num, obj, objs, portRef, str } from './json';
-import { NAMESPACE_NAME_LABEL } from '../../core/labels';
+import { NAMESPACE_NAME_LABEL } from '../labels';
 import { ipBlockMayHoldClusterAddresses } from './ip-blocks';
 import { NamespaceLabels } from './namespaces';
 import { nameOf, namespaceOf } from './objects';

@@ -1,4 +1,4 @@
-import { ipBlockMayHoldClusterAddresses } from '../../../lib/synth/model';
+import { ipBlockMayHoldClusterAddresses } from '../../../lib/core/model';
 
 describe('ipBlocks and cluster addresses', () => {
   const may = (cidr: string, except: string[] = []) => ipBlockMayHoldClusterAddresses({ cidr, except });
