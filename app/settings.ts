@@ -1,6 +1,13 @@
 import { Credentials } from '../lib/core/credentials';
-import { checkInteger, ConfigurationError } from '../lib/core/errors';
+import { integerFinding } from '../lib/core/checks';
+import { Finding, finding, placed } from '../lib/core/problem';
 import { ProblemCode } from '../lib/core/problem-code';
+import { SynthesisError } from '../lib/synth/synthesizer';
+
+/** A mistake in the environment stops the App before it is built, reported as synth reports the App's. */
+function refuse(f: Finding): never {
+  throw new SynthesisError([placed('environment', f)]);
+}
 
 /** The environment variables the stack reads at synth time. */
 export const ENV = {
@@ -36,8 +43,8 @@ export function credentialsFromEnv(env: Readonly<Record<string, string | undefin
   const password = env[ENV.DB_PASSWORD];
   if (secret !== undefined && secret !== '') {
     if (user !== undefined || password !== undefined) {
-      throw new ConfigurationError('environment', ProblemCode.CONFLICTING_SETTINGS, `${ENV.DB_SECRET} is set together with ${ENV.DB_USER}/${ENV.DB_PASSWORD}, so it is unclear which credentials to use`,
-        `unset ${ENV.DB_USER} and ${ENV.DB_PASSWORD} (the existing Secret holds them), or unset ${ENV.DB_SECRET}`);
+      refuse(finding(ProblemCode.CONFLICTING_SETTINGS, `${ENV.DB_SECRET} is set together with ${ENV.DB_USER}/${ENV.DB_PASSWORD}, so it is unclear which credentials to use`,
+        `unset ${ENV.DB_USER} and ${ENV.DB_PASSWORD} (the existing Secret holds them), or unset ${ENV.DB_SECRET}`));
     }
     return { credentials: Credentials.fromSecretName(secret), warnings: [] };
   }
@@ -59,9 +66,12 @@ export function tenantsFromEnv(env: Readonly<Record<string, string | undefined>>
     return DEFAULT_TENANTS;
   }
   if (!/^\d+$/.test(raw.trim())) {
-    throw new ConfigurationError('environment', ProblemCode.INVALID_VALUE, `${ENV.TENANTS} must be a whole number of tenants, got "${raw}"`, `set ${ENV.TENANTS} to an integer from 1 to 5000`);
+    refuse(finding(ProblemCode.INVALID_VALUE, `${ENV.TENANTS} must be a whole number of tenants, got "${raw}"`, `set ${ENV.TENANTS} to an integer from 1 to 5000`));
   }
   const n = Number(raw);
-  checkInteger('environment', ENV.TENANTS, n, 1, 5000);
+  const outOfRange = integerFinding(ENV.TENANTS, n, 1, 5000);
+  if (outOfRange !== undefined) {
+    refuse(outOfRange);
+  }
   return n;
 }

@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ConfigurationError } from './errors';
+import { placed, Problem } from './problem';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { NodePortRange } from './node-port-range';
 import { ClusterDns } from './cluster-dns';
@@ -74,9 +75,18 @@ class Obj {
   }
 }
 
-function fmt(o: Obj, code: ProblemCode, problem: string, fix: string): string {
+function fmt(o: Obj, code: ProblemCode, problem: string, fix: string): Problem {
   const where = isClusterScoped(o.kind) ? o.name : `${o.namespace}/${o.name}`;
-  return ConfigurationError.format(o.path, code, `${o.kind} ${where}: ${problem}`, fix);
+  return at(o.path, code, `${o.kind} ${where}: ${problem}`, fix);
+}
+
+function at(path: string, code: ProblemCode, problem: string, fix: string): Problem {
+  return placed(path, { code, problem, fix });
+}
+
+/** Whether a problem of `code` on the object is one a construct declared as a consequence of its own, already reported. */
+function followsFrom(o: Obj, code: ProblemCode, kind = o.kind, name = o.name): boolean {
+  return Problems.causeOf(o.construct, code, kind, o.namespace, name) !== undefined;
 }
 
 function show(selector: Labels): string {
@@ -120,7 +130,7 @@ export interface WiringCheckOptions {
  * @param rendered the App's objects, when the caller has rendered them already
  * @param constructs the App's constructs (`app.node.findAll()`), when the caller has walked the tree already
  */
-export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app), constructs: IConstruct[] = app.node.findAll(), options: WiringCheckOptions = {}): string[] {
+export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app), constructs: IConstruct[] = app.node.findAll(), options: WiringCheckOptions = {}): Problem[] {
   // The cluster's range, as configured on the App, unless the caller gives one.
   const checks = new WiringChecks({ nodePortRange: options.nodePortRange ?? NodePortRange.forScope(app), clusterDns: options.clusterDns ?? ClusterDns.forScope(app) });
   for (const { construct, json } of rendered) {
@@ -138,7 +148,7 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
  * @internal
  */
 export class WiringChecks {
-  private readonly found: string[] = [];
+  private readonly found: Problem[] = [];
   private readonly objectOf = new Map<IConstruct, Obj>();
   private readonly index = new ManifestIndex<Obj>();
   private readonly nodePortRange: NodePortRange;
@@ -159,10 +169,10 @@ export class WiringChecks {
 
     // Names, label values, duplicates.
     const problems = this.found;
-    if (earlier) {
+    if (earlier && !followsFrom(o, ProblemCode.DUPLICATE)) {
       problems.push(fmt(o, ProblemCode.DUPLICATE, `has the same name as the object at ${earlier.path}, so one would overwrite the other`, 'give one of them another name'));
     }
-    if (!isValidName(o.kind, o.name)) {
+    if (!isValidName(o.kind, o.name) && !followsFrom(o, ProblemCode.INVALID_NAME)) {
       const { rule, max } = nameRuleOf(o.kind);
       problems.push(fmt(o, ProblemCode.INVALID_NAME, `name "${o.name}" is not a valid ${rule} (at most ${max} lower-case letters, digits and "-"${o.kind === 'Service' ? ', starting with a letter' : ''})`,
         'rename it, e.g. to lower-case words joined by "-"'));
@@ -192,7 +202,7 @@ export class WiringChecks {
    *
    * @param constructs the App's constructs, for the objects declared external and the connections declared
    */
-  public problems(constructs: IConstruct[]): string[] {
+  public problems(constructs: IConstruct[]): Problem[] {
     // One walk of the tree for every kind of declaration.
     const external: ExternalDeclaration[] = [];
     const byName: Array<{ from: IConstruct; service: string }> = [];
@@ -215,7 +225,7 @@ export class WiringChecks {
   }
 
   /** Services: node ports, selectors, target ports. */
-  private checkServices(problems: string[]): void {
+  private checkServices(problems: Problem[]): void {
     const index = this.index;
     const nodePorts = new NodePortClaims<Obj>(this.nodePortRange);
     for (const service of index.services) {
@@ -225,7 +235,7 @@ export class WiringChecks {
           continue;
         }
         const claim = nodePorts.claim(p.nodePort, svc, p.protocol);
-        if (claim?.problem === 'out-of-range') {
+        if (claim?.problem === 'out-of-range' && !followsFrom(svc, ProblemCode.NODE_PORT)) {
           const { first, last } = claim.range;
           problems.push(fmt(svc, ProblemCode.NODE_PORT, `node port ${p.nodePort} is outside the node port range ${claim.range}`, `choose a node port from ${first} to ${last}, or omit it to let Kubernetes pick one`));
         } else if (claim?.problem === 'taken') {
@@ -263,7 +273,7 @@ export class WiringChecks {
   }
 
   /** References to Secrets and ConfigMaps. */
-  private checkReferences(problems: string[], external: ExternalDeclaration[]): void {
+  private checkReferences(problems: Problem[], external: ExternalDeclaration[]): void {
     for (const { owner, references } of this.index.workloads) {
       for (const ref of references) {
         const { kind, name } = ref;
@@ -273,7 +283,7 @@ export class WiringChecks {
           keys = e === undefined ? undefined : e.keys ? new Set(e.keys) : null;
         }
         const problem = referenceProblem(ref, keys);
-        if (problem?.missing === 'object') {
+        if (problem?.missing === 'object' && !followsFrom(owner, ProblemCode.MISSING_REFERENCE, kind, name)) {
           // Declared outside the App, but for another namespace: a pod reads only its own namespace's.
           const elsewhere = external.filter(x => x.kind === kind && x.name === name && x.namespace !== undefined).map(x => x.namespace);
           const factory = `ExternalObjects.${kind === 'Secret' ? 'secret' : 'configMap'}`;
@@ -292,14 +302,14 @@ export class WiringChecks {
   }
 
   /** Services reached by name. */
-  private checkServicesByName(problems: string[], byName: Array<{ from: IConstruct; service: string }>, external: ExternalDeclaration[]): void {
+  private checkServicesByName(problems: Problem[], byName: Array<{ from: IConstruct; service: string }>, external: ExternalDeclaration[]): void {
     for (const { from: c, service } of byName) {
       const workload = this.objectOf.get(c) ?? c.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined);
       const ns = workload?.namespace ?? 'default';
       const exists = this.index.hasService(ns, service)
         || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
-      if (!exists) {
-        problems.push(ConfigurationError.format(c.node.path, ProblemCode.MISSING_REFERENCE, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
+      if (!exists && Problems.causeOf(c, ProblemCode.MISSING_REFERENCE, 'Service', ns, service) === undefined) {
+        problems.push(at(c.node.path, ProblemCode.MISSING_REFERENCE, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
           `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, '${service}')`));
       }
     }
@@ -313,7 +323,7 @@ export class WiringChecks {
    * hold (pod addresses, labels of namespaces they do not define) is given the
    * benefit of the doubt.
    */
-  private checkConnections(problems: string[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
+  private checkConnections(problems: Problem[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
     const workloads = declared.length === 0 ? new Map<Obj, WorkloadEntry<Obj>>() : new Map(this.index.workloads.map(w => [w.owner, w]));
     const policies = this.index.policies;
     const dns = this.clusterDns;
@@ -343,7 +353,7 @@ export class WiringChecks {
       }
       for (const p of ports) {
         const on = `${p.number}/${p.protocol}`;
-        const report = (problem: string, fix: string) => problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
+        const report = (problem: string, fix: string) => problems.push(at(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
           `${clientText}: connects to ${serverText} on port ${p.name} (${on}), but ${problem}`, fix));
         const ingress = policies.ingressVerdict(source, target, p);
         if (blocked(ingress)) {
@@ -361,7 +371,7 @@ export class WiringChecks {
     }
     for (const { scope, client, targets, policies: egress } of withoutDns.values()) {
       const { named, select } = namePolicies(egress);
-      problems.push(ConfigurationError.format(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
+      problems.push(at(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
         `${client}: connects to ${targets.join(' and ')} by Service name, but ${named} ${select} the client's pods for egress and no egress rule admits the cluster DNS (${dns}) on port ${dnsPort.number}/UDP, so no name can be resolved`,
         `add to ${oneOf(named, egress)} an egress rule to the DNS pods on ports ${dns.ports.map(p => `${p.number}/${p.protocol}`).join(' and ')}, with namespaceSelector and podSelector in one entry of its to (as two entries they admit either); for a cluster that runs DNS otherwise, ClusterDns.configure`));
     }
@@ -405,4 +415,11 @@ function ownNodes(chart: Chart): IConstruct[] {
   };
   visit(chart);
   return out;
+}
+
+/** Every problem of the wiring of the App `root` belongs to, rendered afresh: the App-wide checks, as a stock synth runs them. @internal */
+export function appWideProblems(root: IConstruct): Problem[] {
+  const constructs = root.node.findAll();
+  const rendered = constructs.filter(Chart.isChart).flatMap(chart => renderChart(chart));
+  return checkWiring(root as App, rendered, constructs);
 }

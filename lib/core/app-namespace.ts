@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { checkName, ProblemCollector } from './errors';
+import { nameFinding } from './checks';
+import { Problems } from './problems';
 import { AppLabels } from './labels';
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
@@ -46,7 +47,7 @@ export class AppNamespace extends Construct {
   constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, id);
     this.name = props.name ?? id;
-    new ProblemCollector(this).run(() => checkName(this, 'namespace', this.name));
+    Problems.of(this).record(nameFinding('namespace', this.name));
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,

@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { check, checkInteger, ProblemCollector } from './errors';
+import { integerFinding } from './checks';
+import { Problem } from './problem';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { budgetOf, checksBudgets, DisruptionBudget } from './disruption-budget';
 import { Microservice } from './microservice';
@@ -49,8 +51,8 @@ export class Autoscaling extends Construct {
   constructor(scope: Construct, id: string, props: AutoscalingProps) {
     super(scope, id);
     const { target } = props;
-    const found = new ProblemCollector(this);
-    found.run(() => checkInTargetNamespace(this, target, 'HorizontalPodAutoscaler and PodDisruptionBudget'));
+    const found = Problems.of(this);
+    checkInTargetNamespace(found, this, target, 'HorizontalPodAutoscaler and PodDisruptionBudget');
     checksBudgets(this);
     // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
     const replicas = target instanceof Microservice ? target.replicas : undefined;
@@ -58,24 +60,30 @@ export class Autoscaling extends Construct {
     const min = props.minReplicas ?? asked ?? 2;
     const max = props.maxReplicas ?? Math.max(5, 2 * min);
     const cpu = props.targetCpuPercent ?? 70;
-    found.run(() => checkInteger(this, 'minReplicas', min, 2, 1000));
-    found.run(() => checkInteger(this, 'maxReplicas', max, min, 1000));
-    found.run(() => checkInteger(this, 'targetCpuPercent', cpu, 1, 100));
+    found.record(integerFinding('minReplicas', min, 2, 1000));
+    found.record(integerFinding('maxReplicas', max, min, 1000));
+    found.record(integerFinding('targetCpuPercent', cpu, 1, 100));
     // The Deployment is written without replicas, so a different count asked for would be ignored.
-    found.run(() => check(asked === undefined || asked === min, this,
+    found.check(asked === undefined || asked === min,
       ProblemCode.CONFLICTING_SETTINGS, `${target.name} asks for ${asked} replicas, but its autoscaler keeps ${min} to ${max}`,
-      `drop the replicas of ${target.name} or set minReplicas: ${asked}`));
+      `drop the replicas of ${target.name} or set minReplicas: ${asked}`);
     const other = target.node.metadata.find(m => m.type === AUTOSCALED_BY);
-    if (found.run(() => check(other === undefined, this, ProblemCode.CONFLICTING_SETTINGS, `${target.name} is already autoscaled by ${other?.data}; two autoscalers would fight over its pod count`,
-      'keep one Autoscaling per workload'))) {
+    // A second autoscaler or budget is written under the same name: the App-wide check would find it twice.
+    const twice = (cause: Problem, ...kinds: string[]) => found.consequence(cause, ...kinds.map(kind => ({ code: ProblemCode.DUPLICATE, kind, namespace: target.namespace, name: target.name })));
+    if (other !== undefined) {
+      twice(found.report(ProblemCode.CONFLICTING_SETTINGS, `${target.name} is already autoscaled by ${other.data}; two autoscalers would fight over its pod count`,
+        'keep one Autoscaling per workload'), 'HorizontalPodAutoscaler', 'PodDisruptionBudget');
+    } else {
       target.node.addMetadata(AUTOSCALED_BY, this.node.path);
       if (target instanceof Microservice) {
         target._autoscale();
       }
       const budget = budgetOf(target);
-      found.run(() => check(budget === undefined, this, ProblemCode.CONFLICTING_SETTINGS,
-        `${target.name} already has a PodDisruptionBudget, from ${budget}, and Autoscaling makes its own; with two over the same pods every eviction fails, so node drains stop`,
-        `drop that DisruptionBudget: Autoscaling's keeps minReplicas - 1 pods of ${target.name} through drains`));
+      if (budget !== undefined) {
+        twice(found.report(ProblemCode.CONFLICTING_SETTINGS,
+          `${target.name} already has a PodDisruptionBudget, from ${budget}, and Autoscaling makes its own; with two over the same pods every eviction fails, so node drains stop`,
+          `drop that DisruptionBudget: Autoscaling's keeps minReplicas - 1 pods of ${target.name} through drains`), 'PodDisruptionBudget');
+      }
     }
     const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     const metadata = { name: target.name, namespace: target.namespace, labels };

@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { ContainerPort, PortProtocol } from './container-port';
-import { check, checkName } from './errors';
+import { nameFinding, present } from './checks';
+import { Finding, finding } from './problem';
+import { HasFindings, Problems } from './problems';
 import { ProblemCode } from './problem-code';
 
 const CONTEXT_KEY = 'cdk8s-voting-app:clusterDns';
@@ -32,7 +34,7 @@ export interface ClusterDnsProps {
  * minikube, k3s and the managed clusters label CoreDNS; set another with
  * {@link ClusterDns.configure} (for example OpenShift's, on port 5353).
  */
-export class ClusterDns {
+export class ClusterDns implements HasFindings {
   /** CoreDNS (or kube-dns) as most clusters run it: `k8s-app=kube-dns` in `kube-system`, on 53/UDP and 53/TCP. */
   public static readonly DEFAULT = new ClusterDns('kube-system', { 'k8s-app': 'kube-dns' }, [ContainerPort.udp('dns', 53), ContainerPort.tcp('dns-tcp', 53)]);
 
@@ -51,6 +53,7 @@ export class ClusterDns {
       podLabels: dns.podLabels,
       ports: dns.ports.map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
     });
+    Problems.of(app).adopt(dns);
   }
 
   /** The DNS pods in force for `scope`: those configured on its App, else {@link DEFAULT}. */
@@ -68,12 +71,20 @@ export class ClusterDns {
     /** The container ports they listen on. */
     public readonly ports: ContainerPort[],
   ) {
-    checkName('ClusterDns', 'namespace', namespace);
-    check(Object.keys(podLabels).length > 0, 'ClusterDns', ProblemCode.MISSING_SETTING, 'podLabels is empty, which would stand for every pod of the namespace',
-      'give the labels of the DNS pods, e.g. { "k8s-app": "kube-dns" }');
-    check(ports.some(p => p.protocol === PortProtocol.UDP), 'ClusterDns', ProblemCode.MISSING_SETTING, 'no UDP port is given, and resolvers ask over UDP first',
-      'add the UDP port the DNS pods listen on, e.g. ContainerPort.udp("dns", 53)');
+    this._findings = [
+      ...present(
+        nameFinding('namespace of ClusterDns', namespace),
+        Object.keys(podLabels).length > 0 ? undefined : finding(ProblemCode.MISSING_SETTING, 'the podLabels of ClusterDns are empty, which would stand for every pod of the namespace',
+          'give the labels of the DNS pods, e.g. { "k8s-app": "kube-dns" }'),
+        ports.some(p => p.protocol === PortProtocol.UDP) ? undefined : finding(ProblemCode.MISSING_SETTING, 'ClusterDns has no UDP port, and resolvers ask over UDP first',
+          'add the UDP port the DNS pods listen on, e.g. ContainerPort.udp("dns", 53)'),
+      ),
+      ...ports.flatMap(p => p._findings),
+    ];
   }
+
+  /** What is wrong with the DNS pods' description, for the App it is configured on to report. @internal */
+  public readonly _findings: readonly Finding[];
 
   /** `k8s-app=kube-dns in namespace kube-system`. */
   public toString(): string {

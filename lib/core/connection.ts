@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ContainerPort, includesPort } from './container-port';
 import { recordConnection } from './declarations';
-import { check, ProblemCollector } from './errors';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { IWorkload } from './workload';
 
@@ -50,14 +50,17 @@ export class Connection extends Construct {
     this.client = props.client;
     this.server = props.server;
     this.ports = [...(props.ports ?? props.server.ports)];
-    const found = new ProblemCollector(this);
+    const found = Problems.of(this);
+    found.adoptAll(props.ports ?? []);
     // With no port to name, the derived policy could only admit the client on every port.
-    const hasPorts = found.run(() => check(props.server.ports.length > 0, this, ProblemCode.MISSING_SETTING,
+    const hasPorts = found.check(props.server.ports.length > 0, ProblemCode.MISSING_SETTING,
       `connects to ${props.server.name}, which declares no ports`,
-      `declare the ports ${props.server.name} listens on (ports of the Microservice, or of Workload.fromAttributes)`));
-    found.each(hasPorts ? this.ports : [], port => check(includesPort(props.server.ports, port), this, ProblemCode.UNDECLARED_PORT,
-      `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
-      `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`));
+      `declare the ports ${props.server.name} listens on (ports of the Microservice, or of Workload.fromAttributes)`);
+    for (const port of hasPorts ? this.ports : []) {
+      found.check(includesPort(props.server.ports, port), ProblemCode.UNDECLARED_PORT,
+        `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
+        `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`);
+    }
     const list = incoming.get(props.server);
     if (list) {
       list.push(this);

@@ -1,5 +1,7 @@
-import { check, checkPort } from './errors';
+import { portFinding, present } from './checks';
+import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
+import { HasFindings } from './problems';
 
 /** Protocols a container port can speak. */
 export enum PortProtocol {
@@ -13,7 +15,7 @@ export enum PortProtocol {
  * A Service refers to a `ContainerPort` object, never to a bare number, so
  * its `targetPort` is always a port the container declares.
  */
-export class ContainerPort {
+export class ContainerPort implements HasFindings {
   /** A TCP port, e.g. `ContainerPort.tcp('http', 80)`. */
   public static tcp(name: string, port: number): ContainerPort {
     return new ContainerPort(name, port, PortProtocol.TCP);
@@ -31,13 +33,18 @@ export class ContainerPort {
     public readonly number: number,
     public readonly protocol: PortProtocol,
   ) {
-    checkPort(`ContainerPort ${name}`, 'port', number);
-    // IANA_SVC_NAME: what Kubernetes accepts as a port name.
-    check(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--'),
-      `ContainerPort ${name}`,
-      ProblemCode.INVALID_NAME, `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
-      'use a short name such as "http" or "postgres"');
+    // Kept, not thrown: the construct that uses the port reports them, with every other problem of the App.
+    this._findings = present(
+      portFinding(`port ${name}`, number),
+      // IANA_SVC_NAME: what Kubernetes accepts as a port name.
+      /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--') ? undefined
+        : finding(ProblemCode.INVALID_NAME, `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
+          `use a short name such as "${suggestPortName(name)}"`),
+    );
   }
+
+  /** What is wrong with the port, for the construct that uses it to report. @internal */
+  public readonly _findings: readonly Finding[];
 
   /** Whether `other` is the same port: the same name, number and protocol (a port made twice is still one port). */
   // Not `equals`: jsii refuses that name, which Java's Object declares.
@@ -49,4 +56,10 @@ export class ContainerPort {
 /** Whether `port` is one of `ports` (the same name, number and protocol). @internal */
 export function includesPort(ports: readonly ContainerPort[], port: ContainerPort): boolean {
   return ports.some(p => p.isSameAs(port));
+}
+
+function suggestPortName(name: string): string {
+  const words = name.toLowerCase().split(/[^a-z0-9]+/).filter(w => w !== '');
+  const short = words.map(w => w.slice(0, 7)).join('-').slice(0, 15).replace(/-+$/, '');
+  return /[a-z]/.test(short) ? short : 'http';
 }

@@ -1,8 +1,10 @@
 import { EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { check, checkName } from './errors';
+import { nameFinding, present } from './checks';
+import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
+import { HasFindings } from './problems';
 import { AppLabels } from './labels';
 import { ExternalObjects } from './declarations';
 
@@ -63,7 +65,7 @@ export interface CredentialsBindOptions {
  * Follows `aws-rds.Credentials`: a value object chosen with a static factory,
  * turned into a Secret (or a reference to one) only when a construct uses it.
  */
-export abstract class Credentials {
+export abstract class Credentials implements HasFindings {
   /**
    * Credentials the app stores in a new Secret.
    *
@@ -84,6 +86,9 @@ export abstract class Credentials {
     return new ExistingSecretCredentials(secretName, keys);
   }
 
+  /** What is wrong with the credentials, for the construct that uses them to report. @internal */
+  public abstract readonly _findings: readonly Finding[];
+
   /** Makes the Secret, or refers to the existing one, under `scope`. */
   public abstract bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials;
 }
@@ -98,24 +103,26 @@ export function credentialEnv(creds: BoundCredentials): { username: EnvValue; pa
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
-function checkKeys(where: string, keys: SecretKeys): { usernameKey: string; passwordKey: string } {
-  const usernameKey = keys.usernameKey ?? 'username';
-  const passwordKey = keys.passwordKey ?? 'password';
-  for (const key of [usernameKey, passwordKey]) {
-    check(SECRET_KEY.test(key) && key.length <= 253, where, ProblemCode.INVALID_NAME, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"');
-  }
-  check(usernameKey !== passwordKey, where, ProblemCode.DUPLICATE, `user name and password use the same Secret key "${usernameKey}"`, 'give them distinct keys');
-  return { usernameKey, passwordKey };
+function keyFindings(usernameKey: string, passwordKey: string): Finding[] {
+  return present(
+    ...[usernameKey, passwordKey].map(key => SECRET_KEY.test(key) && key.length <= 253 ? undefined
+      : finding(ProblemCode.INVALID_NAME, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"')),
+    usernameKey !== passwordKey ? undefined : finding(ProblemCode.DUPLICATE, `user name and password use the same Secret key "${usernameKey}"`, 'give them distinct keys'),
+  );
 }
 
 class PasswordCredentials extends Credentials {
+  public readonly _findings: readonly Finding[];
+
   constructor(private readonly props: PasswordCredentialsProps) {
     super();
-    // Checked where the value is made, like every value object.
-    const where = 'Credentials.fromPassword';
-    check(props.password.length > 0, where, ProblemCode.INVALID_VALUE, 'the database password is empty', 'set a non-empty password (see README: "Database credentials")');
-    check((props.username ?? 'postgres').length > 0, where, ProblemCode.INVALID_VALUE, 'the database user name is empty', 'set a user name, e.g. "postgres"');
-    checkName(where, 'Secret name', props.secretName ?? 'db-credentials');
+    this._findings = present(
+      props.password.length > 0 ? undefined
+        : finding(ProblemCode.INVALID_VALUE, 'the database password of Credentials.fromPassword is empty', 'set a non-empty password (see README: "Database credentials")'),
+      (props.username ?? 'postgres').length > 0 ? undefined
+        : finding(ProblemCode.INVALID_VALUE, 'the database user name of Credentials.fromPassword is empty', 'set a user name, e.g. "postgres"'),
+      nameFinding('Secret name of Credentials.fromPassword', props.secretName ?? 'db-credentials'),
+    );
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
@@ -135,12 +142,16 @@ class PasswordCredentials extends Credentials {
 }
 
 class ExistingSecretCredentials extends Credentials {
+  public readonly _findings: readonly Finding[];
   private readonly keys: { usernameKey: string; passwordKey: string };
 
   constructor(private readonly secretName: string, keys: SecretKeys, private readonly secret?: ISecret) {
     super();
-    checkName(`Credentials.fromSecret(${secretName})`, 'Secret name', secretName);
-    this.keys = checkKeys(`Credentials.fromSecret(${secretName})`, keys);
+    this.keys = { usernameKey: keys.usernameKey ?? 'username', passwordKey: keys.passwordKey ?? 'password' };
+    this._findings = [
+      ...present(nameFinding(`Secret name of Credentials.fromSecret(${secretName})`, secretName)),
+      ...keyFindings(this.keys.usernameKey, this.keys.passwordKey),
+    ];
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {

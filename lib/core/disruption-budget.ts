@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { check, checkInteger, ProblemCollector } from './errors';
+import { integerFinding } from './checks';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { Microservice } from './microservice';
 import { checkInTargetNamespace, IWorkload } from './workload';
@@ -48,14 +49,18 @@ export class DisruptionBudget extends Construct {
     super(scope, id);
     const { target } = props;
     const maxUnavailable = props.maxUnavailable ?? 1;
-    const found = new ProblemCollector(this);
-    found.run(() => checkInteger(this, 'maxUnavailable', maxUnavailable, 1, 1000));
+    const found = Problems.of(this);
+    found.record(integerFinding('maxUnavailable', maxUnavailable, 1, 1000));
     const other = budgets.get(target);
     if (!checkedBy.has(scope)) {
-      found.run(() => checkInTargetNamespace(this, target, 'PodDisruptionBudget'));
-      found.run(() => check(other === undefined, this, ProblemCode.CONFLICTING_SETTINGS,
-        `${target.name} already has a PodDisruptionBudget, from ${other}; with two over the same pods every eviction fails, so node drains stop`,
-        'keep one budget per workload (Autoscaling makes its own for its target)'));
+      checkInTargetNamespace(found, this, target, 'PodDisruptionBudget');
+      if (other !== undefined) {
+        // The second budget is written under the same name: the App-wide check would find it twice.
+        found.consequence(found.report(ProblemCode.CONFLICTING_SETTINGS,
+          `${target.name} already has a PodDisruptionBudget, from ${other}; with two over the same pods every eviction fails, so node drains stop`,
+          'keep one budget per workload (Autoscaling makes its own for its target)'),
+        { code: ProblemCode.DUPLICATE, kind: 'PodDisruptionBudget', namespace: target.namespace, name: target.name });
+      }
     }
     if (other === undefined) {
       budgets.set(target, this.node.path);

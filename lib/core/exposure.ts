@@ -1,22 +1,21 @@
 import { ServiceType } from 'cdk8s-plus-28';
 import { ContainerPort } from './container-port';
-import { checkPort } from './errors';
+import { portFinding, present } from './checks';
+import { Finding } from './problem';
+import { HasFindings } from './problems';
 import { MicroserviceServiceOptions } from './microservice';
 
 /**
  * How a web front end is reached from outside the cluster: the Service type
  * and the ports that go with it.
  */
-export class Exposure {
+export class Exposure implements HasFindings {
   /**
    * On every node's IP at `nodePort`, and in the cluster at `port`.
    * @param nodePort fixed node port, in the cluster's {@link NodePortRange}; omit it to let Kubernetes pick a free one
    */
   public static nodePort(port: number, nodePort?: number): Exposure {
-    if (nodePort !== undefined) {
-      // The range is the cluster's, checked by the Service that uses it.
-      checkPort('Exposure.nodePort', 'node port', nodePort);
-    }
+    // The range is the cluster's, checked by the Service that uses it.
     return new Exposure(ServiceType.NODE_PORT, port, nodePort);
   }
 
@@ -38,8 +37,12 @@ export class Exposure {
     /** The fixed node port, if any. */
     public readonly fixedNodePort?: number,
   ) {
-    checkPort(`Exposure.${serviceType}`, 'service port', port);
+    this._findings = present(portFinding(`${serviceType} exposure port`, port),
+      fixedNodePort === undefined ? undefined : portFinding('node port of Exposure.nodePort', fixedNodePort));
   }
+
+  /** What is wrong with the exposure, for the construct that uses it to report. @internal */
+  public readonly _findings: readonly Finding[];
 
   /** The Service options forwarding this exposure to `target`. */
   public toServiceOptions(target: ContainerPort, stickySessions = false): MicroserviceServiceOptions {

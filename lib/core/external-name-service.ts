@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { DNS_1123_SUBDOMAIN } from './dns-names';
-import { check, checkName, checkPort, ProblemCollector } from './errors';
+import { nameFinding, portFinding } from './checks';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 
@@ -50,17 +51,17 @@ export class ExternalNameService extends Construct {
   constructor(scope: Construct, id: string, props: ExternalNameServiceProps) {
     super(scope, id);
     this.name = props.name ?? id;
-    const found = new ProblemCollector(this);
-    found.run(() => checkName(this, 'name', this.name, 'dns1035'));
+    const found = Problems.of(this);
+    found.record(nameFinding('name', this.name, 'dns1035'));
     // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName; a dotted IPv4
     // address passes that shape, but cluster DNS would answer a CNAME to it, which resolves
     // nowhere (use a selector-less Service with an EndpointSlice for an address).
     const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(props.externalName);
-    found.run(() => check(!ipv4 && DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253, this,
+    found.check(!ipv4 && DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253,
       ProblemCode.INVALID_VALUE, `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
-      'give the host name only, e.g. "mydb.example.com"'));
+      'give the host name only, e.g. "mydb.example.com"');
     const ports = props.ports ?? [];
-    ports.forEach(p => found.run(() => checkPort(this, 'port', p)));
+    ports.forEach(p => found.record(portFinding('port', p)));
     const labels = new AppLabels({ name: this.name, instance: props.instance, component: 'external', partOf: props.partOf });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: props.namespace, labels: labels.all },

@@ -1,8 +1,10 @@
 import { Duration } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
 import { ContainerPort } from './container-port';
-import { check } from './errors';
+import { present } from './checks';
+import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
+import { HasFindings } from './problems';
 
 /** Timing of a health check. */
 export interface HealthCheckOptions {
@@ -32,11 +34,11 @@ export interface HealthCheckOptions {
  * A readiness, liveness or startup probe. Port-based checks take the
  * {@link ContainerPort} object, so they cannot probe a port nobody listens on.
  */
-export class HealthCheck {
+export class HealthCheck implements HasFindings {
   /** An HTTP GET that must answer 200-399. */
   public static httpGet(path: string, port: ContainerPort, options: HealthCheckOptions = {}): HealthCheck {
-    check(path.startsWith('/'), `HealthCheck ${path}`, ProblemCode.INVALID_VALUE, `HTTP path "${path}" must start with "/"`, `use "/${path}"`);
-    return new HealthCheck({ httpGet: { path, port: k8s.IntOrString.fromString(port.name) } }, options, port);
+    const bad = path.startsWith('/') ? undefined : finding(ProblemCode.INVALID_VALUE, `health check HTTP path "${path}" must start with "/"`, `use "/${path}"`);
+    return new HealthCheck({ httpGet: { path, port: k8s.IntOrString.fromString(port.name) } }, options, port, bad);
   }
 
   /** A TCP connection that must open. */
@@ -46,10 +48,13 @@ export class HealthCheck {
 
   /** A command run in the container that must exit 0. */
   public static command(command: string[], options: HealthCheckOptions = {}): HealthCheck {
-    check(command.length > 0 && command[0] !== '', 'HealthCheck', ProblemCode.INVALID_VALUE, 'a command health check needs a command', 'pass the command and its arguments, e.g. ["redis-cli", "ping"]');
-    return new HealthCheck({ exec: { command } }, options);
+    const bad = command.length > 0 && command[0] !== '' ? undefined
+      : finding(ProblemCode.INVALID_VALUE, 'a command health check needs a command', 'pass the command and its arguments, e.g. ["redis-cli", "ping"]');
+    return new HealthCheck({ exec: { command } }, options, undefined, bad);
   }
 
+  /** What is wrong with the check, for the construct that uses it to report. @internal */
+  public readonly _findings: readonly Finding[];
   private readonly failureThreshold: number;
   private readonly delay: number;
   private readonly period: number;
@@ -60,14 +65,20 @@ export class HealthCheck {
     options: HealthCheckOptions,
     /** The port the check connects to, if any. */
     public readonly port?: ContainerPort,
+    bad?: Finding,
   ) {
     this.failureThreshold = options.failureThreshold ?? 3;
-    check(Number.isInteger(this.failureThreshold) && this.failureThreshold >= 1, 'HealthCheck',
-      ProblemCode.OUT_OF_RANGE, `failureThreshold must be a positive integer, got ${this.failureThreshold}`, 'set failureThreshold to 1 or more');
     // Probes count in whole seconds; cdk8s would refuse a fraction only when rendering.
-    this.delay = seconds('initialDelay', options.initialDelay, 0, 0);
-    this.period = seconds('period', options.period, 10, 1);
-    this.timeout = seconds('timeout', options.timeout, 1, 1);
+    const delay = seconds('initialDelay', options.initialDelay, 0, 0);
+    const period = seconds('period', options.period, 10, 1);
+    const timeout = seconds('timeout', options.timeout, 1, 1);
+    this.delay = delay.value;
+    this.period = period.value;
+    this.timeout = timeout.value;
+    this._findings = present(bad,
+      Number.isInteger(this.failureThreshold) && this.failureThreshold >= 1 ? undefined
+        : finding(ProblemCode.OUT_OF_RANGE, `health check failureThreshold must be a positive integer, got ${this.failureThreshold}`, 'set failureThreshold to 1 or more'),
+      delay.finding, period.finding, timeout.finding);
   }
 
   /** @internal */
@@ -88,10 +99,12 @@ export class HealthCheck {
   }
 }
 
-/** A probe timing in whole seconds, at least `min`. */
-function seconds(what: string, duration: Duration | undefined, fallback: number, min: number): number {
+/** A probe timing in whole seconds, at least `min`; the fallback where it is not one. */
+function seconds(what: string, duration: Duration | undefined, fallback: number, min: number): { value: number; finding?: Finding } {
   const value = duration === undefined ? fallback : duration.toSeconds({ integral: false });
-  check(Number.isInteger(value) && value >= min, 'HealthCheck', ProblemCode.OUT_OF_RANGE,
-    `${what} must be a whole number of seconds, at least ${min}, got ${duration?.toHumanString() ?? value}`, `set ${what} to e.g. Duration.seconds(${Math.max(min, Math.ceil(value))})`);
-  return value;
+  return Number.isInteger(value) && value >= min ? { value } : {
+    value: fallback,
+    finding: finding(ProblemCode.OUT_OF_RANGE, `health check ${what} must be a whole number of seconds, at least ${min}, got ${duration?.toHumanString() ?? value}`,
+      `set ${what} to e.g. Duration.seconds(${Math.max(min, Math.ceil(value))})`),
+  };
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection } from './connection';
 import { ContainerPort, includesPort } from './container-port';
-import { check, ConfigurationError, ProblemCollector } from './errors';
+import { Problems } from './problems';
 import { NAMESPACE_NAME_LABEL } from './labels';
 import { ProblemCode } from './problem-code';
 import { Microservice } from './microservice';
@@ -54,26 +54,27 @@ export class IngressPolicy extends Construct {
   public readonly policy: ApiObject;
 
   private readonly target: IWorkload;
-  private readonly found: ProblemCollector;
+  private readonly found: Problems;
 
   constructor(scope: Construct, id: string, props: IngressPolicyProps) {
     super(scope, id);
     const { target } = props;
     this.target = target;
-    this.found = new ProblemCollector(this);
-    this.found.run(() => checkInTargetNamespace(this, target, 'NetworkPolicy'));
+    this.found = Problems.of(this);
+    checkInTargetNamespace(this.found, this, target, 'NetworkPolicy');
     // An empty list would mean "no port" to a reader but "every port" to a rule without ports.
     // Reported, it then stands for the target's ports, so connections are not reported again.
     const ports = props.ports !== undefined && props.ports.length > 0 ? props.ports : [...target.ports];
-    this.found.run(() => check(props.ports === undefined || props.ports.length > 0, this, ProblemCode.INVALID_VALUE,
+    this.found.check(props.ports === undefined || props.ports.length > 0, ProblemCode.INVALID_VALUE,
       'ports is an empty list, which reads as no port but would leave the rule open on every port',
-      `list the ports to allow, leave ports unset for every port of ${target.name}, or leave out the IngressPolicy`));
+      `list the ports to allow, leave ports unset for every port of ${target.name}, or leave out the IngressPolicy`);
+    this.found.adoptAll(props.ports ?? []);
     for (const port of ports) {
-      this.found.run(() => this.checkPortOfTarget(port));
+      this.checkPortOfTarget(port);
     }
-    this.found.run(() => check(!(props.fromAnywhere && props.clients !== undefined), this, ProblemCode.CONFLICTING_SETTINGS, 'both fromAnywhere and clients are set', 'use one of them'));
+    this.found.check(!(props.fromAnywhere && props.clients !== undefined), ProblemCode.CONFLICTING_SETTINGS, 'both fromAnywhere and clients are set', 'use one of them');
     if (!props.fromAnywhere) {
-      this.found.deferEach(() => this.clientsOf(props.clients, ports), ({ client }) => this.checkNamespaceKnown(client));
+      this.found.later(() => this.clientsOf(props.clients, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }
     const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
@@ -120,7 +121,7 @@ export class IngressPolicy extends Construct {
 
   private checkNamespaceKnown(client: IWorkload): void {
     const ns = this.target.namespace;
-    check(client.namespace === ns || (client.namespace !== undefined && ns !== undefined), this,
+    this.found.check(client.namespace === ns || (client.namespace !== undefined && ns !== undefined),
       ProblemCode.NAMESPACE_UNKNOWN, `${client.name} is in ${client.namespace === undefined ? 'no set namespace' : `namespace "${client.namespace}"`} but ${this.target.name} in ${ns === undefined ? 'no set namespace' : `namespace "${ns}"`}, so the policy cannot tell where the client's pods run`,
       `set the namespace of ${client.namespace === undefined ? client.name : this.target.name} (on the workload or its Chart)`);
   }
@@ -144,9 +145,7 @@ export class IngressPolicy extends Construct {
   }
 
   private checkPortOfTarget(port: ContainerPort): void {
-    if (!includesPort(this.target.ports, port)) {
-      throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
-        `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
-    }
+    this.found.check(includesPort(this.target.ports, port), ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
+      `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
   }
 }

@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
 import { ContainerPort, includesPort } from './container-port';
-import { check, checkInteger, checkName, checkPort, ConfigurationError, ProblemCollector, repeated, wholeMebibytes } from './errors';
+import { integerFinding, mebibytesOf, nameFinding, portFinding } from './checks';
+import { Problems, repeated } from './problems';
+import { Finding, finding, Problem } from './problem';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
@@ -253,59 +255,74 @@ export class Microservice extends Construct implements IWorkload {
   private readonly volumes: VolumeMount[];
   private autoscaled = false;
   private readonly assignedNodePorts = new Map<number, () => number | undefined>();
+  private readonly found: Problems;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
     // Every props mistake is collected and reported by synth together with
     // all others; the values only flow into manifests that are then not written.
-    const found = new ProblemCollector(this);
+    const found = Problems.of(this);
+    this.found = found;
     this.name = props.name ?? id;
     this.namespace = resolveNamespace(this, props.namespace);
     this.ports = [...(props.ports ?? [])];
-    found.run(() => checkName(this, 'name', this.name, 'dns1035'));
+    const badName = found.place(nameFinding('name', this.name, 'dns1035'));
 
-    if (found.run(() => check(/^[^\s]+$/.test(props.image), this, ProblemCode.INVALID_VALUE, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"'))) {
-      found.run(() => check(!hasUpperCaseRepository(props.image), this, ProblemCode.INVALID_VALUE,
+    if (found.check(/^[^\s]+$/.test(props.image), ProblemCode.INVALID_VALUE, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"')) {
+      found.check(!hasUpperCaseRepository(props.image), ProblemCode.INVALID_VALUE,
         `image "${props.image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName)`,
-        `write the repository in lower case, e.g. "${lowerCaseRepository(props.image)}"`));
-      found.run(() => check(hasExplicitTag(props.image), this, ProblemCode.UNPINNED_IMAGE, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
-        `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`));
-      found.run(() => check(props.allowLatestTag === true || !props.image.endsWith(':latest'), this,
+        `write the repository in lower case, e.g. "${lowerCaseRepository(props.image)}"`);
+      found.check(hasExplicitTag(props.image), ProblemCode.UNPINNED_IMAGE, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
+        `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`);
+      found.check(props.allowLatestTag === true || !props.image.endsWith(':latest'),
         ProblemCode.UNPINNED_IMAGE, `image "${props.image}" uses the moving tag latest, so every pull may bring a different version`,
-        `pin a version or digest, e.g. "${props.image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`));
+        `pin a version or digest, e.g. "${props.image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`);
     }
     const replicas = props.replicas ?? 1;
-    found.run(() => checkInteger(this, 'replicas', replicas, 0, 1000));
+    found.record(integerFinding('replicas', replicas, 0, 1000));
     this.replicas = replicas;
-    found.each(repeated(this.ports.map(p => p.name)), v => duplicate(this, 'container port name', v));
-    found.each(repeated(this.ports.map(p => `${p.number}/${p.protocol}`)), v => duplicate(this, 'container port number', v));
+    found.adoptAll(this.ports);
+    repeated(this.ports.map(p => p.name)).forEach(v => found.record(duplicate('container port name', v)));
+    repeated(this.ports.map(p => `${p.number}/${p.protocol}`)).forEach(v => found.record(duplicate('container port number', v)));
     for (const probe of [props.readiness, props.liveness, props.startup]) {
+      found.adopt(probe);
       if (probe?.port) {
-        found.run(() => this.checkOwnPort(probe.port!, 'a health check'));
+        this.checkOwnPort(probe.port, 'a health check');
       }
     }
 
     this.labels = new AppLabels({ name: this.name, instance: props.instance, component: props.component, partOf: props.partOf });
+    // The App-wide name check would find the same name on the objects written with it.
+    const writtenWith = (problem: Problem | undefined, kind: string, name: string) => problem && found.consequence(problem, { code: ProblemCode.INVALID_NAME, kind, namespace: this.namespace, name });
+    writtenWith(badName, 'Deployment', this.name);
     const metadata = { name: this.name, namespace: props.namespace, labels: this.labels.all };
 
     this.env = new Map(Object.entries(props.env ?? {}));
     this.volumes = [...(props.volumes ?? [])];
     // Env vars and volumes may be added after construction: checked at synth.
     // A credential written as a literal ends up in plain text in the manifest.
-    found.deferEach(() => this.env.keys(), envName => check(ENV_NAME.test(envName) && envName !== '.' && !envName.startsWith('..'), this, ProblemCode.INVALID_NAME,
-      `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
-      `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`));
-    found.deferEach(() => this.envSetTwice, envName => {
-      throw new ConfigurationError(this, ProblemCode.DUPLICATE, `env var ${envName} is set twice (the second time with addEnv), and only the last value would be written`,
-        `set ${envName} once`);
+    found.later(() => {
+      for (const envName of this.env.keys()) {
+        found.check(ENV_NAME.test(envName) && envName !== '.' && !envName.startsWith('..'), ProblemCode.INVALID_NAME,
+          `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
+          `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`);
+      }
+      for (const envName of this.envSetTwice) {
+        found.report(ProblemCode.DUPLICATE, `env var ${envName} is set twice (the second time with addEnv), and only the last value would be written`, `set ${envName} once`);
+      }
+      for (const [envName, value] of this.env) {
+        found.check(value.value === undefined || !namesCredential(envName),
+          ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
+          `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`);
+      }
+      found.adoptAll(this.volumes.map(v => v.volume));
+      repeated(this.volumes.map(v => v.volume.name)).forEach(v => found.record(duplicate('volume name', v)));
+      repeated(this.volumes.map(v => v.path)).forEach(v => found.record(duplicate('mount path', v)));
+      for (const v of this.volumes) {
+        found.check(v.path.startsWith('/'), ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`);
+      }
     });
-    found.deferEach(() => this.env, ([envName, value]) => check(value.value === undefined || !namesCredential(envName), this,
-      ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
-      `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`));
-    found.deferEach(() => repeated(this.volumes.map(v => v.volume.name)), v => duplicate(this, 'volume name', v));
-    found.deferEach(() => repeated(this.volumes.map(v => v.path)), v => duplicate(this, 'mount path', v));
-    found.deferEach(() => this.volumes, v => check(v.path.startsWith('/'), this, ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`));
-    const resources = found.value(() => toResources(this, props.resources ?? DEFAULT_RESOURCES));
+    const resources = toResources(found, props.resources ?? DEFAULT_RESOURCES);
 
     // The spec is rendered at synth, as cdk8s-plus does, so that env vars, volumes and
     // autoscaling added after construction show in it.
@@ -322,9 +339,7 @@ export class Microservice extends Construct implements IWorkload {
     this.servicePorts = service.ports ?? this.ports.map(p => ({ port: p.number, target: p }));
     this.serviceName = service.name ?? this.name;
     // The Service named after the workload repeats the name check above.
-    if (service.name !== undefined) {
-      found.run(() => checkName(this, 'Service name', service.name!, 'dns1035'));
-    }
+    writtenWith(service.name === undefined ? badName : found.place(nameFinding('Service name', service.name, 'dns1035')), 'Service', this.serviceName);
     this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
   }
 
@@ -351,8 +366,10 @@ export class Microservice extends Construct implements IWorkload {
    * {@link IngressPolicy} of the target then admits them.
    */
   public connectTo(target: IWorkload, options: ConnectionOptions = {}): Connection {
-    if (this.node.children.some(c => c instanceof Connection && c.server === target)) {
-      throw new ConfigurationError(this, ProblemCode.DUPLICATE, `already connects to ${target.name}`, `state each connection once; to add ports, list them all in one connectTo(${target.name}, { ports })`);
+    const existing = this.node.children.find((c): c is Connection => c instanceof Connection && c.server === target);
+    if (existing !== undefined) {
+      this.found.report(ProblemCode.DUPLICATE, `already connects to ${target.name}`, `state each connection once; to add ports, list them all in one connectTo(${target.name}, { ports })`);
+      return existing;
     }
     // Two targets of one name live in different namespaces.
     const base = `ConnectsTo-${target.name}`;
@@ -373,30 +390,37 @@ export class Microservice extends Construct implements IWorkload {
     this.autoscaled = true;
   }
 
-  private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: ProblemCollector): ApiObject {
+  private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: Problems): ApiObject {
     const type = options.type ?? ServiceType.CLUSTER_IP;
-    found.run(() => check(type !== ServiceType.EXTERNAL_NAME, this, ProblemCode.INVALID_VALUE, 'an ExternalName Service has no pods behind it',
-      'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here'));
-    found.run(() => check(this.servicePorts.length > 0, this, ProblemCode.MISSING_SETTING, 'has a Service but no ports to expose',
-      'declare the container ports with ContainerPort.tcp(name, port), or set service: false'));
-    found.run(() => check(!options.headless || type === ServiceType.CLUSTER_IP, this, ProblemCode.CONFLICTING_SETTINGS, `a headless Service must be ClusterIP, not ${type}`,
-      'drop headless or use ServiceType.CLUSTER_IP'));
+    found.check(type !== ServiceType.EXTERNAL_NAME, ProblemCode.INVALID_VALUE, 'an ExternalName Service has no pods behind it',
+      'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here');
+    found.check(this.servicePorts.length > 0, ProblemCode.MISSING_SETTING, 'has a Service but no ports to expose',
+      'declare the container ports with ContainerPort.tcp(name, port), or set service: false');
+    found.check(!options.headless || type === ServiceType.CLUSTER_IP, ProblemCode.CONFLICTING_SETTINGS, `a headless Service must be ClusterIP, not ${type}`,
+      'drop headless or use ServiceType.CLUSTER_IP');
     // Service ports made from the container ports repeat only what the container port check reports.
-    found.each(options.ports ? repeated(this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)) : [], v => duplicate(this, 'service port', v));
-    // Each Service port is named after its target, and the API server refuses two of one name.
-    found.each(options.ports ? repeated(this.servicePorts.map(p => p.target.name)) : [], name => {
-      throw new ConfigurationError(this, ProblemCode.DUPLICATE, `two service ports target container port ${name}, and a Service port takes its target's name`,
-        `declare one container port per Service port (e.g. ContainerPort.tcp('${name}-alt', ...)), or keep one of them`);
-    });
+    if (options.ports) {
+      found.adoptAll(options.ports.map(p => p.target));
+      repeated(this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)).forEach(v => found.record(duplicate('service port', v)));
+      // Each Service port is named after its target, and the API server refuses two of one name.
+      for (const name of repeated(this.servicePorts.map(p => p.target.name))) {
+        found.report(ProblemCode.DUPLICATE, `two service ports target container port ${name}, and a Service port takes its target's name`,
+          `declare one container port per Service port (e.g. ContainerPort.tcp('${name}-alt', ...)), or keep one of them`);
+      }
+    }
     for (const p of this.servicePorts) {
-      found.run(() => checkPort(this, 'service port', p.port));
-      found.run(() => this.checkOwnPort(p.target, `service port ${p.port}`));
+      found.record(portFinding('service port', p.port));
+      this.checkOwnPort(p.target, `service port ${p.port}`);
       if (p.nodePort !== undefined) {
         const nodePort = p.nodePort;
-        if (found.run(() => check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
-          ProblemCode.CONFLICTING_SETTINGS, `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
+        if (found.check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER,
+          ProblemCode.CONFLICTING_SETTINGS, `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort')) {
           const range = NodePortRange.forScope(this);
-          found.run(() => checkInteger(this, 'node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT));
+          const outside = integerFinding('node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT);
+          if (outside !== undefined) {
+            // The App-wide node port check would find the same port on the Service.
+            found.consequence(found.report(outside.code, outside.problem, outside.fix), { code: ProblemCode.NODE_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
+          }
         }
       }
     }
@@ -477,10 +501,8 @@ export class Microservice extends Construct implements IWorkload {
   }
 
   private checkOwnPort(port: ContainerPort, user: string): void {
-    if (!includesPort(this.ports, port)) {
-      throw new ConfigurationError(this, ProblemCode.UNDECLARED_PORT, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
-        `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
-    }
+    this.found.check(includesPort(this.ports, port), ProblemCode.UNDECLARED_PORT, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
+      `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
   }
 }
 
@@ -489,9 +511,9 @@ function hasExplicitTag(image: string): boolean {
   return rest.includes('@sha256:') || (rest.startsWith(':') && rest.length > 1);
 }
 
-/** Reports a value of `what` that is used more than once. */
-function duplicate(scope: Construct, what: string, value: string): never {
-  throw new ConfigurationError(scope, ProblemCode.DUPLICATE, `${what} "${value}" is used twice`, `give each ${what} a distinct value`);
+/** A value of `what` that is used more than once. */
+function duplicate(what: string, value: string): Finding {
+  return finding(ProblemCode.DUPLICATE, `${what} "${value}" is used twice`, `give each ${what} a distinct value`);
 }
 
 /**
@@ -549,19 +571,27 @@ export function cpuMillis(cpu: Cpu): number {
   return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }
 
-function toResources(scope: Construct, r: ContainerResources): k8s.ResourceRequirements {
+/** The resources as written, or undefined when they have a problem (recorded in `found`). */
+function toResources(found: Problems, r: ContainerResources): k8s.ResourceRequirements | undefined {
   const cpu = r.cpu;
   const memory = r.memory;
   if (!cpu?.request || !memory?.request || !memory.limit) {
-    throw new ConfigurationError(scope, ProblemCode.RESOURCES, 'resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node',
+    found.report(ProblemCode.RESOURCES, 'resources need a CPU request, a memory request and a memory limit, so the scheduler can place the pod and a leak cannot starve the node',
       'set resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } }');
+    return undefined;
   }
-  const memRequest = wholeMebibytes(scope, 'memory request', memory.request, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
-  const memLimit = wholeMebibytes(scope, 'memory limit', memory.limit, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
-  check(memLimit >= memRequest, scope, ProblemCode.RESOURCES, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
-  check(cpuMillis(cpu.request) > 0, scope, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1');
-  if (cpu.limit) {
-    check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), scope, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request');
+  const request = mebibytesOf('memory request', memory.request, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
+  const limit = mebibytesOf('memory limit', memory.limit, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
+  if (!found.record(request.finding) || !found.record(limit.finding)) {
+    return undefined;
+  }
+  const memRequest = request.mebibytes!;
+  const memLimit = limit.mebibytes!;
+  if (!found.check(memLimit >= memRequest, ProblemCode.RESOURCES, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request')
+    || !found.check(cpuMillis(cpu.request) > 0, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1')
+    || (cpu.limit && !found.check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), ProblemCode.RESOURCES,
+      `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request'))) {
+    return undefined;
   }
   return {
     requests: { cpu: k8s.Quantity.fromString(cpu.request.amount), memory: k8s.Quantity.fromString(`${memRequest}Mi`) },

@@ -1,4 +1,4 @@
-import { check } from './errors';
+import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
 import { NodePortRange } from './node-port-range';
 
@@ -30,13 +30,16 @@ export class NodePortAllocator {
   }
 
   /**
-   * The next `count` free ports.
-   * @param what who asks, for the error message
+   * The next `count` free ports, or the finding that there are not so many.
    */
-  public allocate(count: number, what: string): number[] {
+  public allocate(count: number): { ports?: number[]; finding?: Finding } {
     const free = this.free;
-    check(count <= free, what, ProblemCode.NODE_PORT, `needs ${count} node ports but only ${free} of ${this.range} are free`,
-      'use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters');
+    if (count > free) {
+      return {
+        finding: finding(ProblemCode.NODE_PORT, `needs ${count} node ports but only ${free} of ${this.range} are free`,
+          'use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters'),
+      };
+    }
     const out: number[] = [];
     while (out.length < count) {
       if (!this.taken.has(this.next)) {
@@ -45,6 +48,6 @@ export class NodePortAllocator {
       }
       this.next++;
     }
-    return out;
+    return { ports: out };
   }
 }

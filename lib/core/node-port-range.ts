@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
-import { check, checkInteger } from './errors';
+import { integerFinding, present } from './checks';
+import { Finding, finding } from './problem';
+import { HasFindings, Problems } from './problems';
 import { ProblemCode } from './problem-code';
 
 const CONTEXT_KEY = 'cdk8s-voting-app:nodePortRange';
@@ -9,7 +11,7 @@ const CONTEXT_KEY = 'cdk8s-voting-app:nodePortRange';
  * `--service-node-port-range`). Services with a fixed node port and the
  * fleet's allocation are checked against it.
  */
-export class NodePortRange {
+export class NodePortRange implements HasFindings {
   /** What a Kubernetes API server uses unless told otherwise. */
   public static readonly DEFAULT = new NodePortRange(30000, 32767);
 
@@ -24,6 +26,7 @@ export class NodePortRange {
    */
   public static configure(app: IConstruct, nodePorts: NodePortRange): void {
     app.node.setContext(CONTEXT_KEY, { first: nodePorts.first, last: nodePorts.last });
+    Problems.of(app).adopt(nodePorts);
   }
 
   /** The range in force for `scope`: the one configured on its App, else {@link DEFAULT}. */
@@ -38,10 +41,15 @@ export class NodePortRange {
     /** The highest node port. */
     public readonly last: number,
   ) {
-    checkInteger('NodePortRange', 'first node port', first, 1, 65535);
-    checkInteger('NodePortRange', 'last node port', last, 1, 65535);
-    check(first <= last, 'NodePortRange', ProblemCode.OUT_OF_RANGE, `the range ${first}-${last} is empty`, 'give the lower port first');
+    this._findings = present(
+      integerFinding('first node port of NodePortRange', first, 1, 65535),
+      integerFinding('last node port of NodePortRange', last, 1, 65535),
+      first <= last ? undefined : finding(ProblemCode.OUT_OF_RANGE, `the NodePortRange ${first}-${last} is empty`, 'give the lower port first'),
+    );
   }
+
+  /** What is wrong with the range, for the App it is configured on to report. @internal */
+  public readonly _findings: readonly Finding[];
 
   /** Whether `port` is a node port of this range. */
   public includes(port: number): boolean {

@@ -1,7 +1,9 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { checkName, wholeMebibytes } from './errors';
+import { mebibytesOf, nameFinding, present } from './checks';
+import { Finding } from './problem';
+import { HasFindings } from './problems';
 import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 import { Volume } from './volume';
@@ -18,7 +20,7 @@ export interface ClaimPersistenceProps {
 }
 
 /** Where a stateful component keeps its data. */
-export class Persistence {
+export class Persistence implements HasFindings {
   /** In the pod only: data is lost when the pod goes (fine for a demo or a laptop). */
   public static ephemeral(): Persistence {
     return new Persistence();
@@ -26,14 +28,17 @@ export class Persistence {
 
   /** In a PersistentVolumeClaim that outlives the pod. */
   public static claim(props: ClaimPersistenceProps): Persistence {
-    wholeMebibytes('Persistence.claim', 'the persistent volume size', props.size, ProblemCode.OUT_OF_RANGE, 'use e.g. Size.gibibytes(5)');
-    if (props.storageClass !== undefined) {
-      checkName('Persistence.claim', 'storage class', props.storageClass);
-    }
-    return new Persistence(props);
+    return new Persistence(props, present(
+      mebibytesOf('the persistent volume size of Persistence.claim', props.size, ProblemCode.OUT_OF_RANGE, 'use e.g. Size.gibibytes(5)').finding,
+      props.storageClass === undefined ? undefined : nameFinding('storage class of Persistence.claim', props.storageClass)));
   }
 
-  private constructor(private readonly claimProps?: ClaimPersistenceProps) {}
+  private constructor(private readonly claimProps?: ClaimPersistenceProps, findings: Finding[] = []) {
+    this._findings = findings;
+  }
+
+  /** What is wrong with the persistence, for the construct that uses it to report. @internal */
+  public readonly _findings: readonly Finding[];
 
   /** Whether data outlives the pod. */
   public get persistent(): boolean {
@@ -46,7 +51,8 @@ export class Persistence {
       return Volume.emptyDir(volumeName);
     }
     const { size, storageClass } = this.claimProps;
-    const mebibytes = size.toMebibytes();
+    // A size that is no whole number of MiB is reported (adopted by the user of this Persistence) and requested rounded up.
+    const mebibytes = Math.max(1, Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })));
     new k8s.KubePersistentVolumeClaim(scope, 'Claim', {
       metadata: { name: claimName, namespace, labels: labels.all },
       spec: {

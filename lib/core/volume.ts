@@ -1,7 +1,9 @@
 import { Size } from 'cdk8s';
 import * as k8s from '../../imports/k8s';
-import { checkName, wholeMebibytes } from './errors';
+import { mebibytesOf, nameFinding, present } from './checks';
+import { Finding } from './problem';
 import { ProblemCode } from './problem-code';
+import { HasFindings } from './problems';
 
 /** Options of a scratch volume that lives as long as its pod. */
 export interface EmptyDirOptions {
@@ -13,12 +15,12 @@ export interface EmptyDirOptions {
 }
 
 /** Where a workload keeps data: a pod-lifetime scratch directory or a claim. */
-export class Volume {
+export class Volume implements HasFindings {
   /** A directory that lives and dies with the pod. */
   public static emptyDir(name: string, options: EmptyDirOptions = {}): Volume {
-    const mebibytes = options.sizeLimit && wholeMebibytes(`Volume ${name}`, 'sizeLimit', options.sizeLimit, ProblemCode.OUT_OF_RANGE, 'use e.g. Size.mebibytes(64)');
-    const sizeLimit = mebibytes ? k8s.Quantity.fromString(`${mebibytes}Mi`) : undefined;
-    return new Volume(name, { emptyDir: sizeLimit ? { sizeLimit } : {} });
+    const size = options.sizeLimit && mebibytesOf(`sizeLimit of volume ${name}`, options.sizeLimit, ProblemCode.OUT_OF_RANGE, 'use e.g. Size.mebibytes(64)');
+    const sizeLimit = size?.mebibytes ? k8s.Quantity.fromString(`${size.mebibytes}Mi`) : undefined;
+    return new Volume(name, { emptyDir: sizeLimit ? { sizeLimit } : {} }, size?.finding);
   }
 
   /** A PersistentVolumeClaim, referred to by name. */
@@ -26,8 +28,11 @@ export class Volume {
     return new Volume(name, { persistentVolumeClaim: { claimName } });
   }
 
-  private constructor(public readonly name: string, private readonly source: Omit<k8s.Volume, 'name'>) {
-    checkName(`Volume ${name}`, 'volume name', name);
+  /** What is wrong with the volume, for the construct that mounts it to report. @internal */
+  public readonly _findings: readonly Finding[];
+
+  private constructor(public readonly name: string, private readonly source: Omit<k8s.Volume, 'name'>, bad?: Finding) {
+    this._findings = present(nameFinding('volume name', name), bad);
   }
 
   /** @internal */

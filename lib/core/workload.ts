@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort } from './container-port';
-import { check, ProblemCollector } from './errors';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 
 /**
@@ -68,9 +68,9 @@ class ImportedWorkload extends Construct implements IWorkload {
     this.podSelector = { ...attrs.podSelector };
     this.ports = [...(attrs.ports ?? [])];
     // An empty selector selects every pod of the namespace: a policy or budget for it would govern them all.
-    new ProblemCollector(this).run(() => check(Object.keys(this.podSelector).length > 0, this, ProblemCode.MISSING_SETTING,
+    Problems.of(this).check(Object.keys(this.podSelector).length > 0, ProblemCode.MISSING_SETTING,
       `podSelector of ${this.name} is empty, which selects every pod in its namespace`,
-      `give the labels of ${this.name}'s pods (its spec.selector.matchLabels)`));
+      `give the labels of ${this.name}'s pods (its spec.selector.matchLabels)`);
   }
 }
 
@@ -88,14 +88,14 @@ export function resolveNamespace(scope: IConstruct, own: string | undefined): st
 }
 
 /**
- * Throws unless the `kind` object `scope` writes for `target` lands in the target's
+ * Records a problem unless the `kind` object `scope` writes for `target` lands in the target's
  * namespace. Written with the target's namespace, a target that has none would get
  * `scope`'s Chart namespace instead, where the object does not act on its pods
  * (a NetworkPolicy, autoscaler or disruption budget only sees its own namespace). @internal
  */
-export function checkInTargetNamespace(scope: IConstruct, target: IWorkload, kind: string): void {
+export function checkInTargetNamespace(found: Problems, scope: IConstruct, target: IWorkload, kind: string): boolean {
   const lands = resolveNamespace(scope, target.namespace);
-  check(lands === target.namespace, scope, ProblemCode.NAMESPACE_UNKNOWN,
+  return found.check(lands === target.namespace, ProblemCode.NAMESPACE_UNKNOWN,
     `its ${kind} would be written to namespace "${lands}" (its Chart's), but ${target.name} has no set namespace, so it would not act on the pods of ${target.name}: it only sees its own namespace`,
     `set the namespace of ${target.name} (on the workload or its Chart), or make this in a Chart without a namespace`);
 }

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from '../core/container-port';
 import { BoundCredentials, Credentials, credentialEnv } from '../core/credentials';
-import { checkInteger, ProblemCollector } from '../core/errors';
+import { integerFinding } from '../core/checks';
+import { Problems } from '../core/problems';
 import { HealthCheck } from '../core/health-check';
 import { AppLabels } from '../core/labels';
 import { DeploymentStrategy, Microservice } from '../core/microservice';
@@ -46,7 +47,7 @@ export class Postgres extends Construct {
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     // Reported by synth with every other problem; the manifests are then not written.
-    new ProblemCollector(this).run(() => checkInteger(this, 'db replicas', props.replicas ?? 1, 0, 1));
+    Problems.of(this).record(integerFinding('db replicas', props.replicas ?? 1, 0, 1));
     const workload = componentWorkload(props, 'db', 'database', { image: Postgres.DEFAULT_IMAGE, resources: Postgres.DEFAULT_RESOURCES });
     // The Secret and the claim carry the labels of the Deployment they belong to.
     const labels = new AppLabels(workload);

@@ -3,7 +3,8 @@ import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
 import { ContainerPort } from '../core/container-port';
-import { checkInteger, ProblemCollector } from '../core/errors';
+import { integerFinding } from '../core/checks';
+import { Problems } from '../core/problems';
 import { HealthCheck } from '../core/health-check';
 import { Microservice } from '../core/microservice';
 import { Volume } from '../core/volume';
@@ -28,7 +29,7 @@ export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: ComponentProps = {}) {
     super(scope, id);
     // Reported by synth with every other problem; the manifests are then not written.
-    new ProblemCollector(this).run(() => checkInteger(this, 'redis replicas', props.replicas ?? 1, 0, 1));
+    Problems.of(this).record(integerFinding('redis replicas', props.replicas ?? 1, 0, 1));
     const port = ContainerPort.tcp('redis', 6379);
     this.workload = new Microservice(this, 'Workload', {
       ...componentWorkload(props, 'redis', 'queue', { image: Redis.DEFAULT_IMAGE, resources: Redis.DEFAULT_RESOURCES }),

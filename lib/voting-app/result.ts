@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { check, ProblemCollector } from '../core/errors';
+import { Problems } from '../core/problems';
 import { ProblemCode } from '../core/problem-code';
 import { Exposure } from '../core/exposure';
 import { ComponentProps } from './component';
@@ -40,9 +40,9 @@ export class Result extends Construct {
     super(scope, id);
     const replicas = props.replicas ?? 1;
     // Reported by synth with every other problem; the manifests are then not written.
-    new ProblemCollector(this).run(() => check(replicas <= 1 || props.stickySessions === true, this,
+    Problems.of(this).check(replicas <= 1 || props.stickySessions === true,
       ProblemCode.CONFLICTING_SETTINGS, `result asks for ${replicas} replicas without sticky sessions; socket.io then drops its connections`,
-      'keep replicas at 1, or set resultStickySessions: true'));
+      'keep replicas at 1, or set resultStickySessions: true');
     this.workload = new WebFrontEnd(this, 'FrontEnd', {
       ...props,
       name: 'result',

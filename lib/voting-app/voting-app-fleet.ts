@@ -3,7 +3,9 @@ import { Construct, IConstruct } from 'constructs';
 import { AppNamespace } from '../core/app-namespace';
 import { VOTING_APP } from './component';
 import { Credentials } from '../core/credentials';
-import { catchProblem, checkInteger, checkName, ProblemCollector } from '../core/errors';
+import { integerFinding, nameFinding } from '../core/checks';
+import { Finding } from '../core/problem';
+import { Problems } from '../core/problems';
 import { Exposure } from '../core/exposure';
 import { NodePortAllocator } from '../core/node-port-allocator';
 import { NodePortRange } from '../core/node-port-range';
@@ -56,22 +58,20 @@ const FLEETS = new WeakSet<IConstruct>();
 export class VotingAppFleet extends Chart {
   private readonly namespaces: string[] = [];
   private readonly reserved?: number[];
-  private allocated?: number[];
+  private allocated?: { ports?: number[]; finding?: Finding };
 
   constructor(scope: Construct, id: string, props: VotingAppFleetProps) {
     super(scope, id);
     FLEETS.add(this);
-    const found = new ProblemCollector(this);
+    const found = Problems.of(this);
     const prefix = props.namespacePrefix ?? 'tenant';
     const width = Math.max(3, String(props.tenants).length);
     // An invalid count or prefix builds no tenant: one problem, reported once.
-    const valid = found.run(() => checkInteger(this, 'tenants', props.tenants, 1, 5000))
-      && found.run(() => checkName(this, 'namespace prefix', `${prefix}-${'0'.repeat(width)}`));
+    const valid = found.record(integerFinding('tenants', props.tenants, 1, 5000))
+      && found.record(nameFinding('namespace prefix', `${prefix}-${'0'.repeat(width)}`));
     this.reserved = props.reservedNodePorts;
     // Allocated at synth, when the App is complete; a range too small is reported then.
-    found.defer(() => {
-      this.nodePorts();
-    });
+    found.later(() => found.record(this.allocation().finding));
     for (let i = 0; valid && i < props.tenants; i++) {
       const namespace = `${prefix}-${String(i + 1).padStart(width, '0')}`;
       this.namespaces.push(namespace);
@@ -90,22 +90,25 @@ export class VotingAppFleet extends Chart {
     }
   }
 
-  /** The tenants, in order, with the node ports they get (worked out from the whole App when first asked). */
+  /**
+   * The tenants, in order, with the node ports they get (worked out from the whole App when first asked);
+   * none when the cluster's range cannot hold them all (reported at synth).
+   */
   public get tenants(): FleetTenant[] {
-    const ports = this.nodePorts();
-    return this.namespaces.map((namespace, i) => ({ namespace, voteNodePort: ports[2 * i], resultNodePort: ports[2 * i + 1] }));
+    const ports = this.nodePortsIfAny();
+    return ports === undefined ? [] : this.namespaces.map((namespace, i) => ({ namespace, voteNodePort: ports[2 * i], resultNodePort: ports[2 * i + 1] }));
   }
 
   /** The node ports, or none when the range cannot hold them (reported by the validation). */
   private nodePortsIfAny(): number[] | undefined {
-    return catchProblem(() => this.nodePorts());
+    return this.allocation().ports;
   }
 
   /** Two node ports per tenant, drawn after every other one the App uses. */
-  private nodePorts(): number[] {
+  private allocation(): { ports?: number[]; finding?: Finding } {
     if (this.allocated === undefined) {
       const reserved = this.reserved ?? nodePortsOutsideFleets(this);
-      this.allocated = new NodePortAllocator(reserved, NodePortRange.forScope(this)).allocate(2 * this.namespaces.length, this.node.path);
+      this.allocated = new NodePortAllocator(reserved, NodePortRange.forScope(this)).allocate(2 * this.namespaces.length);
     }
     return this.allocated;
   }

@@ -3,12 +3,14 @@ import { Construct } from 'constructs';
 import { Autoscaling } from '../core/autoscaling';
 import { VOTING_APP } from './component';
 import { Credentials } from '../core/credentials';
-import { check, checkName, ProblemCollector } from '../core/errors';
+import { nameFinding } from '../core/checks';
+import { Problems } from '../core/problems';
 import { ProblemCode } from '../core/problem-code';
 import { Exposure } from '../core/exposure';
 import { ExternalNameService } from '../core/external-name-service';
 import { IngressPolicy } from '../core/ingress-policy';
 import { Microservice } from '../core/microservice';
+import { resolveNamespace } from '../core/workload';
 import { Persistence } from '../core/persistence';
 import { Postgres } from './postgres';
 import { Redis } from './redis';
@@ -170,8 +172,9 @@ export class VotingApp extends Construct {
   constructor(scope: Construct, id: string, props: VotingAppProps) {
     super(scope, id);
     const instance = props.instance ?? VOTING_APP;
-    const found = new ProblemCollector(this);
-    found.run(() => checkName(this, 'instance', instance));
+    const found = Problems.of(this);
+    found.record(nameFinding('instance', instance));
+    found.adoptAll([props.credentials, props.persistence, props.voteExposure, props.resultExposure]);
     const common = { namespace: props.namespace, instance, spreadAcrossNodes: props.spreadAcrossNodes };
     const images = props.images ?? {};
     const replicas = props.replicas ?? {};
@@ -180,10 +183,9 @@ export class VotingApp extends Construct {
     this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis }).workload;
     if (props.externalDatabase) {
       // Reported by synth with every other problem; nothing is then written.
-      found.run(() => check(
-        props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined, this,
+      found.check(props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined,
         ProblemCode.CONFLICTING_SETTINGS, 'externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources)',
-        'drop those settings: the external database keeps its own credentials and data'));
+        'drop those settings: the external database keeps its own credentials and data');
       // The apps connect to "db:5432"; a CNAME keeps that name working.
       this.externalDb = new ExternalNameService(this, 'ExternalDb', {
         name: 'db', namespace: props.namespace, externalName: props.externalDatabase.host, ports: [5432], instance, partOf: VOTING_APP,
@@ -194,9 +196,10 @@ export class VotingApp extends Construct {
         credentials: props.credentials, persistence: props.persistence,
       }).workload;
     } else {
-      // No db is built without credentials; what would have used it is not reported again.
-      found.run(() => check(false, this, ProblemCode.MISSING_SETTING, 'no database credentials given',
-        'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase'));
+      // The db Service that worker and result reach by name is not built because of it.
+      found.consequence(found.report(ProblemCode.MISSING_SETTING, 'no database credentials given',
+        'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase'),
+      { code: ProblemCode.MISSING_REFERENCE, kind: 'Service', namespace: resolveNamespace(this, props.namespace), name: 'db' });
     }
     this.vote = new Vote(this, 'Vote', {
       ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure, options: props.ballot,

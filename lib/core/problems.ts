@@ -1,0 +1,197 @@
+import { IConstruct } from 'constructs';
+import { describeProblem, Finding, finding, formatProblem, isError, placed, Problem, ProblemSeverity } from './problem';
+import { ProblemCode } from './problem-code';
+// A cycle, resolved at run time: the App-wide checks read the consequences recorded here.
+import { appWideProblems } from './app-checks';
+
+/** What a value object found wrong with itself, for the construct that uses it to report. @internal */
+export interface HasFindings {
+  /** @internal */
+  readonly _findings: readonly Finding[];
+}
+
+/**
+ * One object a problem makes wrong or leaves unbuilt, named the way the
+ * App-wide checks over rendered manifests see it: that check's finding on
+ * that object is the problem's consequence, not a problem of its own.
+ * @internal
+ */
+export interface Consequence {
+  /** The code the App-wide check would report. */
+  readonly code: ProblemCode;
+  readonly kind: string;
+  /** @default - any namespace */
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+const recorders = new WeakMap<IConstruct, Problems>();
+// A value object used by several constructs reports through the first that adopts it.
+const owners = new WeakMap<object, Problems>();
+// Per App: the consequences declared, by key.
+const consequences = new WeakMap<IConstruct, Map<string, Problem>>();
+// Per App: whether its App-wide validation is registered.
+const appsChecked = new WeakSet<IConstruct>();
+// While synth collects problems as data, the text validations cdk8s runs stay silent.
+let collecting = 0;
+
+/**
+ * Where a construct records its problems, as data: each is recorded where it
+ * is found, nothing is thrown. The errors become the construct's validation
+ * (`node.addValidation`), so a stock `cdk8s synth` or `App.synth()` reports
+ * them too; `Synthesizer` reads them as values.
+ * @internal
+ */
+export class Problems {
+  /** The recorder of `scope`, made and registered as its validation on first use. */
+  public static of(scope: IConstruct): Problems {
+    return recorders.get(scope) ?? new Problems(scope);
+  }
+
+  /** The recorder of `scope`, if it has one. */
+  public static peek(scope: IConstruct): Problems | undefined {
+    return recorders.get(scope);
+  }
+
+  /** Runs `collect` with the text validations of this library silent, so problems can be read as data instead. */
+  public static collectingAsData<T>(collect: () => T): T {
+    collecting++;
+    try {
+      return collect();
+    } finally {
+      collecting--;
+    }
+  }
+
+  /** The problem a consequence follows from, if one was declared for it in the App of `scope`. */
+  public static causeOf(scope: IConstruct, code: ProblemCode, kind: string, namespace: string | undefined, name: string): Problem | undefined {
+    const declared = consequences.get(scope.node.root);
+    return declared?.get(consequenceKey(code, kind, namespace, name)) ?? declared?.get(consequenceKey(code, kind, undefined, name));
+  }
+
+  private readonly found: Problem[] = [];
+  private readonly deferred: Array<() => void> = [];
+  private sink: Problem[];
+  private readonly path: string;
+
+  private constructor(private readonly scope: IConstruct) {
+    recorders.set(scope, this);
+    this.sink = this.found;
+    this.path = scope.node.path;
+    // cdk8s puts the construct's path in front of each message.
+    scope.node.addValidation({ validate: () => (collecting > 0 ? [] : this.all().filter(isError).map(describeProblem)) });
+    const root = scope.node.root;
+    if (!appsChecked.has(root)) {
+      appsChecked.add(root);
+      root.node.addValidation({
+        // The App's path is empty: each message names the construct it is about.
+        validate: () => (collecting > 0 ? [] : appWideProblems(root).filter(isError).map(p => `App-wide check: ${formatProblem(p)}`)),
+      });
+    }
+  }
+
+  /** Records a finding (when there is one); returns whether there was none. */
+  public record(f: Finding | undefined): boolean {
+    return this.place(f) === undefined;
+  }
+
+  /** Records a finding (when there is one) and returns it as placed here. */
+  public place(f: Finding | undefined): Problem | undefined {
+    if (f === undefined) {
+      return undefined;
+    }
+    const p = placed(this.path, f);
+    this.sink.push(p);
+    return p;
+  }
+
+  /** Records a problem and returns it. */
+  public report(code: ProblemCode, problem: string, fix: string, severity = ProblemSeverity.ERROR): Problem {
+    const p = placed(this.path, finding(code, problem, fix, severity));
+    this.sink.push(p);
+    return p;
+  }
+
+  /** Records a problem unless `condition` holds; returns `condition`. */
+  public check(condition: boolean, code: ProblemCode, problem: string, fix: string, severity = ProblemSeverity.ERROR): boolean {
+    if (!condition) {
+      this.report(code, problem, fix, severity);
+    }
+    return condition;
+  }
+
+  /** Records a warning unless `condition` holds; returns `condition`. */
+  public warnUnless(condition: boolean, code: ProblemCode, problem: string, fix: string): boolean {
+    return this.check(condition, code, problem, fix, ProblemSeverity.WARNING);
+  }
+
+  /**
+   * Reports what a value object found wrong with itself, as this construct's
+   * problem: once in the App, through the first construct that adopts it.
+   * Returns whether the value has no error.
+   */
+  public adopt(value: HasFindings | undefined): boolean {
+    if (value === undefined || value._findings.length === 0) {
+      return true;
+    }
+    const owner = owners.get(value) ?? this;
+    owners.set(value, owner);
+    if (owner === this) {
+      value._findings.forEach(f => this.record(f));
+    }
+    return !value._findings.some(f => (f.severity ?? ProblemSeverity.ERROR) === ProblemSeverity.ERROR);
+  }
+
+  /** Adopts every value of `values`; returns whether none has an error. */
+  public adoptAll(values: ReadonlyArray<HasFindings | undefined>): boolean {
+    return values.map(v => this.adopt(v)).every(ok => ok);
+  }
+
+  /** Runs `check` at validation, so it sees what was added after construction; it records as usual. */
+  public later(check: () => void): void {
+    this.deferred.push(check);
+  }
+
+  /**
+   * Declares what follows from `cause` in the manifests (an object it leaves
+   * unbuilt, or one written with the bad value), so the App-wide checks report
+   * it as that consequence and not as a second mistake.
+   */
+  public consequence(cause: Problem, ...of: Consequence[]): void {
+    const root = this.scope.node.root;
+    const declared = consequences.get(root) ?? new Map<string, Problem>();
+    consequences.set(root, declared);
+    for (const c of of) {
+      declared.set(consequenceKey(c.code, c.kind, c.namespace, c.name), cause);
+    }
+  }
+
+  /** Every problem of the construct: those found at construction, then those of the checks run now. */
+  public all(): Problem[] {
+    if (this.deferred.length === 0) {
+      return this.found;
+    }
+    const late: Problem[] = [];
+    this.sink = late;
+    try {
+      this.deferred.forEach(check => check());
+    } finally {
+      this.sink = this.found;
+    }
+    return late.length === 0 ? this.found : [...this.found, ...late];
+  }
+}
+
+function consequenceKey(code: ProblemCode, kind: string, namespace: string | undefined, name: string): string {
+  return `${code.code} ${kind} ${namespace ?? '*'}/${name}`;
+}
+
+/** The values that occur more than once in `values`, each once, in order of first repetition. @internal */
+export function repeated(values: Iterable<string>): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const v of values) {
+    (seen.has(v) ? twice : seen).add(v);
+  }
+  return [...twice];
+}
