@@ -1,5 +1,6 @@
 import { check, checkPort } from './errors';
 import { ProblemCode } from './problem-code';
+import { isPortName } from './rules/names';
 
 /** Protocols a container port can speak. */
 export enum PortProtocol {
@@ -33,7 +34,7 @@ export class ContainerPort {
   ) {
     checkPort(`ContainerPort ${name}`, 'port', number);
     // IANA_SVC_NAME: what Kubernetes accepts as a port name.
-    check(/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--'),
+    check(isPortName(name),
       `ContainerPort ${name}`,
       ProblemCode.INVALID_NAME, `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
       'use a short name such as "http" or "postgres"');

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { check, checkName } from './errors';
 import { ProblemCode } from './problem-code';
+import { isSecretKey } from './rules/names';
 import { AppLabels } from './labels';
 import { ExternalObjects } from './declarations';
 
@@ -96,13 +97,11 @@ export function credentialEnv(creds: BoundCredentials): { username: EnvValue; pa
   };
 }
 
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-
 function checkKeys(where: string, keys: SecretKeys): { usernameKey: string; passwordKey: string } {
   const usernameKey = keys.usernameKey ?? 'username';
   const passwordKey = keys.passwordKey ?? 'password';
   for (const key of [usernameKey, passwordKey]) {
-    check(SECRET_KEY.test(key) && key.length <= 253, where, ProblemCode.INVALID_NAME, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"');
+    check(isSecretKey(key), where, ProblemCode.INVALID_NAME, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"');
   }
   check(usernameKey !== passwordKey, where, ProblemCode.DUPLICATE, `user name and password use the same Secret key "${usernameKey}"`, 'give them distinct keys');
   return { usernameKey, passwordKey };

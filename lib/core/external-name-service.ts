@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { DNS_1123_SUBDOMAIN } from './dns-names';
+import { isExternalHostName } from './rules/names';
 import { check, checkName, checkPort, ProblemCollector } from './errors';
 import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
@@ -55,8 +55,7 @@ export class ExternalNameService extends Construct {
     // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName; a dotted IPv4
     // address passes that shape, but cluster DNS would answer a CNAME to it, which resolves
     // nowhere (use a selector-less Service with an EndpointSlice for an address).
-    const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(props.externalName);
-    found.run(() => check(!ipv4 && DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253, this,
+    found.run(() => check(isExternalHostName(props.externalName), this,
       ProblemCode.INVALID_VALUE, `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
       'give the host name only, e.g. "mydb.example.com"'));
     const ports = props.ports ?? [];

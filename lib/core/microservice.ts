@@ -9,6 +9,7 @@ import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
 import { NodePortRange } from './node-port-range';
+import { isEnvVarName } from './rules/names';
 import { VolumeMount } from './volume';
 import { IWorkload, resolveNamespace } from './workload';
 
@@ -292,7 +293,7 @@ export class Microservice extends Construct implements IWorkload {
     this.volumes = [...(props.volumes ?? [])];
     // Env vars and volumes may be added after construction: checked at synth.
     // A credential written as a literal ends up in plain text in the manifest.
-    found.deferEach(() => this.env.keys(), envName => check(ENV_NAME.test(envName) && envName !== '.' && !envName.startsWith('..'), this, ProblemCode.INVALID_NAME,
+    found.deferEach(() => this.env.keys(), envName => check(isEnvVarName(envName), this, ProblemCode.INVALID_NAME,
       `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
       `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`));
     found.deferEach(() => this.envSetTwice, envName => {
@@ -508,9 +509,6 @@ function namesCredential(name: string): boolean {
   return /(PASSWORD|PASSWD|SECRET|TOKEN)$/.test(last) || last === 'PASS'
     || (last === 'KEY' && words.slice(0, -1).some(w => w === 'SECRET' || w === 'PRIVATE' || w === 'API'));
 }
-
-/** What Kubernetes 1.28 accepts as an env var name (IsEnvVarName). */
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
  * An image reference as registry host, repository path and tag or digest. The
