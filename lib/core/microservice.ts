@@ -397,7 +397,10 @@ export class Microservice extends Construct implements IWorkload {
         if (found.run(() => check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER, this,
           ProblemCode.CONFLICTING_SETTINGS, `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort'))) {
           const range = NodePortRange.forScope(this);
-          found.run(() => checkInteger(this, 'node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT));
+          // Membership is NodePortRange's rule (synth's and the diagram's too); checkInteger only words the problem.
+          if (!range.includes(nodePort)) {
+            found.run(() => checkInteger(this, 'node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT));
+          }
         }
       }
     }
