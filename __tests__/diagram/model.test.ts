@@ -7,6 +7,7 @@ import * as path from 'path';
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { JsonObject, ManifestIndex, objs, WorkloadEntry } from '../../lib/core/model';
 import { loadManifests, Manifest } from '../../tools/diagram/load';
+import { toDot } from '../../tools/diagram/dot';
 import { buildGraph, Graph, GraphEdge, GraphNode, secretId, serviceId, USERS_ID, workloadId } from '../../tools/diagram/model';
 
 const STACK = path.join(__dirname, '..', '..', 'dist', 'voting-app.k8s.yaml');
@@ -383,5 +384,70 @@ describe('diagram graph: the rules are the model\'s, so the picture agrees with 
       }
     }
     expect(compared).toBeGreaterThan(0);
+  });
+
+  describe('policy verdicts with port ranges and doubt', () => {
+    const deployment = (name: string, namespace: string, ports: JsonObject[] = []): Manifest => doc({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, ports }] } } },
+    });
+    const netpol = (name: string, namespace: string, spec: JsonObject): Manifest => doc({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+    const api = deployment('api', 'shop', [{ containerPort: 8080, name: 'http' }, { containerPort: 9000, name: 'admin' }]);
+    const web = deployment('web', 'shop');
+    const apiId = workloadId('shop', 'Deployment', 'api');
+    const webId = workloadId('shop', 'Deployment', 'web');
+    const apiIngress = (from: JsonObject[], ports: JsonObject[]) => netpol('api-in', 'shop', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from, ports }] });
+    const webEgress = (ports?: JsonObject[]) => netpol('web-out', 'shop', {
+      podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ...(ports ? { ports } : {}) }],
+    });
+    const fromWeb = [{ podSelector: { matchLabels: { app: 'web' } } }];
+    const arrows = (graph: Graph) => graph.edges.filter(e => e.kind === 'allows' || e.kind === 'in-doubt').map(e => ({ from: e.from, to: e.to, kind: e.kind, label: e.label }));
+    const verdictOf = (manifests: Manifest[], port: number) => {
+      const index = new ManifestIndex<Manifest>();
+      manifests.forEach(m => index.add(m, m.doc));
+      const pod = (name: string) => index.workloads.find(w => w.name === name)!;
+      const [source, target] = [pod('web'), pod('api')].map(w => ({ namespace: w.namespace, labels: w.labels, ports: w.ports }));
+      return index.policies.connectionVerdict(source, target, { number: port }).verdict;
+    };
+
+    test('GIVEN an ingress rule on ports 8000-8100 and an egress rule on 8080 THEN the arrow says 8080/TCP, the port the model (and synth) admits', () => {
+      const manifests = [api, web, apiIngress(fromWeb, [{ port: 8000, endPort: 8100 }]), webEgress([{ port: 8080 }])];
+      expect(arrows(buildGraph('t', manifests))).toEqual([{ from: webId, to: apiId, kind: 'allows', label: '8080/TCP' }]);
+      expect(verdictOf(manifests, 8080)).toBe('admitted');
+      expect(verdictOf(manifests, 8081)).toBe('refused');
+    });
+
+    test('GIVEN an ingress rule on ports 8000-8100 and an egress rule on every port THEN the arrow says the range', () => {
+      const manifests = [api, web, apiIngress(fromWeb, [{ port: 8000, endPort: 8100 }]), webEgress()];
+      expect(arrows(buildGraph('t', manifests))).toEqual([{ from: webId, to: apiId, kind: 'allows', label: '8000-8100/TCP' }]);
+    });
+
+    test('GIVEN an egress rule on a range and an ingress rule on a named port in it THEN the arrow says the named port\'s number', () => {
+      const manifests = [api, web, apiIngress(fromWeb, [{ port: 'admin' }]), webEgress([{ port: 8000, endPort: 9000 }])];
+      expect(arrows(buildGraph('t', manifests))).toEqual([{ from: webId, to: apiId, kind: 'allows', label: '9000/TCP' }]);
+    });
+
+    test('GIVEN an ingress rule from an ipBlock that may cover pod addresses THEN the edge is "in doubt", drawn apart with its reason, as synth gives it the benefit of the doubt', () => {
+      const manifests = [api, web, apiIngress([{ ipBlock: { cidr: '10.0.0.0/8' } }], [{ port: 8080 }])];
+      const graph = buildGraph('t', manifests);
+      expect(arrows(graph).filter(a => a.from === webId)).toEqual([{ from: webId, to: apiId, kind: 'in-doubt', label: '8080/TCP\nin doubt: an ipBlock may cover pod addresses' }]);
+      expect(verdictOf(manifests, 8080)).toBe('in-doubt');
+      expect(toDot(graph, 'test.yaml')).toMatch(/"workload:shop\/Deployment\/web" -> "workload:shop\/Deployment\/api" \[label=<8080\/TCP<br\/>in doubt: an ipBlock may cover pod addresses> color="#f9a825"/);
+    });
+
+    test('GIVEN a namespaceSelector on labels of a namespace the manifests do not define THEN the edge from a pod there is "in doubt"', () => {
+      const batch = deployment('web', 'batch');
+      const manifests = [api, batch, apiIngress([{ namespaceSelector: { matchLabels: { team: 'shop' } } }], [{ port: 8080 }])];
+      expect(arrows(buildGraph('t', manifests))).toEqual([
+        { from: workloadId('batch', 'Deployment', 'web'), to: apiId, kind: 'in-doubt', label: '8080/TCP\nin doubt: namespace labels not in these manifests' },
+      ]);
+    });
+
+    test('GIVEN the namespace is defined without those labels THEN there is no doubt and no edge', () => {
+      const batch = deployment('web', 'batch');
+      const ns = doc({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'batch' } });
+      const manifests = [api, batch, ns, apiIngress([{ namespaceSelector: { matchLabels: { team: 'shop' } } }], [{ port: 8080 }])];
+      expect(arrows(buildGraph('t', manifests))).toEqual([]);
+    });
   });
 });

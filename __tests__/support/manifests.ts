@@ -95,9 +95,9 @@ export function quantity(value: string | number, unit: 'cpu' | 'memory'): number
 }
 
 /**
- * Whether the NetworkPolicies among `objects` let a pod with `fromLabels`
+ * Whether the ingress NetworkPolicies among `objects` let a pod with `fromLabels`
  * open a connection to a pod with `toLabels` on `port`, by the model's
- * evaluation (the one synth checks declared connections with). The target's
+ * verdict (the one synth checks declared connections with; its ingress side). The target's
  * namespace is that of the workload whose pods carry `toLabels` (else
  * `default`); the source's, that of the workload with `fromLabels`, else the
  * target's. Either can be given.
@@ -110,5 +110,5 @@ export function ingressAllowed(objects: Manifest[], fromLabels: Record<string, s
   const to = workloadOf(toLabels);
   const target: PodRef = { namespace: namespaces.to ?? to?.namespace ?? 'default', labels: toLabels, ports: to?.ports };
   const source: PodRef = { namespace: namespaces.from ?? workloadOf(fromLabels)?.namespace ?? target.namespace, labels: fromLabels };
-  return index.policies.ingressVerdict(source, target, typeof port === 'number' ? { number: port } : { name: port }).admitted;
+  return index.policies.connectionVerdict(source, target, typeof port === 'number' ? { number: port } : { name: port }).ingress.admitted;
 }

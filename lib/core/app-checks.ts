@@ -9,7 +9,7 @@ import { PortProtocol } from './container-port';
 import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from './declarations';
 import {
   isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, Labels, ManifestIndex, matchesLabels,
-  nameRuleOf, NetworkPolicy, ObjectHeader, NodePortClaims, PodRef, WorkloadEntry, ReferenceSource, referenceProblem, resolveTargetPort,
+  nameRuleOf, NetworkPolicy, PolicyVerdict, ObjectHeader, NodePortClaims, PodRef, WorkloadEntry, ReferenceSource, referenceProblem, resolveTargetPort,
 } from './model';
 
 // Manifests are untyped JSON here: every object of the App, whatever made it.
@@ -331,7 +331,7 @@ export class WiringChecks {
     const dnsPort = dns.ports.find(p => p.protocol === PortProtocol.UDP)!;
     // A client that cannot reach DNS is reported once, naming every target it resolves.
     const withoutDns = new Map<Obj | IConstruct, { scope: IConstruct; client: string; targets: string[]; policies: readonly NetworkPolicy[] }>();
-    const blocked = (v: { admitted: boolean; inDoubt: boolean }) => !v.admitted && !v.inDoubt;
+    const blocked = (v: PolicyVerdict) => v.verdict === 'refused';
     for (const { scope, connection: { from, to, ports } } of declared) {
       const fromNs = from.namespace ?? 'default';
       const toNs = to.namespace ?? 'default';
@@ -342,7 +342,7 @@ export class WiringChecks {
       const target: PodRef = { namespace: toNs, labels: server?.labels ?? to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
       const clientText = `${client?.kind ?? 'workload'} ${fromNs}/${from.name}`;
       const serverText = `${server?.kind ?? 'workload'} ${toNs}/${to.name}`;
-      const dnsVerdict = policies.egressVerdict(source, dnsPods, dnsPort);
+      const dnsVerdict = policies.connectionVerdict(source, dnsPods, dnsPort).egress;
       if (blocked(dnsVerdict)) {
         const key = client?.owner ?? from.construct;
         const entry = withoutDns.get(key) ?? { scope, client: clientText, targets: [], policies: dnsVerdict.policies };
@@ -355,13 +355,13 @@ export class WiringChecks {
         const on = `${p.number}/${p.protocol}`;
         const report = (problem: string, fix: string) => problems.push(at(scope.node.path, ProblemCode.CONNECTION_NOT_ADMITTED,
           `${clientText}: connects to ${serverText} on port ${p.name} (${on}), but ${problem}`, fix));
-        const ingress = policies.ingressVerdict(source, target, p);
+        // The model's one verdict on the connection, the diagram's too; each side is reported with its own fix.
+        const { ingress, egress } = policies.connectionVerdict(source, target, p);
         if (blocked(ingress)) {
           const { named, select } = namePolicies(ingress.policies);
           report(`${named} ${select} the target's pods and no ingress rule admits ${from.name} on that port`,
             `add ${from.name}'s pods (${show(from.podLabels)}${fromNs === toNs ? '' : ` in namespace ${fromNs}`}) to the from of ${oneOf(named, ingress.policies)} on port ${on}; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports`);
         }
-        const egress = policies.egressVerdict(source, target, p);
         if (blocked(egress)) {
           const { named, select } = namePolicies(egress.policies);
           report(`${named} ${select} the client's pods for egress and no egress rule admits ${to.name} on that port`,

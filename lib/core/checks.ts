@@ -1,5 +1,5 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import { DNS_1035_LABEL, DNS_1123_LABEL } from './dns-names';
+import { DNS_1035_LABEL, DNS_1123_LABEL } from './rules/names';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
 

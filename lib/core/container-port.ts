@@ -2,6 +2,7 @@ import { portFinding, present } from './checks';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
 import { HasFindings } from './problems';
+import { isPortName } from './rules/names';
 
 /** Protocols a container port can speak. */
 export enum PortProtocol {
@@ -36,8 +37,7 @@ export class ContainerPort implements HasFindings {
     // Kept, not thrown: the construct that uses the port reports them, with every other problem of the App.
     this._findings = present(
       portFinding(`port ${name}`, number),
-      // IANA_SVC_NAME: what Kubernetes accepts as a port name.
-      /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--') ? undefined
+      isPortName(name) ? undefined
         : finding(ProblemCode.INVALID_NAME, `port name "${name}" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter)`,
           `use a short name such as "${suggestPortName(name)}"`),
     );

@@ -5,6 +5,7 @@ import { nameFinding, present } from './checks';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
 import { HasFindings } from './problems';
+import { isSecretKey } from './rules/names';
 import { AppLabels } from './labels';
 import { ExternalObjects } from './declarations';
 
@@ -101,11 +102,9 @@ export function credentialEnv(creds: BoundCredentials): { username: EnvValue; pa
   };
 }
 
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-
 function keyFindings(usernameKey: string, passwordKey: string): Finding[] {
   return present(
-    ...[usernameKey, passwordKey].map(key => SECRET_KEY.test(key) && key.length <= 253 ? undefined
+    ...[usernameKey, passwordKey].map(key => isSecretKey(key) ? undefined
       : finding(ProblemCode.INVALID_NAME, `Secret key "${key}" is not valid (letters, digits, "-", "_" and "." only)`, 'use a key such as "password"')),
     usernameKey !== passwordKey ? undefined : finding(ProblemCode.DUPLICATE, `user name and password use the same Secret key "${usernameKey}"`, 'give them distinct keys'),
   );

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { DNS_1123_SUBDOMAIN } from './dns-names';
+import { isExternalHostName } from './rules/names';
 import { nameFinding, portFinding } from './checks';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
@@ -56,8 +56,7 @@ export class ExternalNameService extends Construct {
     // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName; a dotted IPv4
     // address passes that shape, but cluster DNS would answer a CNAME to it, which resolves
     // nowhere (use a selector-less Service with an EndpointSlice for an address).
-    const ipv4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(props.externalName);
-    found.check(!ipv4 && DNS_1123_SUBDOMAIN.test(props.externalName) && props.externalName.length <= 253,
+    found.check(isExternalHostName(props.externalName),
       ProblemCode.INVALID_VALUE, `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
       'give the host name only, e.g. "mydb.example.com"');
     const ports = props.ports ?? [];

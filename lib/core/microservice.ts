@@ -6,6 +6,7 @@ import { Connection, ConnectionOptions } from './connection';
 import { ContainerPort, includesPort } from './container-port';
 import { integerFinding, mebibytesOf, nameFinding, portFinding } from './checks';
 import { Problems, repeated } from './problems';
+import { isEnvVarName } from './rules/names';
 import { Finding, finding, Problem } from './problem';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
@@ -303,7 +304,7 @@ export class Microservice extends Construct implements IWorkload {
     // A credential written as a literal ends up in plain text in the manifest.
     found.later(() => {
       for (const envName of this.env.keys()) {
-        found.check(ENV_NAME.test(envName) && envName !== '.' && !envName.startsWith('..'), ProblemCode.INVALID_NAME,
+        found.check(isEnvVarName(envName), ProblemCode.INVALID_NAME,
           `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
           `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`);
       }
@@ -416,7 +417,8 @@ export class Microservice extends Construct implements IWorkload {
         if (found.check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER,
           ProblemCode.CONFLICTING_SETTINGS, `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort')) {
           const range = NodePortRange.forScope(this);
-          const outside = integerFinding('node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT);
+          // Membership is NodePortRange's rule (the App-wide check's and the diagram's too); integerFinding only words the problem.
+          const outside = range.includes(nodePort) ? undefined : integerFinding('node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT);
           if (outside !== undefined) {
             // The App-wide node port check would find the same port on the Service.
             found.consequence(found.report(outside.code, outside.problem, outside.fix), { code: ProblemCode.NODE_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
@@ -531,8 +533,6 @@ function namesCredential(name: string): boolean {
     || (last === 'KEY' && words.slice(0, -1).some(w => w === 'SECRET' || w === 'PRIVATE' || w === 'API'));
 }
 
-/** What Kubernetes 1.28 accepts as an env var name (IsEnvVarName). */
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /**
  * An image reference as registry host, repository path and tag or digest. The

@@ -32,6 +32,8 @@ const EDGE_LOOK: Record<EdgeKind, { color: string; style: string; penwidth: numb
   reaches: { color: '#ef6c00', style: 'solid', penwidth: 2, legend: 'traffic from outside' },
   routes: { color: '#1565c0', style: 'solid', penwidth: 2, legend: 'Service sends to the pods its selector matches' },
   allows: { color: '#2e7d32', style: 'dashed', penwidth: 1.5, legend: 'may connect (NetworkPolicy)' },
+  // Distinct from a green arrow: synth lets such a connection pass, but the manifests cannot show it works.
+  'in-doubt': { color: '#f9a825', style: 'dashed', penwidth: 1, legend: 'may connect, in doubt (NetworkPolicy rests on facts not in the manifests)' },
   reads: { color: '#6a1b9a', style: 'dotted', penwidth: 2, legend: 'reads Secret' },
   'points-to': { color: '#616161', style: 'bold', penwidth: 1.5, legend: 'DNS alias to outside' },
 };

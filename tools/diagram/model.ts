@@ -7,18 +7,21 @@
  * - a Service is joined to a workload only where its selector matches the pod
  *   template labels in the same namespace; a selector that matches nothing is an error;
  * - outside users reach NodePort and LoadBalancer Services (and Ingresses);
- * - pod-to-pod "may connect" edges follow NetworkPolicy: a pod selected by no
- *   Ingress policy accepts every source, otherwise only peers matched by some rule
- *   (and a pod selected by an Egress policy sends only where some rule lets it);
+ * - pod-to-pod "may connect" edges are the model's verdict on each port
+ *   (NetworkPolicies.connectionVerdict, the one synth checks declared connections
+ *   with): the target's ingress policies and the source's egress policies must both
+ *   admit it, port ranges (port to endPort) and named ports included; a connection
+ *   admitted only on facts the manifests do not hold (an ipBlock that may cover pod
+ *   addresses, labels of a namespace they do not define) gets an "in doubt" edge;
  * - Secrets are joined to the workloads that read them (secretKeyRef, envFrom,
  *   volumes, projected volumes, imagePullSecrets);
  * - ExternalName Services point at a host outside the cluster.
  */
 import { NodePortRange } from '../../lib/core/node-port-range';
 import {
-  arr, DeclaredPort, identityOf, JsonObject, kindOf, Labels, ManifestIndex, nameOf, namespaceOf, NetworkPolicy, NodePortClaims, num,
-  obj, objs, peerSelects, PodRef, policySelects, Reference, referenceProblem, resolveTargetPort, rulePeers, rulePortAdmits, rulePortsOf, ServiceEntry, ServicePort, str,
-  WorkloadEntry,
+  arr, connectionPorts, DeclaredPort, Doubt, identityOf, JsonObject, kindOf, Labels, ManifestIndex, MAX_PORT, nameOf, namespaceOf,
+  NetworkPolicy, NodePortClaims, num, obj, objs, PodRef, POLICY_PROTOCOLS, policySelects, PortRange, Reference, referenceProblem, resolveTargetPort,
+  rulePeers, rulePortRanges, rulePortsOf, ServiceEntry, ServicePort, str, WorkloadEntry,
 } from '../../lib/core/model';
 import { Manifest } from './load';
 
@@ -37,6 +40,7 @@ export type EdgeKind =
   | 'reaches' // outside traffic: users -> entry -> Service
   | 'routes' // Service -> the workload whose pods it selects
   | 'allows' // NetworkPolicy: source pods may open connections to destination pods
+  | 'in-doubt' // NetworkPolicy: they may, on facts the manifests do not hold (synth gives it the benefit of the doubt)
   | 'reads' // workload -> Secret it reads
   | 'points-to'; // ExternalName Service -> outside host
 
@@ -97,9 +101,6 @@ export interface GraphOptions {
   /** The cluster's node port range (default 30000-32767, the range synth checks against by default). */
   readonly nodePortRange?: NodePortRange;
 }
-
-/** A set of `port/PROTOCOL` strings, or every port. */
-type Ports = 'all' | Set<string>;
 
 const worse = (a: Status, b: Status): Status => (a === 'error' || b === 'error' ? 'error' : a === 'warning' || b === 'warning' ? 'warning' : 'ok');
 
@@ -369,27 +370,6 @@ class GraphBuilder {
     }
   }
 
-  /**
-   * Ports one side's policies let through between `peer` and the pods they
-   * select; undefined when none. `namedPeersOnly` leaves out rules that admit
-   * every source (their ports are told in the node's text instead of one arrow
-   * from every workload).
-   */
-  private allowedPorts(policies: NetworkPolicy[], direction: 'ingress' | 'egress', peer: Workload, dst: Workload, namedPeersOnly = false): Ports | undefined {
-    if (policies.length === 0) return namedPeersOnly ? undefined : 'all';
-    let allowed: Ports | undefined;
-    for (const p of policies) {
-      for (const rule of p[direction] ?? []) {
-        const peers = rulePeers(rule, direction);
-        if (peers.length === 0 ? namedPeersOnly : !peers.some(x => peerSelects(x, p.namespace, peer.pod, this.index.namespaces))) continue;
-        const ports = rulePorts(rule, dst);
-        if (ports !== 'all' && ports.size === 0) continue; // its named ports admit nothing here
-        allowed = unionPorts(allowed, ports);
-      }
-    }
-    return allowed;
-  }
-
   private addNetworkPolicyEdges(): void {
     const policyNames = (ps: NetworkPolicy[]): string => [...new Set(ps.map(p => p.name))].sort().join(', ');
     for (const dst of this.workloads) {
@@ -400,16 +380,16 @@ class GraphBuilder {
       n.details.push(`replicas: ${n.workload?.replicas ?? '?'}`);
       const rules = dst.ingressPolicies.flatMap(p => p.ingress ?? []);
       // A rule whose named ports the pod does not declare admits nothing.
-      const admitsSomePort = (r: JsonObject) => { const ports = rulePorts(r, dst); return ports === 'all' || ports.size > 0; };
+      const admitsSomePort = (r: JsonObject) => rulePortRangesOn(r, dst.pod).length > 0;
       const anywhereRules = rules.filter(r => rulePeers(r, 'ingress').length === 0 && admitsSomePort(r));
       const fromAnywhere = anywhereRules.length > 0;
       const names = policyNames(dst.ingressPolicies);
       if (!isolated) n.details.push('ingress: open (no NetworkPolicy)');
       else if (rules.length === 0) n.details.push(`ingress: deny all (${names})`);
       else if (fromAnywhere) {
-        const ports = anywhereRules.map(r => rulePorts(r, dst)).reduce<Ports | undefined>((a, b) => unionPorts(a, b), undefined) ?? 'all';
+        const ports = anywhereRules.flatMap(r => rulePortRangesOn(r, dst.pod));
         const more = anywhereRules.length < rules.length ? ' + green arrows' : '';
-        n.details.push(`ingress: any source on ${portsText(ports)}${more} (${names})`);
+        n.details.push(`ingress: any source on ${rangesText(ports)}${more} (${names})`);
       } else n.details.push(`ingress: only from green arrows (${names})`);
       if (dst.egressPolicies.length > 0) {
         const out = dst.egressPolicies.flatMap(p => p.egress ?? []);
@@ -420,7 +400,7 @@ class GraphBuilder {
         for (const rule of p.ingress ?? []) {
           for (const peer of rulePeers(rule, 'ingress')) {
             const cidr = str(obj(peer.ipBlock)?.cidr);
-            if (cidr) this.edge(this.ipBlock(peer).id, n.id, 'allows', portsText(rulePorts(rule, dst)));
+            if (cidr) this.edge(this.ipBlock(peer).id, n.id, 'allows', rangesText(rulePortRangesOn(rule, dst.pod)));
           }
         }
       }
@@ -432,7 +412,7 @@ class GraphBuilder {
       for (const p of src.egressPolicies) {
         for (const rule of p.egress ?? []) {
           for (const peer of rulePeers(rule, 'egress')) {
-            if (str(obj(peer.ipBlock)?.cidr)) this.edge(src.node.id, this.ipBlock(peer).id, 'allows', portsText(rulePorts(rule, undefined)));
+            if (str(obj(peer.ipBlock)?.cidr)) this.edge(src.node.id, this.ipBlock(peer).id, 'allows', rulePortsAsWritten(rule));
           }
         }
       }
@@ -442,11 +422,17 @@ class GraphBuilder {
         // source, an arrow from every workload would say nothing: the node text says it.
         const restrictedSource = src.egressPolicies.length > 0;
         if (dst.ingressPolicies.length === 0 && !restrictedSource) continue;
-        const inbound = this.allowedPorts(dst.ingressPolicies, 'ingress', src, dst, !restrictedSource);
-        const outbound = this.allowedPorts(src.egressPolicies, 'egress', dst, dst);
-        const ports = intersectPorts(inbound, outbound);
-        if (ports === undefined) continue;
-        this.edge(src.node.id, dst.node.id, 'allows', portsText(ports));
+        // The model's verdict, range by range; from a source no egress policy
+        // restricts, what only rules open to every source admit is in the node text.
+        const drawn = connectionPorts(this.index.policies, src.pod, dst.pod)
+          .filter(r => r.verdict.verdict !== 'refused' && (restrictedSource || r.verdict.ingress.peerNamed || r.verdict.ingress.inDoubt));
+        const admitted = drawn.filter(r => r.verdict.verdict === 'admitted');
+        if (admitted.length > 0) this.edge(src.node.id, dst.node.id, 'allows', rangesText(admitted));
+        const doubtful = drawn.filter(r => r.verdict.verdict === 'in-doubt');
+        if (doubtful.length > 0) {
+          const doubts = [...new Set(doubtful.flatMap(r => r.verdict.doubts))].sort().map(d => DOUBT_TEXT[d]);
+          this.edge(src.node.id, dst.node.id, 'in-doubt', `${rangesText(doubtful)}\nin doubt: ${doubts.join('; ')}`);
+        }
       }
     }
   }
@@ -509,48 +495,47 @@ function readsAs(ref: Reference): string[] {
   }
 }
 
-/**
- * The ports of a NetworkPolicy rule. A named port is resolved by the model's
- * rule against the destination's declared ports: it admits the one of its
- * name, or nothing; as written only where the destination is unknown.
- */
-function rulePorts(rule: JsonObject, dst: Workload | undefined): Ports {
+/** Why an "in doubt" edge may not be a connection, by the model's {@link Doubt}. */
+const DOUBT_TEXT: Record<Doubt, string> = {
+  'ip-block': 'an ipBlock may cover pod addresses',
+  'namespace-labels': 'namespace labels not in these manifests',
+};
+
+/** The ports a NetworkPolicy rule admits on `pod`, by the model's resolution (a named port: the pod's port of that name, or nothing). */
+function rulePortRangesOn(rule: JsonObject, pod: PodRef): PortRange[] {
   const ports = rulePortsOf(rule);
-  if (ports === undefined) return 'all';
-  const out = new Set<string>();
-  for (const rulePort of ports) {
-    const { protocol, port, endPort } = rulePort;
-    if (port === undefined) {
-      out.add(`all/${protocol}`);
-    } else if (typeof port === 'string' && dst) {
-      for (const p of dst.pod.ports ?? [{ name: port, number: undefined, protocol }]) {
-        if (rulePortAdmits(rulePort, p, dst.pod)) out.add(`${p.number ?? port}/${p.protocol}`);
-      }
-    } else {
-      out.add(`${port}${endPort !== undefined ? `-${endPort}` : ''}/${protocol}`);
-    }
+  return ports === undefined ? POLICY_PROTOCOLS.map(protocol => ({ protocol, first: 1, last: MAX_PORT })) : ports.flatMap(rp => rulePortRanges(rp, pod));
+}
+
+/** A rule's ports as written, for a destination outside the cluster (a named port cannot be resolved there). */
+function rulePortsAsWritten(rule: JsonObject): string {
+  const ports = rulePortsOf(rule);
+  if (ports === undefined) return 'any port';
+  const named = ports.filter(p => typeof p.port === 'string').map(p => `${p.port}/${p.protocol}`);
+  const numbered = ports.filter(p => typeof p.port !== 'string').flatMap(rp => rulePortRanges(rp, { namespace: '', labels: {} }));
+  return [...new Set([...rangesLines(numbered), ...named])].sort().join(', ');
+}
+
+/**
+ * Port ranges as text: `any port` when they cover every port of every
+ * protocol, else `5432/TCP`, `8000-8100/TCP` or `all/UDP`, overlapping and
+ * neighbouring ranges joined, in code-unit order.
+ */
+function rangesText(ranges: readonly PortRange[]): string {
+  const lines = rangesLines(ranges);
+  return POLICY_PROTOCOLS.every(p => lines.includes(`all/${p}`)) ? 'any port' : lines.sort().join(', ');
+}
+
+function rangesLines(ranges: readonly PortRange[]): string[] {
+  const sorted = [...ranges].sort((a, b) => byCodeUnits(a.protocol, b.protocol) || a.first - b.first);
+  // Overlaps first widen a range, so each range is joined to the one before while they touch.
+  const joined: PortRange[] = [];
+  for (const r of sorted) {
+    const before = joined[joined.length - 1];
+    if (before && before.protocol === r.protocol && r.first <= before.last + 1) joined[joined.length - 1] = { ...before, last: Math.max(before.last, r.last) };
+    else joined.push({ protocol: r.protocol, first: r.first, last: r.last });
   }
-  return out;
-}
-
-function unionPorts(a: Ports | undefined, b: Ports): Ports {
-  if (a === undefined) return b;
-  if (a === 'all' || b === 'all') return 'all';
-  return new Set([...a, ...b]);
-}
-
-/** Both sides must allow a connection. Port ranges are compared as written (an approximation). */
-function intersectPorts(a: Ports | undefined, b: Ports | undefined): Ports | undefined {
-  if (a === undefined || b === undefined) return undefined;
-  if (a === 'all') return b;
-  if (b === 'all') return a;
-  const both = new Set([...a].filter(p => b.has(p) || b.has(`all/${p.split('/')[1]}`)));
-  for (const p of b) if (a.has(`all/${p.split('/')[1]}`)) both.add(p);
-  return both.size > 0 ? both : undefined;
-}
-
-function portsText(ports: Ports): string {
-  return ports === 'all' ? 'any port' : [...ports].sort().join(', ');
+  return [...new Set(joined.map(r => (r.first === 1 && r.last === MAX_PORT ? `all/${r.protocol}` : r.first === r.last ? `${r.first}/${r.protocol}` : `${r.first}-${r.last}/${r.protocol}`)))];
 }
 
 /** Build the diagram's graph from the manifests of one folder. */

@@ -159,4 +159,40 @@ describe('NetworkPolicy evaluation', () => {
     expect(blocked.admitted).toBe(false);
     expect(blocked.policies.map(p => p.name)).toEqual(['a', 'b']);
   });
+
+  describe('connectionVerdict: both ends, one answer', () => {
+    const webEgress = (ports?: JsonObject[]) => policy('web-egress', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [toApi], ...(ports ? { ports } : {}) }] });
+    const apiIngress = (from: JsonObject[], ports: JsonObject[]) => policy('api-in', { ...toApi, ingress: [{ from, ports }] });
+    const fromWeb = [{ podSelector: { matchLabels: { app: 'web' } } }];
+    const set = (...policies: JsonObject[]) => {
+      const s = new NetworkPolicies();
+      policies.forEach(p => s.add(p));
+      return s;
+    };
+
+    test('GIVEN no policy THEN admitted, by no rule naming the source', () => {
+      expect(set().connectionVerdict(web, api, { number: 8080 })).toMatchObject({ verdict: 'admitted', doubts: [], ingress: { peerNamed: false }, egress: { peerNamed: false } });
+    });
+
+    test('GIVEN an ingress range 8000-8100 and an egress rule on 8080 THEN 8080 is admitted, the rest of the range refused by egress', () => {
+      const s = set(apiIngress(fromWeb, [{ port: 8000, endPort: 8100 }]), webEgress([{ port: 8080 }]));
+      expect(s.connectionVerdict(web, api, { number: 8080 })).toMatchObject({ verdict: 'admitted', ingress: { verdict: 'admitted', peerNamed: true }, egress: { verdict: 'admitted' } });
+      expect(s.connectionVerdict(web, api, { number: 8081 })).toMatchObject({ verdict: 'refused', ingress: { verdict: 'admitted' }, egress: { verdict: 'refused' } });
+      expect(s.connectionVerdict(web, api, { number: 8101 })).toMatchObject({ verdict: 'refused', ingress: { verdict: 'refused' } });
+      expect(s.connectionVerdict(web, api, { name: 'http' }).verdict).toBe('admitted');
+    });
+
+    test('GIVEN one side in doubt and the other admitting THEN in doubt, with the reason; one side refusing THEN refused', () => {
+      const doubtful = apiIngress([{ ipBlock: { cidr: '10.0.0.0/8' } }], [{ port: 8080 }]);
+      expect(set(doubtful).connectionVerdict(web, api, { number: 8080 })).toMatchObject({ verdict: 'in-doubt', doubts: ['ip-block'], ingress: { inDoubt: true, admitted: false } });
+      expect(set(doubtful, webEgress([{ port: 9000 }])).connectionVerdict(web, api, { number: 8080 })).toMatchObject({ verdict: 'refused', doubts: [] });
+      expect(set(apiIngress([{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'] } }], [{ port: 8080 }]))
+        .connectionVerdict(web, api, { number: 8080 }).verdict).toBe('refused');
+    });
+
+    test('GIVEN a rule open to every source THEN admitted, but not by a rule naming the source', () => {
+      expect(set(policy('p', { ...toApi, ingress: [{ ports: [{ port: 8080 }] }] })).connectionVerdict(web, api, { number: 8080 }))
+        .toMatchObject({ verdict: 'admitted', ingress: { peerNamed: false } });
+    });
+  });
 });

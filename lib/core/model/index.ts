@@ -13,4 +13,5 @@ export * from './node-ports';
 export * from './namespaces';
 export * from './ip-blocks';
 export * from './network-policies';
+export * from './port-ranges';
 export * from './manifest-index';

@@ -90,17 +90,29 @@ export function peerSelects(peer: JsonObject, policyNamespace: string, pod: PodR
  * do not define (of such a namespace only the name label is known).
  */
 export function peerMaySelect(peer: JsonObject, pod: PodRef, namespaces: NamespaceLabels): boolean {
+  return peerDoubt(peer, pod, namespaces) !== undefined;
+}
+
+/**
+ * Why a peer may pick the pod on facts the manifests do not hold: `ip-block`,
+ * an ipBlock that may cover addresses inside the cluster; `namespace-labels`,
+ * a namespaceSelector on labels of a namespace the manifests do not define.
+ */
+export type Doubt = 'ip-block' | 'namespace-labels';
+
+/** The {@link Doubt} under which a peer may pick the pod ({@link peerMaySelect}); undefined when it may not. */
+export function peerDoubt(peer: JsonObject, pod: PodRef, namespaces: NamespaceLabels): Doubt | undefined {
   const block = obj(peer.ipBlock);
   if (block) {
-    return ipBlockMayHoldClusterAddresses(block);
+    return ipBlockMayHoldClusterAddresses(block) ? 'ip-block' : undefined;
   }
   const namespaceSelector = obj(peer.namespaceSelector);
   if (!namespaceSelector || namespaces.isDefined(pod.namespace) || selectorKeys(namespaceSelector).every(k => k === NAMESPACE_NAME_LABEL)) {
-    return false;
+    return undefined;
   }
   const podSelector = obj(peer.podSelector);
   return matchesSelector(selectorOnKeys(namespaceSelector, k => k === NAMESPACE_NAME_LABEL), namespaces.of(pod.namespace))
-    && (podSelector ? matchesSelector(podSelector, pod.labels) : true);
+    && (podSelector ? matchesSelector(podSelector, pod.labels) : true) ? 'namespace-labels' : undefined;
 }
 
 /** The peers of a rule (`from` of an ingress rule, `to` of an egress rule); none means every peer. */
@@ -157,8 +169,17 @@ export function rulePortAdmits(rulePort: RulePort, port: PortQuery, pod: PodRef)
   return rulePort.endPort === undefined ? number === rulePort.port : number >= rulePort.port && number <= rulePort.endPort;
 }
 
+/**
+ * What the policies say of a connection: `admitted` on what the manifests
+ * say; `refused`; or `in-doubt`, admitted only on facts they do not hold
+ * (see {@link Doubt}), which synth gives the benefit of the doubt.
+ */
+export type Admission = 'admitted' | 'refused' | 'in-doubt';
+
 /** What the policies in force on one side say of one connection. */
 export interface PolicyVerdict {
+  /** `admitted`, `refused` or `in-doubt`, as {@link admitted} and {@link inDoubt} say. */
+  readonly verdict: Admission;
   /** Admitted on what the manifests say (or no policy isolates that side). */
   readonly admitted: boolean;
   /**
@@ -167,8 +188,28 @@ export interface PolicyVerdict {
    * cover cluster addresses, or the labels of a namespace they do not define.
    */
   readonly inDoubt: boolean;
+  /** Why it is in doubt, each reason once; empty unless {@link inDoubt}. */
+  readonly doubts: readonly Doubt[];
+  /**
+   * Admitted by a rule that names the peer (a podSelector or namespaceSelector
+   * picking it), not only by rules without peers, which admit everyone.
+   * False when no policy isolates that side.
+   */
+  readonly peerNamed: boolean;
   /** The policies that select that side's pods for the direction (isolating them); empty when none does. */
   readonly policies: readonly NetworkPolicy[];
+}
+
+/** What the policies of both ends say of a connection from one pod to a port of another. */
+export interface ConnectionVerdict {
+  /** `admitted` when both sides admit it; `refused` when either refuses it; else `in-doubt`. */
+  readonly verdict: Admission;
+  /** The target's ingress policies. */
+  readonly ingress: PolicyVerdict;
+  /** The source's egress policies. */
+  readonly egress: PolicyVerdict;
+  /** Why it is in doubt, each reason once (both sides'); empty unless `in-doubt`. */
+  readonly doubts: readonly Doubt[];
 }
 
 /**
@@ -219,13 +260,34 @@ export class NetworkPolicies {
     return this.verdict('egress', source, target, target, port);
   }
 
+  /**
+   * THE decision on a connection from `source` to `port` of `target` (its
+   * number, or its name among the target's declared ports; TCP unless told):
+   * the target's ingress policies and the source's egress policies must both
+   * admit it. Synth's checks, the diagram and the tests ask this, so a
+   * connection one admits the others cannot refuse. Port ranges (`port` with
+   * `endPort`) and named ports are the rule ports' own semantics, here.
+   */
+  public connectionVerdict(source: PodRef, target: PodRef, port: PortQuery): ConnectionVerdict {
+    const ingress = this.ingressVerdict(source, target, port);
+    const egress = this.egressVerdict(source, target, port);
+    const verdict: Admission = ingress.verdict === 'refused' || egress.verdict === 'refused' ? 'refused'
+      : ingress.verdict === 'admitted' && egress.verdict === 'admitted' ? 'admitted' : 'in-doubt';
+    const doubts = verdict === 'in-doubt' ? [...new Set([...ingress.doubts, ...egress.doubts])] : [];
+    return { verdict, ingress, egress, doubts };
+  }
+
   /** The verdict of the `direction` policies selecting `governed` on a connection with `peer`, to `port` of `target`. */
   private verdict(direction: 'ingress' | 'egress', governed: PodRef, peer: PodRef, target: PodRef, port: PortQuery): PolicyVerdict {
     const policies = this.selecting(governed, direction);
-    const admitting = (admitsPeer: (rule: JsonObject, policy: NetworkPolicy) => boolean) => policies.some(p => (p[direction] ?? []).some(rule =>
+    const admittingRules = (admitsPeer: (rule: JsonObject, policy: NetworkPolicy) => boolean) => policies.flatMap(p => (p[direction] ?? []).filter(rule =>
       admitsPeer(rule, p) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
-    const admitted = policies.length === 0 || admitting((rule, p) => ruleAdmitsPeer(rule, direction, p.namespace, peer, this.namespaces));
-    const inDoubt = !admitted && admitting(rule => rulePeers(rule, direction).some(x => peerMaySelect(x, peer, this.namespaces)));
-    return { admitted, inDoubt, policies };
+    const admittedBy = policies.length === 0 ? [] : admittingRules((rule, p) => ruleAdmitsPeer(rule, direction, p.namespace, peer, this.namespaces));
+    const admitted = policies.length === 0 || admittedBy.length > 0;
+    const peerNamed = admittedBy.some(rule => rulePeers(rule, direction).length > 0);
+    const doubts = admitted ? [] : [...new Set(admittingRules(() => true).flatMap(rule => rulePeers(rule, direction)
+      .map(x => peerDoubt(x, peer, this.namespaces)).filter((d): d is Doubt => d !== undefined)))];
+    const inDoubt = doubts.length > 0;
+    return { verdict: admitted ? 'admitted' : inDoubt ? 'in-doubt' : 'refused', admitted, inDoubt, doubts, peerNamed, policies };
   }
 }

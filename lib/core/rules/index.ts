@@ -1,0 +1,3 @@
+// The Kubernetes rules core checks props against, and synth's model checks
+// manifests against. Internal: not exported from lib/core/index.ts.
+export * from './names';
