@@ -15,7 +15,7 @@ describe('the public API, layer by layer', () => {
     expect(names(core)).toEqual([
       'AppLabels', 'AppNamespace', 'Autoscaling', 'ClusterDns', 'Connection', 'ContainerPort', 'Credentials',
       'DeploymentStrategy', 'DisruptionBudget', 'Exposure', 'ExternalNameService', 'ExternalObjects', 'HealthCheck',
-      'IngressPolicy', 'Microservice', 'NodePortRange', 'Persistence', 'PodSecurityLevel', 'PortProtocol', 'ProblemCode', 'Volume', 'Workload',
+      'IngressPolicy', 'Microservice', 'NodePortRange', 'Persistence', 'PodSecurityLevel', 'PortProtocol', 'ProblemCode', 'ProblemSeverity', 'Volume', 'Workload',
     ]);
   });
 

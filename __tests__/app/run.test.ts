@@ -26,7 +26,7 @@ describe('where the repository\'s synth writes', () => {
 });
 
 describe('runMain', () => {
-  test('GIVEN a value object rejected while the App is built THEN a clean report, a failing exit code, and the output as it was', () => {
+  test('GIVEN a bad value object in the App THEN a clean report, a failing exit code, and the output as it was', () => {
     const outdir = tempDir('cdk8s-run-');
     fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
     const stderr: string[] = [];
@@ -37,7 +37,7 @@ describe('runMain', () => {
     const saved = process.env.CDK8S_OUTDIR;
     process.env.CDK8S_OUTDIR = outdir;
     try {
-      // WHEN the App cannot even be built: an empty password is refused where it is made
+      // WHEN the App has a mistake in a value object: an empty password, reported by the construct that uses it
       runMain(() => {
         const app = new App();
         new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: '' }) });
@@ -45,7 +45,7 @@ describe('runMain', () => {
       }, 'test');
       // THEN
       expect(process.exitCode).toBe(1);
-      expect(stderr.join('')).toBe('synth failed; nothing was written:\n  - [Credentials.fromPassword] CVA103 the database password is empty. Fix: set a non-empty password (see README: "Database credentials")\n');
+      expect(stderr.join('')).toBe('synth failed with 1 problem; nothing was written:\n  - [c/app] CVA103 the database password of Credentials.fromPassword is empty. Fix: set a non-empty password (see README: "Database credentials")\n');
       expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     } finally {
       spy.mockRestore();

@@ -10,6 +10,7 @@ import { declareConnection, recordConnection } from '../../lib/core/declarations
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/core/app-checks';
 import { tempDir } from '../support/tmp';
+import { messagesOf } from '../support/problems';
 
 /** A raw Deployment made with the generated bindings, as a user of plain cdk8s would write it. */
 function rawDeployment(scope: Construct, id: string, opts: { name?: string; labels?: Record<string, string>; ports?: k8s.ContainerPort[]; env?: k8s.EnvVar[]; volumes?: k8s.Volume[]; namespace?: string } = {}) {
@@ -182,7 +183,7 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     const app = new App();
     build(new Chart(app, 'c', { namespace: 'shop' }));
     // THEN the check names it exactly
-    const problems = checkWiring(app);
+    const problems = messagesOf(checkWiring(app));
     expect(problems).toHaveLength(expected.length);
     expect(problems.map((p, i) => p.slice(0, expected[i].length))).toEqual(expected);
     // AND synth fails without touching the previous output
@@ -196,7 +197,7 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     const clean = (build: (c: Chart) => void): string[] => {
       const app = new App();
       build(new Chart(app, 'c', { namespace: 'shop' }));
-      return checkWiring(app);
+      return messagesOf(checkWiring(app));
     };
 
     test('GIVEN a named targetPort a sidecar declares (init container, restartPolicy Always) THEN it resolves', () => {
@@ -240,8 +241,8 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
       const c = new Chart(app, 'c', { namespace: 'shop' });
       rawDeployment(c, 'd');
       rawService(c, 's', { nodePort: 20080 });
-      expect(checkWiring(app, undefined, undefined, { nodePortRange: NodePortRange.of(20000, 20100) })).toEqual([]);
-      expect(checkWiring(app)).toEqual([
+      expect(messagesOf(checkWiring(app, undefined, undefined, { nodePortRange: NodePortRange.of(20000, 20100) }))).toEqual([]);
+      expect(messagesOf(checkWiring(app))).toEqual([
         '[c/s] CVA204 Service shop/backend-svc: node port 20080 is outside the node port range 30000-32767. Fix: choose a node port from 30000 to 32767, or omit it to let Kubernetes pick one',
       ]);
     });
@@ -256,7 +257,7 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     rawService(c, 's2', { name: 'backend-named', targetPort: 'http' });
     new VotingApp(c, 'app', { credentials: Credentials.fromSecretName('db'), voteExposure: Exposure.nodePort(8080, 30100) });
     new Microservice(c, 'm', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 80)] });
-    expect(checkWiring(app)).toEqual([]);
+    expect(messagesOf(checkWiring(app))).toEqual([]);
   });
 
   test('GIVEN several mistakes THEN the synth command reports every one, exits non-zero and writes nothing', () => {
@@ -303,7 +304,7 @@ describe('validateApp: each mistake once, and every mistake', () => {
     const app = new App();
     const c = new Chart(app, 'c', { namespace: 'shop' });
     new Microservice(c, 'web', { image: 'nginx', env: { PASSWORD: EnvValue.fromSecretValue({ secret: Secret.fromSecretName(c, 'vault', 'vault'), key: 'password' }) } });
-    expect(validateApp(app).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
+    expect(messagesOf(validateApp(app)).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
       '[c/web] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version',
       '[c/web/Deployment] CVA203 Deployment shop/web: env PASSWORD of container web refers to Secret vault, which the App does not define in namespace shop',
     ]);
@@ -313,7 +314,7 @@ describe('validateApp: each mistake once, and every mistake', () => {
     const app = new App();
     const http = ContainerPort.tcp('http', 80);
     new Microservice(new Chart(app, 'c', { namespace: 'shop' }), 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 8080 }] } });
-    expect(validateApp(app).map(p => p.replace(/ .*/, ''))).toEqual(['[c/web]']);
+    expect(messagesOf(validateApp(app)).map(p => p.replace(/ .*/, ''))).toEqual(['[c/web]']);
   });
 });
 
@@ -348,7 +349,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
   test('GIVEN no policy selecting the target THEN the connection is admitted', () => {
     const { app, c, web, api } = shop();
     connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
-    expect(checkWiring(app)).toEqual([]);
+    expect(messagesOf(checkWiring(app))).toEqual([]);
   });
 
   test('GIVEN a policy admitting the client by a pod label its selector leaves out THEN the connection is admitted, as the client\'s pods carry it', () => {
@@ -363,7 +364,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } } }] }],
     } });
     expect(web.podSelector).not.toHaveProperty('app.kubernetes.io/part-of');
-    expect(checkWiring(app)).toEqual([]);
+    expect(messagesOf(checkWiring(app))).toEqual([]);
   });
 
   test('GIVEN a policy isolating the target by a pod label its selector leaves out THEN the connection it blocks is reported, as the target\'s pods carry it', () => {
@@ -375,7 +376,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } }, policyTypes: ['Ingress'], ingress: [],
     } });
     expect(api.podSelector).not.toHaveProperty('app.kubernetes.io/part-of');
-    expect(checkWiring(app).map(p => p.replace(/, but .*/, ''))).toEqual([
+    expect(messagesOf(checkWiring(app)).map(p => p.replace(/, but .*/, ''))).toEqual([
       '[c/web/ConnectsTo-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (8080/TCP)',
     ]);
   });
@@ -397,7 +398,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     new k8s.KubeNetworkPolicy(c, 'p', { metadata: { name: 'backend-ingress' }, spec: {
       podSelector: { matchLabels: { tier: 'backend' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'ops' } } }] }],
     } });
-    expect(checkWiring(app).map(p => p.replace(/, but .*/, ''))).toEqual([
+    expect(messagesOf(checkWiring(app)).map(p => p.replace(/, but .*/, ''))).toEqual([
       '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP)',
     ]);
   });
@@ -412,7 +413,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       const { app, c, web, api } = shop();
       connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
       new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: rules } });
-      return checkWiring(app);
+      return messagesOf(checkWiring(app));
     };
 
     test('GIVEN one that leaves out the target THEN the connection is reported, with the rule to add', () => {
@@ -442,7 +443,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
       connect(c, 'web-db', web, db, [{ name: 'postgres', number: 5432, protocol: 'TCP' }], { from: 'shop', to: 'shop' });
       new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] } });
-      expect(checkWiring(app).map(p => p.replace(/ by Service name, .*/, ''))).toEqual([
+      expect(messagesOf(checkWiring(app)).map(p => p.replace(/ by Service name, .*/, ''))).toEqual([
         '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api and Deployment shop/db',
       ]);
     });
@@ -484,7 +485,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
         const api = rawDeployment(c, 'api', { name: 'api', labels: labelsOf('api'), ports: [{ containerPort: 5678, name: 'http' }] });
         connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
         new k8s.KubeNetworkPolicy(c, 'e', { metadata: { name: 'web-egress' }, spec: { podSelector: { matchLabels: labelsOf('web') }, policyTypes: ['Egress'], egress: [rule, toApi(k8s.IntOrString.fromNumber(5678))] } });
-        return { app, problems: validateApp(app) };
+        return { app, problems: messagesOf(validateApp(app)) };
       };
       expect(withDns(toDns(5353)).problems).toEqual([]);
       expect(withDns(toDns(53)).problems).toEqual([expect.stringContaining('no egress rule admits the cluster DNS (dns.operator.openshift.io/daemonset-dns=default in namespace openshift-dns) on port 5353/UDP')]);
@@ -500,7 +501,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       { to: [{ podSelector: { matchLabels: labelsOf('db') } }] },
       { ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }] },
     ] } });
-    expect(checkWiring(app).map(p => p.replace(/ and no .*/, ''))).toEqual([
+    expect(messagesOf(checkWiring(app)).map(p => p.replace(/ and no .*/, ''))).toEqual([
       '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods',
       '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/web-egress selects the client\'s pods for egress',
     ]);
@@ -511,7 +512,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       const { app, c, web, api } = shop();
       policy(c, 'p', 'api', [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: k8s.IntOrString.fromNumber(port) }] }]);
       connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
-      return checkWiring(app);
+      return messagesOf(checkWiring(app));
     };
     expect(ipBlock(5678)).toEqual([]);
     expect(ipBlock(9000)).toHaveLength(1);
@@ -521,14 +522,14 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     const { app, c, web, api } = shop();
     policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromNumber(5678) }] }]);
     connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
-    expect(checkWiring(app)).toEqual([]);
+    expect(messagesOf(checkWiring(app))).toEqual([]);
   });
 
   test('GIVEN a policy that admits another client THEN the connection is reported, naming client, target, port and policy, with the fix', () => {
     const { app, c, web, api } = shop();
     policy(c, 'p', 'api', [{ from: [fromPods('ops')] }]);
     connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
-    expect(checkWiring(app)).toEqual([
+    expect(messagesOf(checkWiring(app))).toEqual([
       '[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP), but NetworkPolicy shop/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
       + 'Fix: add web\'s pods (app=web) to the from of NetworkPolicy shop/api-ingress on port 5678/TCP; where an IngressPolicy made it, leave out its clients (it then admits the connections declared to its target) and list this port in its ports',
     ]);
@@ -538,7 +539,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     const { app, c, web, api } = shop();
     policy(c, 'p', 'api', [{ from: [fromPods('web')], ports: [{ port: k8s.IntOrString.fromString('http') }] }]);
     connect(c, 'web-api', web, api, [HTTP, ADMIN], { from: 'shop', to: 'shop' });
-    const problems = checkWiring(app);
+    const problems = messagesOf(checkWiring(app));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('connects to Deployment shop/api on port admin (9000/TCP), but NetworkPolicy shop/api-ingress');
   });
@@ -551,11 +552,11 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     const api = rawDeployment(back, 'api', { name: 'api', labels: labelsOf('api') });
     const p = policy(back, 'p', 'api', [{ from: [fromPods('web')] }]);
     connect(front, 'web-api', web, api, [HTTP], { from: 'web', to: 'data' });
-    expect(checkWiring(app)).toEqual([expect.stringContaining(
+    expect(messagesOf(checkWiring(app))).toEqual([expect.stringContaining(
       '[front/web-api] CVA205 Deployment web/web: connects to Deployment data/api on port http (5678/TCP), but NetworkPolicy data/api-ingress selects the target\'s pods and no ingress rule admits web on that port. '
       + 'Fix: add web\'s pods (app=web in namespace web) to the from of NetworkPolicy data/api-ingress on port 5678')]);
     p.addJsonPatch(JsonPatch.replace('/spec/ingress/0/from/0', fromPods('web', 'web')));
-    expect(checkWiring(app)).toEqual([]);
+    expect(messagesOf(checkWiring(app))).toEqual([]);
   });
 
   test('GIVEN ends without a namespace THEN they are in default, like the objects rendered without one', () => {
@@ -565,7 +566,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     const api = rawDeployment(c, 'api', { name: 'api', labels: labelsOf('api') });
     policy(c, 'p', 'api', []);
     connect(c, 'web-api', web, api);
-    expect(checkWiring(app)).toEqual([expect.stringContaining('[c/web-api] CVA205 Deployment default/web: connects to Deployment default/api on port http (5678/TCP), but NetworkPolicy default/api-ingress')]);
+    expect(messagesOf(checkWiring(app))).toEqual([expect.stringContaining('[c/web-api] CVA205 Deployment default/web: connects to Deployment default/api on port http (5678/TCP), but NetworkPolicy default/api-ingress')]);
   });
 
   test('GIVEN two policies selecting the target, neither admitting the client THEN the message names both', () => {
@@ -573,7 +574,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     policy(c, 'p', 'api', [{ from: [fromPods('ops')] }]);
     new k8s.KubeNetworkPolicy(c, 'deny-all', { metadata: { name: 'deny-all' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } });
     connect(c, 'web-api', web, api, [HTTP], { from: 'shop', to: 'shop' });
-    expect(checkWiring(app)).toEqual([expect.stringContaining('but NetworkPolicies shop/api-ingress, shop/deny-all select the target\'s pods')]);
+    expect(messagesOf(checkWiring(app))).toEqual([expect.stringContaining('but NetworkPolicies shop/api-ingress, shop/deny-all select the target\'s pods')]);
   });
 
   test('GIVEN a client made elsewhere (no object of it in the App) THEN it is named as a workload', () => {
@@ -585,7 +586,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
       to: { construct: api, name: 'api', namespace: 'shop', podLabels: labelsOf('api') },
       ports: [HTTP],
     }));
-    expect(checkWiring(app)).toEqual([expect.stringContaining('[c/legacy-api] CVA205 workload shop/legacy: connects to Deployment shop/api on port http (5678/TCP)')]);
+    expect(messagesOf(checkWiring(app))).toEqual([expect.stringContaining('[c/legacy-api] CVA205 workload shop/legacy: connects to Deployment shop/api on port http (5678/TCP)')]);
   });
 
   test('GIVEN a blocked connection THEN synth fails and writes nothing', () => {

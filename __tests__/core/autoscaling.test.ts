@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Autoscaling, ContainerPort, Microservice, Workload } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, synth } from '../support/manifests';
+import { messagesOf } from '../support/problems';
 
 /** A chart with one stateless web workload, ready to be autoscaled. */
 function web(replicas = 2): { chart: Chart; target: Microservice } {
@@ -11,7 +12,7 @@ function web(replicas = 2): { chart: Chart; target: Microservice } {
 }
 
 /** What synth would report for the App of `chart`. */
-const problems = (chart: Chart) => validateApp(chart.node.root as App);
+const problems = (chart: Chart) => messagesOf(validateApp(chart.node.root as App));
 
 describe('Autoscaling', () => {
   test('GIVEN a Deployment made elsewhere WHEN autoscaled THEN the HPA targets it by name and the PDB selects its pods', () => {
@@ -104,7 +105,7 @@ describe('Autoscaling', () => {
     const app = new App();
     const target = new Microservice(new Chart(app, 'apps'), 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 8080)] });
     new Autoscaling(new Chart(app, 'ops', { namespace: 'ops' }), 'scale', { target });
-    expect(validateApp(app)).toEqual([
+    expect(messagesOf(validateApp(app))).toEqual([
       '[ops/scale] CVA206 its HorizontalPodAutoscaler and PodDisruptionBudget would be written to namespace "ops" (its Chart\'s), but web has no set namespace, so it would not act on the pods of web: it only sees its own namespace. Fix: set the namespace of web (on the workload or its Chart), or make this in a Chart without a namespace',
     ]);
   });

@@ -1,5 +1,7 @@
 import { App, Chart } from 'cdk8s';
-import { ClusterDns, ContainerPort } from '../../lib';
+import { ClusterDns, ClusterDnsProps, ContainerPort } from '../../lib';
+import { validateApp } from '../../lib/synth/synthesizer';
+import { messagesOf } from '../support/problems';
 
 describe('ClusterDns', () => {
   test('GIVEN nothing configured THEN CoreDNS as most clusters run it: k8s-app=kube-dns in kube-system, on 53/UDP and 53/TCP', () => {
@@ -17,9 +19,16 @@ describe('ClusterDns', () => {
     expect(dns.ports.map(p => `${p.name} ${p.number}/${p.protocol}`)).toEqual(['dns 53/UDP', 'dns-tcp 53/TCP']);
   });
 
-  test('rejects where it is made: a bad namespace, no pod labels, no UDP port', () => {
-    expect(() => ClusterDns.of({ namespace: 'Kube_System' })).toThrow('[ClusterDns] CVA101 namespace "Kube_System" is not a valid DNS-1123 label');
-    expect(() => ClusterDns.of({ podLabels: {} })).toThrow('[ClusterDns] CVA109 podLabels is empty, which would stand for every pod of the namespace. Fix: give the labels of the DNS pods, e.g. { "k8s-app": "kube-dns" }');
-    expect(() => ClusterDns.of({ ports: [ContainerPort.tcp('dns-tcp', 53)] })).toThrow('[ClusterDns] CVA109 no UDP port is given, and resolvers ask over UDP first. Fix: add the UDP port the DNS pods listen on, e.g. ContainerPort.udp("dns", 53)');
+  test.each([
+    ['a bad namespace', { namespace: 'Kube_System' },
+      '[<root>] CVA101 namespace of ClusterDns "Kube_System" is not a valid DNS-1123 label (at most 63 characters of lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: choose a name such as "kube-system"'],
+    ['no pod labels', { podLabels: {} },
+      '[<root>] CVA109 the podLabels of ClusterDns are empty, which would stand for every pod of the namespace. Fix: give the labels of the DNS pods, e.g. { "k8s-app": "kube-dns" }'],
+    ['no UDP port', { ports: [ContainerPort.tcp('dns-tcp', 53)] },
+      '[<root>] CVA109 ClusterDns has no UDP port, and resolvers ask over UDP first. Fix: add the UDP port the DNS pods listen on, e.g. ContainerPort.udp("dns", 53)'],
+  ] as Array<[string, ClusterDnsProps, string]>)('GIVEN %s WHEN configured on the App THEN the App reports it, nothing thrown where it is made', (_title, props, message) => {
+    const app = new App();
+    ClusterDns.configure(app, ClusterDns.of(props));
+    expect(messagesOf(validateApp(app))).toEqual([message]);
   });
 });

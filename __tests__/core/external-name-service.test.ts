@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { ExternalNameService } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { synth } from '../support/manifests';
+import { messagesOf } from '../support/problems';
 
 describe('ExternalNameService', () => {
   test('GIVEN an outside host THEN the Service is a CNAME to it and selects no pods', () => {
@@ -21,6 +22,6 @@ describe('ExternalNameService', () => {
   ])('rejects externalName %j, at synth with every other problem', (host, message) => {
     const app = new App();
     new ExternalNameService(new Chart(app, 'c'), 'x', { externalName: host });
-    expect(validateApp(app)).toEqual([message]);
+    expect(messagesOf(validateApp(app))).toEqual([message]);
   });
 });

@@ -2,6 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { ContainerPort, IngressPolicy, Microservice, Workload } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, ingressAllowed, synth } from '../support/manifests';
+import { messagesOf } from '../support/problems';
+import { render } from '../support/manifests';
 
 describe('IngressPolicy', () => {
   function setup(namespaceOfClient?: string) {
@@ -49,14 +51,14 @@ describe('IngressPolicy', () => {
     expect(ingressAllowed(objects, { anything: 'else' }, labels('api'), 9090)).toBe(true);
     expect(ingressAllowed(objects, labels('batch'), labels('api'), 22)).toBe(false);
     new IngressPolicy(chart, 'p2', { target: api, fromAnywhere: true, clients: [batch] });
-    expect(validateApp(chart.node.root as App)).toContain('[c/p2] CVA108 both fromAnywhere and clients are set. Fix: use one of them');
+    expect(messagesOf(validateApp(chart.node.root as App))).toContain('[c/p2] CVA108 both fromAnywhere and clients are set. Fix: use one of them');
   });
 
   test('GIVEN an empty ports list and connections to the target THEN only the list is reported, not the connections it would refuse', () => {
     const { chart, api, web } = setup();
     web.connectTo(api);
     new IngressPolicy(chart, 'p', { target: api, ports: [] });
-    expect(validateApp(chart.node.root as App).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
+    expect(messagesOf(validateApp(chart.node.root as App)).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
       '[c/p] CVA103 ports is an empty list, which reads as no port but would leave the rule open on every port',
     ]);
   });
@@ -66,7 +68,7 @@ describe('IngressPolicy', () => {
     new IngressPolicy(chart, 'open', { target: api, fromAnywhere: true, ports: [] });
     new IngressPolicy(chart, 'clients', { target: api, clients: [web], ports: [], name: 'api-from-web' });
     const fix = 'Fix: list the ports to allow, leave ports unset for every port of api, or leave out the IngressPolicy';
-    expect(validateApp(chart.node.root as App)).toEqual([
+    expect(messagesOf(validateApp(chart.node.root as App))).toEqual([
       `[c/open] CVA103 ports is an empty list, which reads as no port but would leave the rule open on every port. ${fix}`,
       `[c/clients] CVA103 ports is an empty list, which reads as no port but would leave the rule open on every port. ${fix}`,
     ]);
@@ -75,7 +77,7 @@ describe('IngressPolicy', () => {
   test('rejects a port the target does not have', () => {
     const { chart, api } = setup();
     new IngressPolicy(chart, 'p1', { target: api, ports: [ContainerPort.tcp('ssh', 22)] });
-    expect(validateApp(chart.node.root as App)).toEqual(['[c/p1] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
+    expect(messagesOf(validateApp(chart.node.root as App))).toEqual(['[c/p1] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
   });
 
   describe('derived from connections', () => {
@@ -113,14 +115,14 @@ describe('IngressPolicy', () => {
       const { chart, api, web } = setup();
       web.connectTo(api, { ports: [ContainerPort.tcp('ssh', 22)] });
       new IngressPolicy(chart, 'p', { target: api });
-      expect(validateApp(chart.node.root as App)).toEqual(['[c/web/ConnectsTo-api] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
+      expect(messagesOf(validateApp(chart.node.root as App))).toEqual(['[c/web/ConnectsTo-api] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
     });
 
     test('GIVEN a connection to a workload that declares no ports THEN synth reports it once, instead of a policy open on every port', () => {
       const { chart, web } = setup();
       const worker = new Microservice(chart, 'worker', { image: 'worker:1.0' });
       web.connectTo(worker, { ports: [ContainerPort.tcp('http', 80)] });
-      expect(validateApp(chart.node.root as App)).toEqual([
+      expect(messagesOf(validateApp(chart.node.root as App))).toEqual([
         '[c/web/ConnectsTo-worker] CVA109 connects to worker, which declares no ports. Fix: declare the ports worker listens on (ports of the Microservice, or of Workload.fromAttributes)',
       ]);
     });
@@ -135,10 +137,10 @@ describe('IngressPolicy', () => {
     new Microservice(chart, 'other', { image: 'other:1.0' }).connectTo(srv, { ports: [b] });
     new IngressPolicy(chart, 'p', { target: srv, ports: [a] });
     // THEN one rule, for cli on a; other, whose only port is not listed, gets none (a rule without ports would admit every port)
-    expect(find(synth(chart), 'NetworkPolicy', 'srv-ingress').spec.ingress).toEqual([
+    expect(find(render(chart), 'NetworkPolicy', 'srv-ingress').spec.ingress).toEqual([
       { from: [{ podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/name': 'cli' }) } }], ports: [{ port: 1000, protocol: 'TCP' }] },
     ]);
-    expect(validateApp(chart.node.root as App)).toEqual([
+    expect(messagesOf(validateApp(chart.node.root as App))).toEqual([
       expect.stringMatching(/^\[c\/cli\/ConnectsTo-srv\] CVA205 .*port b \(2000\/TCP\)/),
       expect.stringMatching(/^\[c\/other\/ConnectsTo-srv\] CVA205 .*port b \(2000\/TCP\)/),
     ]);
@@ -148,7 +150,7 @@ describe('IngressPolicy', () => {
     const { chart, api, web, batch } = setup();
     batch.connectTo(api);
     new IngressPolicy(chart, 'p', { target: api, clients: [web] });
-    expect(validateApp(chart.node.root as App)).toEqual([expect.stringMatching(/^\[c\/batch\/ConnectsTo-api\] .*batch.*api.*9090.*api-ingress.*Fix: /)]);
+    expect(messagesOf(validateApp(chart.node.root as App))).toEqual([expect.stringMatching(/^\[c\/batch\/ConnectsTo-api\] .*batch.*api.*9090.*api-ingress.*Fix: /)]);
   });
 
   describe('namespaces, resolved as cdk8s resolves them', () => {
@@ -163,7 +165,7 @@ describe('IngressPolicy', () => {
       const policy = find(synth(chart), 'NetworkPolicy', 'api-ingress');
       expect(policy.metadata.namespace).toBe('shop');
       expect(policy.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: web.podSelector } }]);
-      expect(validateApp(chart.node.root as App)).toEqual([]);
+      expect(messagesOf(validateApp(chart.node.root as App))).toEqual([]);
     });
 
     test('GIVEN a front end in one Chart namespace and its backend in another THEN the policy admits the front end\'s namespace', () => {
@@ -181,14 +183,14 @@ describe('IngressPolicy', () => {
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } },
         podSelector: { matchLabels: web.podSelector },
       }]);
-      expect(validateApp(app)).toEqual([]);
+      expect(messagesOf(validateApp(app))).toEqual([]);
     });
 
     test('GIVEN a client whose namespace is not set and a target whose is THEN synth asks for the namespace', () => {
       const { chart, api, web } = setup('other');
       // the client is in "other", the target in no set namespace (its Chart has none)
       new IngressPolicy(chart, 'p', { target: api, clients: [web] });
-      expect(validateApp(chart.node.root as App)).toContain(
+      expect(messagesOf(validateApp(chart.node.root as App))).toContain(
         '[c/p] CVA206 web is in namespace "other" but api in no set namespace, so the policy cannot tell where the client\'s pods run. Fix: set the namespace of api (on the workload or its Chart)');
     });
   });
@@ -210,7 +212,7 @@ describe('IngressPolicy', () => {
     const app = new App();
     const target = new Microservice(new Chart(app, 'apps'), 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 8080)] });
     new IngressPolicy(new Chart(app, 'ops', { namespace: 'ops' }), 'policy', { target, fromAnywhere: true });
-    expect(validateApp(app)).toEqual([
+    expect(messagesOf(validateApp(app))).toEqual([
       '[ops/policy] CVA206 its NetworkPolicy would be written to namespace "ops" (its Chart\'s), but web has no set namespace, so it would not act on the pods of web: it only sees its own namespace. Fix: set the namespace of web (on the workload or its Chart), or make this in a Chart without a namespace',
     ]);
   });

@@ -3,13 +3,14 @@ import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-
 import { ContainerPort, HealthCheck, IngressPolicy, Microservice, MicroserviceProps, Volume } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, Manifest, synth } from '../support/manifests';
+import { messagesOf } from '../support/problems';
 
 /** Builds one Microservice; throws every problem synth would report, as synth would. */
 function make(props: MicroserviceProps, id = 'web'): { service: Microservice; objects: () => Manifest[] } {
   const app = new App();
   const chart = new Chart(app, 'test', { namespace: 'shop' });
   const service = new Microservice(chart, id, props);
-  const problems = validateApp(app);
+  const problems = messagesOf(validateApp(app));
   if (problems.length > 0) {
     throw new Error(problems.join('\n'));
   }
@@ -38,7 +39,7 @@ describe('Microservice', () => {
     });
     new Microservice(chart, 'web', { image: 'web:1.0' }).connectTo(api, { ports: [ContainerPort.tcp('http', 8080)] });
     new IngressPolicy(chart, 'policy', { target: api, ports: [ContainerPort.tcp('http', 8080)] });
-    expect(validateApp(app)).toEqual([]);
+    expect(messagesOf(validateApp(app))).toEqual([]);
     expect(ContainerPort.tcp('http', 8080).isSameAs(ContainerPort.udp('http', 8080))).toBe(false);
     expect(ContainerPort.tcp('http', 8080).isSameAs(ContainerPort.tcp('http', 8080))).toBe(true);
   });
@@ -55,7 +56,7 @@ describe('Microservice', () => {
     const app = new App();
     const web = new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', { image: 'web:1.0', env: { LOG: EnvValue.fromValue('info') } });
     web.addEnv('LOG', EnvValue.fromValue('debug'));
-    expect(validateApp(app)).toEqual(['[test/web] CVA107 env var LOG is set twice (the second time with addEnv), and only the last value would be written. Fix: set LOG once']);
+    expect(messagesOf(validateApp(app))).toEqual(['[test/web] CVA107 env var LOG is set twice (the second time with addEnv), and only the last value would be written. Fix: set LOG once']);
   });
 
   test.each([
@@ -78,7 +79,7 @@ describe('Microservice', () => {
       env: { DB_PASSWORD: EnvValue.fromValue('a'), API_TOKEN: EnvValue.fromValue('b') },
     });
     web.addEnv('CLIENT_SECRET', EnvValue.fromValue('c'));
-    expect(validateApp(app).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
+    expect(messagesOf(validateApp(app)).map(p => p.replace(/\. Fix: .*/, ''))).toEqual([
       '[test/web] CVA107 container port name "http" is used twice',
       '[test/web] CVA107 container port name "metrics" is used twice',
       '[test/web] CVA107 container port number "9091/TCP" is used twice',
@@ -96,7 +97,7 @@ describe('Microservice', () => {
       image: 'app:1.0',
       env: { DB_PASSWORD: EnvValue.fromSecretValue({ secret, key: 'password' }), LOG_LEVEL: EnvValue.fromValue('info') },
     });
-    expect(validateApp(app).filter((p) => p.includes('holds a credential'))).toEqual([]);
+    expect(messagesOf(validateApp(app)).filter((p) => p.includes('holds a credential'))).toEqual([]);
   });
 
   test('GIVEN ports and no service options THEN a ClusterIP Service forwards each port to the same container port', () => {
@@ -179,7 +180,7 @@ describe('Microservice', () => {
       expect(pod.containers[0].env).toEqual([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]);
       expect(pod.containers[0].volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache' }]);
       expect(pod.volumes).toEqual([{ name: 'cache', emptyDir: {} }]);
-      expect(validateApp(app)).toEqual([]);
+      expect(messagesOf(validateApp(app))).toEqual([]);
     });
 
     test('GIVEN a credential literal or a clashing volume added after construction THEN synth reports them', () => {
@@ -188,20 +189,23 @@ describe('Microservice', () => {
       const web = new Microservice(chart, 'web', { image: 'app:1.0', volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp') }] });
       web.addEnv('API_TOKEN', EnvValue.fromValue('hunter2'));
       web.addVolume({ path: '/tmp', volume: Volume.emptyDir('scratch') });
-      expect(validateApp(app)).toEqual([
+      expect(messagesOf(validateApp(app))).toEqual([
         '[test/web] CVA105 env API_TOKEN is a literal value, but its name says it holds a credential. Fix: put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for API_TOKEN',
         '[test/web] CVA107 mount path "/tmp" is used twice. Fix: give each mount path a distinct value',
       ]);
     });
 
     test('GIVEN a connection THEN the workload is its client, named in the construct tree', () => {
-      const chart = new Chart(new App(), 'test', { namespace: 'shop' });
+      const app = new App();
+      const chart = new Chart(app, 'test', { namespace: 'shop' });
       const api = new Microservice(chart, 'api', { image: 'api:1.0', ports: [http] });
       const web = new Microservice(chart, 'web', { image: 'app:1.0' });
       const connection = web.connectTo(api);
       expect(connection.node.path).toBe('test/web/ConnectsTo-api');
       expect([connection.client, connection.server, connection.ports]).toEqual([web, api, [http]]);
-      expect(() => web.connectTo(api)).toThrow('[test/web] CVA107 already connects to api. Fix: state each connection once; to add ports, list them all in one connectTo(api, { ports })');
+      // WHEN stated twice THEN reported, and the first connection stands
+      expect(web.connectTo(api)).toBe(connection);
+      expect(messagesOf(validateApp(app))).toEqual(['[test/web] CVA107 already connects to api. Fix: state each connection once; to add ports, list them all in one connectTo(api, { ports })']);
     });
   });
 
@@ -265,23 +269,37 @@ describe('Microservice', () => {
       // Exactly this problem, once: a mistake reported twice is a defect too.
       const app = new App();
       new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', props);
-      expect(validateApp(app)).toEqual([message]);
+      expect(messagesOf(validateApp(app))).toEqual([message]);
     });
   });
 });
 
-describe('ContainerPort and HealthCheck', () => {
+describe('ContainerPort, HealthCheck and Volume: a bad value is reported by the workload that uses it, nothing thrown', () => {
   test.each([
-    [() => ContainerPort.tcp('http', 0), '[ContainerPort http] CVA102 port must be an integer from 1 to 65535, got 0. Fix: set port to an integer from 1 to 65535'],
-    [() => ContainerPort.tcp('a-very-long-port-name', 80), '[ContainerPort a-very-long-port-name] CVA101 port name "a-very-long-port-name" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
-    [() => ContainerPort.tcp('8080', 8080), '[ContainerPort 8080] CVA101 port name "8080" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http" or "postgres"'],
-    [() => HealthCheck.httpGet('healthz', http), '[HealthCheck healthz] CVA103 HTTP path "healthz" must start with "/". Fix: use "/healthz"'],
-    [() => HealthCheck.command([]), '[HealthCheck] CVA103 a command health check needs a command. Fix: pass the command and its arguments, e.g. ["redis-cli", "ping"]'],
-    [() => HealthCheck.tcpSocket(http, { failureThreshold: 0 }), '[HealthCheck] CVA102 failureThreshold must be a positive integer, got 0. Fix: set failureThreshold to 1 or more'],
-    [() => HealthCheck.tcpSocket(http, { timeout: Duration.millis(500) }), '[HealthCheck] CVA102 timeout must be a whole number of seconds, at least 1, got 500 millis. Fix: set timeout to e.g. Duration.seconds(1)'],
-    [() => HealthCheck.httpGet('/', http, { period: Duration.seconds(0) }), '[HealthCheck] CVA102 period must be a whole number of seconds, at least 1, got 0 seconds. Fix: set period to e.g. Duration.seconds(1)'],
-    [() => Volume.emptyDir('cache', { sizeLimit: Size.kibibytes(100) }), '[Volume cache] CVA102 sizeLimit must be a positive whole number of MiB, got 100Ki. Fix: use e.g. Size.mebibytes(64)'],
-  ])('rejects bad input %#', (build, message) => {
-    expect(build).toThrow(message);
+    ['a port number out of range', () => ({ ports: [ContainerPort.tcp('http', 0)] }),
+      '[c/web] CVA102 port http must be an integer from 1 to 65535, got 0. Fix: set port http to an integer from 1 to 65535'],
+    ['a port name too long', () => ({ ports: [ContainerPort.tcp('a-very-long-port-name', 80)] }),
+      '[c/web] CVA101 port name "a-very-long-port-name" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "a-very-long-por"'],
+    ['a port name without a letter', () => ({ ports: [ContainerPort.tcp('8080', 8080)] }),
+      '[c/web] CVA101 port name "8080" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "http"'],
+    ['an HTTP path without its /', () => ({ ports: [http], readiness: HealthCheck.httpGet('healthz', http) }),
+      '[c/web] CVA103 health check HTTP path "healthz" must start with "/". Fix: use "/healthz"'],
+    ['an empty command', () => ({ readiness: HealthCheck.command([]) }),
+      '[c/web] CVA103 a command health check needs a command. Fix: pass the command and its arguments, e.g. ["redis-cli", "ping"]'],
+    ['a failure threshold of 0', () => ({ ports: [http], liveness: HealthCheck.tcpSocket(http, { failureThreshold: 0 }) }),
+      '[c/web] CVA102 health check failureThreshold must be a positive integer, got 0. Fix: set failureThreshold to 1 or more'],
+    ['a timeout below a second', () => ({ ports: [http], readiness: HealthCheck.tcpSocket(http, { timeout: Duration.millis(500) }) }),
+      '[c/web] CVA102 health check timeout must be a whole number of seconds, at least 1, got 500 millis. Fix: set timeout to e.g. Duration.seconds(1)'],
+    ['a period of 0', () => ({ ports: [http], startup: HealthCheck.httpGet('/', http, { period: Duration.seconds(0) }) }),
+      '[c/web] CVA102 health check period must be a whole number of seconds, at least 1, got 0 seconds. Fix: set period to e.g. Duration.seconds(1)'],
+    ['a size limit that is no whole number of MiB', () => ({ volumes: [{ path: '/cache', volume: Volume.emptyDir('cache', { sizeLimit: Size.kibibytes(100) }) }] }),
+      '[c/web] CVA102 sizeLimit of volume cache must be a positive whole number of MiB, got 100Ki. Fix: use e.g. Size.mebibytes(64)'],
+  ] as Array<[string, () => Partial<MicroserviceProps>, string]>)('GIVEN %s WHEN a workload uses it THEN the workload reports it', (_title, props, message) => {
+    const app = new App();
+    // WHEN the value is made, nothing is thrown
+    const given = props();
+    new Microservice(new Chart(app, 'c'), 'web', { image: 'nginx:1.27', ...given });
+    // THEN
+    expect(messagesOf(validateApp(app))).toEqual([message]);
   });
 });

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { ContainerPort, Microservice, ProblemCode } from '../../lib';
-import { ConfigurationError } from '../../lib/core/errors';
+import { KubeService } from '../../imports/k8s';
+import { ProblemSeverity, Synthesizer } from '../../lib';
+import { messagesOf } from '../support/problems';
 import { tempDir } from '../support/tmp';
 
 /** The codes of the catalogue, by the name of their static property. */
@@ -18,6 +20,7 @@ describe('ProblemCode: one stable code per kind of problem', () => {
     expect(catalogue.length).toBeGreaterThan(0);
     for (const [, c] of catalogue) {
       expect(c.code).toMatch(/^CVA[12]\d\d$/);
+      expect(typeof c.serverAccepts).toBe('boolean');
       expect(c.slug).toMatch(/^[a-z]+(-[a-z]+)*$/);
     }
     expect(new Set(catalogue.map(([, c]) => c.code)).size).toBe(catalogue.length);
@@ -37,28 +40,50 @@ describe('ProblemCode: one stable code per kind of problem', () => {
   });
 });
 
-describe('ConfigurationError: the one format of every problem', () => {
-  test('GIVEN a bad value WHEN it is made THEN the error names where, the code, the problem and the fix', () => {
-    let error: unknown;
-    try {
-      ContainerPort.tcp('http', 70000);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigurationError);
-    const e = error as ConfigurationError;
-    expect(e.message).toBe('[ContainerPort http] CVA102 port must be an integer from 1 to 65535, got 70000. Fix: set port to an integer from 1 to 65535');
-    expect({ code: e.code, path: e.path, problem: e.problem, fix: e.fix }).toEqual({
+describe('Problems as data: recorded where found, formatted once', () => {
+  test('GIVEN a bad value object WHEN it is made THEN nothing is thrown, and the construct that uses it reports it with its own path', () => {
+    // GIVEN / WHEN
+    const port = ContainerPort.tcp('http', 70000);
+    const app = new App();
+    new Microservice(new Chart(app, 'c'), 'web', { image: 'nginx:1.27', ports: [port] });
+    // THEN
+    expect(Synthesizer.validate(app)).toEqual([{
+      path: 'c/web',
       code: ProblemCode.OUT_OF_RANGE.code,
-      path: 'ContainerPort http',
-      problem: 'port must be an integer from 1 to 65535, got 70000',
-      fix: 'set port to an integer from 1 to 65535',
-    });
+      problem: 'port http must be an integer from 1 to 65535, got 70000',
+      fix: 'set port http to an integer from 1 to 65535',
+      severity: ProblemSeverity.ERROR,
+    }]);
+    expect(messagesOf(Synthesizer.validate(app))).toEqual(['[c/web] CVA102 port http must be an integer from 1 to 65535, got 70000. Fix: set port http to an integer from 1 to 65535']);
+  });
+
+  test('GIVEN one bad value object used by two constructs THEN it is reported once, by the first, with every other problem of the App', () => {
+    const port = ContainerPort.tcp('prometheus-metrics', 9090);
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    new Microservice(chart, 'a', { image: 'nginx:1.27', ports: [port] });
+    new Microservice(chart, 'b', { image: 'nginx', ports: [port] });
+    expect(messagesOf(Synthesizer.validate(app))).toEqual([
+      '[c/a] CVA101 port name "prometheus-metrics" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "prometh-metrics"',
+      '[c/b] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."',
+    ]);
   });
 
   test('GIVEN a construct with a problem WHEN stock cdk8s synthesizes the App THEN its message reads the same, path and code first', () => {
     const app = new App({ outdir: tempDir('problem-codes-') });
     new Microservice(new Chart(app, 'c'), 'web', { image: 'nginx' });
     expect(() => app.synth()).toThrow('[c/web] CVA104 image "nginx" has no tag or digest');
+  });
+
+  test('GIVEN a Service that routes nowhere WHEN stock cdk8s synthesizes the App THEN the App-wide checks run too, and nothing is written', () => {
+    // GIVEN a raw Service whose selector matches no pod, in an App that never calls Synthesizer
+    const outdir = tempDir('problem-codes-');
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'c');
+    new Microservice(chart, 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 80)] });
+    new KubeService(chart, 'orphan', { metadata: { name: 'orphan' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 80 }] } });
+    // WHEN / THEN
+    expect(() => app.synth()).toThrow(/App-wide check: \[c\/orphan\] CVA201 Service default\/orphan: selector app=nothing matches no pod template/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
   });
 });

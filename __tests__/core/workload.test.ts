@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { ContainerPort, DisruptionBudget, IngressPolicy, Workload } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
+import { messagesOf } from '../support/problems';
 
 describe('Workload.fromAttributes', () => {
   test('GIVEN the attributes of a workload made elsewhere THEN it stands for it, in its Chart\'s namespace unless given one', () => {
@@ -9,7 +10,7 @@ describe('Workload.fromAttributes', () => {
     const other = Workload.fromAttributes(chart, 'other', { name: 'other', namespace: 'ops', podSelector: { app: 'other' } });
     expect([legacy.name, legacy.namespace, legacy.podSelector, legacy.ports.map(p => p.number)]).toEqual(['legacy', 'shop', { app: 'legacy' }, [8080]]);
     expect([other.namespace, other.ports]).toEqual(['ops', []]);
-    expect(validateApp(chart.node.root as App)).toEqual([]);
+    expect(messagesOf(validateApp(chart.node.root as App))).toEqual([]);
   });
 
   test('GIVEN an empty podSelector THEN synth reports it once, instead of a policy and a budget over every pod of the namespace', () => {
@@ -17,7 +18,7 @@ describe('Workload.fromAttributes', () => {
     const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: {}, ports: [ContainerPort.tcp('http', 80)] });
     new IngressPolicy(chart, 'p', { target: legacy, fromAnywhere: true });
     new DisruptionBudget(chart, 'pdb', { target: legacy });
-    expect(validateApp(chart.node.root as App)).toEqual([
+    expect(messagesOf(validateApp(chart.node.root as App))).toEqual([
       '[c/legacy] CVA109 podSelector of legacy is empty, which selects every pod in its namespace. Fix: give the labels of legacy\'s pods (its spec.selector.matchLabels)',
     ]);
   });

@@ -2,11 +2,12 @@ import { App, Chart } from 'cdk8s';
 import { BackendExample, ExternalDatabaseExample, MANAGED_DATABASE_HOST, SHOP_SERVICES, ShopExample, VotingAppRdsExample, WebappExample } from '../../examples';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, Manifest, ofKind, podsSelectedBy, synth } from '../support/manifests';
+import { messagesOf } from '../support/problems';
 
 function build<T extends Chart>(make: (app: App) => T): Manifest[] {
   const app = new App();
   const chart = make(app);
-  expect(validateApp(app)).toEqual([]);
+  expect(messagesOf(validateApp(app))).toEqual([]);
   return synth(chart);
 }
 

@@ -2,6 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { Credentials, VotingAppChart, VotingAppChartProps } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { Json, ManifestIndex, matchesLabels, namespaceOf, PodRef, podTemplateOf, serviceSelectorOf } from '../../lib/core/model';
+import { renderChart } from '../../lib/core/app-checks';
+import { messagesOf } from '../support/problems';
 
 // The Kubernetes rules these helpers apply (selectors, pod templates,
 // NetworkPolicy) are the model's of lib/core/model, the ones synth checks with.
@@ -25,16 +27,21 @@ export function votingApp(props: Partial<VotingAppChartProps> = {}): Manifest[] 
   const app = new App();
   const chart = new VotingAppChart(app, 'voting-app', { credentials: Credentials.fromPassword({ password: TEST_PASSWORD }), ...props });
   // Every stack a test looks at must also pass the App-wide wiring checks.
-  const problems = validateApp(app);
+  const problems = messagesOf(validateApp(app));
   if (problems.length > 0) {
     throw new Error(problems.join('\n'));
   }
   return synth(chart);
 }
 
-/** The JSON objects of a chart. */
+/** The JSON objects of a chart, as cdk8s renders them: after validating the whole App, which throws on a problem. */
 export function synth(chart: Chart): Manifest[] {
   return chart.toJson() as Manifest[];
+}
+
+/** The JSON objects of a chart, without validation: for a test that looks at the output of an App with problems. */
+export function render(chart: Chart): Manifest[] {
+  return renderChart(chart).map(o => o.json as Manifest);
 }
 
 export function find(objects: Manifest[], kind: string, name: string): Manifest {

@@ -4,6 +4,7 @@ import { NodePortAllocator } from '../../lib/core/node-port-allocator';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { Manifest, ofKind, podsSelectedBy, synth } from '../support/manifests';
 import { ServiceType } from 'cdk8s-plus-28';
+import { messagesOf } from '../support/problems';
 
 const credentials = Credentials.fromPassword({ password: 'p' });
 
@@ -17,7 +18,7 @@ function fleet(tenants: number, before?: (app: App) => void): { objects: Manifes
 describe('VotingAppFleet', () => {
   test('GIVEN 3 tenants THEN each gets its own namespace with the whole stack', () => {
     const { objects, app } = fleet(3);
-    expect(validateApp(app)).toEqual([]);
+    expect(messagesOf(validateApp(app))).toEqual([]);
     expect(ofKind(objects, 'Namespace').map(n => n.metadata.name)).toEqual(['tenant-001', 'tenant-002', 'tenant-003']);
     for (const ns of ['tenant-001', 'tenant-002', 'tenant-003']) {
       const inNs = objects.filter(o => o.metadata.namespace === ns);
@@ -49,7 +50,7 @@ describe('VotingAppFleet', () => {
       new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30001 }] } });
     });
     expect(chart.tenants.map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[30000, 30002], [30003, 30004]]);
-    expect(validateApp(app)).toEqual([]);
+    expect(messagesOf(validateApp(app))).toEqual([]);
   });
 
   test('GIVEN the fleet built before other charts THEN it still skips their node ports', () => {
@@ -61,7 +62,7 @@ describe('VotingAppFleet', () => {
     new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30001 }] } });
     // THEN the fleet's ports are what they would be had it been built last
     expect(chart.tenants.map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[30000, 30002], [30003, 30004]]);
-    expect(validateApp(app)).toEqual([]);
+    expect(messagesOf(validateApp(app))).toEqual([]);
   });
 
   test('GIVEN two fleets THEN the second draws after the first', () => {
@@ -69,7 +70,7 @@ describe('VotingAppFleet', () => {
     const first = new VotingAppFleet(app, 'first', { tenants: 1, credentials, namespacePrefix: 'a' });
     const second = new VotingAppFleet(app, 'second', { tenants: 1, credentials, namespacePrefix: 'b' });
     expect([...first.tenants, ...second.tenants].map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[30000, 30001], [30002, 30003]]);
-    expect(validateApp(app)).toEqual([]);
+    expect(messagesOf(validateApp(app))).toEqual([]);
   });
 
   test('GIVEN a cluster with another node port range THEN the fleet draws from it, and a Service outside it is reported', () => {
@@ -80,13 +81,13 @@ describe('VotingAppFleet', () => {
     const http = ContainerPort.tcp('http', 80);
     new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30001 }] } });
     expect(chart.tenants.map(t => [t.voteNodePort, t.resultNodePort])).toEqual([[20000, 20001], [20002, 20003]]);
-    expect(validateApp(app)).toContain('[other/web] CVA204 node port must be an integer from 20000 to 20099, got 30001. Fix: set node port to an integer from 20000 to 20099');
+    expect(messagesOf(validateApp(app))).toContain('[other/web] CVA204 node port must be an integer from 20000 to 20099, got 30001. Fix: set node port to an integer from 20000 to 20099');
   });
 
   test('GIVEN more tenants than the node port range holds THEN synth reports it once', () => {
     const app = new App();
     new VotingAppFleet(app, 'fleet', { tenants: 1400, credentials });
-    expect(validateApp(app)).toEqual(['[fleet] CVA204 needs 2800 node ports but only 2768 of 30000-32767 are free. Fix: use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters']);
+    expect(messagesOf(validateApp(app))).toEqual(['[fleet] CVA204 needs 2800 node ports but only 2768 of 30000-32767 are free. Fix: use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters']);
   });
 
   test('GIVEN more tenants than the node port range holds THEN a clear error', () => {
@@ -99,7 +100,7 @@ describe('VotingAppFleet', () => {
 
   test('NodePortAllocator skips reserved ports and counts what is free', () => {
     const a = new NodePortAllocator([30000, 30002]);
-    expect(a.allocate(3, 'test')).toEqual([30001, 30003, 30004]);
+    expect(a.allocate(3)).toEqual({ ports: [30001, 30003, 30004] });
     expect(a.free).toBe(2768 - 5);
   });
 });

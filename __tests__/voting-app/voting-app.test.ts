@@ -2,6 +2,7 @@ import { App, Chart, Size } from 'cdk8s';
 import { Credentials, Exposure, Persistence, Profile, VotingApp } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { containers, decoded, find, ingressAllowed, Manifest, ofKind, podsSelectedBy, quantity, synth, TEST_PASSWORD, votingApp } from '../support/manifests';
+import { messagesOf } from '../support/problems';
 
 const COMPONENTS = ['vote', 'result', 'worker', 'redis', 'db'];
 const RECOMMENDED = ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'];
@@ -345,7 +346,7 @@ describe('VotingApp: configuration', () => {
       externalDatabase: { host: 'db.example.com' }, credentials: Credentials.fromPassword({ password: 'p' }),
       replicas: { result: 2 },
     });
-    expect(validateApp(app)).toEqual([
+    expect(messagesOf(validateApp(app))).toEqual([
       '[c/app] CVA108 externalDatabase is set together with in-cluster database settings (credentials, persistence, postgres image or resources). Fix: drop those settings: the external database keeps its own credentials and data',
       '[c/app/Result] CVA108 result asks for 2 replicas without sticky sessions; socket.io then drops its connections. Fix: keep replicas at 1, or set resultStickySessions: true',
     ]);

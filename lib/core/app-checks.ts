@@ -262,7 +262,7 @@ export class WiringChecks {
       for (const p of ports) {
         // Resolved pod by pod, as the endpoints controller does: a pod it fails for gets no endpoint.
         const failing = selected.filter(w => !resolveTargetPort(p, w.ports).ok);
-        if (failing.length > 0) {
+        if (failing.length > 0 && !followsFrom(svc, ProblemCode.UNDECLARED_PORT)) {
           const target = p.targetPort;
           const list = failing.flatMap(w => w.ports).filter(cp => cp.protocol === p.protocol).map(cp => `${cp.name ?? '-'} (${cp.number})`).join(', ') || 'none';
           problems.push(fmt(svc, ProblemCode.UNDECLARED_PORT, `port ${p.port} targets ${typeof target === 'number' ? 'container port' : 'the port named'} ${target}/${p.protocol}, which no selected container (${failing.map(w => w.name).join(', ')}) declares`,

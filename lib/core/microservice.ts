@@ -410,8 +410,15 @@ export class Microservice extends Construct implements IWorkload {
       }
     }
     for (const p of this.servicePorts) {
-      found.record(portFinding('service port', p.port));
-      this.checkOwnPort(p.target, `service port ${p.port}`);
+      // A Service port made from a container port repeats only what the container port reports.
+      if (options.ports) {
+        found.record(portFinding('service port', p.port));
+      }
+      const undeclared = this.checkOwnPort(p.target, `service port ${p.port}`);
+      if (undeclared) {
+        // The App-wide targetPort check would find the same port on the Service.
+        found.consequence(undeclared, { code: ProblemCode.UNDECLARED_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
+      }
       if (p.nodePort !== undefined) {
         const nodePort = p.nodePort;
         if (found.check(type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER,
@@ -502,8 +509,10 @@ export class Microservice extends Construct implements IWorkload {
     };
   }
 
-  private checkOwnPort(port: ContainerPort, user: string): void {
-    this.found.check(includesPort(this.ports, port), ProblemCode.UNDECLARED_PORT, `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
+  /** Reports a port this container does not declare; returns the problem, if any. */
+  private checkOwnPort(port: ContainerPort, user: string): Problem | undefined {
+    return includesPort(this.ports, port) ? undefined : this.found.report(ProblemCode.UNDECLARED_PORT,
+      `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
       `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
   }
 }

@@ -49,9 +49,13 @@ export function placed(path: string, f: Finding): Problem {
   return { path, code: f.code.code, problem: f.problem, fix: f.fix, severity: f.severity ?? ProblemSeverity.ERROR };
 }
 
-/** `CODE problem. Fix: fix`, with `(warning)` after the code of a warning: a problem without its path. @internal */
+/**
+ * `CODE problem. Fix: fix`, with `(warning)` after the code of a warning: a
+ * problem without its path. A validation of another library has no fix of its
+ * own: its message stands alone. @internal
+ */
 export function describeProblem(p: Problem): string {
-  return `${p.code}${p.severity === ProblemSeverity.WARNING ? ' (warning)' : ''} ${p.problem}. Fix: ${p.fix}`;
+  return `${p.code}${p.severity === ProblemSeverity.WARNING ? ' (warning)' : ''} ${p.problem}${p.fix === '' ? '' : `. Fix: ${p.fix}`}`;
 }
 
 /** The one text form of a problem: `[path] CODE problem. Fix: fix`. */

@@ -83,9 +83,23 @@ export class Problems {
     const root = scope.node.root;
     if (!appsChecked.has(root)) {
       appsChecked.add(root);
+      // cdk8s validates the whole App again for every chart it renders (App.synth, chart.toJson), so
+      // one synchronous synth computes the App-wide problems once; the next task computes them afresh.
+      let memo: string[] | undefined;
       root.node.addValidation({
-        // The App's path is empty: each message names the construct it is about.
-        validate: () => (collecting > 0 ? [] : appWideProblems(root).filter(isError).map(p => `App-wide check: ${formatProblem(p)}`)),
+        validate: () => {
+          if (collecting > 0) {
+            return [];
+          }
+          if (memo === undefined) {
+            // The App's path is empty: each message names the construct it is about.
+            memo = appWideProblems(root).filter(isError).map(p => `App-wide check: ${formatProblem(p)}`);
+            queueMicrotask(() => {
+              memo = undefined;
+            });
+          }
+          return memo;
+        },
       });
     }
   }

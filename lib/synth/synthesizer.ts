@@ -83,7 +83,7 @@ function constructProblems(constructs: IConstruct[]): Problem[] {
     for (const c of constructs) {
       problems.push(...(Problems.peek(c)?.all() ?? []));
       for (const message of c.node.validate()) {
-        problems.push(placed(c.node.path, { code: ProblemCode.CONSTRUCT_VALIDATION, problem: message, fix: 'see the validation of the construct' }));
+        problems.push(placed(c.node.path, { code: ProblemCode.CONSTRUCT_VALIDATION, problem: message, fix: '' }));
       }
     }
     return problems;

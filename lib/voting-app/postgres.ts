@@ -47,7 +47,9 @@ export class Postgres extends Construct {
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     // Reported by synth with every other problem; the manifests are then not written.
-    Problems.of(this).record(integerFinding('db replicas', props.replicas ?? 1, 0, 1));
+    const found = Problems.of(this);
+    found.record(integerFinding('db replicas', props.replicas ?? 1, 0, 1));
+    found.adoptAll([props.credentials, props.persistence]);
     const workload = componentWorkload(props, 'db', 'database', { image: Postgres.DEFAULT_IMAGE, resources: Postgres.DEFAULT_RESOURCES });
     // The Secret and the claim carry the labels of the Deployment they belong to.
     const labels = new AppLabels(workload);
