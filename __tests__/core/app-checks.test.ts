@@ -4,9 +4,8 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { EnvValue, Secret, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { ClusterDns, ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp } from '../../lib';
+import { ClusterDns, Connection, ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp, Workload } from '../../lib';
 import { synthesize, validateApp } from '../../lib/synth/synthesizer';
-import { declareConnection, recordConnection } from '../../lib/core/declarations';
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/core/app-checks';
 import { tempDir } from '../support/tmp';
@@ -110,14 +109,12 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     ['[c/d] CVA101 Deployment shop/backend: label app="back end" is not a valid label value. Fix: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit']],
   ['two objects of one kind with one name in one namespace', c => { rawDeployment(c, 'd'); rawDeployment(c, 'd2'); },
     ['[c/d2] CVA107 Deployment shop/backend: has the same name as the object at c/d, so one would overwrite the other. Fix: give one of them another name']],
-  ['a component reaching a Service by name that does not exist', c => { declareConnection(rawDeployment(c, 'd'), 'cache'); },
-    ['[c/d] CVA203 Deployment shop/backend reaches the Service "cache" by name, but no Service "cache" exists in namespace shop. Fix: add a Service named exactly "cache" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'cache\')']],
   ['the voting app without its redis Service', c => {
     const app = new VotingApp(c, 'app', { credentials: Credentials.fromPassword({ password: 'p' }) });
     app.redis.service?.addJsonPatch(JsonPatch.replace('/metadata/name', 'cache'));
   }, [
-    '[c/app/Vote/FrontEnd/Workload] CVA203 Deployment shop/vote reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
-    '[c/app/Worker/Workload] CVA203 Deployment shop/worker reaches the Service "redis" by name, but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
+    '[c/app/Vote/FrontEnd/Workload/ConnectsTo-redis] CVA203 vote reaches redis through the Service "redis", but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
+    '[c/app/Worker/Workload/ConnectsTo-redis] CVA203 worker reaches redis through the Service "redis", but no Service "redis" exists in namespace shop. Fix: add a Service named exactly "redis" to namespace shop (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, \'redis\')',
   ]],
   // The rules of lib/core/model, one case each where synth reports something.
   ['a named targetPort only a plain init container declares (it has exited before the pod serves)', c => {
@@ -323,10 +320,13 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
   const HTTP = { name: 'http', number: 5678, protocol: 'TCP' };
   const ADMIN = { name: 'admin', number: 9000, protocol: 'TCP' };
 
-  /** A connection from `from` to `to`, recorded on a construct of its own as a Connection construct would. */
+  /** A connection between two raw Deployments of the App, each imported by its attributes as a user would. */
   function connect(scope: Construct, id: string, from: k8s.KubeDeployment, to: k8s.KubeDeployment, ports = [HTTP], namespaces: { from?: string; to?: string } = {}) {
-    const end = (d: k8s.KubeDeployment, namespace?: string) => ({ construct: d, name: d.name, namespace, podLabels: labelsOf(d.name) });
-    recordConnection(new Construct(scope, id), () => ({ from: end(from, namespaces.from), to: end(to, namespaces.to), ports }));
+    const ends = new Construct(scope, `${id}-ends`);
+    const containerPorts = (list: typeof ports) => list.map(p => (p.protocol === 'UDP' ? ContainerPort.udp(p.name, p.number) : ContainerPort.tcp(p.name, p.number)));
+    const end = (d: k8s.KubeDeployment, which: string, namespace: string | undefined, own: typeof ports) =>
+      Workload.fromAttributes(ends, which, { name: d.name, namespace, podSelector: labelsOf(d.name), ports: containerPorts(own) });
+    new Connection(scope, id, { client: end(from, 'from', namespaces.from, []), server: end(to, 'to', namespaces.to, ports), ports: containerPorts(ports) });
   }
 
   function policy(scope: Construct, id: string, target: string, ingress: k8s.NetworkPolicyIngressRule[] | undefined, namespace?: string) {
@@ -384,17 +384,16 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
   test('GIVEN a target construct that renders a Job beside its Deployment THEN the connection is judged by the Deployment\'s pods, the end it names', () => {
     const app = new App();
     const c = new Chart(app, 'c', { namespace: 'shop' });
-    const web = rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
+    rawDeployment(c, 'web', { name: 'web', labels: labelsOf('web') });
     const apiConstruct = new Construct(c, 'api');
     new k8s.KubeJob(apiConstruct, 'migrate', { metadata: { name: 'api-migrate' }, spec: { template: {
       metadata: { labels: { app: 'api', job: 'migrate' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'api:1.0' }] },
     } } });
     rawDeployment(apiConstruct, 'deployment', { name: 'api', labels: { app: 'api', tier: 'backend' } });
-    recordConnection(new Construct(c, 'web-api'), () => ({
-      from: { construct: web, name: 'web', namespace: 'shop', podLabels: labelsOf('web') },
-      to: { construct: apiConstruct, name: 'api', namespace: 'shop', podLabels: labelsOf('api') },
-      ports: [HTTP],
-    }));
+    new Connection(c, 'web-api', {
+      client: Workload.fromAttributes(c, 'web-import', { name: 'web', namespace: 'shop', podSelector: labelsOf('web') }),
+      server: Workload.fromAttributes(c, 'api-import', { name: 'api', namespace: 'shop', podSelector: labelsOf('api'), ports: [ContainerPort.tcp(HTTP.name, HTTP.number)] }),
+    });
     new k8s.KubeNetworkPolicy(c, 'p', { metadata: { name: 'backend-ingress' }, spec: {
       podSelector: { matchLabels: { tier: 'backend' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'ops' } } }] }],
     } });
@@ -580,12 +579,10 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
   test('GIVEN a client made elsewhere (no object of it in the App) THEN it is named as a workload', () => {
     const { app, c, api } = shop();
     policy(c, 'p', 'api', []);
-    const legacy = new Construct(c, 'legacy');
-    recordConnection(new Construct(c, 'legacy-api'), () => ({
-      from: { construct: legacy, name: 'legacy', namespace: 'shop', podLabels: { app: 'legacy' } },
-      to: { construct: api, name: 'api', namespace: 'shop', podLabels: labelsOf('api') },
-      ports: [HTTP],
-    }));
+    new Connection(c, 'legacy-api', {
+      client: Workload.fromAttributes(c, 'legacy', { name: 'legacy', namespace: 'shop', podSelector: { app: 'legacy' } }),
+      server: Workload.fromAttributes(c, 'api-import', { name: api.name, namespace: 'shop', podSelector: labelsOf('api'), ports: [ContainerPort.tcp(HTTP.name, HTTP.number)] }),
+    });
     expect(messagesOf(checkWiring(app))).toEqual([expect.stringContaining('[c/legacy-api] CVA205 workload shop/legacy: connects to Deployment shop/api on port http (5678/TCP)')]);
   });
 

@@ -6,7 +6,8 @@ import { ProblemCode } from './problem-code';
 import { NodePortRange } from './node-port-range';
 import { ClusterDns } from './cluster-dns';
 import { PortProtocol } from './container-port';
-import { ConnectionDeclaration, connectionDeclarationsOf, ConnectionEnd, connectionsOf, ExternalDeclaration, ExternalObjects } from './declarations';
+import { Connection } from './connection';
+import { ConnectionDeclaration, ConnectionEnd, ExternalDeclaration, ExternalObjects } from './declarations';
 import {
   isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, Labels, ManifestIndex, matchesLabels,
   nameRuleOf, NetworkPolicy, PolicyVerdict, ObjectHeader, NodePortClaims, PodRef, WorkloadEntry, ReferenceSource, referenceProblem, resolveTargetPort,
@@ -197,29 +198,18 @@ export class WiringChecks {
 
   /**
    * Every problem found: those of each object, then those between objects
-   * (Services, references to Secrets and ConfigMaps, connections by name,
-   * declared connections against the NetworkPolicies).
+   * (Services, references to Secrets and ConfigMaps, the Services of
+   * declared connections, and the connections against the NetworkPolicies).
    *
-   * @param constructs the App's constructs, for the objects declared external and the connections declared
+   * @param constructs the App's constructs, for the objects declared external
    */
   public problems(constructs: IConstruct[]): Problem[] {
-    // One walk of the tree for every kind of declaration.
-    const external: ExternalDeclaration[] = [];
-    const byName: Array<{ from: IConstruct; service: string }> = [];
-    const declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }> = [];
-    for (const c of constructs) {
-      external.push(...ExternalObjects._of(c));
-      for (const service of connectionsOf(c)) {
-        byName.push({ from: c, service });
-      }
-      for (const connection of connectionDeclarationsOf(c)) {
-        declared.push({ scope: c, connection });
-      }
-    }
+    const external = constructs.flatMap(c => ExternalObjects._of(c));
+    const declared = constructs.length === 0 ? [] : Connection._inApp(constructs[0]).map(c => ({ scope: c as IConstruct, connection: c._declaration() }));
     const problems = [...this.found];
     this.checkServices(problems);
     this.checkReferences(problems, external);
-    this.checkServicesByName(problems, byName, external);
+    this.checkServicesByName(problems, declared, external);
     this.checkConnections(problems, declared);
     return problems;
   }
@@ -301,15 +291,18 @@ export class WiringChecks {
     }
   }
 
-  /** Services reached by name. */
-  private checkServicesByName(problems: Problem[], byName: Array<{ from: IConstruct; service: string }>, external: ExternalDeclaration[]): void {
-    for (const { from: c, service } of byName) {
-      const workload = this.objectOf.get(c) ?? c.node.findAll().map(x => this.objectOf.get(x)).find(o => o !== undefined);
-      const ns = workload?.namespace ?? 'default';
+  /** The Service a declared connection reaches its target through, by name: it must exist in the target's namespace. */
+  private checkServicesByName(problems: Problem[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>, external: ExternalDeclaration[]): void {
+    for (const { scope, connection: { from, to } } of declared) {
+      const service = to.serviceName;
+      if (service === undefined) {
+        continue;
+      }
+      const ns = to.namespace ?? 'default';
       const exists = this.index.hasService(ns, service)
         || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
-      if (!exists && Problems.causeOf(c, ProblemCode.MISSING_REFERENCE, 'Service', ns, service) === undefined) {
-        problems.push(at(c.node.path, ProblemCode.MISSING_REFERENCE, `${workload ? `${workload.kind} ${ns}/${workload.name}` : 'this workload'} reaches the Service "${service}" by name, but no Service "${service}" exists in namespace ${ns}`,
+      if (!exists && Problems.causeOf(scope, ProblemCode.MISSING_REFERENCE, 'Service', ns, service) === undefined) {
+        problems.push(at(scope.node.path, ProblemCode.MISSING_REFERENCE, `${from.name} reaches ${to.name} through the Service "${service}", but no Service "${service}" exists in namespace ${ns}`,
           `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, '${service}')`));
       }
     }
@@ -387,7 +380,9 @@ export class WiringChecks {
     const candidates = own ? [own] : end.construct.node.findAll().map(x => this.objectOf.get(x));
     const carrying = candidates.map(o => o && workloads.get(o))
       .filter((w): w is WorkloadEntry<Obj> => w !== undefined && w.namespace === namespace && matchesLabels(end.podLabels, w.labels));
-    return carrying.find(w => w.name === end.name) ?? carrying[0];
+    // A workload imported by its attributes renders nothing of its own; its objects may still be in the App.
+    return carrying.find(w => w.name === end.name) ?? carrying[0]
+      ?? [...workloads.values()].find(w => w.name === end.name && w.namespace === namespace && matchesLabels(end.podLabels, w.labels));
   }
 }
 

@@ -6,7 +6,6 @@ import { Problem } from './problem';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { budgetOf, checksBudgets, DisruptionBudget } from './disruption-budget';
-import { Microservice } from './microservice';
 import { checkInTargetNamespace, IWorkload } from './workload';
 
 /** Props of {@link Autoscaling}. */
@@ -55,7 +54,7 @@ export class Autoscaling extends Construct {
     checkInTargetNamespace(found, this, target, 'HorizontalPodAutoscaler and PodDisruptionBudget');
     checksBudgets(this);
     // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
-    const replicas = target instanceof Microservice ? target.replicas : undefined;
+    const replicas = target.replicas;
     const asked = replicas !== undefined && Number.isInteger(replicas) && replicas > 1 && replicas <= 1000 ? replicas : undefined;
     const min = props.minReplicas ?? asked ?? 2;
     const max = props.maxReplicas ?? Math.max(5, 2 * min);
@@ -75,9 +74,7 @@ export class Autoscaling extends Construct {
         'keep one Autoscaling per workload'), 'HorizontalPodAutoscaler', 'PodDisruptionBudget');
     } else {
       target.node.addMetadata(AUTOSCALED_BY, this.node.path);
-      if (target instanceof Microservice) {
-        target._autoscale();
-      }
+      target.leaveReplicasToAutoscaler();
       const budget = budgetOf(target);
       if (budget !== undefined) {
         twice(found.report(ProblemCode.CONFLICTING_SETTINGS,
@@ -85,12 +82,12 @@ export class Autoscaling extends Construct {
           `drop that DisruptionBudget: Autoscaling's keeps minReplicas - 1 pods of ${target.name} through drains`), 'PodDisruptionBudget');
       }
     }
-    const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
+    const labels = target.podLabels;
     const metadata = { name: target.name, namespace: target.namespace, labels };
     this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata,
       spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target.name },
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: target.kind, name: target.name },
         minReplicas: min,
         maxReplicas: max,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } }],

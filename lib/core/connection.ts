@@ -1,6 +1,6 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ContainerPort, includesPort } from './container-port';
-import { recordConnection } from './declarations';
+import { ConnectionDeclaration, ConnectionEnd } from './declarations';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { IWorkload } from './workload';
@@ -22,20 +22,28 @@ export interface ConnectionProps extends ConnectionOptions {
   readonly server: IWorkload;
 }
 
-// The connections to each workload, for the policies derived from them.
-const incoming = new WeakMap<IWorkload, Connection[]>();
+// The one store of the connections of each App, by server: the policies derived from them and synth's checks read it.
+const store = new WeakMap<IConstruct, Map<IWorkload, Connection[]>>();
 
 /**
  * The statement that the pods of one workload connect to the pods of
  * another. It writes no object: each {@link IngressPolicy} without an
  * explicit `clients` admits exactly the connections declared to its target,
- * on the ports it allows, and synth checks that the policies in force admit every declared
- * connection, across namespaces.
+ * on the ports it allows, and synth checks that the policies in force admit
+ * every declared connection, across namespaces, and that the client can
+ * reach the target's Service by its name.
  */
 export class Connection extends Construct {
   /** The connections declared to `workload` so far, in the order they were made. */
   public static declaredTo(workload: IWorkload): Connection[] {
-    return [...(incoming.get(workload) ?? [])];
+    return [...(store.get(workload.node.root)?.get(workload) ?? [])];
+  }
+
+  /** Every connection declared in the App of `scope`, in the order they were made. @internal */
+  public static _inApp(scope: IConstruct): Connection[] {
+    const all = [...(store.get(scope.node.root)?.values() ?? [])].flat();
+    // Each was given its place in the App when made.
+    return all.sort((a, b) => a.order - b.order);
   }
 
   /** The workload whose pods open the connections. */
@@ -44,6 +52,7 @@ export class Connection extends Construct {
   public readonly server: IWorkload;
   /** The server's ports the client connects to. */
   public readonly ports: ContainerPort[];
+  private readonly order: number;
 
   constructor(scope: Construct, id: string, props: ConnectionProps) {
     super(scope, id);
@@ -61,18 +70,21 @@ export class Connection extends Construct {
         `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
         `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`);
     }
-    const list = incoming.get(props.server);
-    if (list) {
-      list.push(this);
-    } else {
-      incoming.set(props.server, [this]);
-    }
-    const end = (w: IWorkload) => ({ construct: w, name: w.name, namespace: w.namespace, podLabels: w.podSelector });
-    recordConnection(this, () => ({
+    const root = this.node.root;
+    const byServer = store.get(root) ?? new Map<IWorkload, Connection[]>();
+    store.set(root, byServer);
+    this.order = [...byServer.values()].reduce((n, list) => n + list.length, 0);
+    byServer.set(props.server, [...(byServer.get(props.server) ?? []), this]);
+  }
+
+  /** The connection as synth's checks see it, read when they run: its ends may change until synth. @internal */
+  public _declaration(): ConnectionDeclaration {
+    const end = (w: IWorkload): ConnectionEnd => ({ construct: w, name: w.name, namespace: w.namespace, podLabels: w.podSelector, serviceName: w.serviceName });
+    return {
       from: end(this.client),
       to: end(this.server),
       // A port the server does not have is reported above, not again as a connection the policies refuse.
       ports: this.ports.filter(p => includesPort(this.server.ports, p)).map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
-    }));
+    };
   }
 }

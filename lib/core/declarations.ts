@@ -1,9 +1,7 @@
 import { IConstruct } from 'constructs';
 
-// Construct metadata the synth checks read: what the App may refer to without
-// defining it, and which Services a workload reaches by name.
+// Construct metadata the synth checks read: what the App may refer to without defining it.
 const EXTERNAL = 'cdk8s-voting-app:external';
-const CONNECTS_TO = 'cdk8s-voting-app:connects-to';
 
 /** Kinds of object an App may refer to without defining them. @internal */
 export enum ExternalKind {
@@ -67,20 +65,6 @@ export class ExternalObjects {
   private constructor() {}
 }
 
-/**
- * Records that the pods of `workload` reach the Service `serviceName` by its
- * short DNS name, so synth fails when no such Service exists beside them.
- * @internal
- */
-export function declareConnection(workload: IConstruct, serviceName: string): void {
-  workload.node.addMetadata(CONNECTS_TO, serviceName);
-}
-
-/** The Service names a construct reaches, as recorded by {@link declareConnection}. @internal */
-export function connectionsOf(construct: IConstruct): string[] {
-  return construct.node.metadata.filter(m => m.type === CONNECTS_TO).map(m => m.data as string);
-}
-
 /** One end of a declared connection, as the synth checks see it. @internal */
 export interface ConnectionEnd {
   /** The construct that declared it or stands for the workload, for messages. */
@@ -91,6 +75,8 @@ export interface ConnectionEnd {
   readonly namespace?: string;
   /** The labels its pods carry (at least its pod selector). */
   readonly podLabels: Record<string, string>;
+  /** The name of the Service clients reach it by, if it has one. */
+  readonly serviceName?: string;
 }
 
 /**
@@ -103,16 +89,4 @@ export interface ConnectionDeclaration {
   readonly to: ConnectionEnd;
   /** The target's container ports the client connects to. */
   readonly ports: ReadonlyArray<{ readonly name: string; readonly number: number; readonly protocol: string }>;
-}
-
-const CONNECTION = 'cdk8s-voting-app:connection';
-
-/** Records a connection on the construct that declares it (read lazily: ends may change until synth). @internal */
-export function recordConnection(scope: IConstruct, connection: () => ConnectionDeclaration): void {
-  scope.node.addMetadata(CONNECTION, connection);
-}
-
-/** The connections recorded on one construct. @internal */
-export function connectionDeclarationsOf(construct: IConstruct): ConnectionDeclaration[] {
-  return construct.node.metadata.filter(m => m.type === CONNECTION).map(m => (m.data as () => ConnectionDeclaration)());
 }

@@ -4,7 +4,6 @@ import * as k8s from '../../imports/k8s';
 import { integerFinding } from './checks';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
-import { Microservice } from './microservice';
 import { checkInTargetNamespace, IWorkload } from './workload';
 
 /** Props of {@link DisruptionBudget}. */
@@ -65,7 +64,7 @@ export class DisruptionBudget extends Construct {
     if (other === undefined) {
       budgets.set(target, this.node.path);
     }
-    const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
+    const labels = target.podLabels;
     this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: { name: target.name, namespace: target.namespace, labels },
       spec: {

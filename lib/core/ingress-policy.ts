@@ -6,7 +6,6 @@ import { ContainerPort, includesPort } from './container-port';
 import { Problems } from './problems';
 import { NAMESPACE_NAME_LABEL } from './labels';
 import { ProblemCode } from './problem-code';
-import { Microservice } from './microservice';
 import { checkInTargetNamespace, IWorkload } from './workload';
 
 /** Props of {@link IngressPolicy}. */
@@ -76,7 +75,7 @@ export class IngressPolicy extends Construct {
     if (!props.fromAnywhere) {
       this.found.later(() => this.clientsOf(props.clients, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }
-    const labels = target instanceof Microservice ? target.labels.all : target.podSelector;
+    const labels = target.podLabels;
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name ?? `${target.name}-ingress`, namespace: target.namespace, labels },
       spec: {

@@ -247,6 +247,8 @@ export class Microservice extends Construct implements IWorkload {
   public readonly servicePorts: ServicePortMapping[];
   /** The number of pods asked for; an {@link Autoscaling} on this workload owns the count instead. */
   public readonly replicas: number;
+  /** Its workload object's kind. */
+  public readonly kind = 'Deployment';
   /** The Service's name, if there is a Service. */
   public readonly serviceName?: string;
 
@@ -349,6 +351,16 @@ export class Microservice extends Construct implements IWorkload {
     return this.labels.selector;
   }
 
+  /** Every label its pods carry. */
+  public get podLabels(): { [key: string]: string } {
+    return this.labels.all;
+  }
+
+  /** Leaves the pod count to an autoscaler: the Deployment is written without `replicas`. */
+  public leaveReplicasToAutoscaler(): void {
+    this.autoscaled = true;
+  }
+
   /** Adds an environment variable; use `EnvValue.fromSecretValue` for anything secret. */
   public addEnv(name: string, value: EnvValue): void {
     if (this.env.has(name)) {
@@ -384,11 +396,6 @@ export class Microservice extends Construct implements IWorkload {
    */
   public _assignNodePort(index: number, nodePort: () => number | undefined): void {
     this.assignedNodePorts.set(index, nodePort);
-  }
-
-  /** Leaves the pod count to an autoscaler. @internal */
-  public _autoscale(): void {
-    this.autoscaled = true;
   }
 
   private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: Problems): ApiObject {

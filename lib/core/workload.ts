@@ -1,5 +1,6 @@
-import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct, IMixin, Node } from 'constructs';
 import { ContainerPort } from './container-port';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
@@ -20,8 +21,32 @@ export interface IWorkload extends IConstruct {
   readonly namespace?: string;
   /** Labels that select exactly its pods. */
   readonly podSelector: { [key: string]: string };
+  /**
+   * Every label its pods carry (the selector's and more): what policies see,
+   * and the labels of the objects made for it (policies, autoscalers, budgets).
+   */
+  readonly podLabels: { [key: string]: string };
   /** The container ports its pods listen on. */
   readonly ports: ContainerPort[];
+  /**
+   * The name of the Service in front of it, which clients reach it by: synth
+   * checks that a Service of that name selects its pods beside each client.
+   * @default - none known
+   */
+  readonly serviceName?: string;
+  /** The kind of its workload object, e.g. `Deployment` or `StatefulSet`: what an autoscaler scales. */
+  readonly kind: string;
+  /**
+   * The number of pods it asks for, if known.
+   * @default - not known
+   */
+  readonly replicas?: number;
+  /**
+   * Leaves the pod count to an autoscaler from now on: the workload writes no
+   * `replicas`, which every `kubectl apply` would otherwise reset. A workload
+   * made elsewhere has nothing to change.
+   */
+  leaveReplicasToAutoscaler(): void;
 }
 
 /** What identifies a workload made outside this library. */
@@ -40,6 +65,16 @@ export interface WorkloadAttributes {
    * @default - none
    */
   readonly ports?: ContainerPort[];
+  /**
+   * Every label its pods carry.
+   * @default - the pod selector
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * The kind of its workload object.
+   * @default 'Deployment'
+   */
+  readonly kind?: string;
 }
 
 /** Workloads made elsewhere, seen through {@link IWorkload}. */
@@ -52,6 +87,17 @@ export class Workload {
     return new ImportedWorkload(scope, id, attrs);
   }
 
+  /**
+   * A cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job) as an
+   * {@link IWorkload}, for connections, policies and autoscaling: its name,
+   * namespace, labels and container ports are read from it when needed, so
+   * containers and labels added later count too. It is the same construct:
+   * nothing is written for it but what cdk8s-plus writes.
+   */
+  public static fromPlus(workload: kplus.Workload): IWorkload {
+    return plusWorkloads.get(workload) ?? new PlusWorkload(workload);
+  }
+
   private constructor() {}
 }
 
@@ -59,18 +105,80 @@ class ImportedWorkload extends Construct implements IWorkload {
   public readonly name: string;
   public readonly namespace?: string;
   public readonly podSelector: { [key: string]: string };
+  public readonly podLabels: { [key: string]: string };
   public readonly ports: ContainerPort[];
+  public readonly kind: string;
 
   constructor(scope: Construct, id: string, attrs: WorkloadAttributes) {
     super(scope, id);
     this.name = attrs.name;
     this.namespace = resolveNamespace(this, attrs.namespace);
     this.podSelector = { ...attrs.podSelector };
+    this.podLabels = { ...attrs.podSelector, ...attrs.podLabels };
     this.ports = [...(attrs.ports ?? [])];
+    this.kind = attrs.kind ?? 'Deployment';
+    Problems.of(this).adoptAll(this.ports);
     // An empty selector selects every pod of the namespace: a policy or budget for it would govern them all.
     Problems.of(this).check(Object.keys(this.podSelector).length > 0, ProblemCode.MISSING_SETTING,
       `podSelector of ${this.name} is empty, which selects every pod in its namespace`,
       `give the labels of ${this.name}'s pods (its spec.selector.matchLabels)`);
+  }
+
+  /** Made elsewhere: there is no pod count to hand over. */
+  public leaveReplicasToAutoscaler(): void {}
+}
+
+const plusWorkloads = new WeakMap<kplus.Workload, PlusWorkload>();
+
+/** A cdk8s-plus workload seen as an {@link IWorkload}: the same construct, read when asked. */
+class PlusWorkload implements IWorkload {
+  constructor(private readonly workload: kplus.Workload) {
+    plusWorkloads.set(workload, this);
+  }
+
+  public get node(): Node {
+    return this.workload.node;
+  }
+
+  public with(...mixins: IMixin[]): IConstruct {
+    return this.workload.with(...mixins);
+  }
+
+  public get name(): string {
+    return this.workload.name;
+  }
+
+  public get namespace(): string | undefined {
+    return resolveNamespace(this.workload, this.workload.metadata.namespace);
+  }
+
+  public get podSelector(): { [key: string]: string } {
+    return { ...this.workload.matchLabels };
+  }
+
+  public get podLabels(): { [key: string]: string } {
+    return { ...(this.workload.podMetadata.toJson().labels as Record<string, string> | undefined), ...this.workload.matchLabels };
+  }
+
+  public get ports(): ContainerPort[] {
+    // cdk8s-plus ports may be unnamed; a name is what this library refers to a port by.
+    return this.workload.containers.flatMap(c => c.ports.map(p => {
+      const name = p.name ?? `${c.name}-${p.number}`.slice(0, 15).replace(/-+$/, '');
+      return p.protocol === kplus.Protocol.UDP ? ContainerPort.udp(name, p.number) : ContainerPort.tcp(name, p.number);
+    }));
+  }
+
+  public get kind(): string {
+    return ApiObject.of(this.workload).kind;
+  }
+
+  public get replicas(): number | undefined {
+    return (this.workload as { replicas?: number }).replicas;
+  }
+
+  public leaveReplicasToAutoscaler(): void {
+    // cdk8s-plus writes replicas itself; the autoscaler owns the count from now on.
+    ApiObject.of(this.workload).addJsonPatch(JsonPatch.remove('/spec/replicas'));
   }
 }
 

@@ -51,7 +51,6 @@ export class Result extends Construct {
       stockImage: props.image === undefined,
       exposure: props.exposure ?? Exposure.nodePort(8081, 31001),
       resources: props.resources ?? Result.DEFAULT_RESOURCES,
-      connectsTo: 'db',
     }).workload;
   }
 }

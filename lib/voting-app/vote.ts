@@ -51,7 +51,6 @@ export class Vote extends Construct {
       exposure: props.exposure ?? Exposure.nodePort(8080, 31000),
       resources: props.resources ?? Vote.DEFAULT_RESOURCES,
       env: props.options ? { OPTION_A: EnvValue.fromValue(props.options.optionA), OPTION_B: EnvValue.fromValue(props.options.optionB) } : undefined,
-      connectsTo: 'redis',
     }).workload;
   }
 }

@@ -7,7 +7,6 @@ import { Exposure } from '../core/exposure';
 import { HealthCheck } from '../core/health-check';
 import { Microservice } from '../core/microservice';
 import { Volume } from '../core/volume';
-import { declareConnection } from '../core/declarations';
 
 /** Props of {@link WebFrontEnd}: a component's props, with its image and resources decided. */
 export interface WebFrontEndProps extends ComponentProps {
@@ -21,8 +20,6 @@ export interface WebFrontEndProps extends ComponentProps {
   readonly exposure: Exposure;
   /** CPU and memory. */
   readonly resources: ContainerResources;
-  /** The Service it reaches by name, e.g. `redis`. */
-  readonly connectsTo: string;
   /**
    * Pin each client to one pod.
    * @default false
@@ -63,6 +60,5 @@ export class WebFrontEnd extends Construct {
       security: { unprivilegedPortStart: 80 },
       volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
     });
-    declareConnection(this.workload, props.connectsTo);
   }
 }

@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
 import { Microservice } from '../core/microservice';
 import { Volume } from '../core/volume';
-import { declareConnection } from '../core/declarations';
 
 /**
  * The worker (.NET): moves votes from the redis list `votes` into the
@@ -30,7 +29,5 @@ export class Worker extends Construct {
       // The image runs dotnet as root; its runtime files (diagnostics socket) go to /tmp.
       volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
     });
-    declareConnection(this.workload, 'redis');
-    declareConnection(this.workload, 'db');
   }
 }
