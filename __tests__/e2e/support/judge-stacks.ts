@@ -157,6 +157,7 @@ const MUTATIONS = {
   'capability misspelled': {
     values: fc.constantFrom('NET_BIND', 'CAP_NET_ADMIN', 'net_bind_service', 'NET-ADMIN'),
     apply: (_s, w, v: string) => { w.security.capabilities = [v]; },
+    kubelet: true,
   },
   'capability beyond baseline': { values: fc.constantFrom('NET_ADMIN', 'SYS_ADMIN', 'NET_RAW', 'SYS_PTRACE'), apply: (_s, w, v: string) => { w.security.capabilities = [v]; } },
   'capability beyond restricted': { values: fc.constantFrom('CHOWN', 'SETUID', 'KILL'), apply: (_s, w, v: string) => { w.security.capabilities = [v]; } },
@@ -174,7 +175,7 @@ const MUTATIONS = {
   },
   'externalName port out of range': { values: fc.constantFrom(0, 65536), apply: (s, _w, v: number) => { s.externalNames = [{ name: 'ext-db', externalName: 'db.example.com', ports: [v] }]; } },
   'namespace not created': { values: fc.constant('gone'), apply: (_s, w, v: string) => { w.namespace = v; } },
-  'claim nothing creates': { values: fc.constant('nothing'), apply: (_s, w, v: string) => { w.volumes = [...w.volumes, { name: 'data', path: '/data', claimName: v }]; } },
+  'claim nothing creates': { values: fc.constant('nothing'), apply: (_s, w, v: string) => { w.volumes = [...w.volumes, { name: 'data', path: '/data', claimName: v }]; }, kubelet: true },
   'TCP probe on a UDP port': {
     values: fc.constant('dns'),
     apply: (_s, w) => {
@@ -182,6 +183,7 @@ const MUTATIONS = {
       w.service = { type: 'ClusterIP' };
       w.readiness = { kind: 'tcp', port: 0 };
     },
+    kubelet: true,
   },
   'container port out of range': { values: fc.constantFrom(0, 65536, 70000), apply: (_s, w, v: number) => { w.ports = [{ name: 'http', number: v, protocol: 'TCP' }]; w.service = undefined; w.readiness = undefined; } },
   'container port name invalid': {
@@ -206,11 +208,12 @@ const MUTATIONS = {
   },
   'env name invalid': { values: fc.constantFrom('1ABC', 'MY VAR', 'A=B', '..X', '.', '', 'ÄPFEL'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'x' }; } },
   'env name unusual but valid': { values: fc.constantFrom('.config', '-x', 'a.b-c', '_'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'x' }; } },
-  'credential in a literal': { values: fc.constantFrom('DB_PASSWORD', 'API_TOKEN'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'hunter2' }; } },
+  'credential in a literal': { values: fc.constantFrom('SMTP_PASSWORD', 'API_TOKEN'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'hunter2' }; } },
   'credentials Secret nothing creates': { values: fc.constant('vault-creds'), apply: (_s, w, v: string) => { w.credentials = { secretName: v, created: false }; } },
   'image unpinned': { values: fc.constantFrom('nginx', 'nginx:latest'), apply: (_s, w, v: string) => { w.image = v; } },
   'image with upper case': { values: fc.constantFrom('Nginx:1.27', 'team/MyApp:1.0'), apply: (_s, w, v: string) => { w.image = v; }, kubelet: true },
-  'image with a space': { values: fc.constantFrom('nginx :1.27', ' nginx:1.27'), apply: (_s, w, v: string) => { w.image = v; } },
+  'image with a space inside': { values: fc.constantFrom('nginx :1.27', 'my app:1.0'), apply: (_s, w, v: string) => { w.image = v; }, kubelet: true },
+  'image with a space around': { values: fc.constantFrom(' nginx:1.27', 'nginx:1.27 '), apply: (_s, w, v: string) => { w.image = v; } },
   'replicas out of range': { values: fc.constantFrom(-1, 1001, 5000, 1.5), apply: (_s, w, v: number) => { w.replicas = v; w.autoscale = undefined; } },
   'enforce restricted, runs as the image user': { values: fc.constant('restricted'), apply: (s, w) => { s.enforce = 'restricted'; w.security = { ...w.security, user: undefined, capabilities: undefined }; } },
   'enforce restricted, adds a capability': { values: fc.constantFrom('CHOWN', 'SETUID'), apply: (s, w, v: string) => { s.enforce = 'restricted'; w.security = { ...w.security, user: 1000, capabilities: [v] }; } },
