@@ -3,7 +3,8 @@
 // (`kubectl apply --dry-run=server`, the stacks' Namespaces created for real first). Synth must
 // report an error wherever the server rejects, and refuse nothing the server accepts but what it
 // refuses on purpose (REFUSED_ON_PURPOSE). JUDGE_SEED=<n> replays a run, JUDGE_SEED=random draws
-// a new one; JUDGE_RUNS sets the number of stacks (default 300).
+// a new one; JUDGE_RUNS sets the number of stacks (default 300); JUDGE_REPORT=<file> writes
+// every case with both verdicts as JSON.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -77,6 +78,10 @@ describe('synth and the API server agree on generated stacks', () => {
       `## ${c}: ${js.length} case(s) [${js.map((j) => j.index).join(' ')}]\n${describeCase(js[0], SEED)}`).join('\n\n');
     process.stderr.write(`dry-run judge: synth ${tSynth.toFixed(1)} s, server ${JSON.stringify(run.timings)}; ` +
       `${JSON.stringify(Object.fromEntries(tally))}\n${report}\n`);
+    if (process.env.JUDGE_REPORT) {
+      // Every case with both verdicts, for a closer look than the summary above.
+      fs.writeFileSync(process.env.JUDGE_REPORT, JSON.stringify(judged.map((j) => ({ ...j, ...outcomeOf(j), class: classOf(j) })), null, 1));
+    }
     expect(run.unattributed).toEqual([]);
     const disagreements = [...byClass.entries()].filter(([c]) => /^(server rejects|synth refuses)/.test(c));
     if (disagreements.length) {

@@ -36,7 +36,7 @@ describe('the dry-run judge verdicts', () => {
     index: 0, case: { stack, mutation }, server,
     synth: synthCodes.map((code) => ({ code, path: 'stack/web', message: `[stack/web] ${code} ...`, severity: 'error' })),
   });
-  const rejection = 'Error from server (Invalid): error when creating "apply/stack-0.yaml": ...';
+  const rejection = 'Error from server (Invalid): error when creating "apply/stack-0.json": ...';
 
   test('a server rejection synth did not report is a disagreement', () => {
     // GIVEN a rejected stack WHEN synth said nothing, or an error THEN a disagreement, or agreement

@@ -148,9 +148,15 @@ export const stackArb: fc.Arbitrary<StackSpec> = fc.constantFrom<Level>('privile
 
 /**
  * What a mutation does to the stack. `kubelet`: what it breaks is judged by the kubelet or the
- * kernel, not the API server, so neither verdict counts against synth.
+ * kernel, not the API server, so neither verdict counts against synth, unless the server rejects.
  */
-interface MutationDef { values: fc.Arbitrary<unknown>; apply: (s: StackSpec, w: WorkloadSpec, value: never) => void; kubelet?: boolean }
+interface MutationDef {
+  values: fc.Arbitrary<unknown>;
+  apply: (s: StackSpec, w: WorkloadSpec, value: never) => void;
+  kubelet?: boolean;
+  /** What a server dry run does not check (it allocates no node port), so its acceptance proves nothing. */
+  dryRunBlind?: boolean;
+}
 
 const MUTATIONS = {
   'uid 0 with runAsNonRoot': { values: fc.constant(0), apply: (_s, w, v: number) => { w.security.user = v; }, kubelet: true },
@@ -197,6 +203,7 @@ const MUTATIONS = {
   'node port out of range': {
     values: fc.constantFrom(29999, 32768, 80, 40000),
     apply: (_s, w, v: number) => { w.ports = [{ name: 'http', number: 8080, protocol: 'TCP' }]; w.service = { type: 'NodePort', ports: [{ port: 80, target: 0, nodePort: v }] }; },
+    dryRunBlind: true,
   },
   'node port on a ClusterIP Service': {
     values: fc.constant(30500),
@@ -240,6 +247,11 @@ export const MUTATION_KINDS = Object.keys(MUTATIONS) as MutationKind[];
 /** Whether what the mutation breaks is for the kubelet or the kernel to judge, not the API server. */
 export function kubeletJudged(m: Mutation | undefined): boolean {
   return m !== undefined && (MUTATIONS[m.kind] as MutationDef).kubelet === true;
+}
+
+/** Whether a server dry run cannot judge the mutation: it accepts what a real create rejects. */
+export function dryRunBlind(m: Mutation | undefined): boolean {
+  return m !== undefined && (MUTATIONS[m.kind] as MutationDef).dryRunBlind === true;
 }
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.constantFrom(...MUTATION_KINDS).chain((kind) =>

@@ -7,9 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import { stringify } from 'yaml';
 import { Synthesizer } from '../../../lib';
-import { buildStack, JudgeCase, kubeletJudged } from './judge-stacks';
+import { buildStack, dryRunBlind, JudgeCase, kubeletJudged } from './judge-stacks';
 import { KubeObject, manifestFiles, readManifests } from './kube';
 
 /**
@@ -58,9 +57,9 @@ export interface Judged {
 export const namespaceOf = (index: number): string => `judge-${index}`;
 
 /**
- * Builds each case, asks synth, and writes what goes to the server under `dir`: `ns/stack-<i>.yaml`
- * (the Namespaces) and `apply/stack-<i>.yaml` (the rest, plus a Pod per Deployment in
- * `stack-<i>.pods.yaml`). A stack synth accepts is written by `Synthesizer.synthesize` and read back.
+ * Builds each case, asks synth, and writes what goes to the server under `dir`: `ns/stack-<i>.json`
+ * (the Namespaces) and `apply/stack-<i>.json` (the rest, plus a Pod per Deployment in
+ * `stack-<i>.pods.json`). A stack synth accepts is written by `Synthesizer.synthesize` and read back.
  */
 export function prepare(cases: JudgeCase[], dir: string): Judged[] {
   for (const sub of ['ns', 'apply', 'synth']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
@@ -91,12 +90,13 @@ export function prepare(cases: JudgeCase[], dir: string): Judged[] {
     const namespaces = objects.filter((o) => o.kind === 'Namespace');
     const rest = objects.filter((o) => o.kind !== 'Namespace');
     const pods = rest.filter((o) => o.kind === 'Deployment').map(podOf);
-    const write = (file: string, docs: unknown[]) => {
-      if (docs.length) fs.writeFileSync(path.join(dir, file), docs.map((d) => stringify(d)).join('---\n'));
+    // JSON, not YAML: a value such as "y" written unquoted by a YAML 1.2 writer is a boolean to kubectl.
+    const write = (file: string, items: unknown[]) => {
+      if (items.length) fs.writeFileSync(path.join(dir, file), JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 1));
     };
-    write(path.join('ns', `stack-${index}.yaml`), namespaces);
-    write(path.join('apply', `stack-${index}.yaml`), rest);
-    write(path.join('apply', `stack-${index}.pods.yaml`), pods);
+    write(path.join('ns', `stack-${index}.json`), namespaces);
+    write(path.join('apply', `stack-${index}.json`), rest);
+    write(path.join('apply', `stack-${index}.pods.json`), pods);
     return judged;
   });
 }
@@ -129,20 +129,29 @@ function kubectl(kubeconfig: string, args: string[]): { code: number | null; std
 }
 
 /**
- * kubectl's error lines, each given to the stack whose file it names. Pod Security's verdict is
- * read from the Pods only; their other errors repeat the Deployment's.
+ * kubectl's error lines, each given to the stack whose file it names. A Pod's error counts unless
+ * it repeats its Deployment's: Pod Security's enforce level, and what only a Pod is checked for
+ * (an image with spaces around it), show only there.
  */
 function attribute(stderr: string, run: ServerRun): void {
-  for (const line of stderr.split('\n').map((l) => l.trim()).filter(Boolean)) {
-    if (/^Warning: /.test(line)) continue; // warn and audit levels; the enforce level shows on the Pods
-    const m = /"[^"]*\/(?:apply|ns)\/stack-(\d+)(\.pods)?\.yaml"/.exec(line);
+  const podErrors: Array<{ index: number; line: string }> = [];
+  const add = (index: number, line: string) => run.rejections.set(index, [...(run.rejections.get(index) ?? []), line]);
+  for (const raw of stderr.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    if (/^Warning: /.test(raw)) continue; // warn and audit levels; the enforce level shows on the Pods
+    const m = /"[^"]*\/(?:apply|ns)\/stack-(\d+)(\.pods)?\.json"/.exec(raw);
     if (!m) {
-      run.unattributed.push(line);
+      run.unattributed.push(raw);
       continue;
     }
-    if (m[2] && !/violates PodSecurity/.test(line)) continue;
-    const index = Number(m[1]);
-    run.rejections.set(index, [...(run.rejections.get(index) ?? []), line.replace(/"[^"]*\/((?:apply|ns)\/stack-\d+(?:\.pods)?\.yaml)"/, '"$1"')]);
+    const line = raw.replace(/"[^"]*\/((?:apply|ns)\/stack-\d+(?:\.pods)?\.json)"/, '"$1"');
+    if (m[2]) podErrors.push({ index: Number(m[1]), line });
+    else add(Number(m[1]), line);
+  }
+  for (const { index, line } of podErrors) {
+    const name = /(?:Pod|pods) "([^"]*)"/.exec(line)?.[1];
+    const own = run.rejections.get(index) ?? [];
+    const repeats = own.some((l) => /cannot be handled as a Deployment/.test(l) || l.includes(`Deployment.apps "${name}"`) || l.includes(`deployments.apps "${name}"`));
+    if (/violates PodSecurity/.test(line) || !repeats) add(index, line);
   }
 }
 
@@ -179,6 +188,7 @@ export type Outcome =
   | 'server rejects, synth accepts'
   | 'synth refuses, server accepts'
   | 'kubelet-judged'
+  | 'dry run cannot judge'
   | 'thrown';
 
 /** What one case's two verdicts amount to, and the synth codes that are not refused on purpose. */
@@ -187,6 +197,7 @@ export function outcomeOf(j: Judged): { outcome: Outcome; unexplained: string[] 
   const unexplained = [...new Set(errors.map((p) => p.code).filter((c) => !REFUSED_ON_PURPOSE.has(c)))];
   if (j.thrown !== undefined || j.unrenderable !== undefined) return { outcome: 'thrown', unexplained };
   if (j.server.length > 0) return { outcome: errors.length ? 'agree' : 'server rejects, synth accepts', unexplained: [] };
+  if (dryRunBlind(j.case.mutation)) return { outcome: 'dry run cannot judge', unexplained };
   if (kubeletJudged(j.case.mutation)) return { outcome: 'kubelet-judged', unexplained };
   return { outcome: unexplained.length ? 'synth refuses, server accepts' : 'agree', unexplained };
 }
