@@ -16,6 +16,11 @@ export interface PortSpec { name: string; number: number; protocol: 'TCP' | 'UDP
 
 export interface WorkloadSpec {
   name: string;
+  /** Set only by a mutation: `app.kubernetes.io/instance` and `part-of`. */
+  instance?: string;
+  component?: string;
+  /** Set only by a mutation: env vars given again with addEnv. */
+  envAgain?: Record<string, string>;
   /** Set only by a mutation: a namespace other than the stack's own. */
   namespace?: string;
   image: string;
@@ -234,6 +239,12 @@ const MUTATIONS = {
   'autoscaler CPU target above 100%': { values: fc.constantFrom(150, 0), apply: (_s, w, v: number) => { w.replicas = undefined; w.budget = undefined; w.autoscale = { targetCpuPercent: v }; } },
   'autoscaler max below min': { values: fc.constant(1), apply: (_s, w, v: number) => { w.replicas = undefined; w.budget = undefined; w.autoscale = { minReplicas: 3, maxReplicas: v }; } },
   'budget maxUnavailable 0': { values: fc.constantFrom(0, -1), apply: (_s, w, v: number) => { w.autoscale = undefined; w.budget = { maxUnavailable: v }; } },
+  'label value invalid': {
+    values: fc.constantFrom('My App', 'x'.repeat(64), '-edge', 'a/b'),
+    apply: (_s, w, v: string) => { w.instance = v; },
+  },
+  'label value unusual but valid': { values: fc.constantFrom('A_b.C-9', 'x'.repeat(63), '9'), apply: (_s, w, v: string) => { w.component = v; } },
+  'env set twice': { values: fc.constantFrom('LOG_LEVEL', 'MODE'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'info' }; w.envAgain = { [v]: 'debug' }; } },
   'imported workload selector invalid': {
     values: fc.constantFrom({ 'Bad Key': 'x' }, { app: 'has space' }, { 'app/': 'x' }),
     apply: (s, _w, v: Record<string, string>) => { s.imported = { name: 'legacy', podSelector: v, port: 8080, budget: true }; },
@@ -289,6 +300,8 @@ export function buildStack(spec: StackSpec, namespace: string): App {
     const env: Record<string, EnvValue> = Object.fromEntries(Object.entries(w.env).map(([k, v]) => [k, EnvValue.fromValue(v)]));
     const m = new Microservice(chart, w.name, {
       name: w.name,
+      instance: w.instance,
+      component: w.component,
       namespace,
       image: w.image,
       replicas: w.replicas,
@@ -309,6 +322,7 @@ export function buildStack(spec: StackSpec, namespace: string): App {
       const bound = creds.bind(m, { namespace, labels: m.labels });
       m.addEnv('DB_PASSWORD', bound.secret.envValue(bound.passwordKey));
     }
+    for (const [k, v] of Object.entries(w.envAgain ?? {})) m.addEnv(k, EnvValue.fromValue(v));
     built.push(m);
   }
   for (const [client, server] of spec.connections) built[client].connectTo(built[server]);
