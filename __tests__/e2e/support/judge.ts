@@ -7,32 +7,23 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
-import { Synthesizer } from '../../../lib';
+import { ProblemCode, ProblemSeverity, Synthesizer } from '../../../lib';
 import { buildStack, dryRunBlind, JudgeCase, kubeletJudged } from './judge-stacks';
 import { KubeObject, manifestFiles, readManifests } from './kube';
 
 /**
- * Codes synth refuses on purpose though the API server accepts them: project policy (pinned
- * images, no literal credentials, resources, settings it needs) and wiring the server does not
- * check (selectors, ports, references, connections, namespaces). Any other code synth reports on a
- * stack the server accepts is synth refusing something valid.
+ * Codes synth refuses though the API server accepts them, as ProblemCode lists them
+ * (`serverAccepts`, docs/problems.md): project policy, wiring the server does not check, and what
+ * only the node refuses. Any other code synth reports on a stack the server accepts is synth
+ * refusing something valid.
  */
-// Later: read from ProblemCode, once it says which codes are policy.
-export const REFUSED_ON_PURPOSE: ReadonlySet<string> = new Set([
-  'CVA104', 'CVA105', 'CVA106', 'CVA109', 'CVA201', 'CVA202', 'CVA203', 'CVA205', 'CVA206', 'CVA207',
-]);
+export const REFUSED_ON_PURPOSE: ReadonlySet<string> = new Set(ProblemCode.all().filter(c => c.serverAccepts).map(c => c.code));
 
 export interface SynthProblem { code: string; path: string; message: string; severity: 'error' | 'warning' }
 
-/**
- * Synth's verdict on an App. The one place that knows the shape `Synthesizer.validate` returns:
- * today strings `[path] CVA### problem. Fix: fix`, all of them errors.
- */
+/** Synth's verdict on an App: its problems, as data. */
 export function synthVerdict(app: App): SynthProblem[] {
-  return Synthesizer.validate(app).map((m) => {
-    const match = /^\[([^\]]*)\] (CVA\d{3}) /.exec(m);
-    return { code: match?.[2] ?? '?', path: match?.[1] ?? '?', message: m, severity: 'error' };
-  });
+  return Synthesizer.validate(app).map(p => ({ code: p.code, path: p.path, message: Synthesizer.format(p), severity: p.severity === ProblemSeverity.ERROR ? 'error' : 'warning' }));
 }
 
 /** The code in a thrown error's message (`[path] CVA### ...`), or `?`. */
