@@ -286,7 +286,7 @@ describe('checkWiring: mistakes the API server accepts and then fail silently', 
     expect(exitCode).toBe(1);
     expect(out.split('\n').filter(l => l.startsWith('  - '))).toEqual([
       '  - [c/api] CVA104 image "example/api" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "example/api:1.0" or "example/api@sha256:..."',
-      '  - [c/api] CVA102 replicas must be an integer from 0 to 1000, got -2. Fix: set replicas to an integer from 0 to 1000',
+      '  - [c/api] CVA102 replicas must be an integer of at least 0, got -2. Fix: set replicas to an integer of at least 0',
       '  - [c/web] CVA202 service port 80 targets container port admin (81), which this container does not declare. Fix: add it to ports, or target one of: http (80)',
       // Not again from the App-wide check on the Service it produced: each mistake is reported once.
       '  - [c/s] CVA201 Service shop/backend-svc: selector app=nobody matches no pod template in namespace shop, so the Service routes nowhere. Fix: make the selector match the pod labels of one of: Deployment api (app.kubernetes.io/instance=api,app.kubernetes.io/managed-by=cdk8s,app.kubernetes.io/name=api,app.kubernetes.io/part-of=api); Deployment web (app.kubernetes.io/instance=web,app.kubernetes.io/managed-by=cdk8s,app.kubernetes.io/name=web,app.kubernetes.io/part-of=web)',

@@ -67,9 +67,10 @@ describe('Autoscaling', () => {
   });
 
   test.each([
-    [{ minReplicas: 1 }, 1, '[c/scale] CVA102 minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000'],
-    [{ minReplicas: 4, maxReplicas: 3 }, 1, '[c/scale] CVA102 maxReplicas must be an integer from 4 to 1000, got 3. Fix: set maxReplicas to an integer from 4 to 1000'],
-    [{ targetCpuPercent: 0 }, 1, '[c/scale] CVA102 targetCpuPercent must be an integer from 1 to 100, got 0. Fix: set targetCpuPercent to an integer from 1 to 100'],
+    [{ minReplicas: 1 }, 1, '[c/scale] CVA102 (warning) minReplicas is 1, so a node drain (its PodDisruptionBudget lets the one pod go) leaves web without a pod. Fix: set minReplicas to 2 or more'],
+    [{ minReplicas: 0 }, 1, '[c/scale] CVA102 minReplicas must be an integer of at least 1, got 0. Fix: set minReplicas to an integer of at least 1'],
+    [{ minReplicas: 4, maxReplicas: 3 }, 1, '[c/scale] CVA102 maxReplicas must be an integer of at least 4, got 3. Fix: set maxReplicas to an integer of at least 4'],
+    [{ targetCpuPercent: 0 }, 1, '[c/scale] CVA102 targetCpuPercent must be an integer of at least 1, got 0. Fix: set targetCpuPercent to an integer of at least 1'],
     [{ minReplicas: 2 }, 3, '[c/scale] CVA108 web asks for 3 replicas, but its autoscaler keeps 2 to 5. Fix: drop the replicas of web or set minReplicas: 3'],
   ])('GIVEN %p on a workload of %p replicas THEN synth reports it', (props, replicas, message) => {
     const { chart, target } = web(replicas);
@@ -79,17 +80,17 @@ describe('Autoscaling', () => {
 
   test('GIVEN several mistakes THEN synth reports every one of them', () => {
     const { chart, target } = web(1);
-    new Autoscaling(chart, 'scale', { target, minReplicas: 1, targetCpuPercent: 101 });
+    new Autoscaling(chart, 'scale', { target, minReplicas: 0, targetCpuPercent: 0 });
     expect(problems(chart)).toEqual([
-      '[c/scale] CVA102 minReplicas must be an integer from 2 to 1000, got 1. Fix: set minReplicas to an integer from 2 to 1000',
-      '[c/scale] CVA102 targetCpuPercent must be an integer from 1 to 100, got 101. Fix: set targetCpuPercent to an integer from 1 to 100',
+      '[c/scale] CVA102 minReplicas must be an integer of at least 1, got 0. Fix: set minReplicas to an integer of at least 1',
+      '[c/scale] CVA102 targetCpuPercent must be an integer of at least 1, got 0. Fix: set targetCpuPercent to an integer of at least 1',
     ]);
   });
 
   test('GIVEN a workload with an invalid replicas THEN only the workload reports it', () => {
-    const { chart, target } = web(2000);
+    const { chart, target } = web(-3);
     new Autoscaling(chart, 'scale', { target });
-    expect(problems(chart)).toEqual(['[c/web] CVA102 replicas must be an integer from 0 to 1000, got 2000. Fix: set replicas to an integer from 0 to 1000']);
+    expect(problems(chart)).toEqual(['[c/web] CVA102 replicas must be an integer of at least 0, got -3. Fix: set replicas to an integer of at least 0']);
   });
 
   test('GIVEN a workload already autoscaled WHEN a second Autoscaling targets it THEN synth reports it', () => {

@@ -41,11 +41,11 @@ describe('DisruptionBudget', () => {
     ]);
   });
 
-  test('GIVEN maxUnavailable 0 THEN synth reports it: a drain could never finish', () => {
+  test('GIVEN maxUnavailable 0 THEN synth warns: legal, but a drain could never finish', () => {
     const { chart, target } = web();
     new DisruptionBudget(chart, 'budget', { target, maxUnavailable: 0 });
     expect(messagesOf(validateApp(chart.node.root as App))).toEqual([
-      '[c/budget] CVA102 maxUnavailable must be an integer from 1 to 1000, got 0. Fix: set maxUnavailable to an integer from 1 to 1000']);
+      '[c/budget] CVA102 (warning) maxUnavailable is 0, so no pod of web may ever be evicted and a drain of its nodes never finishes. Fix: set maxUnavailable to 1 or more']);
   });
 
   test('GIVEN a target without a namespace WHEN the budget is made in a Chart with one THEN synth reports it: the budget would guard nothing', () => {

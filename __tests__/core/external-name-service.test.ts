@@ -15,10 +15,10 @@ describe('ExternalNameService', () => {
   });
 
   test.each([
-    ['https://mydb.amazonaws.com', '[c/x] CVA103 externalName "https://mydb.amazonaws.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
-    ['MyDB.example.com', '[c/x] CVA103 externalName "MyDB.example.com" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
-    ['10.0.0.5', '[c/x] CVA103 externalName "10.0.0.5" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
-    ['', '[c/x] CVA103 externalName "" is not a DNS host name (an IP address or URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['https://mydb.amazonaws.com', '[c/x] CVA103 externalName "https://mydb.amazonaws.com" is not a DNS host name (a URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['MyDB.example.com', '[c/x] CVA103 externalName "MyDB.example.com" is not a DNS host name (a URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
+    ['10.0.0.5', '[c/x] CVA113 externalName "10.0.0.5" is an IP address, which cluster DNS answers with a CNAME that resolves nowhere. Fix: give a host name, or for an address use a Service without a selector and an EndpointSlice'],
+    ['', '[c/x] CVA103 externalName "" is not a DNS host name (a URL is not allowed here). Fix: give the host name only, e.g. "mydb.example.com"'],
   ])('rejects externalName %j, at synth with every other problem', (host, message) => {
     const app = new App();
     new ExternalNameService(new Chart(app, 'c'), 'x', { externalName: host });

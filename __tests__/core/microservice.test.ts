@@ -56,14 +56,14 @@ describe('Microservice', () => {
     const app = new App();
     const web = new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', { image: 'web:1.0', env: { LOG: EnvValue.fromValue('info') } });
     web.addEnv('LOG', EnvValue.fromValue('debug'));
-    expect(messagesOf(validateApp(app))).toEqual(['[test/web] CVA107 env var LOG is set twice (the second time with addEnv), and only the last value would be written. Fix: set LOG once']);
+    expect(messagesOf(validateApp(app))).toEqual(['[test/web] CVA107 (warning) env var LOG is set twice (the second time with addEnv), and only the last value is written. Fix: set LOG once']);
   });
 
   test.each([
     ['MyOrg/Api:1.0', 'myorg/api:1.0'],
     ['Registry.Example.com:5000/Team/App:V1', 'Registry.Example.com:5000/team/app:V1'],
   ])('GIVEN image %s THEN synth reports its upper-case repository, which the kubelet refuses', (image, fixed) => {
-    expect(() => make({ image })).toThrow(`[test/web] CVA103 image "${image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName). Fix: write the repository in lower case, e.g. "${fixed}"`);
+    expect(() => make({ image })).toThrow(`[test/web] CVA113 image "${image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName). Fix: write the repository in lower case, e.g. "${fixed}"`);
   });
 
   test.each(['Registry.Example.com/app:V1.0-RC', 'localhost:5000/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'])('GIVEN image %s THEN its case is accepted: upper case in a host or tag is allowed', (image) => {
@@ -214,11 +214,11 @@ describe('Microservice', () => {
     const res = (cpu: number, mem: number, limit: number) => ({ cpu: { request: Cpu.millis(cpu) }, memory: { request: Size.mebibytes(mem), limit: Size.mebibytes(limit) } });
     const cases: Array<[string, MicroserviceProps, string]> = [
       ['negative replicas', { image: 'nginx:1.27', replicas: -1 },
-        '[test/web] CVA102 replicas must be an integer from 0 to 1000, got -1. Fix: set replicas to an integer from 0 to 1000'],
+        '[test/web] CVA102 replicas must be an integer of at least 0, got -1. Fix: set replicas to an integer of at least 0'],
       ['fractional replicas', { image: 'nginx:1.27', replicas: 1.5 },
-        '[test/web] CVA102 replicas must be an integer from 0 to 1000, got 1.5. Fix: set replicas to an integer from 0 to 1000'],
+        '[test/web] CVA102 replicas must be an integer of at least 0, got 1.5. Fix: set replicas to an integer of at least 0'],
       ['empty image', { image: '' },
-        '[test/web] CVA103 image "" is empty or contains spaces. Fix: set image to a reference such as "redis:7-alpine"'],
+        '[test/web] CVA113 image "" is empty or contains spaces, which the kubelet refuses (InvalidImageName). Fix: set image to a reference such as "redis:7-alpine"'],
       ['untagged image', { image: 'nginx' },
         '[test/web] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."'],
       ['the moving tag latest', { image: 'nginx:latest' },
@@ -256,13 +256,15 @@ describe('Microservice', () => {
       ['two ports with one name', { image: 'nginx:1.27', ports: [http, ContainerPort.tcp('http', 8081)] },
         '[test/web] CVA107 container port name "http" is used twice. Fix: give each container port name a distinct value'],
       ['relative mount path', { image: 'nginx:1.27', volumes: [{ path: 'cache', volume: Volume.emptyDir('cache') }] },
-        '[test/web] CVA103 mount path "cache" is not absolute. Fix: use "/cache"'],
+        '[test/web] CVA113 mount path "cache" is not absolute, which the container runtime refuses. Fix: use "/cache"'],
       ['explicit Service name that is not a DNS-1035 label', { image: 'nginx:1.27', ports: [http], service: { name: 'Web.svc' } },
         '[test/web] CVA101 Service name "Web.svc" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-svc"'],
       ['name that is not a DNS-1035 label, reported once though the Service takes it too', { name: '9lives', image: 'nginx:1.27', ports: [http] },
         '[test/web] CVA101 name "9lives" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "lives"'],
       ['upper-case name', { name: 'Web_App', image: 'nginx:1.27' },
-        '[test/web] CVA101 name "Web_App" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-app"'],
+        '[test/web] CVA101 name "Web_App" is not a valid DNS-1123 label (at most 63 characters of lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: choose a name such as "web-app"'],
+      ['a name that starts with a digit, on a workload whose Service takes it (a DNS-1035 label)', { name: '1web', image: 'nginx:1.27', ports: [http] },
+        '[test/web] CVA101 name "1web" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web"'],
     ];
 
     test.each(cases)('%s', (_title, props, message) => {

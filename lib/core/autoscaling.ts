@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { integerFinding } from './checks';
+import { INT32_MAX, integerFinding } from './checks';
 import { Problem } from './problem';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
@@ -31,6 +31,7 @@ export interface AutoscalingProps {
 
 const AUTOSCALED_BY = 'cdk8s-voting-app:autoscaled-by';
 
+
 /**
  * A HorizontalPodAutoscaler on CPU plus a PodDisruptionBudget that keeps at
  * least `minReplicas - 1` pods through node drains, for a stateless workload.
@@ -55,13 +56,17 @@ export class Autoscaling extends Construct {
     checksBudgets(this);
     // An invalid replicas is the target's own problem, reported there; it sets no minimum here.
     const replicas = target.replicas;
-    const asked = replicas !== undefined && Number.isInteger(replicas) && replicas > 1 && replicas <= 1000 ? replicas : undefined;
+    const asked = replicas !== undefined && Number.isInteger(replicas) && replicas > 1 && replicas <= INT32_MAX ? replicas : undefined;
     const min = props.minReplicas ?? asked ?? 2;
     const max = props.maxReplicas ?? Math.max(5, 2 * min);
     const cpu = props.targetCpuPercent ?? 70;
-    found.record(integerFinding('minReplicas', min, 2, 1000));
-    found.record(integerFinding('maxReplicas', max, min, 1000));
-    found.record(integerFinding('targetCpuPercent', cpu, 1, 100));
+    // The API server takes any counts from 1 up and any utilization above 0 (a pod may use more than it requests).
+    if (found.record(integerFinding('minReplicas', min, 1, INT32_MAX))) {
+      found.warnUnless(min > 1, ProblemCode.OUT_OF_RANGE, `minReplicas is 1, so a node drain (its PodDisruptionBudget lets the one pod go) leaves ${target.name} without a pod`,
+        'set minReplicas to 2 or more');
+    }
+    found.record(integerFinding('maxReplicas', max, Math.max(1, min), INT32_MAX));
+    found.record(integerFinding('targetCpuPercent', cpu, 1, INT32_MAX));
     // The Deployment is written without replicas, so a different count asked for would be ignored.
     found.check(asked === undefined || asked === min,
       ProblemCode.CONFLICTING_SETTINGS, `${target.name} asks for ${asked} replicas, but its autoscaler keeps ${min} to ${max}`,

@@ -10,9 +10,16 @@ import { ProblemCode } from './problem-code';
 
 /** `value` is an integer in `[min, max]` ({@link ProblemCode.OUT_OF_RANGE} unless another code is given). @internal */
 export function integerFinding(what: string, value: number, min: number, max: number, code = ProblemCode.OUT_OF_RANGE): Finding | undefined {
-  return Number.isInteger(value) && value >= min && value <= max ? undefined
-    : finding(code, `${what} must be an integer from ${min} to ${max}, got ${value}`, `set ${what} to an integer from ${min} to ${max}`);
+  if (Number.isInteger(value) && value >= min && value <= max) {
+    return undefined;
+  }
+  // The API server's own limit (an int32) is no limit a user means: only the lower bound is said.
+  const range = max >= INT32_MAX ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  return finding(code, `${what} must be ${range}, got ${value}`, `set ${what} to ${range}`);
 }
+
+/** The largest number the API server takes in most integer fields (replicas, uids, counts): an int32. @internal */
+export const INT32_MAX = 2147483647;
 
 /** A TCP/UDP port number (1-65535). @internal */
 export function portFinding(what: string, value: number): Finding | undefined {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { integerFinding } from './checks';
+import { INT32_MAX, integerFinding } from './checks';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { checkInTargetNamespace, IWorkload } from './workload';
@@ -49,7 +49,11 @@ export class DisruptionBudget extends Construct {
     const { target } = props;
     const maxUnavailable = props.maxUnavailable ?? 1;
     const found = Problems.of(this);
-    found.record(integerFinding('maxUnavailable', maxUnavailable, 1, 1000));
+    // 0 is legal, but no eviction is then ever allowed: drains of its nodes never finish.
+    if (found.record(integerFinding('maxUnavailable', maxUnavailable, 0, INT32_MAX))) {
+      found.warnUnless(maxUnavailable > 0, ProblemCode.OUT_OF_RANGE, `maxUnavailable is 0, so no pod of ${target.name} may ever be evicted and a drain of its nodes never finishes`,
+        'set maxUnavailable to 1 or more');
+    }
     const other = budgets.get(target);
     if (!checkedBy.has(scope)) {
       checkInTargetNamespace(found, this, target, 'PodDisruptionBudget');

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { isExternalHostName } from './rules/names';
+import { isDottedIpv4, isExternalHostName } from './rules/names';
 import { nameFinding, portFinding } from './checks';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
@@ -56,9 +56,13 @@ export class ExternalNameService extends Construct {
     // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName; a dotted IPv4
     // address passes that shape, but cluster DNS would answer a CNAME to it, which resolves
     // nowhere (use a selector-less Service with an EndpointSlice for an address).
-    found.check(isExternalHostName(props.externalName),
-      ProblemCode.INVALID_VALUE, `externalName "${props.externalName}" is not a DNS host name (an IP address or URL is not allowed here)`,
-      'give the host name only, e.g. "mydb.example.com"');
+    if (found.check(isExternalHostName(props.externalName),
+      ProblemCode.INVALID_VALUE, `externalName "${props.externalName}" is not a DNS host name (a URL is not allowed here)`,
+      'give the host name only, e.g. "mydb.example.com"')) {
+      found.check(!isDottedIpv4(props.externalName), ProblemCode.REFUSED_AT_RUN_TIME,
+        `externalName "${props.externalName}" is an IP address, which cluster DNS answers with a CNAME that resolves nowhere`,
+        'give a host name, or for an address use a Service without a selector and an EndpointSlice');
+    }
     const ports = props.ports ?? [];
     ports.forEach(p => found.record(portFinding('port', p)));
     const labels = new AppLabels({ name: this.name, instance: props.instance, component: 'external', partOf: props.partOf });

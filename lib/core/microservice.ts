@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
 import { ContainerPort, includesPort } from './container-port';
-import { integerFinding, mebibytesOf, nameFinding, portFinding } from './checks';
+import { INT32_MAX, integerFinding, mebibytesOf, nameFinding, portFinding } from './checks';
 import { Problems, repeated } from './problems';
 import { isEnvVarName } from './rules/names';
-import { Finding, finding, Problem } from './problem';
+import { Finding, finding, Problem, ProblemSeverity } from './problem';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
@@ -269,10 +269,14 @@ export class Microservice extends Construct implements IWorkload {
     this.name = props.name ?? id;
     this.namespace = resolveNamespace(this, props.namespace);
     this.ports = [...(props.ports ?? [])];
-    const badName = found.place(nameFinding('name', this.name, 'dns1035'));
+    // A Service named after the workload needs a DNS-1035 label; the Deployment and its container a DNS-1123 label.
+    const servesUnderOwnName = props.service === undefined ? this.ports.length > 0 : props.service !== false && props.service.name === undefined;
+    const badName = found.place(nameFinding('name', this.name, servesUnderOwnName ? 'dns1035' : 'dns1123'));
 
-    if (found.check(/^[^\s]+$/.test(props.image), ProblemCode.INVALID_VALUE, `image "${props.image}" is empty or contains spaces`, 'set image to a reference such as "redis:7-alpine"')) {
-      found.check(!hasUpperCaseRepository(props.image), ProblemCode.INVALID_VALUE,
+    // The API server takes most image strings; the kubelet refuses these (InvalidImageName).
+    if (found.check(/^[^\s]+$/.test(props.image), ProblemCode.REFUSED_AT_RUN_TIME, `image "${props.image}" is empty or contains spaces, which the kubelet refuses (InvalidImageName)`,
+      'set image to a reference such as "redis:7-alpine"')) {
+      found.check(!hasUpperCaseRepository(props.image), ProblemCode.REFUSED_AT_RUN_TIME,
         `image "${props.image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName)`,
         `write the repository in lower case, e.g. "${lowerCaseRepository(props.image)}"`);
       found.check(hasExplicitTag(props.image), ProblemCode.UNPINNED_IMAGE, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
@@ -282,7 +286,7 @@ export class Microservice extends Construct implements IWorkload {
         `pin a version or digest, e.g. "${props.image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`);
     }
     const replicas = props.replicas ?? 1;
-    found.record(integerFinding('replicas', replicas, 0, 1000));
+    found.record(integerFinding('replicas', replicas, 0, INT32_MAX));
     this.replicas = replicas;
     found.adoptAll(this.ports);
     repeated(this.ports.map(p => p.name)).forEach(v => found.record(duplicate('container port name', v)));
@@ -311,7 +315,8 @@ export class Microservice extends Construct implements IWorkload {
           `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`);
       }
       for (const envName of this.envSetTwice) {
-        found.report(ProblemCode.DUPLICATE, `env var ${envName} is set twice (the second time with addEnv), and only the last value would be written`, `set ${envName} once`);
+        // Legal (only the last value is written) but almost surely a mistake.
+        found.report(ProblemCode.DUPLICATE, `env var ${envName} is set twice (the second time with addEnv), and only the last value is written`, `set ${envName} once`, ProblemSeverity.WARNING);
       }
       for (const [envName, value] of this.env) {
         found.check(value.value === undefined || !namesCredential(envName),
@@ -322,7 +327,7 @@ export class Microservice extends Construct implements IWorkload {
       repeated(this.volumes.map(v => v.volume.name)).forEach(v => found.record(duplicate('volume name', v)));
       repeated(this.volumes.map(v => v.path)).forEach(v => found.record(duplicate('mount path', v)));
       for (const v of this.volumes) {
-        found.check(v.path.startsWith('/'), ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute`, `use "/${v.path}"`);
+        found.check(v.path.startsWith('/'), ProblemCode.REFUSED_AT_RUN_TIME, `mount path "${v.path}" is not absolute, which the container runtime refuses`, `use "/${v.path}"`);
       }
     });
     const resources = toResources(found, props.resources ?? DEFAULT_RESOURCES);

@@ -84,8 +84,9 @@ export class ProblemCode {
   public static readonly PROBE_NEVER_PASSES = new ProblemCode('CVA112', 'probe-never-passes', true);
 
   /**
-   * CVA113: what the API server accepts but the node refuses or ignores: the kubelet (uid 0 with
-   * runAsNonRoot), the kernel (a sysctl value out of its range) or the runtime (a capability that does not exist).
+   * CVA113: what the API server accepts but the node or the cluster refuses or ignores: the kubelet (uid 0 with
+   * runAsNonRoot, an image name it cannot parse), the kernel (a sysctl value out of its range), the runtime
+   * (a capability that does not exist, a relative mount path) or cluster DNS (an IP address as externalName).
    */
   public static readonly REFUSED_AT_RUN_TIME = new ProblemCode('CVA113', 'refused-at-run-time', true);
 

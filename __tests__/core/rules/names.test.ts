@@ -51,9 +51,12 @@ describe('name rules (lib/core/rules/names): the one place each Kubernetes name 
     expect(['', 'a/b', 'pass word', 'a'.repeat(254)].map(rules.isSecretKey)).toEqual([false, false, false, false]);
   });
 
-  test('GIVEN an externalName THEN a host name is accepted, an IPv4 address or a URL is not', () => {
+  test('GIVEN an externalName THEN a host name, with or without its trailing dot, is what the API server takes; a URL is not; an IPv4 address is told apart', () => {
     expect(rules.isExternalHostName('mydb.example.com')).toBe(true);
-    expect(rules.isExternalHostName('10.0.0.1')).toBe(false);
+    expect(rules.isExternalHostName('mydb.example.com.')).toBe(true);
+    expect(rules.isExternalHostName('mydb.example.com..')).toBe(false);
+    expect(rules.isDottedIpv4('10.0.0.1')).toBe(true);
+    expect(rules.isDottedIpv4('mydb.example.com')).toBe(false);
     expect(rules.isExternalHostName('https://example.com')).toBe(false);
     expect(rules.isDns1123Subdomain('a'.repeat(254))).toBe(false);
   });

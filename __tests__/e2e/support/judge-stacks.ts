@@ -161,6 +161,11 @@ interface MutationDef {
   kubelet?: boolean;
   /** What a server dry run does not check (it allocates no node port), so its acceptance proves nothing. */
   dryRunBlind?: boolean;
+  /**
+   * What the Kubernetes 1.28 API the library targets (imports/, the schema) refuses and the
+   * judge's newer server accepts (env var names: any printable ASCII but "=" since 1.32).
+   */
+  olderApi?: boolean;
 }
 
 const MUTATIONS = {
@@ -218,7 +223,8 @@ const MUTATIONS = {
     values: fc.constant(true),
     apply: (_s, w) => { w.ports = [{ name: 'http', number: 8080, protocol: 'TCP' }]; w.service = { type: 'NodePort', headless: true }; },
   },
-  'env name invalid': { values: fc.constantFrom('1ABC', 'MY VAR', 'A=B', '..X', '.', '', 'ÄPFEL'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'x' }; } },
+  'env name invalid': { values: fc.constantFrom('A=B', '', 'ÄPFEL'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'x' }; } },
+  'env name only Kubernetes 1.28 refuses': { values: fc.constantFrom('1ABC', 'MY VAR', '..X', '.'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'x' }; }, olderApi: true },
   'env name unusual but valid': { values: fc.constantFrom('.config', '-x', 'a.b-c', '_'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'x' }; } },
   'credential in a literal': { values: fc.constantFrom('SMTP_PASSWORD', 'API_TOKEN'), apply: (_s, w, v: string) => { w.env = { ...w.env, [v]: 'hunter2' }; } },
   'credentials Secret nothing creates': { values: fc.constant('vault-creds'), apply: (_s, w, v: string) => { w.credentials = { secretName: v, created: false }; } },
@@ -258,6 +264,11 @@ export const MUTATION_KINDS = Object.keys(MUTATIONS) as MutationKind[];
 /** Whether what the mutation breaks is for the kubelet or the kernel to judge, not the API server. */
 export function kubeletJudged(m: Mutation | undefined): boolean {
   return m !== undefined && (MUTATIONS[m.kind] as MutationDef).kubelet === true;
+}
+
+/** Whether only the Kubernetes 1.28 API the library targets refuses the mutation, and the judge's newer server not. */
+export function olderApiJudged(m: Mutation | undefined): boolean {
+  return m !== undefined && (MUTATIONS[m.kind] as MutationDef).olderApi === true;
 }
 
 /** Whether a server dry run cannot judge the mutation: it accepts what a real create rejects. */

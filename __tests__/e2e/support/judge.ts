@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { ProblemCode, ProblemSeverity, Synthesizer } from '../../../lib';
-import { buildStack, dryRunBlind, JudgeCase, kubeletJudged } from './judge-stacks';
+import { buildStack, dryRunBlind, JudgeCase, kubeletJudged, olderApiJudged } from './judge-stacks';
 import { KubeObject, manifestFiles, readManifests } from './kube';
 
 /**
@@ -180,6 +180,7 @@ export type Outcome =
   | 'synth refuses, server accepts'
   | 'kubelet-judged'
   | 'dry run cannot judge'
+  | 'Kubernetes 1.28 judges'
   | 'thrown';
 
 /** What one case's two verdicts amount to, and the synth codes that are not refused on purpose. */
@@ -190,6 +191,7 @@ export function outcomeOf(j: Judged): { outcome: Outcome; unexplained: string[] 
   if (j.server.length > 0) return { outcome: errors.length ? 'agree' : 'server rejects, synth accepts', unexplained: [] };
   if (dryRunBlind(j.case.mutation)) return { outcome: 'dry run cannot judge', unexplained };
   if (kubeletJudged(j.case.mutation)) return { outcome: 'kubelet-judged', unexplained };
+  if (olderApiJudged(j.case.mutation)) return { outcome: 'Kubernetes 1.28 judges', unexplained };
   return { outcome: unexplained.length ? 'synth refuses, server accepts' : 'agree', unexplained };
 }
 

@@ -20,14 +20,17 @@ export function isDns1123Subdomain(v: string): boolean {
 const DOTTED_IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /**
- * Whether `v` may be a Service's `spec.externalName`: a DNS-1123 subdomain,
- * with or without the trailing dot of a fully qualified name (the API server
- * trims one before it checks), and not a dotted IPv4 address, which the API
- * server accepts but cluster DNS answers with a CNAME that resolves nowhere.
+ * Whether the API server takes `v` as a Service's `spec.externalName`: a
+ * DNS-1123 subdomain, with or without the trailing dot of a fully qualified
+ * name (it trims one before it checks).
  */
 export function isExternalHostName(v: string): boolean {
-  const name = v.endsWith('.') ? v.slice(0, -1) : v;
-  return !DOTTED_IPV4.test(name) && isDns1123Subdomain(name);
+  return isDns1123Subdomain(v.endsWith('.') ? v.slice(0, -1) : v);
+}
+
+/** Whether `v` is a dotted IPv4 address, which the API server takes as an externalName but cluster DNS answers with a CNAME that resolves nowhere. */
+export function isDottedIpv4(v: string): boolean {
+  return DOTTED_IPV4.test(v.endsWith('.') ? v.slice(0, -1) : v);
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
