@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-28';
-import { ContainerPort, HealthCheck, IngressPolicy, Microservice, MicroserviceProps, Volume } from '../../lib';
+import { ContainerPort, ExternalObjects, HealthCheck, IngressPolicy, Microservice, MicroserviceProps, Volume } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, Manifest, synth } from '../support/manifests';
 import { messagesOf } from '../support/problems';
@@ -344,6 +344,24 @@ describe('Microservice: what a real cluster refuses or cannot run is reported at
     const app = new App();
     new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', props);
     expect(messagesOf(validateApp(app))).toEqual([]);
+  });
+
+  test('GIVEN a URL that refers to $(DB_PASSWORD) WHEN synthesized THEN DB_PASSWORD is written first, so the kubelet expands the reference', () => {
+    const app = new App();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const secret = Secret.fromSecretName(chart, 'db', 'db-credentials');
+    ExternalObjects.secret(chart, 'db-credentials', { namespace: 'shop', keys: ['password'] });
+    new Microservice(chart, 'web', {
+      image: 'app:1.0',
+      env: {
+        DATABASE_URL: EnvValue.fromValue('postgres://app:$(DB_PASSWORD)@db:5432/app'),
+        DB_PASSWORD: EnvValue.fromSecretValue({ secret, key: 'password' }),
+        A_LOG: EnvValue.fromValue('info'),
+      },
+    });
+    expect(messagesOf(validateApp(app))).toEqual([]);
+    const env = find(synth(chart), 'Deployment', 'web').spec.template.spec.containers[0].env;
+    expect(env.map((e: { name: string }) => e.name)).toEqual(['A_LOG', 'DB_PASSWORD', 'DATABASE_URL']);
   });
 
   test('GIVEN user 0 WHEN synthesized THEN runAsUser 0 is written without runAsNonRoot, which the kubelet would refuse with uid 0', () => {

@@ -627,10 +627,33 @@ function lowerCaseRepository(image: string): string {
   return `${host}${path.toLowerCase()}${rest}`;
 }
 
+/**
+ * The env vars in name order, except that a var comes after the vars its value
+ * refers to (`$(DB_PASSWORD)`): the kubelet expands a reference only to a var
+ * defined before it, and leaves any other as literal text.
+ */
 function toEnv(env: Map<string, EnvValue>): k8s.EnvVar[] | undefined {
-  const names = [...env.keys()].sort();
-  return names.length === 0 ? undefined : names.map(name => ({ name, value: env.get(name)!.value, valueFrom: env.get(name)!.valueFrom }));
+  const ordered: string[] = [];
+  const placed = new Set<string>();
+  const place = (name: string) => {
+    if (placed.has(name)) {
+      return;
+    }
+    placed.add(name);
+    // A var referred to is placed first; a cycle is broken where it closes (the kubelet cannot expand it either).
+    for (const [, ref] of (env.get(name)!.value ?? '').matchAll(ENV_REFERENCE)) {
+      if (env.has(ref)) {
+        place(ref);
+      }
+    }
+    ordered.push(name);
+  };
+  [...env.keys()].sort().forEach(place);
+  return ordered.length === 0 ? undefined : ordered.map(name => ({ name, value: env.get(name)!.value, valueFrom: env.get(name)!.valueFrom }));
 }
+
+/** A reference to an env var, `$(NAME)`, not escaped as `$$(NAME)`. */
+const ENV_REFERENCE = /(?<!\$)\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g;
 
 /** Quantity of a `Cpu` in millicores, for comparing requests and limits. */
 export function cpuMillis(cpu: Cpu): number {
