@@ -1,6 +1,6 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu, EnvValue, ImagePullPolicy, Secret, ServiceType } from 'cdk8s-plus-28';
-import { ContainerPort, HealthCheck, IngressPolicy, Microservice, MicroserviceProps, Volume } from '../../lib';
+import { ContainerPort, ExternalObjects, HealthCheck, IngressPolicy, Microservice, MicroserviceProps, Volume } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { find, Manifest, synth } from '../support/manifests';
 import { messagesOf } from '../support/problems';
@@ -216,7 +216,7 @@ describe('Microservice', () => {
       ['negative replicas', { image: 'nginx:1.27', replicas: -1 },
         '[test/web] CVA102 replicas must be an integer of at least 0, got -1. Fix: set replicas to an integer of at least 0'],
       ['fractional replicas', { image: 'nginx:1.27', replicas: 1.5 },
-        '[test/web] CVA102 replicas must be an integer of at least 0, got 1.5. Fix: set replicas to an integer of at least 0'],
+        '[test/web] CVA102 replicas must be an integer from 0 to 2147483647, got 1.5. Fix: set replicas to an integer from 0 to 2147483647'],
       ['empty image', { image: '' },
         '[test/web] CVA113 image "" is empty or contains spaces, which the kubelet refuses (InvalidImageName). Fix: set image to a reference such as "redis:7-alpine"'],
       ['untagged image', { image: 'nginx' },
@@ -273,6 +273,107 @@ describe('Microservice', () => {
       new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', props);
       expect(messagesOf(validateApp(app))).toEqual([message]);
     });
+  });
+});
+
+describe('Microservice: what a real cluster refuses or cannot run is reported at synth, and nothing valid is refused', () => {
+  const dns = ContainerPort.udp('dns', 53);
+  const withPorts = { image: 'coredns:1.11', ports: [ContainerPort.tcp('metrics', 9153), dns] };
+  const putInSecret = 'put the password in a Secret, add it as an env var with EnvValue.fromSecretValue(...), e.g. DB_PASSWORD, and write $(DB_PASSWORD) in its place in';
+  const inArgs = 'put it in a Secret, add it as an env var with EnvValue.fromSecretValue(...), e.g. DB_PASSWORD, and write $(DB_PASSWORD) in its place (the kubelet expands env var references in command and args)';
+  const portStart = (v: number) => `[test/web] CVA113 security.unprivilegedPortStart must be an integer from 0 to 32768, got ${v}: the kernel refuses net.ipv4.ip_unprivileged_port_start above the start of ip_local_port_range (32768), and the pod does not start. Fix: set it to the lowest port the process binds, e.g. 80`;
+  const cases: Array<[string, MicroserviceProps, string]> = [
+    ['GIVEN a negative user THEN the API server refuses it (CVA110)', { image: 'app:1.0', security: { user: -1 } },
+      '[test/web] CVA110 security.user must be an integer of at least 0, got -1. Fix: set security.user to an integer of at least 0'],
+    ['GIVEN a group above 2147483647 THEN the API server refuses it (CVA110)', { image: 'app:1.0', security: { group: 2147483648 } },
+      '[test/web] CVA110 security.group must be an integer from 0 to 2147483647, got 2147483648. Fix: set security.group to an integer from 0 to 2147483647'],
+    ['GIVEN a fractional fsGroup THEN the API server refuses it (CVA110)', { image: 'app:1.0', security: { group: 1000, fsGroup: 1000.5 } },
+      '[test/web] CVA110 security.fsGroup must be an integer from 0 to 2147483647, got 1000.5. Fix: set security.fsGroup to an integer from 0 to 2147483647'],
+    ['GIVEN a capability that does not exist THEN the runtime ignores it (CVA113), and the nearest name is suggested', { image: 'app:1.0', security: { capabilities: ['NET_BIND'] } },
+      '[test/web] CVA113 capability "NET_BIND" is not a Linux capability, so the runtime ignores it and the process runs without it. Fix: use a Linux capability name, e.g. "NET_BIND_SERVICE"'],
+    ['GIVEN a capability with a typo THEN the nearest name is suggested', { image: 'app:1.0', security: { capabilities: ['SYS_ADMN'] } },
+      '[test/web] CVA113 capability "SYS_ADMN" is not a Linux capability, so the runtime ignores it and the process runs without it. Fix: use a Linux capability name, e.g. "SYS_ADMIN"'],
+    ['GIVEN a capability written CAP_X THEN containerd ignores it (CVA113): it adds CAP_ itself', { image: 'app:1.0', security: { capabilities: ['CAP_NET_ADMIN'] } },
+      '[test/web] CVA113 capability "CAP_NET_ADMIN" is ignored by containerd, which adds CAP_ itself (CAP_CAP_NET_ADMIN is no capability). Fix: write "NET_ADMIN"'],
+    ['GIVEN the capability ALL THEN the container gets none (CVA113): the runtime adds ALL before it drops ALL', { image: 'app:1.0', security: { capabilities: ['ALL'] } },
+      '[test/web] CVA113 capability "ALL" gives the container none: the runtime adds ALL before it applies the drop: [ALL] every container has. Fix: name each capability the process needs, e.g. "NET_BIND_SERVICE"'],
+    ['GIVEN a capability in lower case THEN a warning (CVA111): the runtime accepts it, Pod Security admission does not', { image: 'app:1.0', security: { capabilities: ['net_bind_service'] } },
+      '[test/web] CVA111 (warning) capability "net_bind_service" is in lower case: the runtime accepts it, but Pod Security admission compares names exactly and refuses it at the baseline and restricted levels. Fix: write "NET_BIND_SERVICE"'],
+    ['GIVEN an unprivileged port start above the local port range THEN the kernel refuses the sysctl (CVA113)', { image: 'app:1.0', security: { unprivilegedPortStart: 40000 } }, portStart(40000)],
+    ['GIVEN an unprivileged port start above 65535 THEN the kernel refuses the sysctl (CVA113)', { image: 'app:1.0', security: { unprivilegedPortStart: 70000 } }, portStart(70000)],
+    ['GIVEN a negative unprivileged port start THEN the kernel refuses the sysctl (CVA113)', { image: 'app:1.0', security: { unprivilegedPortStart: -1 } }, portStart(-1)],
+    ['GIVEN a fractional unprivileged port start THEN the kernel refuses the sysctl (CVA113)', { image: 'app:1.0', security: { unprivilegedPortStart: 80.5 } }, portStart(80.5)],
+    ['GIVEN a TCP check on a UDP port THEN it can never pass (CVA112)', { ...withPorts, liveness: HealthCheck.tcpSocket(dns) },
+      '[test/web] CVA112 the liveness check opens a TCP connection to container port dns (53), which is UDP, so it can never pass. Fix: probe a TCP port of the container, or check the UDP service with HealthCheck.command([...])'],
+    ['GIVEN an HTTP check on a UDP port THEN it can never pass (CVA112)', { ...withPorts, readiness: HealthCheck.httpGet('/health', dns) },
+      '[test/web] CVA112 the readiness check makes an HTTP request to container port dns (53), which is UDP, so it can never pass. Fix: probe a TCP port of the container, or check the UDP service with HealthCheck.command([...])'],
+    ['GIVEN a password inside a URL, whatever the env var\'s name THEN it is a credential in a literal (CVA105)', { image: 'app:1.0', env: { DATABASE_URL: EnvValue.fromValue('postgres://app:hunter2@db:5432/app') } },
+      `[test/web] CVA105 env DATABASE_URL holds a literal password in a URL. Fix: ${putInSecret} DATABASE_URL`],
+    ['GIVEN a password in a connection string THEN it is a credential in a literal (CVA105)', { image: 'app:1.0', env: { ConnectionStrings__Db: EnvValue.fromValue('Server=db;Username=app;Password=hunter2;') } },
+      `[test/web] CVA105 env ConnectionStrings__Db holds a literal password in a connection string. Fix: ${putInSecret} ConnectionStrings__Db`],
+    ['GIVEN a password in a key-value DSN THEN it is a credential in a literal (CVA105)', { image: 'app:1.0', env: { PG_DSN: EnvValue.fromValue('host=db user=app password=hunter2 dbname=app') } },
+      `[test/web] CVA105 env PG_DSN holds a literal password in a connection string. Fix: ${putInSecret} PG_DSN`],
+    ['GIVEN a literal --password= in args THEN it is a credential in a literal (CVA105)', { image: 'app:1.0', args: ['serve', '--password=hunter2'] },
+      `[test/web] CVA105 args[1] passes a literal value to --password. Fix: ${inArgs}`],
+    ['GIVEN a password inside a URL in command THEN it is a credential in a literal (CVA105)', { image: 'app:1.0', command: ['migrate', '-database', 'postgres://app:hunter2@db/app'] },
+      `[test/web] CVA105 command[2] holds a literal password in a URL. Fix: ${inArgs}`],
+  ];
+
+  test.each(cases)('%s', (_title, props, message) => {
+    // Exactly this problem, once.
+    const app = new App();
+    new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', props);
+    expect(messagesOf(validateApp(app))).toEqual([message]);
+  });
+
+  const valid: Array<[string, MicroserviceProps]> = [
+    ['user 1000, group 1000, fsGroup 2000', { image: 'app:1.0', security: { user: 1000, group: 1000, fsGroup: 2000 } }],
+    ['user and group 0 and 2147483647', { image: 'app:1.0', security: { user: 2147483647, group: 0 } }],
+    ['root asked for by number', { image: 'app:1.0', security: { user: 0 } }],
+    ['the capabilities NET_BIND_SERVICE and CHOWN', { image: 'app:1.0', security: { capabilities: ['NET_BIND_SERVICE', 'CHOWN'] } }],
+    ['the newest capabilities BPF, PERFMON and CHECKPOINT_RESTORE', { image: 'app:1.0', security: { capabilities: ['BPF', 'PERFMON', 'CHECKPOINT_RESTORE'] } }],
+    ['an unprivileged port start of 32768 (the start of ip_local_port_range, which the kernel still accepts)', { image: 'app:1.0', security: { unprivilegedPortStart: 32768 } }],
+    ['an unprivileged port start of 0', { image: 'app:1.0', security: { unprivilegedPortStart: 0 } }],
+    ['a TCP check on a TCP port, and a command check on a UDP service', { ...withPorts, readiness: HealthCheck.tcpSocket(withPorts.ports[0]), liveness: HealthCheck.command(['dig', '@127.0.0.1', 'health.check']) }],
+    ['an https URL with a user and no password', { image: 'app:1.0', env: { UPSTREAM: EnvValue.fromValue('https://deploy@git.example.com/repo.git'), PROXY: EnvValue.fromValue('http://proxy:3128') } }],
+    ['a URL whose password is a $(VAR) reference', { image: 'app:1.0', env: { DATABASE_URL: EnvValue.fromValue('postgres://app:$(DB_PASSWORD)@db:5432/app') } }],
+    ['a URL with an empty password, a DSN without one and a password_file key', { image: 'app:1.0', env: { A: EnvValue.fromValue('redis://:@cache:6379'), B: EnvValue.fromValue('host=db user=app password_file=/run/secrets/pw') } }],
+    ['a connection string whose password is a $(VAR) reference', { image: 'app:1.0', env: { PG_DSN: EnvValue.fromValue('host=db user=app password=$(DB_PASSWORD)') } }],
+    ['args with --password=$(VAR), --password-file= and a URL without a password', { image: 'app:1.0', args: ['--password=$(DB_PASSWORD)', '--password-file=/run/secrets/pw', '--db=postgres://app@db/app'] }],
+  ];
+
+  test.each(valid)('GIVEN %s THEN synth reports nothing', (_title, props) => {
+    const app = new App();
+    new Microservice(new Chart(app, 'test', { namespace: 'shop' }), 'web', props);
+    expect(messagesOf(validateApp(app))).toEqual([]);
+  });
+
+  test('GIVEN a URL that refers to $(DB_PASSWORD) WHEN synthesized THEN DB_PASSWORD is written first, so the kubelet expands the reference', () => {
+    const app = new App();
+    const chart = new Chart(app, 'test', { namespace: 'shop' });
+    const secret = Secret.fromSecretName(chart, 'db', 'db-credentials');
+    ExternalObjects.secret(chart, 'db-credentials', { namespace: 'shop', keys: ['password'] });
+    new Microservice(chart, 'web', {
+      image: 'app:1.0',
+      env: {
+        DATABASE_URL: EnvValue.fromValue('postgres://app:$(DB_PASSWORD)@db:5432/app'),
+        DB_PASSWORD: EnvValue.fromSecretValue({ secret, key: 'password' }),
+        A_LOG: EnvValue.fromValue('info'),
+      },
+    });
+    expect(messagesOf(validateApp(app))).toEqual([]);
+    const env = find(synth(chart), 'Deployment', 'web').spec.template.spec.containers[0].env;
+    expect(env.map((e: { name: string }) => e.name)).toEqual(['A_LOG', 'DB_PASSWORD', 'DATABASE_URL']);
+  });
+
+  test('GIVEN user 0 WHEN synthesized THEN runAsUser 0 is written without runAsNonRoot, which the kubelet would refuse with uid 0', () => {
+    const pod = find(make({ image: 'app:1.0', security: { user: 0 } }).objects(), 'Deployment', 'web').spec.template.spec;
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 0 });
+  });
+
+  test('GIVEN user 1000 WHEN synthesized THEN runAsNonRoot is written with it', () => {
+    const pod = find(make({ image: 'app:1.0', security: { user: 1000 } }).objects(), 'Deployment', 'web').spec.template.spec;
+    expect(pod.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true, runAsUser: 1000 });
   });
 });
 

@@ -11,3 +11,8 @@ export function messagesOf(problems: readonly Problem[]): string[] {
 export function messages(app: App): string[] {
   return messagesOf(validateApp(app));
 }
+
+/** The codes of every problem synth finds in `app` (warnings too), in order: what a corpus app expects. */
+export function codesOf(app: App): string[] {
+  return validateApp(app).map(p => p.code);
+}

@@ -13,8 +13,8 @@ export function integerFinding(what: string, value: number, min: number, max: nu
   if (Number.isInteger(value) && value >= min && value <= max) {
     return undefined;
   }
-  // The API server's own limit (an int32) is no limit a user means: only the lower bound is said.
-  const range = max >= INT32_MAX ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  // Below the lower bound, the API server's own upper limit (an int32) is no limit worth saying.
+  const range = max >= INT32_MAX && Number.isInteger(value) && value < min ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
   return finding(code, `${what} must be ${range}, got ${value}`, `set ${what} to ${range}`);
 }
 

@@ -53,6 +53,11 @@ export class HealthCheck implements HasFindings {
     return new HealthCheck({ exec: { command } }, options, undefined, bad);
   }
 
+  /** How the check reaches its port, for messages: `makes an HTTP request` or `opens a TCP connection`. @internal */
+  public get _action(): string {
+    return this.action.httpGet ? 'makes an HTTP request' : 'opens a TCP connection';
+  }
+
   /** What is wrong with the check, for the construct that uses it to report. @internal */
   public readonly _findings: readonly Finding[];
   private readonly failureThreshold: number;

@@ -7,6 +7,8 @@ import { ContainerPort, includesPort } from './container-port';
 import { INT32_MAX, integerFinding, mebibytesOf, nameFinding, portFinding } from './checks';
 import { Problems, repeated } from './problems';
 import { isEnvVarName } from './rules/names';
+import { literalCredentialIn, literalCredentialsInCommandLine, namesCredential } from './rules/credentials';
+import { capabilityVerdict, isLinuxId, LINUX_ID_MAX, isUnprivilegedPortStart, LOCAL_PORT_RANGE_START, probeCanReach, UNPRIVILEGED_PORT_START_SYSCTL } from './rules/security';
 import { Finding, finding, Problem, ProblemSeverity } from './problem';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
@@ -61,17 +63,21 @@ export interface MicroserviceServiceOptions {
 /** Linux identity and hardening of a workload's container. */
 export interface WorkloadSecurityOptions {
   /**
-   * Numeric user to run as; setting it also sets `runAsNonRoot`.
+   * Numeric user to run as (0 to 2147483647). Any user but root (0) also sets
+   * `runAsNonRoot`, so the kubelet would refuse to start the container as root.
+   * `0` asks for root on purpose: it is written as `runAsUser: 0` alone, since
+   * the kubelet refuses `runAsNonRoot` with uid 0 ("container's runAsUser
+   * breaks non-root policy"). Pod Security's restricted level refuses it.
    * @default - the image's own user (which may be root)
    */
   readonly user?: number;
   /**
-   * Numeric group to run as.
+   * Numeric group to run as (0 to 2147483647).
    * @default - the image's own group
    */
   readonly group?: number;
   /**
-   * Group that owns mounted volumes, so a non-root user can write them.
+   * Group that owns mounted volumes, so a non-root user can write them (0 to 2147483647).
    * @default - the same as `group`
    */
   readonly fsGroup?: number;
@@ -81,7 +87,12 @@ export interface WorkloadSecurityOptions {
    */
   readonly readOnlyRootFilesystem?: boolean;
   /**
-   * Linux capabilities to keep; all others are dropped.
+   * Linux capabilities to keep; all others are dropped. Names as Kubernetes
+   * writes them: upper case, without `CAP_` (e.g. `NET_BIND_SERVICE`). Synth
+   * reports a name that is none (the runtime would ignore it), `CAP_X`
+   * (containerd adds `CAP_` itself, and ignores `CAP_CAP_X`) and `ALL` (applied
+   * before `drop: [ALL]`, it gives none); a name in lower case is a warning
+   * (Pod Security admission compares names exactly).
    * @default - none
    */
   readonly capabilities?: string[];
@@ -89,6 +100,8 @@ export interface WorkloadSecurityOptions {
    * Lets the container bind ports from this number up without any capability,
    * through the namespaced sysctl `net.ipv4.ip_unprivileged_port_start`
    * (a "safe" sysctl, allowed by the baseline Pod Security Standard).
+   * From 0 to 32768: the kernel refuses a start above its `ip_local_port_range`
+   * (32768-60999 in a pod), and the pod would not start.
    * @default - the kernel's 1024
    */
   readonly unprivilegedPortStart?: number;
@@ -291,10 +304,22 @@ export class Microservice extends Construct implements IWorkload {
     found.adoptAll(this.ports);
     repeated(this.ports.map(p => p.name)).forEach(v => found.record(duplicate('container port name', v)));
     repeated(this.ports.map(p => `${p.number}/${p.protocol}`)).forEach(v => found.record(duplicate('container port number', v)));
-    for (const probe of [props.readiness, props.liveness, props.startup]) {
+    for (const [kind, probe] of [['readiness', props.readiness], ['liveness', props.liveness], ['startup', props.startup]] as const) {
       found.adopt(probe);
       if (probe?.port) {
         this.checkOwnPort(probe.port, 'a health check');
+        const port = probe.port;
+        found.check(probeCanReach(port.protocol), ProblemCode.PROBE_NEVER_PASSES,
+          `the ${kind} check ${probe._action} to container port ${port.name} (${port.number}), which is ${port.protocol}, so it can never pass`,
+          `probe a TCP port of the container, or check the ${port.protocol} service with HealthCheck.command([...])`);
+      }
+    }
+    checkSecurity(found, props.security ?? {});
+    for (const [what, line] of [['command', props.command], ['args', props.args]] as const) {
+      for (const c of literalCredentialsInCommandLine(line ?? [])) {
+        found.report(ProblemCode.CREDENTIAL_IN_LITERAL,
+          c.flag !== undefined ? `${what}[${c.index}] passes a literal value to ${c.flag}` : `${what}[${c.index}] holds a literal password in ${c.place}`,
+          'put it in a Secret, add it as an env var with EnvValue.fromSecretValue(...), e.g. DB_PASSWORD, and write $(DB_PASSWORD) in its place (the kubelet expands env var references in command and args)');
       }
     }
 
@@ -319,9 +344,18 @@ export class Microservice extends Construct implements IWorkload {
         found.report(ProblemCode.DUPLICATE, `env var ${envName} is set twice (the second time with addEnv), and only the last value is written`, `set ${envName} once`, ProblemSeverity.WARNING);
       }
       for (const [envName, value] of this.env) {
-        found.check(value.value === undefined || !namesCredential(envName),
-          ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
-          `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`);
+        if (value.value === undefined) {
+          continue;
+        }
+        // Whatever its name, a value may carry a password inside a URL or a connection string.
+        const place = literalCredentialIn(value.value);
+        if (namesCredential(envName)) {
+          found.report(ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
+            `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`);
+        } else if (place !== undefined) {
+          found.report(ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} holds a literal password in ${place}`,
+            `put the password in a Secret, add it as an env var with EnvValue.fromSecretValue(...), e.g. DB_PASSWORD, and write $(DB_PASSWORD) in its place in ${envName}`);
+        }
       }
       found.adoptAll(this.volumes.map(v => v.volume));
       repeated(this.volumes.map(v => v.volume.name)).forEach(v => found.record(duplicate('volume name', v)));
@@ -481,11 +515,12 @@ export class Microservice extends Construct implements IWorkload {
           automountServiceAccountToken: false,
           securityContext: {
             seccompProfile: { type: 'RuntimeDefault' },
-            ...(security.user !== undefined ? { runAsNonRoot: true, runAsUser: security.user } : {}),
+            // Root asked for by number is written as such: the kubelet refuses runAsNonRoot with uid 0.
+            ...(security.user !== undefined ? { runAsNonRoot: security.user === 0 ? undefined : true, runAsUser: security.user } : {}),
             ...(security.group !== undefined ? { runAsGroup: security.group } : {}),
             ...(security.fsGroup ?? security.group) !== undefined ? { fsGroup: security.fsGroup ?? security.group } : {},
             ...(security.unprivilegedPortStart !== undefined
-              ? { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(security.unprivilegedPortStart) }] } : {}),
+              ? { sysctls: [{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: String(security.unprivilegedPortStart) }] } : {}),
           },
           containers: [{
             name: this.name,
@@ -529,6 +564,45 @@ export class Microservice extends Construct implements IWorkload {
   }
 }
 
+/**
+ * Reports the security settings a node refuses or ignores, or the API server
+ * refuses: uids and gids, capabilities, the unprivileged port start.
+ */
+function checkSecurity(found: Problems, security: WorkloadSecurityOptions): void {
+  for (const [what, id] of [['user', security.user], ['group', security.group], ['fsGroup', security.fsGroup]] as const) {
+    if (id !== undefined && !isLinuxId(id)) {
+      found.record(integerFinding(`security.${what}`, id, 0, LINUX_ID_MAX, ProblemCode.SECURITY_CONTEXT));
+    }
+  }
+  for (const name of security.capabilities ?? []) {
+    const verdict = capabilityVerdict(name);
+    switch (verdict.kind) {
+      case 'ok':
+        break;
+      case 'all':
+        found.report(ProblemCode.REFUSED_AT_RUN_TIME, `capability "${name}" gives the container none: the runtime adds ALL before it applies the drop: [ALL] every container has`,
+          'name each capability the process needs, e.g. "NET_BIND_SERVICE"');
+        break;
+      case 'prefixed':
+        found.report(ProblemCode.REFUSED_AT_RUN_TIME, `capability "${name}" is ignored by containerd, which adds CAP_ itself (CAP_${name.toUpperCase()} is no capability)`,
+          `write "${verdict.name}"`);
+        break;
+      case 'lower-case':
+        found.report(ProblemCode.POD_SECURITY, `capability "${name}" is in lower case: the runtime accepts it, but Pod Security admission compares names exactly and refuses it at the baseline and restricted levels`,
+          `write "${verdict.name}"`, ProblemSeverity.WARNING);
+        break;
+      case 'unknown':
+        found.report(ProblemCode.REFUSED_AT_RUN_TIME, `capability "${name}" is not a Linux capability, so the runtime ignores it and the process runs without it`,
+          `use a Linux capability name, e.g. "${verdict.name}"`);
+        break;
+    }
+  }
+  const portStart = security.unprivilegedPortStart;
+  found.check(portStart === undefined || isUnprivilegedPortStart(portStart), ProblemCode.REFUSED_AT_RUN_TIME,
+    `security.unprivilegedPortStart must be an integer from 0 to ${LOCAL_PORT_RANGE_START}, got ${portStart}: the kernel refuses ${UNPRIVILEGED_PORT_START_SYSCTL} above the start of ip_local_port_range (${LOCAL_PORT_RANGE_START}), and the pod does not start`,
+    'set it to the lowest port the process binds, e.g. 80');
+}
+
 function hasExplicitTag(image: string): boolean {
   const { rest } = splitImage(image);
   return rest.includes('@sha256:') || (rest.startsWith(':') && rest.length > 1);
@@ -538,22 +612,6 @@ function hasExplicitTag(image: string): boolean {
 function duplicate(what: string, value: string): Finding {
   return finding(ProblemCode.DUPLICATE, `${what} "${value}" is used twice`, `give each ${what} a distinct value`);
 }
-
-/**
- * Whether an env var's name says it holds a credential: its last word is one
- * (DB_PASSWORD, PGPASSWORD, API_TOKEN, clientSecret, DB_PASS), or it is the key
- * of a secret (SECRET_KEY, AWS_SECRET_ACCESS_KEY, PRIVATE_KEY, apiKey). Names
- * where a credential word only qualifies the last word hold a path, an address
- * or a name (POSTGRES_PASSWORD_FILE, OIDC_TOKEN_URL, SECRET_NAME).
- */
-function namesCredential(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().split(/[^A-Z0-9]+/).filter(w => w !== '');
-  const last = words[words.length - 1] ?? '';
-  // A credential word may be glued to what it belongs to (PGPASSWORD); PASS only alone, as BYPASS is none.
-  return /(PASSWORD|PASSWD|SECRET|TOKEN)$/.test(last) || last === 'PASS'
-    || (last === 'KEY' && words.slice(0, -1).some(w => w === 'SECRET' || w === 'PRIVATE' || w === 'API'));
-}
-
 
 /**
  * An image reference as registry host, repository path and tag or digest. The
@@ -581,10 +639,33 @@ function lowerCaseRepository(image: string): string {
   return `${host}${path.toLowerCase()}${rest}`;
 }
 
+/**
+ * The env vars in name order, except that a var comes after the vars its value
+ * refers to (`$(DB_PASSWORD)`): the kubelet expands a reference only to a var
+ * defined before it, and leaves any other as literal text.
+ */
 function toEnv(env: Map<string, EnvValue>): k8s.EnvVar[] | undefined {
-  const names = [...env.keys()].sort();
-  return names.length === 0 ? undefined : names.map(name => ({ name, value: env.get(name)!.value, valueFrom: env.get(name)!.valueFrom }));
+  const ordered: string[] = [];
+  const placed = new Set<string>();
+  const place = (name: string) => {
+    if (placed.has(name)) {
+      return;
+    }
+    placed.add(name);
+    // A var referred to is placed first; a cycle is broken where it closes (the kubelet cannot expand it either).
+    for (const [, ref] of (env.get(name)!.value ?? '').matchAll(ENV_REFERENCE)) {
+      if (env.has(ref)) {
+        place(ref);
+      }
+    }
+    ordered.push(name);
+  };
+  [...env.keys()].sort().forEach(place);
+  return ordered.length === 0 ? undefined : ordered.map(name => ({ name, value: env.get(name)!.value, valueFrom: env.get(name)!.valueFrom }));
 }
+
+/** A reference to an env var, `$(NAME)`, not escaped as `$$(NAME)`. */
+const ENV_REFERENCE = /(?<!\$)\$\(([-._a-zA-Z][-._a-zA-Z0-9]*)\)/g;
 
 /** Quantity of a `Cpu` in millicores, for comparing requests and limits. */
 export function cpuMillis(cpu: Cpu): number {

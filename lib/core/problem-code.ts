@@ -37,7 +37,11 @@ export class ProblemCode {
   /** CVA104: an image has no tag or digest, or the moving tag `latest` without `allowLatestTag`. */
   public static readonly UNPINNED_IMAGE = new ProblemCode('CVA104', 'unpinned-image', true);
 
-  /** CVA105: an env var whose name says password, secret or token has a literal value instead of a Secret reference. */
+  /**
+   * CVA105: a credential written as a literal instead of a Secret reference: an env var whose name says
+   * password, secret or token, a password inside a URL or connection string (in env, command or args), or
+   * the value of a `--password=` flag. A `$(VAR)` reference to an env var from a Secret is no literal.
+   */
   public static readonly CREDENTIAL_IN_LITERAL = new ProblemCode('CVA105', 'credential-in-literal', true);
 
   /** CVA106: container resources lack a CPU request, a memory request or a memory limit, or a request is above its limit. */
@@ -74,19 +78,24 @@ export class ProblemCode {
    */
   public static readonly NAMESPACE_UNKNOWN = new ProblemCode('CVA206', 'namespace-unknown', true);
 
-  /** CVA110: a securityContext value the API server refuses (a uid or gid out of range). */
+  /** CVA110: a securityContext value the API server refuses (a uid or gid outside 0-2147483647). */
   public static readonly SECURITY_CONTEXT = new ProblemCode('CVA110', 'security-context', false);
 
-  /** CVA111: a workload breaks the Pod Security level its namespace enforces, so its pods are refused at admission. */
+  /**
+   * CVA111: a workload breaks the Pod Security level its namespace enforces, so its pods are refused at
+   * admission; as a warning, a setting the baseline and restricted levels refuse (a capability in lower case).
+   */
   public static readonly POD_SECURITY = new ProblemCode('CVA111', 'pod-security', false);
 
-  /** CVA112: a health check that can never pass (a TCP or HTTP check on a UDP port). */
+  /** CVA112: a health check that can never pass (a TCP or HTTP check on a UDP port: the kubelet connects over TCP). */
   public static readonly PROBE_NEVER_PASSES = new ProblemCode('CVA112', 'probe-never-passes', true);
 
   /**
    * CVA113: what the API server accepts but the node or the cluster refuses or ignores: the kubelet (uid 0 with
-   * runAsNonRoot, an image name it cannot parse), the kernel (a sysctl value out of its range), the runtime
-   * (a capability that does not exist, a relative mount path) or cluster DNS (an IP address as externalName).
+   * runAsNonRoot, an image name it cannot parse), the kernel (a sysctl value out of its range, e.g.
+   * ip_unprivileged_port_start above ip_local_port_range), the runtime (a capability that does not exist,
+   * `CAP_X`, which containerd ignores, or `ALL`, which drop ALL undoes; a relative mount path) or cluster DNS
+   * (an IP address as externalName).
    */
   public static readonly REFUSED_AT_RUN_TIME = new ProblemCode('CVA113', 'refused-at-run-time', true);
 
