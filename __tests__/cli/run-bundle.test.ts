@@ -1,11 +1,11 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir } from './support/tmp';
+import { tempDir } from '../support/tmp';
 
 // scripts/run-bundle.js runs `npm run synth`'s compiled app with V8's code cache.
 
-const runner = path.join(__dirname, '..', 'scripts', 'run-bundle.js');
+const runner = path.join(__dirname, '..', '..', 'scripts', 'run-bundle.js');
 
 function bundle(body: string): string {
   const dir = tempDir('run-bundle-');
