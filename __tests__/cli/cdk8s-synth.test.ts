@@ -4,26 +4,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
+import { filesUnder } from '../support/files';
 import { tempDir } from '../support/tmp';
 
 const root = path.resolve(__dirname, '..', '..');
-
-/** Every file under `dir`, relative, with its content. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        walk(p);
-      } else {
-        out[path.relative(dir, p)] = fs.readFileSync(p, 'utf-8');
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('cdk8s synth, as cdk8s users run it', () => {
   // A copy of the repository's app, so that the committed dist/ is never touched by this test.
@@ -43,15 +27,15 @@ describe('cdk8s synth, as cdk8s users run it', () => {
       fs.cpSync(path.join(root, p), path.join(work, p), { recursive: true });
     }
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'));
-    committed = snapshot(path.join(work, 'dist'));
+    committed = filesUnder(path.join(work, 'dist'));
   });
 
   test('GIVEN cdk8s synth THEN it writes the same dist/ as npm run synth, and lists it', () => {
     const r = run(process.execPath, [cli, 'synth']);
     expect(r.status).toBe(0);
-    expect(snapshot(path.join(work, 'dist'))).toEqual(committed);
+    expect(filesUnder(path.join(work, 'dist'))).toEqual(committed);
     expect(r.stdout).toContain(path.join('build', 'cdk8s-cli', 'voting-app.k8s.yaml'));
-    expect(snapshot(path.join(work, 'build', 'cdk8s-cli'))).toEqual(committed);
+    expect(filesUnder(path.join(work, 'build', 'cdk8s-cli'))).toEqual(committed);
   });
 
   test('GIVEN cdk8s synth --stdout THEN it prints the manifests and leaves dist/ as it was', () => {
@@ -61,14 +45,14 @@ describe('cdk8s synth, as cdk8s users run it', () => {
     // Every object apart: the CLI joins the files as they are, so a file's first object must not run into the last one before it.
     const objects = (texts: string[]) => texts.flatMap(t => loadAll(t)).filter(d => d !== null).map(d => JSON.stringify(d)).sort();
     expect(objects([r.stdout])).toEqual(objects(Object.values(committed)));
-    expect(snapshot(path.join(work, 'dist'))).toEqual(committed);
+    expect(filesUnder(path.join(work, 'dist'))).toEqual(committed);
   });
 
   test('GIVEN cdk8s synth -o DIR THEN it writes there, and dist/ stays as it was', () => {
     const r = run(process.execPath, [cli, 'synth', '-o', 'out']);
     expect(r.status).toBe(0);
-    expect(snapshot(path.join(work, 'out'))).toEqual(committed);
-    expect(snapshot(path.join(work, 'dist'))).toEqual(committed);
+    expect(filesUnder(path.join(work, 'out'))).toEqual(committed);
+    expect(filesUnder(path.join(work, 'dist'))).toEqual(committed);
   });
 
   test.each([
@@ -79,6 +63,6 @@ describe('cdk8s synth, as cdk8s users run it', () => {
     const r = run(cmd, [...args], { VOTING_APP_TENANTS: '5000' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('synth failed');
-    expect(snapshot(path.join(work, 'dist'))).toEqual(committed);
+    expect(filesUnder(path.join(work, 'dist'))).toEqual(committed);
   });
 });
