@@ -1,9 +1,12 @@
-/** Fast suite: unit, snapshot and schema tests. The e2e suite has its own config. */
+/**
+ * Fast suite: unit, snapshot and schema tests. The CLI (child processes), package and e2e
+ * suites have configs of their own.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/__tests__/e2e/', '/__tests__/package/', '/__tests__/python/'],
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/cli/', '/__tests__/e2e/', '/__tests__/package/', '/__tests__/python/'],
   // Transpile only: `npm test` type-checks the whole project with tsc first.
   // One worker per core: the schema tests wait on a validator process, so the
   // default (cores - 1) leaves a core idle. 11 s -> 8 s on 2 cores.

@@ -40,11 +40,12 @@ export function outputFolders(env: Readonly<Record<string, string | undefined>>,
 /**
  * Runs this repository's synth: builds the App, writes it, and reports any
  * problem, also one thrown while the App is built, as a clean report with a
- * failing exit code.
+ * failing exit code. `root` is the repository whose dist/ and cdk8s.yaml count
+ * (a copy of it in tests, so that they never write the committed dist/).
  */
-export function runMain(build: () => App, header: string): void {
+export function runMain(build: () => App, header: string, root = ROOT): void {
   try {
-    const { outdir, mirror } = outputFolders(process.env);
+    const { outdir, mirror } = outputFolders(process.env, root);
     if (Synthesizer.run(build(), { outdir, header }) && mirror !== undefined) {
       fs.rmSync(mirror, { recursive: true, force: true });
       fs.cpSync(outdir, mirror, { recursive: true });
