@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort } from './container-port';
+import { declareImportedWorkload } from './declarations';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 
@@ -40,6 +41,15 @@ export interface WorkloadAttributes {
    * @default - none
    */
   readonly ports?: ContainerPort[];
+  /**
+   * Whether its pods are made outside this App (applied by another team or
+   * tool). When false, its pods come from a workload of the App (raw cdk8s,
+   * cdk8s-plus, an imported chart), and synth reports a `podSelector` that
+   * matches no pod template of the App in its namespace: the policies and
+   * connections that use it would protect and reach nothing.
+   * @default false
+   */
+  readonly external?: boolean;
 }
 
 /** Workloads made elsewhere, seen through {@link IWorkload}. */
@@ -67,6 +77,7 @@ class ImportedWorkload extends Construct implements IWorkload {
     this.namespace = resolveNamespace(this, attrs.namespace);
     this.podSelector = { ...attrs.podSelector };
     this.ports = [...(attrs.ports ?? [])];
+    declareImportedWorkload(this, { name: this.name, namespace: this.namespace, podSelector: this.podSelector, external: attrs.external ?? false });
     // An empty selector selects every pod of the namespace: a policy or budget for it would govern them all.
     Problems.of(this).check(Object.keys(this.podSelector).length > 0, ProblemCode.MISSING_SETTING,
       `podSelector of ${this.name} is empty, which selects every pod in its namespace`,
