@@ -11,3 +11,8 @@ export function messagesOf(problems: readonly Problem[]): string[] {
 export function messages(app: App): string[] {
   return messagesOf(validateApp(app));
 }
+
+/** The code of every problem synth finds in `app`, in order: what a corpus app names. */
+export function codesOf(app: App): string[] {
+  return validateApp(app).map(p => p.code);
+}
