@@ -56,7 +56,9 @@ export interface WorkloadAttributes {
 export class Workload {
   /**
    * A workload defined outside this library, e.g. a cdk8s-plus Deployment
-   * or one applied by another team: nothing is written for it.
+   * or one applied by another team: nothing is written for it. Synth checks
+   * that its `podSelector` matches a pod template of the App in its
+   * namespace, unless `external` says its pods are made outside the App.
    */
   public static fromAttributes(scope: Construct, id: string, attrs: WorkloadAttributes): IWorkload {
     return new ImportedWorkload(scope, id, attrs);
