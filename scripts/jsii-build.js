@@ -15,7 +15,8 @@ const root = path.resolve(__dirname, '..');
 // properties: C# and Go write properties in PascalCase (`Namespace`, `Type`),
 // and a keyword is lower case. cdk8s's own `namespace` props draw the same
 // warning. A parameter keeps its lower-case name in those languages, so a
-// warning is accepted only where the flagged line declares a readonly property.
+// warning is accepted only where the flagged line declares a readonly property
+// or a static method (PascalCase too: `ExternalObjects.Namespace`).
 const ACCEPTED = [
   { warning: /warning JSII5018: "namespace" is a reserved word in C#\./, name: 'namespace' },
   { warning: /warning JSII5018: "type" is a reserved word in Go\./, name: 'type' },
@@ -34,7 +35,8 @@ function accepted(warning) {
   } catch {
     return false; // a place this script cannot read is not accepted
   }
-  return new RegExp(`^\\s*(public\\s+)?readonly\\s+${rule.name}\\??:`).test(line);
+  // A static method is written in PascalCase by C# and Go as well (`ExternalObjects.Namespace`).
+  return new RegExp(`^\\s*(public\\s+)?(readonly\\s+${rule.name}\\??:|static\\s+${rule.name}\\()`).test(line);
 }
 
 const jsii = path.join(root, 'node_modules', '.bin', 'jsii');

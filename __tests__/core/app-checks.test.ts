@@ -4,7 +4,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { EnvValue, Secret, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { ClusterDns, Connection, ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, Synthesizer, VotingApp, Workload } from '../../lib';
+import { AppNamespace, ClusterDns, Connection, ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, PodSecurityLevel, Synthesizer, VotingApp, Workload } from '../../lib';
 import { synthesize, validateApp } from '../../lib/synth/synthesizer';
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/core/app-checks';
@@ -580,7 +580,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     const { app, c, api } = shop();
     policy(c, 'p', 'api', []);
     new Connection(c, 'legacy-api', {
-      client: Workload.fromAttributes(c, 'legacy', { name: 'legacy', namespace: 'shop', podSelector: { app: 'legacy' } }),
+      client: Workload.fromAttributes(c, 'legacy', { name: 'legacy', namespace: 'shop', podSelector: { app: 'legacy' }, external: true }),
       server: Workload.fromAttributes(c, 'api-import', { name: api.name, namespace: 'shop', podSelector: labelsOf('api'), ports: [ContainerPort.tcp(HTTP.name, HTTP.number)] }),
     });
     expect(messagesOf(checkWiring(app))).toEqual([expect.stringContaining('[c/legacy-api] CVA205 workload shop/legacy: connects to Deployment shop/api on port http (5678/TCP)')]);
@@ -593,5 +593,152 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     const outdir = tmpOut();
     expect(() => synthesize(app, { outdir })).toThrow('[c/web-api] CVA205 Deployment shop/web: connects to Deployment shop/api on port http (5678/TCP)');
     expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+  });
+});
+
+describe('checkWiring: what the namespaces of the App ask of the objects in them', () => {
+  /** An App whose chart "c" writes to namespace shop, which an AppNamespace creates with `enforce`. */
+  function shopApp(enforce = PodSecurityLevel.BASELINE): { app: App; c: Chart } {
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    new AppNamespace(c, 'ns', { name: 'shop', enforce });
+    return { app, c };
+  }
+
+  describe('Pod Security: the level the namespace enforces', () => {
+    test('GIVEN a Deployment adding NET_ADMIN in a namespace enforcing baseline THEN it is reported: its pods are refused', () => {
+      const { app, c } = shopApp();
+      const d = rawDeployment(c, 'd');
+      d.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext', { capabilities: { add: ['NET_ADMIN'] } }));
+      expect(messagesOf(validateApp(app))).toEqual([
+        '[c/d] CVA111 Deployment shop/backend: breaks the Pod Security level "baseline" that namespace shop enforces, so its pods are refused at admission and it never runs: non-default capabilities (container "main" must not include "NET_ADMIN" in securityContext.capabilities.add). '
+        + 'Fix: add only capabilities of the default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT); or enforce privileged in namespace shop',
+      ]);
+    });
+
+    test('GIVEN a Microservice without a user in a namespace enforcing restricted THEN it is reported, with enforcing baseline as the other way out', () => {
+      const { app, c } = shopApp(PodSecurityLevel.RESTRICTED);
+      new Microservice(c, 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 80)] });
+      expect(messagesOf(validateApp(app))).toEqual([
+        '[c/web/Deployment] CVA111 Deployment shop/web: breaks the Pod Security level "restricted" that namespace shop enforces, so its pods are refused at admission and it never runs: runAsNonRoot != true (pod or container "web" must set securityContext.runAsNonRoot=true). '
+        + 'Fix: run as a non-root user: securityContext.runAsNonRoot=true with a non-root runAsUser (on a Microservice, security.user); or enforce baseline in namespace shop',
+      ]);
+    });
+
+    test('GIVEN a bare Pod with hostNetwork in a raw Namespace enforcing baseline THEN the Pod itself is refused', () => {
+      const app = new App();
+      const c = new Chart(app, 'c');
+      new k8s.KubeNamespace(c, 'ns', { metadata: { name: 'ops', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } });
+      new k8s.KubePod(c, 'p', { metadata: { name: 'probe', namespace: 'ops' }, spec: { hostNetwork: true, containers: [{ name: 'probe', image: 'busybox:1.36' }] } });
+      expect(messagesOf(validateApp(app))).toEqual([
+        '[c/p] CVA111 Pod ops/probe: breaks the Pod Security level "baseline" that namespace ops enforces, so it is refused at admission: host namespaces (hostNetwork=true). Fix: remove hostNetwork, hostPID and hostIPC; or enforce privileged in namespace ops',
+      ]);
+    });
+
+    test('GIVEN root workloads in a namespace enforcing baseline and warning restricted, or one enforcing privileged, or one the App does not define THEN nothing is reported', () => {
+      const { app, c } = shopApp();
+      new Microservice(c, 'web', { image: 'nginx:1.27', ports: [ContainerPort.tcp('http', 80)] });
+      const other = new Chart(app, 'other');
+      new k8s.KubeNamespace(other, 'ns', { metadata: { name: 'tools', labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
+      rawDeployment(other, 'd', { namespace: 'tools' }).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
+      rawDeployment(other, 'd2', { namespace: 'kube-system' }).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
+      expect(messagesOf(validateApp(app))).toEqual([]);
+    });
+  });
+
+  describe('namespaces nothing creates', () => {
+    test('GIVEN objects written to a misspelt namespace THEN it is reported once, on the first, suggesting the nearest the App creates', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd', { namespace: 'shpo' });
+      rawService(c, 's', { namespace: 'shpo' });
+      expect(messagesOf(validateApp(app))).toEqual([
+        '[c/d] CVA203 Deployment shpo/backend: is written to namespace shpo (with 1 other object), which the App does not create (it creates shop) and no cluster has from the start, so applying it fails: namespaces "shpo" not found. '
+        + 'Fix: write it to namespace shop if that is the one meant; else create shpo in the App (an AppNamespace) or declare it created outside the App with ExternalObjects.namespace(scope, \'shpo\')',
+      ]);
+    });
+
+    test('GIVEN a namespace far from every one the App creates THEN the fix offers creating or declaring it', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd', { namespace: 'payments' });
+      expect(messagesOf(validateApp(app))).toEqual([
+        '[c/d] CVA203 Deployment payments/backend: is written to namespace payments, which the App does not create (it creates shop) and no cluster has from the start, so applying it fails: namespaces "payments" not found. '
+        + 'Fix: create namespace payments in the App (an AppNamespace), or declare it created outside the App with ExternalObjects.namespace(scope, \'payments\')',
+      ]);
+    });
+
+    test('GIVEN namespaces every cluster has, one declared external, or an App that creates no Namespace at all THEN nothing is reported', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd', { namespace: 'default' });
+      rawDeployment(c, 'd2', { namespace: 'kube-system' });
+      rawDeployment(c, 'd3', { namespace: 'payments' });
+      ExternalObjects.namespace(c, 'payments');
+      expect(messagesOf(validateApp(app))).toEqual([]);
+      const bare = new App();
+      rawDeployment(new Chart(bare, 'c', { namespace: 'anywhere' }), 'd');
+      expect(messagesOf(validateApp(bare))).toEqual([]);
+    });
+  });
+
+  describe('PersistentVolumeClaims', () => {
+    const claimVolume = (claimName: string): k8s.Volume => ({ name: 'data', persistentVolumeClaim: { claimName } });
+
+    test('GIVEN a volume of a claim the App does not define THEN it is reported', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd', { volumes: [claimVolume('data')] });
+      expect(messagesOf(validateApp(app))).toEqual([
+        '[c/d] CVA203 Deployment shop/backend: volume data refers to PersistentVolumeClaim data, which the App does not define in namespace shop. Fix: define the PersistentVolumeClaim, fix the name, or declare it provided outside the App with ExternalObjects.persistentVolumeClaim(scope, \'data\')',
+      ]);
+    });
+
+    test('GIVEN a claim volume no container mounts THEN it is still a reference: the scheduler waits for every claim of the pod', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd').addJsonPatch(JsonPatch.add('/spec/template/spec/volumes', [claimVolume('data')]));
+      expect(messagesOf(validateApp(app))).toEqual([expect.stringContaining('[c/d] CVA203 Deployment shop/backend: volume data refers to PersistentVolumeClaim data')]);
+    });
+
+    test('GIVEN the claim in the App, one declared external, a StatefulSet\'s claim template or one of the claims it makes THEN nothing is reported', () => {
+      const { app, c } = shopApp();
+      new k8s.KubePersistentVolumeClaim(c, 'pvc', { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } } } });
+      rawDeployment(c, 'd', { volumes: [claimVolume('data')] });
+      rawDeployment(c, 'd2', { name: 'backup', volumes: [claimVolume('archive')] });
+      ExternalObjects.persistentVolumeClaim(c, 'archive', { namespace: 'shop' });
+      new k8s.KubeStatefulSet(c, 'db', { metadata: { name: 'db' }, spec: {
+        serviceName: 'db', selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: {
+          containers: [{ name: 'db', image: 'postgres:16', volumeMounts: [{ name: 'pgdata', mountPath: '/var/lib/postgresql/data' }] }],
+          volumes: [{ name: 'pgdata', persistentVolumeClaim: { claimName: 'pgdata' } }],
+        } },
+        volumeClaimTemplates: [{ metadata: { name: 'pgdata' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } } } }],
+      } });
+      rawDeployment(c, 'd3', { name: 'inspect', labels: { app: 'inspect' }, volumes: [claimVolume('pgdata-db-0')] });
+      expect(messagesOf(validateApp(app))).toEqual([]);
+    });
+  });
+
+  describe('workloads imported with Workload.fromAttributes', () => {
+    test('GIVEN an imported workload whose podSelector matches no pod template of its namespace THEN it is reported: what uses it acts on no pod', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd', { name: 'legacy', labels: { app: 'legacy' } });
+      Workload.fromAttributes(c, 'legacy', { name: 'legacy', podSelector: { app: 'legasy' } });
+      expect(messagesOf(validateApp(app))).toEqual([
+        '[c/legacy] CVA201 imported workload shop/legacy: podSelector app=legasy matches no pod template in namespace shop, so the policies and connections that use it act on no pod. '
+        + 'Fix: make podSelector match the pod labels of one of: Deployment legacy (app=legacy); or, if its pods are made outside the App, import it with external: true',
+      ]);
+    });
+
+    test('GIVEN one whose pods are in another namespace THEN the fix says where', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd', { name: 'legacy', labels: { app: 'legacy' }, namespace: 'default' });
+      Workload.fromAttributes(c, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' } });
+      expect(messagesOf(validateApp(app))).toEqual([expect.stringContaining('Fix: the matching pods are in default: set its namespace to where its pods run; or, if its pods are made outside the App, import it with external: true')]);
+    });
+
+    test('GIVEN one that matches a pod template, or one declared external THEN nothing is reported', () => {
+      const { app, c } = shopApp();
+      rawDeployment(c, 'd', { name: 'legacy', labels: { app: 'legacy', tier: 'web' } });
+      Workload.fromAttributes(c, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' } });
+      Workload.fromAttributes(c, 'partner', { name: 'partner', podSelector: { app: 'partner' }, external: true });
+      expect(messagesOf(validateApp(app))).toEqual([]);
+    });
   });
 });

@@ -17,7 +17,7 @@ const problems = (chart: Chart) => messagesOf(validateApp(chart.node.root as App
 describe('Autoscaling', () => {
   test('GIVEN a Deployment made elsewhere WHEN autoscaled THEN the HPA targets it by name and the PDB selects its pods', () => {
     const chart = new Chart(new App(), 'c', { namespace: 'shop' });
-    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' } });
+    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' }, external: true });
     new Autoscaling(chart, 'scale', { target: legacy });
     const objects = synth(chart);
     expect(problems(chart)).toEqual([]);

@@ -198,7 +198,7 @@ describe('IngressPolicy', () => {
   test('GIVEN a workload made elsewhere THEN it can be a client and a target', () => {
     const chart = new Chart(new App(), 'c', { namespace: 'shop' });
     const port = ContainerPort.tcp('http', 8080);
-    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' }, ports: [port] });
+    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' }, ports: [port], external: true });
     const web = new Microservice(chart, 'web', { image: 'example/web:1.0' });
     web.connectTo(legacy);
     new IngressPolicy(chart, 'p', { target: legacy });

@@ -6,8 +6,8 @@ import { messagesOf } from '../support/problems';
 describe('Workload.fromAttributes', () => {
   test('GIVEN the attributes of a workload made elsewhere THEN it stands for it, in its Chart\'s namespace unless given one', () => {
     const chart = new Chart(new App(), 'c', { namespace: 'shop' });
-    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' }, ports: [ContainerPort.tcp('http', 8080)] });
-    const other = Workload.fromAttributes(chart, 'other', { name: 'other', namespace: 'ops', podSelector: { app: 'other' } });
+    const legacy = Workload.fromAttributes(chart, 'legacy', { name: 'legacy', podSelector: { app: 'legacy' }, ports: [ContainerPort.tcp('http', 8080)], external: true });
+    const other = Workload.fromAttributes(chart, 'other', { name: 'other', namespace: 'ops', podSelector: { app: 'other' }, external: true });
     expect([legacy.name, legacy.namespace, legacy.podSelector, legacy.ports.map(p => p.number)]).toEqual(['legacy', 'shop', { app: 'legacy' }, [8080]]);
     expect([other.namespace, other.ports]).toEqual(['ops', []]);
     expect(messagesOf(validateApp(chart.node.root as App))).toEqual([]);

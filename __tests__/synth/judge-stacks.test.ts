@@ -20,7 +20,7 @@ describe('the dry-run judge generator', () => {
     expect(mutated).toBeLessThan(200);
   });
 
-  test('synthVerdict reads today\'s messages: path, code and the whole message, all errors', () => {
+  test('synthVerdict reads the problems as data: path, code, severity and the one text form', () => {
     // GIVEN a stack with an unpinned image WHEN judged THEN one CVA104 error at its construct
     const stack = fc.sample(stackArb, { seed: 3, numRuns: 1 })[0];
     stack.workloads[0].image = 'nginx';

@@ -7,7 +7,8 @@ import { NodePortRange } from './node-port-range';
 import { ClusterDns } from './cluster-dns';
 import { PortProtocol } from './container-port';
 import { Connection } from './connection';
-import { ConnectionDeclaration, ConnectionEnd, ExternalDeclaration, ExternalObjects } from './declarations';
+import { ConnectionDeclaration, ConnectionEnd, ExternalDeclaration, ExternalKind, ExternalObjects, ImportedWorkloadDeclaration, importedWorkloadOf } from './declarations';
+import { BUILT_IN_NAMESPACES, enforcedLevelOf, nearestName, PodSecurityViolation } from './rules';
 import {
   isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, Labels, ManifestIndex, matchesLabels,
   nameRuleOf, NetworkPolicy, PolicyVerdict, ObjectHeader, NodePortClaims, PodRef, WorkloadEntry, ReferenceSource, referenceProblem, resolveTargetPort,
@@ -92,6 +93,34 @@ function followsFrom(o: Obj, code: ProblemCode, kind = o.kind, name = o.name): b
 
 function show(selector: Labels): string {
   return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** The declaration of an object provided outside the App, by kind. */
+const FACTORIES: Record<string, string> = { Secret: 'secret', ConfigMap: 'configMap', PersistentVolumeClaim: 'persistentVolumeClaim' };
+
+/** What to change for a Pod Security check, by upstream's check id. */
+const POD_SECURITY_FIXES: Record<string, string> = {
+  privileged: 'remove securityContext.privileged=true',
+  hostNamespaces: 'remove hostNetwork, hostPID and hostIPC',
+  hostPorts: 'remove the hostPorts and reach the pods through a Service',
+  hostPathVolumes: 'replace the hostPath volumes, e.g. with a persistentVolumeClaim or an emptyDir',
+  capabilities_baseline: 'add only capabilities of the default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT)',
+  sysctls: 'set only safe sysctls (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.ip_local_reserved_ports)',
+  procMount: 'leave securityContext.procMount unset',
+  seLinuxOptions: 'leave seLinuxOptions user and role unset, with type unset or container_t, container_init_t or container_kvm_t',
+  seccompProfile_baseline: 'set seccompProfile.type to RuntimeDefault or Localhost, or leave it unset',
+  appArmorProfile: 'use the runtime/default or a localhost/ AppArmor profile',
+  windowsHostProcess: 'remove windowsOptions.hostProcess=true',
+  restrictedVolumes: 'use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
+  allowPrivilegeEscalation: 'set securityContext.allowPrivilegeEscalation=false on every container',
+  runAsNonRoot: 'run as a non-root user: securityContext.runAsNonRoot=true with a non-root runAsUser (on a Microservice, security.user)',
+  runAsUser: 'set runAsUser to a non-root uid (on a Microservice, security.user)',
+  seccompProfile_restricted: 'set securityContext.seccompProfile.type to RuntimeDefault on the pod',
+  capabilities_restricted: 'drop ALL capabilities on every container and add back at most NET_BIND_SERVICE',
+};
+
+function fixOfPodSecurity(v: PodSecurityViolation): string {
+  return POD_SECURITY_FIXES[v.check] ?? `see the Pod Security Standards for ${v.check}`;
 }
 
 /** Where a reference is made, as the messages say it. */
@@ -204,14 +233,107 @@ export class WiringChecks {
    * @param constructs the App's constructs, for the objects declared external
    */
   public problems(constructs: IConstruct[]): Problem[] {
-    const external = constructs.flatMap(c => ExternalObjects._of(c));
+    const external: ExternalDeclaration[] = [];
+    const imported: Array<{ construct: IConstruct; workload: ImportedWorkloadDeclaration }> = [];
+    for (const c of constructs) {
+      external.push(...ExternalObjects._of(c));
+      const workload = importedWorkloadOf(c);
+      if (workload) {
+        imported.push({ construct: c, workload });
+      }
+    }
     const declared = constructs.length === 0 ? [] : Connection._inApp(constructs[0]).map(c => ({ scope: c as IConstruct, connection: c._declaration() }));
     const problems = [...this.found];
+    this.checkNamespaces(problems, external);
+    this.checkPodSecurity(problems);
     this.checkServices(problems);
+    this.checkImportedWorkloads(problems, imported);
     this.checkReferences(problems, external);
     this.checkServicesByName(problems, declared, external);
     this.checkConnections(problems, declared);
     return problems;
+  }
+
+  /**
+   * Namespaces written to that nothing creates: applying the App fails on
+   * each of their objects. Reported once per namespace, on its first object.
+   * An App that creates no Namespace at all leaves namespaces to whoever
+   * applies it (`kubectl create namespace`, a deploy tool's CreateNamespace),
+   * so only an App that creates some is held to create all it uses.
+   */
+  private checkNamespaces(problems: Problem[], external: ExternalDeclaration[]): void {
+    const created = this.index.namespaces.definedNames();
+    if (created.length === 0) {
+      return;
+    }
+    for (const { namespace, first, count } of this.index.writtenNamespaces()) {
+      if (this.index.namespaces.isDefined(namespace) || BUILT_IN_NAMESPACES.includes(namespace) || !isNamespaceName(namespace)
+        || external.some(e => e.kind === ExternalKind.NAMESPACE && e.name === namespace)
+        || Problems.causeOf(first.construct, ProblemCode.MISSING_REFERENCE, 'Namespace', undefined, namespace) !== undefined) {
+        continue;
+      }
+      const near = nearestName(namespace, created);
+      const creates = created.length <= 5 ? created.join(', ') : `${created.slice(0, 5).join(', ')}, ...`;
+      const declare = `ExternalObjects.namespace(scope, '${namespace}')`;
+      problems.push(fmt(first, ProblemCode.MISSING_REFERENCE,
+        `is written to namespace ${namespace}${count > 1 ? ` (with ${count - 1} other object${count > 2 ? 's' : ''})` : ''}, which the App does not create (it creates ${creates}) and no cluster has from the start, so applying it fails: namespaces "${namespace}" not found`,
+        near !== undefined
+          ? `write it to namespace ${near} if that is the one meant; else create ${namespace} in the App (an AppNamespace) or declare it created outside the App with ${declare}`
+          : `create namespace ${namespace} in the App (an AppNamespace), or declare it created outside the App with ${declare}`));
+    }
+  }
+
+  /**
+   * Workloads in a namespace of the App that enforces a Pod Security level
+   * (`pod-security.kubernetes.io/enforce`) their pods break: admission refuses
+   * the pods, so a controller's pods are never made and it never runs.
+   */
+  private checkPodSecurity(problems: Problem[]): void {
+    const namespaces = this.index.namespaces;
+    for (const w of this.index.workloads) {
+      if (!namespaces.isDefined(w.namespace)) {
+        continue;
+      }
+      const level = enforcedLevelOf(namespaces.of(w.namespace));
+      if (level === undefined || level === 'privileged') {
+        continue;
+      }
+      const broken = w.podSecurity[level];
+      if (broken.length === 0 || followsFrom(w.owner, ProblemCode.POD_SECURITY)) {
+        continue;
+      }
+      const admitting = level === 'restricted' && w.podSecurity.baseline.length === 0 ? 'baseline' : 'privileged';
+      const fixes = [...new Set(broken.map(fixOfPodSecurity))];
+      problems.push(fmt(w.owner, ProblemCode.POD_SECURITY,
+        `breaks the Pod Security level "${level}" that namespace ${w.namespace} enforces, so ${w.kind === 'Pod' ? 'it is refused at admission' : 'its pods are refused at admission and it never runs'}: ${broken.map(v => `${v.reason} (${v.detail})`).join('; ')}`,
+        `${fixes.join('; ')}; or enforce ${admitting} in namespace ${w.namespace}`));
+    }
+  }
+
+  /**
+   * Workloads imported with `Workload.fromAttributes` whose pods the App
+   * makes: their podSelector must match a pod template of their namespace,
+   * or the policies and connections that use them act on no pod.
+   */
+  private checkImportedWorkloads(problems: Problem[], imported: Array<{ construct: IConstruct; workload: ImportedWorkloadDeclaration }>): void {
+    for (const { construct, workload } of imported) {
+      const selector = workload.podSelector;
+      if (workload.external || Object.keys(selector).length === 0) {
+        continue; // an empty selector is the construct's own problem
+      }
+      const ns = workload.namespace ?? 'default';
+      const pods = this.index.inNamespace(ns);
+      if (pods.some(w => matchesLabels(selector, w.labels))) {
+        continue;
+      }
+      const elsewhere = [...new Set(this.index.workloads.filter(w => matchesLabels(selector, w.labels)).map(w => w.namespace))];
+      const near = pods.map(w => `${w.kind} ${w.name} (${show(w.labels)})`).join('; ');
+      const external = 'if its pods are made outside the App, import it with external: true';
+      problems.push(at(construct.node.path, ProblemCode.SELECTOR_MATCHES_NOTHING,
+        `imported workload ${ns}/${workload.name}: podSelector ${show(selector)} matches no pod template in namespace ${ns}, so the policies and connections that use it act on no pod`,
+        elsewhere.length > 0 ? `the matching pods are in ${elsewhere.join(', ')}: set its namespace to where its pods run; or, ${external}`
+          : near ? `make podSelector match the pod labels of one of: ${near}; or, ${external}` : `add its workload to namespace ${ns} of the App; or, ${external}`));
+    }
   }
 
   /** Services: node ports, selectors, target ports. */
@@ -276,7 +398,7 @@ export class WiringChecks {
         if (problem?.missing === 'object' && !followsFrom(owner, ProblemCode.MISSING_REFERENCE, kind, name)) {
           // Declared outside the App, but for another namespace: a pod reads only its own namespace's.
           const elsewhere = external.filter(x => x.kind === kind && x.name === name && x.namespace !== undefined).map(x => x.namespace);
-          const factory = `ExternalObjects.${kind === 'Secret' ? 'secret' : 'configMap'}`;
+          const factory = `ExternalObjects.${FACTORIES[kind]}`;
           problems.push(fmt(owner, ProblemCode.MISSING_REFERENCE, `${whereOf(ref.source)} refers to ${kind} ${name}, which the App does not define in namespace ${owner.namespace}${elsewhere.length > 0 ? ` (it is declared outside the App in namespace ${elsewhere.join(', ')}, and a pod reads only its own namespace's)` : ''}`,
             elsewhere.length > 0
               ? `provide the ${kind} in namespace ${owner.namespace} too and declare it there with ${factory}(scope, '${name}', { namespace: '${owner.namespace}' })`

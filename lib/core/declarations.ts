@@ -2,18 +2,21 @@ import { IConstruct } from 'constructs';
 
 // Construct metadata the synth checks read: what the App may refer to without defining it.
 const EXTERNAL = 'cdk8s-voting-app:external';
+const IMPORTED_WORKLOAD = 'cdk8s-voting-app:imported-workload';
 
 /** Kinds of object an App may refer to without defining them. @internal */
 export enum ExternalKind {
   SECRET = 'Secret',
   CONFIG_MAP = 'ConfigMap',
   SERVICE = 'Service',
+  NAMESPACE = 'Namespace',
+  PERSISTENT_VOLUME_CLAIM = 'PersistentVolumeClaim',
 }
 
 /** Where an object provided outside the App lives, and what it holds. */
 export interface ExternalObjectOptions {
   /**
-   * Its namespace.
+   * Its namespace (not for a Namespace, which has none).
    * @default - any namespace: references from every namespace are accepted
    */
   readonly namespace?: string;
@@ -50,6 +53,24 @@ export class ExternalObjects {
   /** Declares a Service that exists in the cluster. */
   public static service(scope: IConstruct, name: string, options: ExternalObjectOptions = {}): void {
     ExternalObjects.declare(scope, ExternalKind.SERVICE, name, options);
+  }
+
+  /**
+   * Declares a Namespace created outside the App (by `kubectl create namespace`,
+   * a deploy tool such as Argo CD's `CreateNamespace`, or another team), so
+   * objects written to it are not reported as landing in a namespace nothing creates.
+   */
+  public static namespace(scope: IConstruct, name: string): void {
+    ExternalObjects.declare(scope, ExternalKind.NAMESPACE, name, {});
+  }
+
+  /**
+   * Declares a PersistentVolumeClaim that exists in the cluster (made by hand,
+   * by an operator or by another App), so pods may mount it by `claimName`.
+   * Its `keys` are not read: a claim has none.
+   */
+  public static persistentVolumeClaim(scope: IConstruct, name: string, options: ExternalObjectOptions = {}): void {
+    ExternalObjects.declare(scope, ExternalKind.PERSISTENT_VOLUME_CLAIM, name, { namespace: options.namespace });
   }
 
   private static declare(scope: IConstruct, kind: ExternalKind, name: string, options: ExternalObjectOptions): void {
@@ -89,4 +110,24 @@ export interface ConnectionDeclaration {
   readonly to: ConnectionEnd;
   /** The target's container ports the client connects to. */
   readonly ports: ReadonlyArray<{ readonly name: string; readonly number: number; readonly protocol: string }>;
+}
+
+/** A workload imported with `Workload.fromAttributes`, as the synth checks see it. @internal */
+export interface ImportedWorkloadDeclaration {
+  readonly name: string;
+  /** Resolved as cdk8s resolves it; undefined when neither the workload nor its Chart sets one (then `default`). */
+  readonly namespace?: string;
+  readonly podSelector: Record<string, string>;
+  /** Whether its pods are made outside the App, so no pod template of the App need match its selector. */
+  readonly external: boolean;
+}
+
+/** Records an imported workload on the construct that stands for it. @internal */
+export function declareImportedWorkload(construct: IConstruct, workload: ImportedWorkloadDeclaration): void {
+  construct.node.addMetadata(IMPORTED_WORKLOAD, workload);
+}
+
+/** The imported workload a construct stands for, if it is one. @internal */
+export function importedWorkloadOf(construct: IConstruct): ImportedWorkloadDeclaration | undefined {
+  return construct.node.metadata.find(m => m.type === IMPORTED_WORKLOAD)?.data as ImportedWorkloadDeclaration | undefined;
 }

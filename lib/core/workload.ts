@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct, IMixin, Node } from 'constructs';
 import { ContainerPort } from './container-port';
+import { declareImportedWorkload } from './declarations';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 
@@ -75,13 +76,24 @@ export interface WorkloadAttributes {
    * @default 'Deployment'
    */
   readonly kind?: string;
+  /**
+   * Whether its pods are made outside this App (applied by another team or
+   * tool). When false, its pods come from a workload of the App (raw cdk8s,
+   * cdk8s-plus, an imported chart), and synth reports a `podSelector` that
+   * matches no pod template of the App in its namespace: the policies and
+   * connections that use it would protect and reach nothing.
+   * @default false
+   */
+  readonly external?: boolean;
 }
 
 /** Workloads made elsewhere, seen through {@link IWorkload}. */
 export class Workload {
   /**
    * A workload defined outside this library, e.g. a cdk8s-plus Deployment
-   * or one applied by another team: nothing is written for it.
+   * or one applied by another team: nothing is written for it. Synth checks
+   * that its `podSelector` matches a pod template of the App in its
+   * namespace, unless `external` says its pods are made outside the App.
    */
   public static fromAttributes(scope: Construct, id: string, attrs: WorkloadAttributes): IWorkload {
     return new ImportedWorkload(scope, id, attrs);
@@ -118,6 +130,7 @@ class ImportedWorkload extends Construct implements IWorkload {
     this.ports = [...(attrs.ports ?? [])];
     this.kind = attrs.kind ?? 'Deployment';
     Problems.of(this).adoptAll(this.ports);
+    declareImportedWorkload(this, { name: this.name, namespace: this.namespace, podSelector: this.podSelector, external: attrs.external ?? false });
     // An empty selector selects every pod of the namespace: a policy or budget for it would govern them all.
     Problems.of(this).check(Object.keys(this.podSelector).length > 0, ProblemCode.MISSING_SETTING,
       `podSelector of ${this.name} is empty, which selects every pod in its namespace`,

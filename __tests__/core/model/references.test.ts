@@ -1,4 +1,4 @@
-import { Reference, referenceProblem, referencesOf } from '../../../lib/core/model';
+import { claimTemplatesOf, Reference, referenceProblem, referencesOf } from '../../../lib/core/model';
 
 const summary = (refs: Reference[]) => refs.map(r => `${r.kind} ${r.name} [${r.keys.join(',')}]${r.optional ? ' optional' : ''} via ${r.source.type}`);
 
@@ -72,6 +72,28 @@ describe('references to Secrets and ConfigMaps', () => {
     test('GIVEN an optional reference THEN nothing is ever missing', () => {
       expect(referenceProblem({ ...required, optional: true }, undefined)).toBeUndefined();
       expect(referenceProblem({ ...required, optional: true }, new Set())).toBeUndefined();
+    });
+  });
+
+  describe('claims of PersistentVolumeClaims', () => {
+    test('GIVEN claim volumes, mounted, used as a block device or not used at all THEN each is a required reference: the scheduler binds every claim', () => {
+      const refs = referencesOf({
+        containers: [{ name: 'app', volumeMounts: [{ name: 'data', mountPath: '/data' }], volumeDevices: [{ name: 'raw', devicePath: '/dev/xvda' }] }],
+        volumes: [
+          { name: 'data', persistentVolumeClaim: { claimName: 'app-data' } },
+          { name: 'raw', persistentVolumeClaim: { claimName: 'app-raw' } },
+          { name: 'spare', persistentVolumeClaim: { claimName: 'app-spare' } },
+        ],
+      });
+      expect(summary(refs)).toEqual(['PersistentVolumeClaim app-data [] via volume', 'PersistentVolumeClaim app-raw [] via volume', 'PersistentVolumeClaim app-spare [] via volume']);
+      expect(refs[1].source).toEqual({ type: 'volume', volume: 'raw', mounts: [{ container: 'app', path: '/dev/xvda' }] });
+    });
+
+    test('GIVEN a StatefulSet THEN its claim templates are read, and the volumes they replace are no reference', () => {
+      expect(claimTemplatesOf({ spec: { volumeClaimTemplates: [{ metadata: { name: 'pgdata' } }, { metadata: {} }] } })).toEqual(['pgdata']);
+      const spec = { containers: [{ name: 'db', volumeMounts: [{ name: 'pgdata', mountPath: '/d' }] }], volumes: [{ name: 'pgdata', persistentVolumeClaim: { claimName: 'pgdata' } }] };
+      expect(referencesOf(spec, ['pgdata'])).toEqual([]);
+      expect(summary(referencesOf(spec))).toEqual(['PersistentVolumeClaim pgdata [] via volume']);
     });
   });
 });

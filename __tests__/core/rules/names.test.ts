@@ -61,3 +61,24 @@ describe('name rules (lib/core/rules/names): the one place each Kubernetes name 
     expect(rules.isDns1123Subdomain('a'.repeat(254))).toBe(false);
   });
 });
+
+describe('nearest names (lib/core/rules/names): the one a name most likely mistypes', () => {
+  test('GIVEN typing mistakes THEN each costs one edit, a swap of neighbours included', () => {
+    expect(rules.editDistance('shop', 'shop')).toBe(0);
+    expect(rules.editDistance('shpo', 'shop')).toBe(1);
+    expect(rules.editDistance('shp', 'shop')).toBe(1);
+    expect(rules.editDistance('shoop', 'shop')).toBe(1);
+    expect(rules.editDistance('payments', 'shop')).toBe(8);
+  });
+
+  test('GIVEN candidates THEN the nearest within 2 edits and under half the length is chosen, else none', () => {
+    expect(rules.nearestName('shpo', ['default', 'shop', 'shops'])).toBe('shop');
+    expect(rules.nearestName('payments', ['shop'])).toBeUndefined();
+    expect(rules.nearestName('db', ['ab'])).toBeUndefined();
+    expect(rules.nearestName('shop', ['shop'])).toBeUndefined();
+  });
+
+  test('GIVEN the namespaces every cluster has THEN they are the four of kube-apiserver', () => {
+    expect(rules.BUILT_IN_NAMESPACES).toEqual(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
+  });
+});

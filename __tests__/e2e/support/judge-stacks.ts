@@ -346,7 +346,8 @@ export function buildStack(spec: StackSpec, namespace: string): App {
   for (const e of spec.externalNames) new ExternalNameService(chart, e.name, { name: e.name, externalName: e.externalName, namespace: ns.name, ports: e.ports });
   if (spec.imported) {
     const legacy: IWorkload = Workload.fromAttributes(chart, 'legacy', {
-      name: spec.imported.name, namespace: ns.name, podSelector: spec.imported.podSelector, ports: [ContainerPort.tcp('http', spec.imported.port)],
+      // Its pods are another team's: nothing in the stack makes them.
+      name: spec.imported.name, namespace: ns.name, podSelector: spec.imported.podSelector, ports: [ContainerPort.tcp('http', spec.imported.port)], external: true,
     });
     new IngressPolicy(chart, 'legacy-policy', { target: legacy, clients: [built[0]] });
     if (spec.imported.budget) new DisruptionBudget(chart, 'legacy-budget', { target: legacy });

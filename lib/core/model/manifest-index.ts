@@ -1,9 +1,10 @@
 import { Json, Labels, obj } from './json';
 import { NamespaceLabels } from './namespaces';
 import { NetworkPolicies } from './network-policies';
-import { headerOf, identity, ObjectHeader } from './objects';
+import { headerOf, identity, isClusterScoped, ObjectHeader } from './objects';
 import { DeclaredPort, PodTemplate, podTemplateOf } from './pod-templates';
-import { keysOf, Reference, referencesOf } from './references';
+import { claimTemplatesOf, keysOf, Reference, referencesOf } from './references';
+import { PodSecurityViolation, podSecurityViolations } from '../rules/pod-security';
 import { matchesLabels } from './selectors';
 import { ServicePort, servicePortsOf, serviceSelectorOf, serviceTypeOf } from './services';
 
@@ -16,6 +17,23 @@ export interface WorkloadEntry<O> {
   readonly labels: Labels;
   readonly ports: DeclaredPort[];
   readonly references: Reference[];
+  /** The Pod Security checks its pods break, by level (judged when added: the namespace's level may come later). */
+  readonly podSecurity: PodSecurityOfPods;
+}
+
+/** The Pod Security checks a pod template breaks at each level that checks anything. */
+export interface PodSecurityOfPods {
+  readonly baseline: readonly PodSecurityViolation[];
+  readonly restricted: readonly PodSecurityViolation[];
+}
+
+const SECURE: PodSecurityOfPods = { baseline: [], restricted: [] };
+
+/** Both levels are judged: restricted replaces some baseline checks, so passing it does not always mean passing baseline. */
+function podSecurityOf(template: PodTemplate): PodSecurityOfPods {
+  const baseline = podSecurityViolations('baseline', template.metadata, template.spec);
+  const restricted = podSecurityViolations('restricted', template.metadata, template.spec);
+  return baseline.length === 0 && restricted.length === 0 ? SECURE : { baseline, restricted };
 }
 
 /** A Service as the rules between objects need it. */
@@ -52,6 +70,10 @@ export class ManifestIndex<O> {
   private readonly workloadsByNamespace = new Map<string, WorkloadEntry<O>[]>();
   private readonly keys = new Map<string, ReadonlySet<string>>();
   private readonly identities = new Map<string, O>();
+  /** The first object written to each namespace (namespaced kinds only), and how many are. */
+  private readonly written = new Map<string, { first: O; count: number }>();
+  /** By namespace, the prefixes `<template>-<statefulset>-` of the claims the StatefulSets make. */
+  private readonly claimPrefixes = new Map<string, string[]>();
 
   /** @param header the object's header, when the caller has read it already (this runs for every object of a fleet) */
   public add(owner: O, json: Json, header: ObjectHeader = headerOf(json)): Added<O> {
@@ -59,9 +81,26 @@ export class ManifestIndex<O> {
     const key = identity(header.apiVersion, kind, namespace, name);
     const earlier = this.identities.get(key);
     this.identities.set(key, owner);
+    if (!isClusterScoped(kind)) {
+      const seen = this.written.get(namespace);
+      if (seen) {
+        seen.count++;
+      } else {
+        this.written.set(namespace, { first: owner, count: 1 });
+      }
+    }
     const template = podTemplateOf(json);
     if (template) {
-      const entry: WorkloadEntry<O> = { owner, kind, name, namespace, labels: template.labels, ports: template.ports, references: referencesOf(template.spec) };
+      const claimTemplates = kind === 'StatefulSet' ? claimTemplatesOf(obj(json) ?? {}) : [];
+      if (claimTemplates.length > 0) {
+        const prefixes = this.claimPrefixes.get(namespace) ?? [];
+        prefixes.push(...claimTemplates.map(t => `${t}-${name}-`));
+        this.claimPrefixes.set(namespace, prefixes);
+      }
+      const entry: WorkloadEntry<O> = {
+        owner, kind, name, namespace, labels: template.labels, ports: template.ports,
+        references: referencesOf(template.spec, claimTemplates), podSecurity: podSecurityOf(template),
+      };
       this.workloads.push(entry);
       const list = this.workloadsByNamespace.get(namespace);
       if (list) {
@@ -72,6 +111,8 @@ export class ManifestIndex<O> {
     } else if (kind === 'Service') {
       this.services.push({ owner, name, namespace, type: serviceTypeOf(json), selector: serviceSelectorOf(json), ports: servicePortsOf(json) });
       this.keys.set(`Service/${namespace}/${name}`, EMPTY);
+    } else if (kind === 'PersistentVolumeClaim') {
+      this.keys.set(`${kind}/${namespace}/${name}`, EMPTY);
     } else if (kind === 'Secret' || kind === 'ConfigMap') {
       this.keys.set(`${kind}/${namespace}/${name}`, new Set(keysOf(obj(json) ?? {})));
     } else if (kind === 'Namespace') {
@@ -93,9 +134,23 @@ export class ManifestIndex<O> {
     return selector === undefined ? [] : this.inNamespace(service.namespace).filter(w => matchesLabels(selector, w.labels));
   }
 
-  /** The keys of a Secret or ConfigMap the manifests define; undefined when they define none of that name. */
-  public keysOf(kind: 'Secret' | 'ConfigMap', namespace: string, name: string): ReadonlySet<string> | undefined {
-    return this.keys.get(`${kind}/${namespace}/${name}`);
+  /**
+   * The keys of a Secret or ConfigMap the manifests define (none for a
+   * PersistentVolumeClaim); undefined when they define none of that name. A
+   * claim a StatefulSet makes (`<template>-<statefulset>-<ordinal>`) is defined.
+   */
+  public keysOf(kind: Reference['kind'], namespace: string, name: string): ReadonlySet<string> | undefined {
+    const keys = this.keys.get(`${kind}/${namespace}/${name}`);
+    if (keys === undefined && kind === 'PersistentVolumeClaim'
+      && (this.claimPrefixes.get(namespace) ?? []).some(p => name.startsWith(p) && /^\d+$/.test(name.slice(p.length)))) {
+      return EMPTY;
+    }
+    return keys;
+  }
+
+  /** Each namespace namespaced objects are written to, with the first of them and how many there are, in order of first use. */
+  public writtenNamespaces(): ReadonlyArray<{ readonly namespace: string; readonly first: O; readonly count: number }> {
+    return [...this.written].map(([namespace, { first, count }]) => ({ namespace, first, count }));
   }
 
   public hasService(namespace: string, name: string): boolean {

@@ -23,6 +23,11 @@ export class NamespaceLabels {
     return this.defined.has(namespace);
   }
 
+  /** The namespaces the manifests define, in the order they were added. */
+  public definedNames(): string[] {
+    return [...this.defined];
+  }
+
   public of(namespace: string): Labels {
     let found = this.byName.get(namespace);
     if (!found) {

@@ -1,7 +1,7 @@
 import { JsonObject, obj, objs, str } from './json';
 import { containersOf } from './pod-templates';
 
-// The Secrets and ConfigMaps a pod needs, and what happens when one is missing.
+// The Secrets, ConfigMaps and PersistentVolumeClaims a pod needs, and what happens when one is missing.
 
 /** Where in the pod spec a reference is made. */
 export type ReferenceSource =
@@ -10,11 +10,11 @@ export type ReferenceSource =
   | { readonly type: 'volume'; readonly volume: string; readonly mounts: ReadonlyArray<{ readonly container: string; readonly path: string }> }
   | { readonly type: 'imagePull' };
 
-/** A reference from a pod spec to a Secret or ConfigMap of its namespace. */
+/** A reference from a pod spec to a Secret, ConfigMap or PersistentVolumeClaim of its namespace. */
 export interface Reference {
-  readonly kind: 'Secret' | 'ConfigMap';
+  readonly kind: 'Secret' | 'ConfigMap' | 'PersistentVolumeClaim';
   readonly name: string;
-  /** The keys it reads; empty when it takes the object whole (envFrom, a volume without items). */
+  /** The keys it reads; empty when it takes the object whole (envFrom, a volume without items, a claim). */
   readonly keys: string[];
   /**
    * Whether the pod starts without it: `optional: true`, and image pull
@@ -26,14 +26,21 @@ export interface Reference {
 }
 
 /**
- * Every Secret and ConfigMap a pod spec refers to, in spec order: env
- * (`secretKeyRef`, `configMapKeyRef`) and `envFrom` of every container, init
- * containers included; the volumes some container mounts (`secret`,
- * `configMap`, and those of `projected`, with their `items`); image pull
- * secrets. A volume no container mounts is left out: the kubelet skips
- * unused volumes, so what it names is never read.
+ * Every Secret, ConfigMap and PersistentVolumeClaim a pod spec refers to, in
+ * spec order: env (`secretKeyRef`, `configMapKeyRef`) and `envFrom` of every
+ * container, init containers included; the volumes some container mounts
+ * (`secret`, `configMap`, and those of `projected`, with their `items`); the
+ * claims of `persistentVolumeClaim` volumes; image pull secrets. A Secret or
+ * ConfigMap volume no container mounts is left out: the kubelet skips unused
+ * volumes, so what it names is never read. A claim is a reference mounted or
+ * not: the scheduler binds every claim of the pod, and does not place a pod
+ * whose claim does not exist.
+ *
+ * @param replaced the volumes the pod's controller replaces: a StatefulSet
+ *   gives each pod, under the name of each of its volumeClaimTemplates, a
+ *   volume of that pod's own claim (see {@link claimTemplatesOf})
  */
-export function referencesOf(podSpec: JsonObject): Reference[] {
+export function referencesOf(podSpec: JsonObject, replaced: readonly string[] = []): Reference[] {
   const out: Reference[] = [];
   const containers = containersOf(podSpec);
   for (const c of containers) {
@@ -52,7 +59,7 @@ export function referencesOf(podSpec: JsonObject): Reference[] {
       wholeRef(out, 'ConfigMap', obj(f.configMapRef), str(obj(f.configMapRef)?.name), source);
     }
   }
-  const volumes = objs(podSpec.volumes);
+  const volumes = replaced.length === 0 ? objs(podSpec.volumes) : objs(podSpec.volumes).filter(v => !replaced.includes(str(v.name) ?? ''));
   if (volumes.length > 0) {
     const mounts = new Map<string, Array<{ container: string; path: string }>>();
     for (const c of containers) {
@@ -63,9 +70,22 @@ export function referencesOf(podSpec: JsonObject): Reference[] {
         mounts.set(name, list);
       }
     }
+    for (const c of containers) {
+      for (const d of objs(c.volumeDevices)) {
+        const name = str(d.name) ?? '';
+        const list = mounts.get(name) ?? [];
+        list.push({ container: str(c.name) ?? '?', path: str(d.devicePath) ?? '?' });
+        mounts.set(name, list);
+      }
+    }
     for (const v of volumes) {
       const volume = str(v.name) ?? '';
       const mounted = mounts.get(volume);
+      const claim = obj(v.persistentVolumeClaim);
+      const claimName = str(claim?.claimName);
+      if (claim && claimName) {
+        out.push({ kind: 'PersistentVolumeClaim', name: claimName, keys: [], optional: false, source: { type: 'volume', volume, mounts: mounted ?? [] } });
+      }
       if (!mounted) {
         continue;
       }
@@ -102,6 +122,16 @@ function wholeRef(out: Reference[], kind: Reference['kind'], ref: JsonObject | u
     const keys = objs(ref.items).flatMap(i => (typeof i.key === 'string' ? [i.key] : []));
     out.push({ kind, name, keys, optional: ref.optional === true, source });
   }
+}
+
+/**
+ * The names of a StatefulSet's volumeClaimTemplates. For each, the controller
+ * makes one claim per pod, `<template>-<statefulset>-<ordinal>`, and gives
+ * the pod a volume of the template's name that mounts it, in place of any
+ * volume of that name in its pod template.
+ */
+export function claimTemplatesOf(statefulSet: JsonObject): string[] {
+  return objs(obj(statefulSet.spec)?.volumeClaimTemplates).map(t => str(obj(t.metadata)?.name) ?? '').filter(n => n !== '');
 }
 
 /** The keys a Secret or ConfigMap defines (`data`, `stringData`, `binaryData`). */

@@ -3,3 +3,4 @@
 export * from './names';
 export * from './security';
 export * from './credentials';
+export * from './pod-security';

@@ -100,3 +100,42 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && key.length <= 253;
 }
+
+/** The namespaces every cluster has: objects may be written to them without creating them. */
+export const BUILT_IN_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/**
+ * The number of one-character edits (insert, delete, replace, or swap of two
+ * neighbours: the typing mistakes) that turn `a` into `b`.
+ */
+export function editDistance(a: string, b: string): number {
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        current[j] = Math.min(current[j], before[j - 2] + 1);
+      }
+    }
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The candidate `name` most likely mistypes: the nearest by {@link editDistance},
+ * if it is at most 2 edits and fewer than half its length away; the first of equals.
+ */
+export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const c of candidates) {
+    const distance = editDistance(name, c);
+    if (c !== name && distance <= 2 && distance * 2 < Math.max(name.length, c.length) && (best === undefined || distance < best.distance)) {
+      best = { name: c, distance };
+    }
+  }
+  return best?.name;
+}
