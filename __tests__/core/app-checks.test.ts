@@ -4,7 +4,7 @@ import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { EnvValue, Secret, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { AppNamespace, ClusterDns, Connection, ContainerPort, Credentials, Exposure, ExternalObjects, Microservice, PodSecurityLevel, Synthesizer, VotingApp, Workload } from '../../lib';
+import { AppNamespace, ClusterDns, Connection, ContainerPort, Credentials, Exposure, ExternalObjects, IngressPolicy, Microservice, PodSecurityLevel, ProblemSeverity, Synthesizer, VotingApp, Workload } from '../../lib';
 import { synthesize, validateApp } from '../../lib/synth/synthesizer';
 import { NodePortRange } from '../../lib/core/node-port-range';
 import { checkWiring } from '../../lib/core/app-checks';
@@ -740,5 +740,35 @@ describe('checkWiring: what the namespaces of the App ask of the objects in them
       Workload.fromAttributes(c, 'partner', { name: 'partner', podSelector: { app: 'partner' }, external: true });
       expect(messagesOf(validateApp(app))).toEqual([]);
     });
+  });
+});
+
+describe('checkWiring: a port the NetworkPolicies let nobody reach', () => {
+  test('GIVEN a NodePort front end whose IngressPolicy admits nobody THEN synth warns that its node port serves no one, and still writes', () => {
+    // GIVEN a front end exposed on a node port, and a policy without clients while nothing connects to it
+    const app = new App();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const http = ContainerPort.tcp('http', 8080);
+    const web = new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT, ports: [{ port: 80, target: http, nodePort: 30080 }] } });
+    new IngressPolicy(c, 'web-ingress', { target: web });
+    // WHEN / THEN
+    expect(validateApp(app)).toEqual([expect.objectContaining({ severity: ProblemSeverity.WARNING })]);
+    expect(messagesOf(validateApp(app))).toEqual([
+      '[c/web/Service] CVA207 (warning) Service shop/web: port 80 (node port 30080) forwards to Deployment web on 8080/TCP, but NetworkPolicy shop/web-ingress selects its pods and no ingress rule admits anyone on that port, so the port serves no one. Fix: declare the clients with connectTo(web) (an IngressPolicy without clients then admits them), or for a public front end use IngressPolicy fromAnywhere',
+    ]);
+  });
+
+  test('GIVEN the same front end open to anyone, or with a client connected THEN no warning', () => {
+    for (const open of [true, false]) {
+      const app = new App();
+      const c = new Chart(app, 'c', { namespace: 'shop' });
+      const http = ContainerPort.tcp('http', 8080);
+      const web = new Microservice(c, 'web', { image: 'nginx:1.27', ports: [http], service: { type: ServiceType.NODE_PORT } });
+      new IngressPolicy(c, 'web-ingress', { target: web, fromAnywhere: open });
+      if (!open) {
+        new Microservice(c, 'client', { image: 'curl:8.0' }).connectTo(web);
+      }
+      expect(messagesOf(validateApp(app))).toEqual([]);
+    }
   });
 });

@@ -1,9 +1,9 @@
 import { App } from 'cdk8s';
-import { formatProblem, Problem } from '../../lib/core/problem';
+import { formatProblem, ProblemReport } from '../../lib/core/problem';
 import { validateApp } from '../../lib/synth/synthesizer';
 
 /** Problems in their one text form, `[path] CODE problem. Fix: fix`: what a test compares whole messages with. */
-export function messagesOf(problems: readonly Problem[]): string[] {
+export function messagesOf(problems: readonly ProblemReport[]): string[] {
   return problems.map(formatProblem);
 }
 

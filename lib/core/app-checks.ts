@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { placed, Problem } from './problem';
+import { placed, ProblemReport, ProblemSeverity } from './problem';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { NodePortRange } from './node-port-range';
@@ -77,12 +77,12 @@ class Obj {
   }
 }
 
-function fmt(o: Obj, code: ProblemCode, problem: string, fix: string): Problem {
+function fmt(o: Obj, code: ProblemCode, problem: string, fix: string): ProblemReport {
   const where = isClusterScoped(o.kind) ? o.name : `${o.namespace}/${o.name}`;
   return at(o.path, code, `${o.kind} ${where}: ${problem}`, fix);
 }
 
-function at(path: string, code: ProblemCode, problem: string, fix: string): Problem {
+function at(path: string, code: ProblemCode, problem: string, fix: string): ProblemReport {
   return placed(path, { code, problem, fix });
 }
 
@@ -160,7 +160,7 @@ export interface WiringCheckOptions {
  * @param rendered the App's objects, when the caller has rendered them already
  * @param constructs the App's constructs (`app.node.findAll()`), when the caller has walked the tree already
  */
-export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app), constructs: IConstruct[] = app.node.findAll(), options: WiringCheckOptions = {}): Problem[] {
+export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app), constructs: IConstruct[] = app.node.findAll(), options: WiringCheckOptions = {}): ProblemReport[] {
   // The cluster's range, as configured on the App, unless the caller gives one.
   const checks = new WiringChecks({ nodePortRange: options.nodePortRange ?? NodePortRange.forScope(app), clusterDns: options.clusterDns ?? ClusterDns.forScope(app) });
   for (const { construct, json } of rendered) {
@@ -178,7 +178,7 @@ export function checkWiring(app: App, rendered: RenderedObject[] = renderApp(app
  * @internal
  */
 export class WiringChecks {
-  private readonly found: Problem[] = [];
+  private readonly found: ProblemReport[] = [];
   private readonly objectOf = new Map<IConstruct, Obj>();
   private readonly index = new ManifestIndex<Obj>();
   private readonly nodePortRange: NodePortRange;
@@ -232,7 +232,7 @@ export class WiringChecks {
    *
    * @param constructs the App's constructs, for the objects declared external
    */
-  public problems(constructs: IConstruct[]): Problem[] {
+  public problems(constructs: IConstruct[]): ProblemReport[] {
     const external: ExternalDeclaration[] = [];
     const imported: Array<{ construct: IConstruct; workload: ImportedWorkloadDeclaration }> = [];
     for (const c of constructs) {
@@ -246,7 +246,8 @@ export class WiringChecks {
     const problems = [...this.found];
     this.checkNamespaces(problems, external);
     this.checkPodSecurity(problems);
-    this.checkServices(problems);
+    // A declared connection the policies refuse is reported as such, not again as a port that serves no one.
+    this.checkServices(problems, new Set(declared.map(d => `${d.connection.to.namespace ?? 'default'}/${d.connection.to.name}`)));
     this.checkImportedWorkloads(problems, imported);
     this.checkReferences(problems, external);
     this.checkServicesByName(problems, declared, external);
@@ -261,7 +262,7 @@ export class WiringChecks {
    * applies it (`kubectl create namespace`, a deploy tool's CreateNamespace),
    * so only an App that creates some is held to create all it uses.
    */
-  private checkNamespaces(problems: Problem[], external: ExternalDeclaration[]): void {
+  private checkNamespaces(problems: ProblemReport[], external: ExternalDeclaration[]): void {
     const created = this.index.namespaces.definedNames();
     if (created.length === 0) {
       return;
@@ -288,7 +289,7 @@ export class WiringChecks {
    * (`pod-security.kubernetes.io/enforce`) their pods break: admission refuses
    * the pods, so a controller's pods are never made and it never runs.
    */
-  private checkPodSecurity(problems: Problem[]): void {
+  private checkPodSecurity(problems: ProblemReport[]): void {
     const namespaces = this.index.namespaces;
     for (const w of this.index.workloads) {
       if (!namespaces.isDefined(w.namespace)) {
@@ -315,7 +316,7 @@ export class WiringChecks {
    * makes: their podSelector must match a pod template of their namespace,
    * or the policies and connections that use them act on no pod.
    */
-  private checkImportedWorkloads(problems: Problem[], imported: Array<{ construct: IConstruct; workload: ImportedWorkloadDeclaration }>): void {
+  private checkImportedWorkloads(problems: ProblemReport[], imported: Array<{ construct: IConstruct; workload: ImportedWorkloadDeclaration }>): void {
     for (const { construct, workload } of imported) {
       const selector = workload.podSelector;
       if (workload.external || Object.keys(selector).length === 0) {
@@ -337,7 +338,7 @@ export class WiringChecks {
   }
 
   /** Services: node ports, selectors, target ports. */
-  private checkServices(problems: Problem[]): void {
+  private checkServices(problems: ProblemReport[], connectedTo: ReadonlySet<string>): void {
     const index = this.index;
     const nodePorts = new NodePortClaims<Obj>(this.nodePortRange);
     for (const service of index.services) {
@@ -372,6 +373,22 @@ export class WiringChecks {
         continue;
       }
       for (const p of ports) {
+        // A port the policies let nobody reach serves no one: legal, but almost surely a mistake.
+        for (const w of selected) {
+          const resolved = resolveTargetPort(p, w.ports);
+          const closing = resolved.ok && !connectedTo.has(`${w.namespace}/${w.name}`) ? this.index.policies.closingPort({ namespace: w.namespace, labels: w.labels, ports: w.ports }, { number: resolved.number, protocol: p.protocol }) : [];
+          if (closing.length > 0) {
+            const { named, select } = namePolicies(closing);
+            const entry = p.nodePort === undefined ? `port ${p.port}` : `port ${p.port} (node port ${p.nodePort})`;
+            problems.push(placed(svc.path, {
+              code: ProblemCode.UNREACHABLE_PORT,
+              severity: ProblemSeverity.WARNING,
+              problem: `Service ${svc.namespace}/${svc.name}: ${entry} forwards to ${w.kind} ${w.name} on ${resolved.ok ? resolved.number : p.targetPort}/${p.protocol}, but ${named} ${select} its pods and no ingress rule admits anyone on that port, so the port serves no one`,
+              fix: `declare the clients with connectTo(${w.name}) (an IngressPolicy without clients then admits them), or for a public front end use IngressPolicy fromAnywhere`,
+            }));
+            break;
+          }
+        }
         // Resolved pod by pod, as the endpoints controller does: a pod it fails for gets no endpoint.
         const failing = selected.filter(w => !resolveTargetPort(p, w.ports).ok);
         if (failing.length > 0 && !followsFrom(svc, ProblemCode.UNDECLARED_PORT)) {
@@ -385,7 +402,7 @@ export class WiringChecks {
   }
 
   /** References to Secrets and ConfigMaps. */
-  private checkReferences(problems: Problem[], external: ExternalDeclaration[]): void {
+  private checkReferences(problems: ProblemReport[], external: ExternalDeclaration[]): void {
     for (const { owner, references } of this.index.workloads) {
       for (const ref of references) {
         const { kind, name } = ref;
@@ -414,7 +431,7 @@ export class WiringChecks {
   }
 
   /** The Service a declared connection reaches its target through, by name: it must exist in the target's namespace. */
-  private checkServicesByName(problems: Problem[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>, external: ExternalDeclaration[]): void {
+  private checkServicesByName(problems: ProblemReport[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>, external: ExternalDeclaration[]): void {
     for (const { scope, connection: { from, to } } of declared) {
       const service = to.serviceName;
       if (service === undefined) {
@@ -438,7 +455,7 @@ export class WiringChecks {
    * hold (pod addresses, labels of namespaces they do not define) is given the
    * benefit of the doubt.
    */
-  private checkConnections(problems: Problem[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
+  private checkConnections(problems: ProblemReport[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
     const workloads = declared.length === 0 ? new Map<Obj, WorkloadEntry<Obj>>() : new Map(this.index.workloads.map(w => [w.owner, w]));
     const policies = this.index.policies;
     const dns = this.clusterDns;
@@ -535,7 +552,7 @@ function ownNodes(chart: Chart): IConstruct[] {
 }
 
 /** Every problem of the wiring of the App `root` belongs to, rendered afresh: the App-wide checks, as a stock synth runs them. @internal */
-export function appWideProblems(root: IConstruct): Problem[] {
+export function appWideProblems(root: IConstruct): ProblemReport[] {
   const constructs = root.node.findAll();
   const rendered = constructs.filter(Chart.isChart).flatMap(chart => renderChart(chart));
   return checkWiring(root as App, rendered, constructs);

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { INT32_MAX, integerFinding } from './checks';
-import { Problem } from './problem';
+import { ProblemReport } from './problem';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { budgetOf, checksBudgets, DisruptionBudget } from './disruption-budget';
@@ -73,7 +73,7 @@ export class Autoscaling extends Construct {
       `drop the replicas of ${target.name} or set minReplicas: ${asked}`);
     const other = target.node.metadata.find(m => m.type === AUTOSCALED_BY);
     // A second autoscaler or budget is written under the same name: the App-wide check would find it twice.
-    const twice = (cause: Problem, ...kinds: string[]) => found.consequence(cause, ...kinds.map(kind => ({ code: ProblemCode.DUPLICATE, kind, namespace: target.namespace, name: target.name })));
+    const twice = (cause: ProblemReport, ...kinds: string[]) => found.consequence(cause, ...kinds.map(kind => ({ code: ProblemCode.DUPLICATE, kind, namespace: target.namespace, name: target.name })));
     if (other !== undefined) {
       twice(found.report(ProblemCode.CONFLICTING_SETTINGS, `${target.name} is already autoscaled by ${other.data}; two autoscalers would fight over its pod count`,
         'keep one Autoscaling per workload'), 'HorizontalPodAutoscaler', 'PodDisruptionBudget');

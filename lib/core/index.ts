@@ -1,6 +1,6 @@
 // The building blocks: constructs and value objects for any set of microservices.
 export { ProblemCode } from './problem-code';
-export { type Problem, ProblemSeverity } from './problem';
+export { type ProblemReport, ProblemSeverity } from './problem';
 export { AppLabels, type AppLabelsProps } from './labels';
 export { ContainerPort, PortProtocol } from './container-port';
 export { HealthCheck, type HealthCheckOptions } from './health-check';

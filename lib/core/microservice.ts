@@ -9,7 +9,7 @@ import { Problems, repeated } from './problems';
 import { isEnvVarName } from './rules/names';
 import { literalCredentialIn, literalCredentialsInCommandLine, namesCredential } from './rules/credentials';
 import { capabilityVerdict, isLinuxId, LINUX_ID_MAX, isUnprivilegedPortStart, LOCAL_PORT_RANGE_START, probeCanReach, UNPRIVILEGED_PORT_START_SYSCTL } from './rules/security';
-import { Finding, finding, Problem, ProblemSeverity } from './problem';
+import { Finding, finding, ProblemReport, ProblemSeverity } from './problem';
 import { ProblemCode } from './problem-code';
 import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
@@ -325,7 +325,7 @@ export class Microservice extends Construct implements IWorkload {
 
     this.labels = new AppLabels({ name: this.name, instance: props.instance, component: props.component, partOf: props.partOf });
     // The App-wide name check would find the same name on the objects written with it.
-    const writtenWith = (problem: Problem | undefined, kind: string, name: string) => problem && found.consequence(problem, { code: ProblemCode.INVALID_NAME, kind, namespace: this.namespace, name });
+    const writtenWith = (problem: ProblemReport | undefined, kind: string, name: string) => problem && found.consequence(problem, { code: ProblemCode.INVALID_NAME, kind, namespace: this.namespace, name });
     writtenWith(badName, 'Deployment', this.name);
     const metadata = { name: this.name, namespace: props.namespace, labels: this.labels.all };
 
@@ -557,7 +557,7 @@ export class Microservice extends Construct implements IWorkload {
   }
 
   /** Reports a port this container does not declare; returns the problem, if any. */
-  private checkOwnPort(port: ContainerPort, user: string): Problem | undefined {
+  private checkOwnPort(port: ContainerPort, user: string): ProblemReport | undefined {
     return includesPort(this.ports, port) ? undefined : this.found.report(ProblemCode.UNDECLARED_PORT,
       `${user} targets container port ${port.name} (${port.number}), which this container does not declare`,
       `add it to ports, or target one of: ${this.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);

@@ -1,6 +1,6 @@
 import { ProblemCode } from './problem-code';
 
-/** How bad a {@link Problem} is. */
+/** How bad a {@link ProblemReport} is. */
 export enum ProblemSeverity {
   /** Kubernetes refuses it, it cannot run as meant, or the library refuses it on purpose: nothing is written. */
   ERROR = 'error',
@@ -14,7 +14,7 @@ export enum ProblemSeverity {
  * found, carried as a list by a failed synth, and turned into text once, by
  * {@link formatProblem}.
  */
-export interface Problem {
+export interface ProblemReport {
   /** The path of the construct it was found in; empty for the App itself. */
   readonly path: string;
   /** The stable code of its kind, e.g. `CVA201` (see ProblemCode). */
@@ -45,7 +45,7 @@ export function finding(code: ProblemCode, problem: string, fix: string, severit
 }
 
 /** Places a finding at `path`. @internal */
-export function placed(path: string, f: Finding): Problem {
+export function placed(path: string, f: Finding): ProblemReport {
   return { path, code: f.code.code, problem: f.problem, fix: f.fix, severity: f.severity ?? ProblemSeverity.ERROR };
 }
 
@@ -54,16 +54,16 @@ export function placed(path: string, f: Finding): Problem {
  * problem without its path. A validation of another library has no fix of its
  * own: its message stands alone. @internal
  */
-export function describeProblem(p: Problem): string {
+export function describeProblem(p: ProblemReport): string {
   return `${p.code}${p.severity === ProblemSeverity.WARNING ? ' (warning)' : ''} ${p.problem}${p.fix === '' ? '' : `. Fix: ${p.fix}`}`;
 }
 
 /** The one text form of a problem: `[path] CODE problem. Fix: fix`. */
-export function formatProblem(p: Problem): string {
+export function formatProblem(p: ProblemReport): string {
   return `[${p.path || '<root>'}] ${describeProblem(p)}`;
 }
 
 /** Whether a problem stops synth. @internal */
-export function isError(p: Problem): boolean {
+export function isError(p: ProblemReport): boolean {
   return p.severity === ProblemSeverity.ERROR;
 }

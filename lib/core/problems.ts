@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { describeProblem, Finding, finding, formatProblem, isError, placed, Problem, ProblemSeverity } from './problem';
+import { describeProblem, Finding, finding, formatProblem, isError, placed, ProblemReport, ProblemSeverity } from './problem';
 import { ProblemCode } from './problem-code';
 // A cycle, resolved at run time: the App-wide checks read the consequences recorded here.
 import { appWideProblems } from './app-checks';
@@ -29,7 +29,7 @@ const recorders = new WeakMap<IConstruct, Problems>();
 // A value object used by several constructs reports through the first that adopts it.
 const owners = new WeakMap<object, Problems>();
 // Per App: the consequences declared, by key.
-const consequences = new WeakMap<IConstruct, Map<string, Problem>>();
+const consequences = new WeakMap<IConstruct, Map<string, ProblemReport>>();
 // Per App: whether its App-wide validation is registered.
 const appsChecked = new WeakSet<IConstruct>();
 // While synth collects problems as data, the text validations cdk8s runs stay silent.
@@ -64,14 +64,14 @@ export class Problems {
   }
 
   /** The problem a consequence follows from, if one was declared for it in the App of `scope`. */
-  public static causeOf(scope: IConstruct, code: ProblemCode, kind: string, namespace: string | undefined, name: string): Problem | undefined {
+  public static causeOf(scope: IConstruct, code: ProblemCode, kind: string, namespace: string | undefined, name: string): ProblemReport | undefined {
     const declared = consequences.get(scope.node.root);
     return declared?.get(consequenceKey(code, kind, namespace, name)) ?? declared?.get(consequenceKey(code, kind, undefined, name));
   }
 
-  private readonly found: Problem[] = [];
+  private readonly found: ProblemReport[] = [];
   private readonly deferred: Array<() => void> = [];
-  private sink: Problem[];
+  private sink: ProblemReport[];
   private readonly path: string;
 
   private constructor(private readonly scope: IConstruct) {
@@ -110,7 +110,7 @@ export class Problems {
   }
 
   /** Records a finding (when there is one) and returns it as placed here. */
-  public place(f: Finding | undefined): Problem | undefined {
+  public place(f: Finding | undefined): ProblemReport | undefined {
     if (f === undefined) {
       return undefined;
     }
@@ -120,7 +120,7 @@ export class Problems {
   }
 
   /** Records a problem and returns it. */
-  public report(code: ProblemCode, problem: string, fix: string, severity = ProblemSeverity.ERROR): Problem {
+  public report(code: ProblemCode, problem: string, fix: string, severity = ProblemSeverity.ERROR): ProblemReport {
     const p = placed(this.path, finding(code, problem, fix, severity));
     this.sink.push(p);
     return p;
@@ -171,9 +171,9 @@ export class Problems {
    * unbuilt, or one written with the bad value), so the App-wide checks report
    * it as that consequence and not as a second mistake.
    */
-  public consequence(cause: Problem, ...of: Consequence[]): void {
+  public consequence(cause: ProblemReport, ...of: Consequence[]): void {
     const root = this.scope.node.root;
-    const declared = consequences.get(root) ?? new Map<string, Problem>();
+    const declared = consequences.get(root) ?? new Map<string, ProblemReport>();
     consequences.set(root, declared);
     for (const c of of) {
       declared.set(consequenceKey(c.code, c.kind, c.namespace, c.name), cause);
@@ -181,11 +181,11 @@ export class Problems {
   }
 
   /** Every problem of the construct: those found at construction, then those of the checks run now. */
-  public all(): Problem[] {
+  public all(): ProblemReport[] {
     if (this.deferred.length === 0) {
       return this.found;
     }
-    const late: Problem[] = [];
+    const late: ProblemReport[] = [];
     this.sink = late;
     try {
       this.deferred.forEach(check => check());

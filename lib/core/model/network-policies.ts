@@ -235,6 +235,20 @@ export class NetworkPolicies {
     return policy;
   }
 
+  /**
+   * The ingress policies that select the pod and let no source at all reach
+   * `port` of it (no rule admits that port, whoever the peer): empty when the
+   * port is reachable by someone, or no policy isolates the pod.
+   */
+  public closingPort(target: PodRef, port: PortQuery): NetworkPolicy[] {
+    const policies = this.selecting(target, 'ingress');
+    const open = policies.some(p => (p.ingress ?? []).some(rule => {
+      const ports = rulePortsOf(rule);
+      return ports === undefined || ports.some(rp => rulePortAdmits(rp, port, target));
+    }));
+    return open ? [] : policies;
+  }
+
   /** The policies that govern the pod's ingress (or egress). */
   public selecting(pod: PodRef, direction: 'ingress' | 'egress'): NetworkPolicy[] {
     return (this.byNamespace.get(pod.namespace) ?? []).filter(p => p[direction] !== undefined && policySelects(p, pod));
