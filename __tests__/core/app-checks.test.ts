@@ -356,7 +356,8 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
     const app = new App();
     const c = new Chart(app, 'c', { namespace: 'shop' });
     const http = ContainerPort.tcp('http', 8080);
-    const api = new Microservice(c, 'api', { image: 'api:1.0', ports: [http] });
+    // The raw policy below is api's only one: none is derived from the connection.
+    const api = new Microservice(c, 'api', { image: 'api:1.0', ports: [http], policyFromConnections: false });
     const web = new Microservice(c, 'web', { image: 'web:1.0', partOf: 'shop' });
     web.connectTo(api);
     new k8s.KubeNetworkPolicy(c, 'p', { metadata: { name: 'api-ingress' }, spec: {
@@ -370,7 +371,7 @@ describe('checkWiring: declared connections against the NetworkPolicies in force
   test('GIVEN a policy isolating the target by a pod label its selector leaves out THEN the connection it blocks is reported, as the target\'s pods carry it', () => {
     const app = new App();
     const c = new Chart(app, 'c', { namespace: 'shop' });
-    const api = new Microservice(c, 'api', { image: 'api:1.0', ports: [ContainerPort.tcp('http', 8080)], partOf: 'shop' });
+    const api = new Microservice(c, 'api', { image: 'api:1.0', ports: [ContainerPort.tcp('http', 8080)], partOf: 'shop', policyFromConnections: false });
     new Microservice(c, 'web', { image: 'web:1.0' }).connectTo(api);
     new k8s.KubeNetworkPolicy(c, 'p', { metadata: { name: 'shop-deny' }, spec: {
       podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'shop' } }, policyTypes: ['Ingress'], ingress: [],

@@ -1,9 +1,8 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, IngressPolicy, Microservice, Workload } from '../../lib';
+import { ContainerPort, IngressPolicy, Microservice, ProblemSeverity, Workload } from '../../lib';
 import { validateApp } from '../../lib/synth/synthesizer';
-import { find, ingressAllowed, synth } from '../support/manifests';
+import { find, ingressAllowed, render, synth } from '../support/manifests';
 import { messagesOf } from '../support/problems';
-import { render } from '../support/manifests';
 
 describe('IngressPolicy', () => {
   function setup(namespaceOfClient?: string) {
@@ -77,7 +76,7 @@ describe('IngressPolicy', () => {
   test('rejects a port the target does not have', () => {
     const { chart, api } = setup();
     new IngressPolicy(chart, 'p1', { target: api, ports: [ContainerPort.tcp('ssh', 22)] });
-    expect(messagesOf(validateApp(chart.node.root as App))).toEqual(['[c/p1] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
+    expect(messagesOf(validateApp(chart.node.root as App).filter(p => p.severity === ProblemSeverity.ERROR))).toEqual(['[c/p1] CVA202 port ssh (22) is not a port of api. Fix: use one of: api (9090)']);
   });
 
   describe('derived from connections', () => {
@@ -215,5 +214,39 @@ describe('IngressPolicy', () => {
     expect(messagesOf(validateApp(app))).toEqual([
       '[ops/policy] CVA206 its NetworkPolicy would be written to namespace "ops" (its Chart\'s), but web has no set namespace, so it would not act on the pods of web: it only sees its own namespace. Fix: set the namespace of web (on the workload or its Chart), or make this in a Chart without a namespace',
     ]);
+  });
+});
+
+describe('connectTo alone protects the server', () => {
+  const make = (props: { policyFromConnections?: boolean } = {}) => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    const http = ContainerPort.tcp('http', 8080);
+    const api = new Microservice(chart, 'api', { image: 'api:1.0', ports: [http], ...props });
+    const web = new Microservice(chart, 'web', { image: 'web:1.0' });
+    return { app, chart, api, web };
+  };
+  const policies = (chart: Chart) => render(chart).filter(o => o.kind === 'NetworkPolicy');
+
+  test('GIVEN only a connection THEN the server gets an ingress policy that admits exactly its client, and synth is satisfied', () => {
+    const { app, chart, api, web } = make();
+    web.connectTo(api);
+    expect(policies(chart).map(p => [p.metadata.name, p.spec.ingress])).toEqual([['api-ingress', [{
+      from: [{ podSelector: { matchLabels: web.podSelector } }], ports: [{ port: 8080, protocol: 'TCP' }],
+    }]]]);
+    expect(messagesOf(validateApp(app))).toEqual([]);
+  });
+
+  test('GIVEN an explicit IngressPolicy for the server, made after the connection THEN it takes the derived one\'s place', () => {
+    const { chart, api, web } = make();
+    web.connectTo(api);
+    new IngressPolicy(chart, 'public', { target: api, fromAnywhere: true });
+    expect(policies(chart).map(p => [p.metadata.name, p.spec.ingress])).toEqual([['api-ingress', [{ ports: [{ port: 8080, protocol: 'TCP' }] }]]]);
+  });
+
+  test('GIVEN policyFromConnections: false THEN no policy is written, and every pod may connect', () => {
+    const { chart, api, web } = make({ policyFromConnections: false });
+    web.connectTo(api);
+    expect(policies(chart)).toEqual([]);
   });
 });

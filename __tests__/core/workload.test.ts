@@ -1,5 +1,7 @@
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, DisruptionBudget, IngressPolicy, Workload } from '../../lib';
+import * as kplus from 'cdk8s-plus-28';
+import { Autoscaling, ContainerPort, DisruptionBudget, IngressPolicy, Microservice, Workload } from '../../lib';
+import { find, render } from '../support/manifests';
 import { validateApp } from '../../lib/synth/synthesizer';
 import { messagesOf } from '../support/problems';
 
@@ -21,5 +23,30 @@ describe('Workload.fromAttributes', () => {
     expect(messagesOf(validateApp(chart.node.root as App))).toEqual([
       '[c/legacy] CVA109 podSelector of legacy is empty, which selects every pod in its namespace. Fix: give the labels of legacy\'s pods (its spec.selector.matchLabels)',
     ]);
+  });
+});
+
+describe('Workload.fromPlus: a cdk8s-plus workload takes part without restating what it is', () => {
+  test('GIVEN a cdk8s-plus Deployment WHEN a Microservice connects to it, a policy and an autoscaler target it THEN its name, labels and ports are read from it, and synth is satisfied', () => {
+    // GIVEN
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    const legacy = new kplus.Deployment(chart, 'legacy', {
+      metadata: { name: 'legacy' },
+      containers: [{ image: 'legacy:1.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+    });
+    const target = Workload.fromPlus(legacy);
+    // WHEN
+    new Microservice(chart, 'web', { image: 'web:1.0' }).connectTo(target);
+    new IngressPolicy(chart, 'legacy-ingress', { target });
+    new Autoscaling(chart, 'scale', { target });
+    // THEN
+    expect([target.name, target.namespace, target.kind, target.ports.map(p => p.number)]).toEqual(['legacy', 'shop', 'Deployment', [8080]]);
+    expect(Workload.fromPlus(legacy)).toBe(target);
+    const objects = render(chart);
+    expect(find(objects, 'HorizontalPodAutoscaler', 'legacy').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'legacy' });
+    expect(find(objects, 'Deployment', 'legacy').spec.replicas).toBeUndefined();
+    expect(find(objects, 'NetworkPolicy', 'legacy-ingress').spec.podSelector.matchLabels).toEqual(legacy.matchLabels);
+    expect(messagesOf(validateApp(app))).toEqual([]);
   });
 });

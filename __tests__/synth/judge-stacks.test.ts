@@ -7,8 +7,8 @@ import { Judged, outcomeOf, synthVerdict } from '../e2e/support/judge';
 describe('the dry-run judge generator', () => {
   test('every generated valid stack builds, and synth reports nothing on it', () => {
     fc.assert(fc.property(stackArb, (stack) => {
-      // GIVEN a generated stack WHEN synth validates it THEN there is no problem
-      expect(synthVerdict(buildStack(stack, 'judge-0'))).toEqual([]);
+      // GIVEN a generated stack WHEN synth validates it THEN there is no error (a warning, e.g. a port a policy closes, is legal)
+      expect(synthVerdict(buildStack(stack, 'judge-0')).filter(p => p.severity === 'error')).toEqual([]);
     }), { seed: 1, numRuns: 200 });
   });
 
@@ -24,7 +24,7 @@ describe('the dry-run judge generator', () => {
     // GIVEN a stack with an unpinned image WHEN judged THEN one CVA104 error at its construct
     const stack = fc.sample(stackArb, { seed: 3, numRuns: 1 })[0];
     stack.workloads[0].image = 'nginx';
-    const problems = synthVerdict(buildStack(stack, 'judge-0'));
+    const problems = synthVerdict(buildStack(stack, 'judge-0')).filter(p => p.severity === 'error');
     expect(problems).toEqual([expect.objectContaining({ code: 'CVA104', path: `stack/${stack.workloads[0].name}`, severity: 'error' })]);
     expect(problems[0].message).toMatch(/^\[stack\/\w+\] CVA104 image "nginx" has no tag/);
   });

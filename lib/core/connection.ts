@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort, includesPort } from './container-port';
 import { ConnectionDeclaration, ConnectionEnd } from './declarations';
+import { deriveIngressPolicy } from './ingress-policy';
 import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { IWorkload } from './workload';
@@ -75,6 +76,8 @@ export class Connection extends Construct {
     store.set(root, byServer);
     this.order = [...byServer.values()].reduce((n, list) => n + list.length, 0);
     byServer.set(props.server, [...(byServer.get(props.server) ?? []), this]);
+    // The statement is enough: the server's ingress policy follows from it (see IngressPolicy).
+    deriveIngressPolicy(props.server);
   }
 
   /** The connection as synth's checks see it, read when they run: its ends may change until synth. @internal */

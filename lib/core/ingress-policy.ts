@@ -48,6 +48,27 @@ export interface IngressPolicyProps {
  * including those declared after the policy: the connections are the one
  * statement of who talks to whom, and the policy is derived from them.
  */
+// The policy written for each target, and the workloads whose policy follows from their connections.
+const policies = new WeakMap<IWorkload, IngressPolicy>();
+const derivable = new WeakMap<IWorkload, Construct>();
+
+/**
+ * Lets the connections declared to `target` protect it: the first one writes
+ * an IngressPolicy under `scope` that admits exactly them, unless an explicit
+ * one is made for the target (before or after). @internal
+ */
+export function derivesIngressPolicy(target: IWorkload, scope: Construct): void {
+  derivable.set(target, scope);
+}
+
+/** Writes the policy derived from the connections to `server`, if it takes one and has none yet. @internal */
+export function deriveIngressPolicy(server: IWorkload): void {
+  const scope = derivable.get(server);
+  if (scope !== undefined && !policies.has(server)) {
+    policies.set(server, new IngressPolicy(scope, 'IngressPolicy', { target: server }));
+  }
+}
+
 export class IngressPolicy extends Construct {
   /** The NetworkPolicy. */
   public readonly policy: ApiObject;
@@ -59,6 +80,12 @@ export class IngressPolicy extends Construct {
     super(scope, id);
     const { target } = props;
     this.target = target;
+    // An explicit policy takes the place of the one derived from the connections.
+    const derived = policies.get(target);
+    if (derived !== undefined && derivable.get(target)?.node.tryFindChild('IngressPolicy') === derived) {
+      derivable.get(target)!.node.tryRemoveChild('IngressPolicy');
+    }
+    policies.set(target, this);
     this.found = Problems.of(this);
     checkInTargetNamespace(this.found, this, target, 'NetworkPolicy');
     // An empty list would mean "no port" to a reader but "every port" to a rule without ports.

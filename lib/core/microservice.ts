@@ -3,6 +3,7 @@ import { ContainerResources, Cpu, EnvValue, ImagePullPolicy, ServiceType } from 
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
+import { derivesIngressPolicy } from './ingress-policy';
 import { ContainerPort, includesPort } from './container-port';
 import { INT32_MAX, integerFinding, mebibytesOf, nameFinding, portFinding } from './checks';
 import { Problems, repeated } from './problems';
@@ -230,6 +231,15 @@ export interface MicroserviceProps {
    * @default DeploymentStrategy.ROLLING_UPDATE
    */
   readonly strategy?: DeploymentStrategy;
+  /**
+   * Protect the workload with the connections declared to it: the first
+   * `connectTo` it writes an {@link IngressPolicy} (named `<name>-ingress`)
+   * that admits exactly the declared clients on their ports. An explicit
+   * IngressPolicy for it (a public front end's `fromAnywhere`) takes its place.
+   * `false` writes none: every pod may connect.
+   * @default true
+   */
+  readonly policyFromConnections?: boolean;
 }
 
 const DEFAULT_RESOURCES: ContainerResources = {
@@ -259,7 +269,8 @@ export class Microservice extends Construct implements IWorkload {
   /** The ports clients use to reach the Service, if any. */
   public readonly servicePorts: ServicePortMapping[];
   /** The number of pods asked for; an {@link Autoscaling} on this workload owns the count instead. */
-  public readonly replicas: number;
+  // Optional as IWorkload's is (jsii keeps an implementation's property as optional as its interface's); always set.
+  public readonly replicas?: number;
   /** Its workload object's kind. */
   public readonly kind = 'Deployment';
   /** The Service's name, if there is a Service. */
@@ -279,6 +290,9 @@ export class Microservice extends Construct implements IWorkload {
     // all others; the values only flow into manifests that are then not written.
     const found = Problems.of(this);
     this.found = found;
+    if (props.policyFromConnections ?? true) {
+      derivesIngressPolicy(this, this);
+    }
     this.name = props.name ?? id;
     this.namespace = resolveNamespace(this, props.namespace);
     this.ports = [...(props.ports ?? [])];

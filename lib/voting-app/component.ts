@@ -32,6 +32,11 @@ export interface ComponentProps {
    * @default false
    */
   readonly spreadAcrossNodes?: boolean;
+  /**
+   * An ingress NetworkPolicy derived from the connections declared to the component.
+   * @default true
+   */
+  readonly networkPolicies?: boolean;
 }
 
 /** `app.kubernetes.io/part-of` of every voting app object. */
@@ -49,6 +54,7 @@ export interface ComponentWorkloadProps {
   readonly replicas?: number;
   readonly resources: ContainerResources;
   readonly spreadAcrossNodes?: boolean;
+  readonly policyFromConnections?: boolean;
 }
 
 /**
@@ -70,5 +76,6 @@ export function componentWorkload(props: ComponentProps, name: string, component
     replicas: props.replicas,
     resources: props.resources ?? defaults.resources,
     spreadAcrossNodes: props.spreadAcrossNodes,
+    policyFromConnections: props.networkPolicies,
   };
 }

@@ -175,7 +175,8 @@ export class VotingApp extends Construct {
     const found = Problems.of(this);
     found.record(nameFinding('instance', instance));
     found.adoptAll([props.credentials, props.persistence, props.voteExposure, props.resultExposure]);
-    const common = { namespace: props.namespace, instance, spreadAcrossNodes: props.spreadAcrossNodes };
+    const networkPolicies = props.networkPolicies ?? true;
+    const common = { namespace: props.namespace, instance, spreadAcrossNodes: props.spreadAcrossNodes, networkPolicies };
     const images = props.images ?? {};
     const replicas = props.replicas ?? {};
     const resources = props.resources ?? {};
@@ -210,7 +211,7 @@ export class VotingApp extends Construct {
       exposure: props.resultExposure, stickySessions: props.resultStickySessions,
     }).workload;
 
-    // Who talks to whom, stated once: the network policies below admit exactly these.
+    // Who talks to whom, stated once: the ingress policies of redis and db follow from it.
     this.vote.connectTo(this.redis);
     this.worker.connectTo(this.redis);
     if (this.db) {
@@ -223,11 +224,8 @@ export class VotingApp extends Construct {
       new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker });
     }
 
-    if (props.networkPolicies ?? true) {
-      if (this.db) {
-        new IngressPolicy(this, 'DbIngress', { target: this.db });
-      }
-      new IngressPolicy(this, 'RedisIngress', { target: this.redis });
+    // What connections cannot say: nothing reaches worker, and anyone reaches the two front ends.
+    if (networkPolicies) {
       new IngressPolicy(this, 'WorkerIngress', { target: this.worker });
       new IngressPolicy(this, 'VoteIngress', { target: this.vote, fromAnywhere: true });
       new IngressPolicy(this, 'ResultIngress', { target: this.result, fromAnywhere: true });
