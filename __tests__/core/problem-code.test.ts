@@ -87,3 +87,11 @@ describe('Problems as data: recorded where found, formatted once', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 });
+
+describe('docs/problems.md: the list of codes users read', () => {
+  test('GIVEN the catalogue THEN the doc lists every code, with its slug and whether the API server accepts it', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'problems.md'), 'utf-8');
+    const rows = [...doc.matchAll(/^\| (CVA\d{3}) \| `([a-z-]+)` \| (yes|no)\b/gm)].map(m => [m[1], m[2], m[3] === 'yes']);
+    expect(rows).toEqual(ProblemCode.all().map(c => [c.code, c.slug, c.serverAccepts]));
+  });
+});

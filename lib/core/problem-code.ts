@@ -17,9 +17,9 @@
 const ALL: ProblemCode[] = [];
 
 export class ProblemCode {
-  /** Every code, in order. */
+  /** Every code, in the order of their numbers. */
   public static all(): ProblemCode[] {
-    return [...ALL];
+    return [...ALL].sort((a, b) => a.code.localeCompare(b.code));
   }
 
   /** CVA100: a validation that another library or the user added to a construct (`node.addValidation`) failed. */

@@ -62,19 +62,13 @@ export function referencesOf(podSpec: JsonObject, replaced: readonly string[] = 
   const volumes = replaced.length === 0 ? objs(podSpec.volumes) : objs(podSpec.volumes).filter(v => !replaced.includes(str(v.name) ?? ''));
   if (volumes.length > 0) {
     const mounts = new Map<string, Array<{ container: string; path: string }>>();
+    // A raw block device (volumeDevices) uses its volume as a mount does.
     for (const c of containers) {
-      for (const m of objs(c.volumeMounts)) {
-        const name = str(m.name) ?? '';
+      const uses = [...objs(c.volumeMounts).map(m => ({ name: m.name, path: m.mountPath })), ...objs(c.volumeDevices).map(d => ({ name: d.name, path: d.devicePath }))];
+      for (const use of uses) {
+        const name = str(use.name) ?? '';
         const list = mounts.get(name) ?? [];
-        list.push({ container: str(c.name) ?? '?', path: str(m.mountPath) ?? '?' });
-        mounts.set(name, list);
-      }
-    }
-    for (const c of containers) {
-      for (const d of objs(c.volumeDevices)) {
-        const name = str(d.name) ?? '';
-        const list = mounts.get(name) ?? [];
-        list.push({ container: str(c.name) ?? '?', path: str(d.devicePath) ?? '?' });
+        list.push({ container: str(c.name) ?? '?', path: str(use.path) ?? '?' });
         mounts.set(name, list);
       }
     }
