@@ -12,6 +12,18 @@ describe('VotingApp: the default stack', () => {
   const objects = votingApp();
   const podLabels = (name: string): Record<string, string> => find(objects, 'Deployment', name).spec.template.metadata.labels;
 
+  test('vote gives gunicorn a writable runtime folder for its control socket: XDG_RUNTIME_DIR is its /tmp emptyDir', () => {
+    // gunicorn 25.1 and newer opens it under $XDG_RUNTIME_DIR, else under $HOME, which is on the read-only root.
+    const spec = find(objects, 'Deployment', 'vote').spec.template.spec;
+    expect(spec.containers[0].env).toEqual([{ name: 'XDG_RUNTIME_DIR', value: '/tmp' }]);
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(spec.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
+  });
+
+  test('redis keeps its data in an emptyDir with a size limit, so it cannot fill the node\'s disk', () => {
+    expect(find(objects, 'Deployment', 'redis').spec.template.spec.volumes).toEqual([{ name: 'data', emptyDir: { sizeLimit: '256Mi' } }]);
+  });
+
   test('has exactly the five Deployments, by exact name, one replica each', () => {
     const deployments = ofKind(objects, 'Deployment');
     expect(deployments.map(d => d.metadata.name).sort()).toEqual([...COMPONENTS].sort());
@@ -319,7 +331,7 @@ describe('VotingApp: configuration', () => {
 
   test('GIVEN ballot options THEN vote gets them as OPTION_A and OPTION_B', () => {
     const env = find(votingApp({ ballot: { optionA: 'Tabs', optionB: 'Spaces' } }), 'Deployment', 'vote').spec.template.spec.containers[0].env;
-    expect(env).toEqual([{ name: 'OPTION_A', value: 'Tabs' }, { name: 'OPTION_B', value: 'Spaces' }]);
+    expect(env).toEqual([{ name: 'OPTION_A', value: 'Tabs' }, { name: 'OPTION_B', value: 'Spaces' }, { name: 'XDG_RUNTIME_DIR', value: '/tmp' }]);
   });
 
   test('images are configurable', () => {

@@ -39,7 +39,9 @@ export class Redis extends Construct {
       liveness: HealthCheck.tcpSocket(port, { initialDelay: Duration.seconds(5), period: Duration.seconds(10), failureThreshold: 6 }),
       // Non-root as the image's redis user; /data is the only place it writes.
       security: { user: Redis.USER, group: Redis.GROUP },
-      volumes: [{ path: '/data', volume: Volume.emptyDir('data') }],
+      // Bounded, so a runaway writer cannot fill the node's disk: twice the memory limit holds a
+      // dump and the temporary file redis writes beside it while rewriting it.
+      volumes: [{ path: '/data', volume: Volume.emptyDir('data', { sizeLimit: Size.mebibytes(256) }) }],
     });
   }
 }

@@ -50,7 +50,12 @@ export class Vote extends Construct {
       stockImage: props.image === undefined,
       exposure: props.exposure ?? Exposure.nodePort(8080, 31000),
       resources: props.resources ?? Vote.DEFAULT_RESOURCES,
-      env: props.options ? { OPTION_A: EnvValue.fromValue(props.options.optionA), OPTION_B: EnvValue.fromValue(props.options.optionB) } : undefined,
+      env: {
+        // gunicorn 25.1 and newer opens a control socket under $XDG_RUNTIME_DIR, else under $HOME
+        // (/root, on the read-only root): /tmp is the container's writable emptyDir.
+        XDG_RUNTIME_DIR: EnvValue.fromValue('/tmp'),
+        ...(props.options ? { OPTION_A: EnvValue.fromValue(props.options.optionA), OPTION_B: EnvValue.fromValue(props.options.optionB) } : {}),
+      },
     }).workload;
   }
 }
