@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { ContainerPort, PortProtocol } from './container-port';
 import { nameFinding, present } from './checks';
 import { Finding, finding } from './problem';
-import { HasFindings, Problems } from './problems';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 
 const CONTEXT_KEY = 'cdk8s-voting-app:clusterDns';
@@ -34,7 +34,7 @@ export interface ClusterDnsProps {
  * minikube, k3s and the managed clusters label CoreDNS; set another with
  * {@link ClusterDns.configure} (for example OpenShift's, on port 5353).
  */
-export class ClusterDns implements HasFindings {
+export class ClusterDns {
   /** CoreDNS (or kube-dns) as most clusters run it: `k8s-app=kube-dns` in `kube-system`, on 53/UDP and 53/TCP. */
   public static readonly DEFAULT = new ClusterDns('kube-system', { 'k8s-app': 'kube-dns' }, [ContainerPort.udp('dns', 53), ContainerPort.tcp('dns-tcp', 53)]);
 

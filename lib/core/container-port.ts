@@ -1,7 +1,6 @@
 import { portFinding, present } from './checks';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
-import { HasFindings } from './problems';
 import { isPortName } from './rules/names';
 
 /** Protocols a container port can speak. */
@@ -16,7 +15,7 @@ export enum PortProtocol {
  * A Service refers to a `ContainerPort` object, never to a bare number, so
  * its `targetPort` is always a port the container declares.
  */
-export class ContainerPort implements HasFindings {
+export class ContainerPort {
   /** A TCP port, e.g. `ContainerPort.tcp('http', 80)`. */
   public static tcp(name: string, port: number): ContainerPort {
     return new ContainerPort(name, port, PortProtocol.TCP);

@@ -4,7 +4,6 @@ import * as k8s from '../../imports/k8s';
 import { nameFinding, present } from './checks';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
-import { HasFindings } from './problems';
 import { isSecretKey } from './rules/names';
 import { AppLabels } from './labels';
 import { ExternalObjects } from './declarations';
@@ -66,7 +65,7 @@ export interface CredentialsBindOptions {
  * Follows `aws-rds.Credentials`: a value object chosen with a static factory,
  * turned into a Secret (or a reference to one) only when a construct uses it.
  */
-export abstract class Credentials implements HasFindings {
+export abstract class Credentials {
   /**
    * Credentials the app stores in a new Secret.
    *

@@ -2,14 +2,13 @@ import { ServiceType } from 'cdk8s-plus-28';
 import { ContainerPort } from './container-port';
 import { portFinding, present } from './checks';
 import { Finding } from './problem';
-import { HasFindings } from './problems';
 import { MicroserviceServiceOptions } from './microservice';
 
 /**
  * How a web front end is reached from outside the cluster: the Service type
  * and the ports that go with it.
  */
-export class Exposure implements HasFindings {
+export class Exposure {
   /**
    * On every node's IP at `nodePort`, and in the cluster at `port`.
    * @param nodePort fixed node port, in the cluster's {@link NodePortRange}; omit it to let Kubernetes pick a free one

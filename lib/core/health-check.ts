@@ -4,7 +4,6 @@ import { ContainerPort } from './container-port';
 import { present } from './checks';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
-import { HasFindings } from './problems';
 
 /** Timing of a health check. */
 export interface HealthCheckOptions {
@@ -34,7 +33,7 @@ export interface HealthCheckOptions {
  * A readiness, liveness or startup probe. Port-based checks take the
  * {@link ContainerPort} object, so they cannot probe a port nobody listens on.
  */
-export class HealthCheck implements HasFindings {
+export class HealthCheck {
   /** An HTTP GET that must answer 200-399. */
   public static httpGet(path: string, port: ContainerPort, options: HealthCheckOptions = {}): HealthCheck {
     const bad = path.startsWith('/') ? undefined : finding(ProblemCode.INVALID_VALUE, `health check HTTP path "${path}" must start with "/"`, `use "/${path}"`);

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { integerFinding, present } from './checks';
 import { Finding, finding } from './problem';
-import { HasFindings, Problems } from './problems';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 
 const CONTEXT_KEY = 'cdk8s-voting-app:nodePortRange';
@@ -11,7 +11,7 @@ const CONTEXT_KEY = 'cdk8s-voting-app:nodePortRange';
  * `--service-node-port-range`). Services with a fixed node port and the
  * fleet's allocation are checked against it.
  */
-export class NodePortRange implements HasFindings {
+export class NodePortRange {
   /** What a Kubernetes API server uses unless told otherwise. */
   public static readonly DEFAULT = new NodePortRange(30000, 32767);
 

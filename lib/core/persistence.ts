@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { mebibytesOf, nameFinding, present } from './checks';
 import { Finding } from './problem';
-import { HasFindings } from './problems';
 import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 import { Volume } from './volume';
@@ -20,7 +19,7 @@ export interface ClaimPersistenceProps {
 }
 
 /** Where a stateful component keeps its data. */
-export class Persistence implements HasFindings {
+export class Persistence {
   /** In the pod only: data is lost when the pod goes (fine for a demo or a laptop). */
   public static ephemeral(): Persistence {
     return new Persistence();

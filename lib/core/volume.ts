@@ -3,7 +3,6 @@ import * as k8s from '../../imports/k8s';
 import { mebibytesOf, nameFinding, present } from './checks';
 import { Finding } from './problem';
 import { ProblemCode } from './problem-code';
-import { HasFindings } from './problems';
 
 /** Options of a scratch volume that lives as long as its pod. */
 export interface EmptyDirOptions {
@@ -15,7 +14,7 @@ export interface EmptyDirOptions {
 }
 
 /** Where a workload keeps data: a pod-lifetime scratch directory or a claim. */
-export class Volume implements HasFindings {
+export class Volume {
   /** A directory that lives and dies with the pod. */
   public static emptyDir(name: string, options: EmptyDirOptions = {}): Volume {
     const size = options.sizeLimit && mebibytesOf(`sizeLimit of volume ${name}`, options.sizeLimit, ProblemCode.OUT_OF_RANGE, 'use e.g. Size.mebibytes(64)');
