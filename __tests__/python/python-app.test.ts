@@ -107,9 +107,10 @@ describe('the library from Python (examples/python on the jsii wheel)', () => {
     expect(expected).toMatch(/^SynthesisError: synth failed with 1 problem; nothing was written:\n {2}- \[shop\/[^\]]+\] CVA2\d\d .+\. Fix: .+/);
     // WHEN
     const pyOut = scratch('py-mistake');
-    const { error } = JSON.parse(runPython('mistakes.py', [name, pyOut])) as { error: string | null };
-    // THEN
+    const { error, problems } = JSON.parse(runPython('mistakes.py', [name, pyOut])) as { error: string | null; problems: unknown[] };
+    // THEN the same message, and Synthesizer.validate gives Python the same problems, as data
     expect(error).toBe(expected);
+    expect(problems).toEqual(Synthesizer.validate(app));
     expect(fs.readdirSync(pyOut)).toEqual([]);
   });
 

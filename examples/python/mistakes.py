@@ -3,7 +3,8 @@ the message TypeScript gives (__tests__/python/python-app.test.ts).
 
     python mistakes.py CASE OUTDIR
 
-Prints {"error": "<name>: <message>"} (null when synth passed) as JSON.
+Prints {"error": "<name>: <message>"} (null when synth passed) and the problems
+Synthesizer.validate returns, as data, as JSON.
 """
 import json
 import sys
@@ -40,10 +41,13 @@ if __name__ == "__main__":
     case, outdir = sys.argv[1], sys.argv[2]
     app = App()
     CASES[case](app)
+    # Each problem is a struct: its fields, not a string to parse.
+    problems = [{"path": p.path, "code": p.code, "problem": p.problem, "fix": p.fix, "severity": p.severity.name.lower()}
+                for p in Synthesizer.validate(app)]
     try:
         Synthesizer.synthesize(app, outdir=outdir)
         error = None
     except RuntimeError as e:
         # jsii raises a JavaScript error as RuntimeError("<name>: <message>").
         error = str(e)
-    print(json.dumps({"error": error}))
+    print(json.dumps({"error": error, "problems": problems}))
