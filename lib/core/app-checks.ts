@@ -299,11 +299,12 @@ export class WiringChecks {
       if (level === undefined || level === 'privileged') {
         continue;
       }
-      const broken = w.podSecurity[level];
+      const judged = w.podSecurity();
+      const broken = judged[level];
       if (broken.length === 0 || followsFrom(w.owner, ProblemCode.POD_SECURITY)) {
         continue;
       }
-      const admitting = level === 'restricted' && w.podSecurity.baseline.length === 0 ? 'baseline' : 'privileged';
+      const admitting = level === 'restricted' && judged.baseline.length === 0 ? 'baseline' : 'privileged';
       const fixes = [...new Set(broken.map(fixOfPodSecurity))];
       problems.push(fmt(w.owner, ProblemCode.POD_SECURITY,
         `breaks the Pod Security level "${level}" that namespace ${w.namespace} enforces, so ${w.kind === 'Pod' ? 'it is refused at admission' : 'its pods are refused at admission and it never runs'}: ${broken.map(v => `${v.reason} (${v.detail})`).join('; ')}`,

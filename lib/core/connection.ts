@@ -25,6 +25,8 @@ export interface ConnectionProps extends ConnectionOptions {
 
 // The one store of the connections of each App, by server: the policies derived from them and synth's checks read it.
 const store = new WeakMap<IConstruct, Map<IWorkload, Connection[]>>();
+// How many connections each App has: a connection's place in the order they were made.
+const counts = new WeakMap<IConstruct, number>();
 
 /**
  * The statement that the pods of one workload connect to the pods of
@@ -74,8 +76,14 @@ export class Connection extends Construct {
     const root = this.node.root;
     const byServer = store.get(root) ?? new Map<IWorkload, Connection[]>();
     store.set(root, byServer);
-    this.order = [...byServer.values()].reduce((n, list) => n + list.length, 0);
-    byServer.set(props.server, [...(byServer.get(props.server) ?? []), this]);
+    this.order = counts.get(root) ?? 0;
+    counts.set(root, this.order + 1);
+    const list = byServer.get(props.server);
+    if (list === undefined) {
+      byServer.set(props.server, [this]);
+    } else {
+      list.push(this);
+    }
     // The statement is enough: the server's ingress policy follows from it (see IngressPolicy).
     deriveIngressPolicy(props.server);
   }

@@ -72,12 +72,10 @@ export class Problems {
   private readonly found: ProblemReport[] = [];
   private readonly deferred: Array<() => void> = [];
   private sink: ProblemReport[];
-  private readonly path: string;
 
   private constructor(private readonly scope: IConstruct) {
     recorders.set(scope, this);
     this.sink = this.found;
-    this.path = scope.node.path;
     // cdk8s puts the construct's path in front of each message.
     scope.node.addValidation({ validate: () => (collecting > 0 ? [] : this.all().filter(isError).map(describeProblem)) });
     const root = scope.node.root;
@@ -114,14 +112,15 @@ export class Problems {
     if (f === undefined) {
       return undefined;
     }
-    const p = placed(this.path, f);
+    const p = placed(this.scope.node.path, f);
     this.sink.push(p);
     return p;
   }
 
   /** Records a problem and returns it. */
   public report(code: ProblemCode, problem: string, fix: string, severity = ProblemSeverity.ERROR): ProblemReport {
-    const p = placed(this.path, finding(code, problem, fix, severity));
+    // The path is worked out only when there is something to report: a fleet has tens of thousands of constructs.
+    const p = placed(this.scope.node.path, finding(code, problem, fix, severity));
     this.sink.push(p);
     return p;
   }

@@ -55,7 +55,7 @@ describe('ManifestIndex', () => {
   test('GIVEN a workload THEN the Pod Security checks its pods break are kept by level', () => {
     const index = new ManifestIndex<string>();
     index.add('a', { ...deployment('api', 'shop', {}), spec: { template: { spec: { hostPID: true, containers: [{ name: 'c' }] } } } });
-    const { baseline, restricted } = index.workloads[0].podSecurity;
+    const { baseline, restricted } = index.workloads[0].podSecurity();
     expect(baseline.map(v => v.check)).toEqual(['hostNamespaces']);
     expect(restricted.map(v => v.check)).toEqual(['hostNamespaces', 'allowPrivilegeEscalation', 'runAsNonRoot', 'seccompProfile_restricted', 'capabilities_restricted']);
   });

@@ -4,7 +4,7 @@ import { NetworkPolicies } from './network-policies';
 import { headerOf, identity, isClusterScoped, ObjectHeader } from './objects';
 import { DeclaredPort, PodTemplate, podTemplateOf } from './pod-templates';
 import { claimTemplatesOf, keysOf, Reference, referencesOf } from './references';
-import { PodSecurityViolation, podSecurityViolations } from '../rules/pod-security';
+import { enforcedLevelOf, podSecurityAtLevels, PodSecurityViolation, podSecurityViolations } from '../rules/pod-security';
 import { matchesLabels } from './selectors';
 import { ServicePort, servicePortsOf, serviceSelectorOf, serviceTypeOf } from './services';
 
@@ -18,7 +18,8 @@ export interface WorkloadEntry<O> {
   readonly ports: DeclaredPort[];
   readonly references: Reference[];
   /** The Pod Security checks its pods break, by level (judged when added: the namespace's level may come later). */
-  readonly podSecurity: PodSecurityOfPods;
+  /** The Pod Security checks its pods break, at the levels that matter where it runs. */
+  readonly podSecurity: () => PodSecurityOfPods;
 }
 
 /** The Pod Security checks a pod template breaks at each level that checks anything. */
@@ -31,8 +32,7 @@ const SECURE: PodSecurityOfPods = { baseline: [], restricted: [] };
 
 /** Both levels are judged: restricted replaces some baseline checks, so passing it does not always mean passing baseline. */
 function podSecurityOf(template: PodTemplate): PodSecurityOfPods {
-  const baseline = podSecurityViolations('baseline', template.metadata, template.spec);
-  const restricted = podSecurityViolations('restricted', template.metadata, template.spec);
+  const { baseline, restricted } = podSecurityAtLevels(template.metadata, template.spec);
   return baseline.length === 0 && restricted.length === 0 ? SECURE : { baseline, restricted };
 }
 
@@ -75,6 +75,23 @@ export class ManifestIndex<O> {
   /** By namespace, the prefixes `<template>-<statefulset>-` of the claims the StatefulSets make. */
   private readonly claimPrefixes = new Map<string, string[]>();
 
+  /**
+   * Pods are judged where their namespace's level is known when they are added (a Namespace is
+   * usually written first): not at all under `privileged` or no level, else then and there, so
+   * the pod template is not kept. Otherwise they are judged, on both levels, when asked.
+   */
+  private podSecurityFor(namespace: string, template: PodTemplate): () => PodSecurityOfPods {
+    if (this.namespaces.isDefined(namespace)) {
+      const level = enforcedLevelOf(this.namespaces.of(namespace));
+      // Under baseline, restricted's verdict is not needed (it only words the fix where restricted is enforced).
+      const judged = level === undefined || level === 'privileged' ? SECURE
+        : level === 'baseline' ? { baseline: podSecurityViolations('baseline', template.metadata, template.spec), restricted: [] } : podSecurityOf(template);
+      return () => judged;
+    }
+    let judged: PodSecurityOfPods | undefined;
+    return () => (judged ??= podSecurityOf(template));
+  }
+
   /** @param header the object's header, when the caller has read it already (this runs for every object of a fleet) */
   public add(owner: O, json: Json, header: ObjectHeader = headerOf(json)): Added<O> {
     const { kind, name, namespace } = header;
@@ -99,7 +116,7 @@ export class ManifestIndex<O> {
       }
       const entry: WorkloadEntry<O> = {
         owner, kind, name, namespace, labels: template.labels, ports: template.ports,
-        references: referencesOf(template.spec, claimTemplates), podSecurity: podSecurityOf(template),
+        references: referencesOf(template.spec, claimTemplates), podSecurity: this.podSecurityFor(namespace, template),
       };
       this.workloads.push(entry);
       const list = this.workloadsByNamespace.get(namespace);

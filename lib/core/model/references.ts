@@ -62,14 +62,22 @@ export function referencesOf(podSpec: JsonObject, replaced: readonly string[] = 
   const volumes = replaced.length === 0 ? objs(podSpec.volumes) : objs(podSpec.volumes).filter(v => !replaced.includes(str(v.name) ?? ''));
   if (volumes.length > 0) {
     const mounts = new Map<string, Array<{ container: string; path: string }>>();
+    const note = (container: JsonObject, name: unknown, at: unknown) => {
+      const list = mounts.get(str(name) ?? '');
+      const use = { container: str(container.name) ?? '?', path: str(at) ?? '?' };
+      if (list) {
+        list.push(use);
+      } else {
+        mounts.set(str(name) ?? '', [use]);
+      }
+    };
     // A raw block device (volumeDevices) uses its volume as a mount does.
     for (const c of containers) {
-      const uses = [...objs(c.volumeMounts).map(m => ({ name: m.name, path: m.mountPath })), ...objs(c.volumeDevices).map(d => ({ name: d.name, path: d.devicePath }))];
-      for (const use of uses) {
-        const name = str(use.name) ?? '';
-        const list = mounts.get(name) ?? [];
-        list.push({ container: str(c.name) ?? '?', path: str(use.path) ?? '?' });
-        mounts.set(name, list);
+      for (const m of objs(c.volumeMounts)) {
+        note(c, m.name, m.mountPath);
+      }
+      for (const d of objs(c.volumeDevices)) {
+        note(c, d.name, d.devicePath);
       }
     }
     for (const v of volumes) {
