@@ -19,6 +19,13 @@ export default tseslint.config(
     },
   },
   {
+    // The voting app is the showcase of the library: it is built from core's public API only.
+    files: ['lib/voting-app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../core/*'], message: 'import from ../core, the public API, like any user of the library' }] }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

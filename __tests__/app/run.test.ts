@@ -45,7 +45,7 @@ describe('runMain', () => {
       }, 'test');
       // THEN
       expect(process.exitCode).toBe(1);
-      expect(stderr.join('')).toBe('synth failed with 1 problem; nothing was written:\n  - [c/app] CVA103 the database password of Credentials.fromPassword is empty. Fix: set a non-empty password (see README: "Database credentials")\n');
+      expect(stderr.join('')).toBe('synth failed with 1 problem; nothing was written:\n  - [c/app/Db] CVA103 the database password of Credentials.fromPassword is empty. Fix: set a non-empty password (see README: "Database credentials")\n');
       expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
     } finally {
       spy.mockRestore();

@@ -37,10 +37,10 @@ describe('credentialsFromEnv', () => {
   });
 
   test('GIVEN an empty password THEN synth fails', () => {
-    expect(() => stack({ [ENV.DB_PASSWORD]: '' })).toThrow('[c/app] CVA103 the database password of Credentials.fromPassword is empty. Fix: set a non-empty password (see README: "Database credentials")');
+    expect(() => stack({ [ENV.DB_PASSWORD]: '' })).toThrow('[c/app/Db] CVA103 the database password of Credentials.fromPassword is empty. Fix: set a non-empty password (see README: "Database credentials")');
   });
 
   test('GIVEN an invalid Secret name THEN it says so', () => {
-    expect(() => stack({ [ENV.DB_SECRET]: 'Bad_Name' })).toThrow('[c/app] CVA101 Secret name of Credentials.fromSecret(Bad_Name) "Bad_Name" is not a valid DNS-1123 label');
+    expect(() => stack({ [ENV.DB_SECRET]: 'Bad_Name' })).toThrow('[c/app/Db] CVA101 Secret name of Credentials.fromSecret(Bad_Name) "Bad_Name" is not a valid DNS-1123 label');
   });
 });

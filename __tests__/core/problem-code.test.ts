@@ -3,7 +3,8 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { ContainerPort, Microservice, ProblemCode } from '../../lib';
 import { KubeService } from '../../imports/k8s';
-import { ProblemSeverity, Synthesizer } from '../../lib';
+import { Construct } from 'constructs';
+import { Problems, ProblemSeverity, Synthesizer } from '../../lib';
 import { messagesOf } from '../support/problems';
 import { tempDir } from '../support/tmp';
 
@@ -66,6 +67,31 @@ describe('Problems as data: recorded where found, formatted once', () => {
     expect(messagesOf(Synthesizer.validate(app))).toEqual([
       '[c/a] CVA101 port name "prometheus-metrics" is not a valid IANA service name (1-15 lower-case letters, digits and single "-", with a letter). Fix: use a short name such as "prometh-metrics"',
       '[c/b] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."',
+    ]);
+  });
+
+  test('GIVEN a construct of the user\'s own that records its problems through Problems THEN synth reports them as data, with every other problem, at once', () => {
+    // GIVEN a construct that checks its props now, and what is added to it later at validation
+    class Queue extends Construct {
+      public readonly consumers: string[] = [];
+      constructor(scope: Construct, id: string, props: { partitions: number; name: string }) {
+        super(scope, id);
+        const problems = Problems.of(this);
+        problems.checkInteger('partitions', props.partitions, 1, 64);
+        problems.checkName('name', props.name);
+        problems.addCheck({ runCheck: p => p.check(this.consumers.length > 0, ProblemCode.MISSING_SETTING, 'has no consumer', 'add one with consumers.push(...)') });
+      }
+    }
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    new Queue(chart, 'orders', { partitions: 0, name: 'Orders' });
+    new Microservice(chart, 'web', { image: 'nginx' });
+    // WHEN / THEN
+    expect(messagesOf(Synthesizer.validate(app))).toEqual([
+      '[c/orders] CVA102 partitions must be an integer from 1 to 64, got 0. Fix: set partitions to an integer from 1 to 64',
+      '[c/orders] CVA101 name "Orders" is not a valid DNS-1123 label (at most 63 characters of lower-case letters, digits and "-", starting and ending with a letter or digit). Fix: choose a name such as "orders"',
+      '[c/orders] CVA109 has no consumer. Fix: add one with consumers.push(...)',
+      '[c/web] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."',
     ]);
   });
 

@@ -100,7 +100,8 @@ describe('VotingAppFleet', () => {
 
   test('NodePortAllocator skips reserved ports and counts what is free', () => {
     const a = new NodePortAllocator([30000, 30002]);
-    expect(a.allocate(3)).toEqual({ ports: [30001, 30003, 30004] });
+    expect(a.allocate(3)).toEqual([30001, 30003, 30004]);
+    expect(a.allocate(3000)).toEqual([]);
     expect(a.free).toBe(2768 - 5);
   });
 });

@@ -88,7 +88,7 @@ function at(path: string, code: ProblemCode, problem: string, fix: string): Prob
 
 /** Whether a problem of `code` on the object is one a construct declared as a consequence of its own, already reported. */
 function followsFrom(o: Obj, code: ProblemCode, kind = o.kind, name = o.name): boolean {
-  return Problems.causeOf(o.construct, code, kind, o.namespace, name) !== undefined;
+  return Problems._causeOf(o.construct, code, kind, o.namespace, name) !== undefined;
 }
 
 function show(selector: Labels): string {
@@ -270,7 +270,7 @@ export class WiringChecks {
     for (const { namespace, first, count } of this.index.writtenNamespaces()) {
       if (this.index.namespaces.isDefined(namespace) || BUILT_IN_NAMESPACES.includes(namespace) || !isNamespaceName(namespace)
         || external.some(e => e.kind === ExternalKind.NAMESPACE && e.name === namespace)
-        || Problems.causeOf(first.construct, ProblemCode.MISSING_REFERENCE, 'Namespace', undefined, namespace) !== undefined) {
+        || Problems._causeOf(first.construct, ProblemCode.MISSING_REFERENCE, 'Namespace', undefined, namespace) !== undefined) {
         continue;
       }
       const near = nearestName(namespace, created);
@@ -441,7 +441,7 @@ export class WiringChecks {
       const ns = to.namespace ?? 'default';
       const exists = this.index.hasService(ns, service)
         || external.some(e => e.kind === 'Service' && e.name === service && (e.namespace === undefined || e.namespace === ns));
-      if (!exists && Problems.causeOf(scope, ProblemCode.MISSING_REFERENCE, 'Service', ns, service) === undefined) {
+      if (!exists && Problems._causeOf(scope, ProblemCode.MISSING_REFERENCE, 'Service', ns, service) === undefined) {
         problems.push(at(scope.node.path, ProblemCode.MISSING_REFERENCE, `${from.name} reaches ${to.name} through the Service "${service}", but no Service "${service}" exists in namespace ${ns}`,
           `add a Service named exactly "${service}" to namespace ${ns} (for an outside host, an ExternalNameService), or ExternalObjects.service(scope, '${service}')`));
       }

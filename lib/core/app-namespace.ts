@@ -47,7 +47,7 @@ export class AppNamespace extends Construct {
   constructor(scope: Construct, id: string, props: AppNamespaceProps = {}) {
     super(scope, id);
     this.name = props.name ?? id;
-    Problems.of(this).record(nameFinding('namespace', this.name));
+    Problems.of(this)._record(nameFinding('namespace', this.name));
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,

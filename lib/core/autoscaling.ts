@@ -61,19 +61,19 @@ export class Autoscaling extends Construct {
     const max = props.maxReplicas ?? Math.max(5, 2 * min);
     const cpu = props.targetCpuPercent ?? 70;
     // The API server takes any counts from 1 up and any utilization above 0 (a pod may use more than it requests).
-    if (found.record(integerFinding('minReplicas', min, 1, INT32_MAX))) {
+    if (found._record(integerFinding('minReplicas', min, 1, INT32_MAX))) {
       found.warnUnless(min > 1, ProblemCode.OUT_OF_RANGE, `minReplicas is 1, so a node drain (its PodDisruptionBudget lets the one pod go) leaves ${target.name} without a pod`,
         'set minReplicas to 2 or more');
     }
-    found.record(integerFinding('maxReplicas', max, Math.max(1, min), INT32_MAX));
-    found.record(integerFinding('targetCpuPercent', cpu, 1, INT32_MAX));
+    found._record(integerFinding('maxReplicas', max, Math.max(1, min), INT32_MAX));
+    found._record(integerFinding('targetCpuPercent', cpu, 1, INT32_MAX));
     // The Deployment is written without replicas, so a different count asked for would be ignored.
     found.check(asked === undefined || asked === min,
       ProblemCode.CONFLICTING_SETTINGS, `${target.name} asks for ${asked} replicas, but its autoscaler keeps ${min} to ${max}`,
       `drop the replicas of ${target.name} or set minReplicas: ${asked}`);
     const other = target.node.metadata.find(m => m.type === AUTOSCALED_BY);
     // A second autoscaler or budget is written under the same name: the App-wide check would find it twice.
-    const twice = (cause: ProblemReport, ...kinds: string[]) => found.consequence(cause, ...kinds.map(kind => ({ code: ProblemCode.DUPLICATE, kind, namespace: target.namespace, name: target.name })));
+    const twice = (cause: ProblemReport, ...kinds: string[]) => found._consequence(cause, ...kinds.map(kind => ({ code: ProblemCode.DUPLICATE, kind, namespace: target.namespace, name: target.name })));
     if (other !== undefined) {
       twice(found.report(ProblemCode.CONFLICTING_SETTINGS, `${target.name} is already autoscaled by ${other.data}; two autoscalers would fight over its pod count`,
         'keep one Autoscaling per workload'), 'HorizontalPodAutoscaler', 'PodDisruptionBudget');

@@ -53,7 +53,7 @@ export class ClusterDns {
       podLabels: dns.podLabels,
       ports: dns.ports.map(p => ({ name: p.name, number: p.number, protocol: p.protocol })),
     });
-    Problems.of(app).adopt(dns);
+    Problems.of(app)._adopt(dns);
   }
 
   /** The DNS pods in force for `scope`: those configured on its App, else {@link DEFAULT}. */

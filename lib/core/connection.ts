@@ -63,7 +63,7 @@ export class Connection extends Construct {
     this.server = props.server;
     this.ports = [...(props.ports ?? props.server.ports)];
     const found = Problems.of(this);
-    found.adoptAll(props.ports ?? []);
+    found._adoptAll(props.ports ?? []);
     // With no port to name, the derived policy could only admit the client on every port.
     const hasPorts = found.check(props.server.ports.length > 0, ProblemCode.MISSING_SETTING,
       `connects to ${props.server.name}, which declares no ports`,

@@ -4,6 +4,7 @@ import * as k8s from '../../imports/k8s';
 import { nameFinding, present } from './checks';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
+import { Problems } from './problems';
 import { isSecretKey } from './rules/names';
 import { AppLabels } from './labels';
 import { ExternalObjects } from './declarations';
@@ -89,12 +90,25 @@ export abstract class Credentials {
   /** What is wrong with the credentials, for the construct that uses them to report. @internal */
   public abstract readonly _findings: readonly Finding[];
 
-  /** Makes the Secret, or refers to the existing one, under `scope`. */
+  /** The env values that deliver bound credentials to a container: `secretKeyRef`s, never literals. */
+  public static envValues(creds: BoundCredentials): CredentialEnvValues {
+    return credentialEnv(creds);
+  }
+
+  /** Makes the Secret, or refers to the existing one, under `scope`; what is wrong with the credentials is reported there. */
   public abstract bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials;
 }
 
-/** The env values that deliver bound credentials to a container. */
-export function credentialEnv(creds: BoundCredentials): { username: EnvValue; password: EnvValue } {
+/** The env values of a user name and a password read from a Secret. */
+export interface CredentialEnvValues {
+  /** The user name. */
+  readonly username: EnvValue;
+  /** The password. */
+  readonly password: EnvValue;
+}
+
+/** The env values that deliver bound credentials to a container. @internal */
+export function credentialEnv(creds: BoundCredentials): CredentialEnvValues {
   return {
     username: creds.secret.envValue(creds.usernameKey),
     password: creds.secret.envValue(creds.passwordKey),
@@ -124,6 +138,7 @@ class PasswordCredentials extends Credentials {
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    Problems.of(scope)._adopt(this);
     const username = this.props.username ?? 'postgres';
     const name = this.props.secretName ?? 'db-credentials';
     // `data` (base64), not `stringData`: the API server folds stringData into
@@ -153,6 +168,7 @@ class ExistingSecretCredentials extends Credentials {
   }
 
   public bind(scope: Construct, options: CredentialsBindOptions): BoundCredentials {
+    Problems.of(scope)._adopt(this);
     const secret = this.secret ?? Secret.fromSecretName(scope, 'ExistingSecret', this.secretName);
     ExternalObjects.secret(scope, this.secretName, { namespace: options.namespace, keys: [this.keys.usernameKey, this.keys.passwordKey] });
     return { secret, ...this.keys };

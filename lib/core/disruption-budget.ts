@@ -50,7 +50,7 @@ export class DisruptionBudget extends Construct {
     const maxUnavailable = props.maxUnavailable ?? 1;
     const found = Problems.of(this);
     // 0 is legal, but no eviction is then ever allowed: drains of its nodes never finish.
-    if (found.record(integerFinding('maxUnavailable', maxUnavailable, 0, INT32_MAX))) {
+    if (found._record(integerFinding('maxUnavailable', maxUnavailable, 0, INT32_MAX))) {
       found.warnUnless(maxUnavailable > 0, ProblemCode.OUT_OF_RANGE, `maxUnavailable is 0, so no pod of ${target.name} may ever be evicted and a drain of its nodes never finishes`,
         'set maxUnavailable to 1 or more');
     }
@@ -59,7 +59,7 @@ export class DisruptionBudget extends Construct {
       checkInTargetNamespace(found, this, target, 'PodDisruptionBudget');
       if (other !== undefined) {
         // The second budget is written under the same name: the App-wide check would find it twice.
-        found.consequence(found.report(ProblemCode.CONFLICTING_SETTINGS,
+        found._consequence(found.report(ProblemCode.CONFLICTING_SETTINGS,
           `${target.name} already has a PodDisruptionBudget, from ${other}; with two over the same pods every eviction fails, so node drains stop`,
           'keep one budget per workload (Autoscaling makes its own for its target)'),
         { code: ProblemCode.DUPLICATE, kind: 'PodDisruptionBudget', namespace: target.namespace, name: target.name });

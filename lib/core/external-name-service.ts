@@ -52,7 +52,7 @@ export class ExternalNameService extends Construct {
     super(scope, id);
     this.name = props.name ?? id;
     const found = Problems.of(this);
-    found.record(nameFinding('name', this.name, 'dns1035'));
+    found._record(nameFinding('name', this.name, 'dns1035'));
     // An RFC 1123 subdomain is what Kubernetes accepts in spec.externalName; a dotted IPv4
     // address passes that shape, but cluster DNS would answer a CNAME to it, which resolves
     // nowhere (use a selector-less Service with an EndpointSlice for an address).
@@ -64,7 +64,7 @@ export class ExternalNameService extends Construct {
         'give a host name, or for an address use a Service without a selector and an EndpointSlice');
     }
     const ports = props.ports ?? [];
-    ports.forEach(p => found.record(portFinding('port', p)));
+    ports.forEach(p => found._record(portFinding('port', p)));
     const labels = new AppLabels({ name: this.name, instance: props.instance, component: 'external', partOf: props.partOf });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: props.namespace, labels: labels.all },

@@ -94,13 +94,13 @@ export class IngressPolicy extends Construct {
     this.found.check(props.ports === undefined || props.ports.length > 0, ProblemCode.INVALID_VALUE,
       'ports is an empty list, which reads as no port but would leave the rule open on every port',
       `list the ports to allow, leave ports unset for every port of ${target.name}, or leave out the IngressPolicy`);
-    this.found.adoptAll(props.ports ?? []);
+    this.found._adoptAll(props.ports ?? []);
     for (const port of ports) {
       this.checkPortOfTarget(port);
     }
     this.found.check(!(props.fromAnywhere && props.clients !== undefined), ProblemCode.CONFLICTING_SETTINGS, 'both fromAnywhere and clients are set', 'use one of them');
     if (!props.fromAnywhere) {
-      this.found.later(() => this.clientsOf(props.clients, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
+      this.found._later(() => this.clientsOf(props.clients, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }
     const labels = target.podLabels;
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {

@@ -18,6 +18,12 @@ import { NodePortRange } from './node-port-range';
 import { VolumeMount } from './volume';
 import { IWorkload, resolveNamespace } from './workload';
 
+/** A node port known only at synth, when the whole App is there (read when the Service is rendered). */
+export interface INodePortSource {
+  /** The node port, if one could be given. */
+  readonly nodePort?: number;
+}
+
 /** One port of a Service: what clients connect to, and where it goes. */
 export interface ServicePortMapping {
   /** The port clients connect to, `<service>:<port>`. */
@@ -281,7 +287,7 @@ export class Microservice extends Construct implements IWorkload {
   private readonly envSetTwice: string[] = [];
   private readonly volumes: VolumeMount[];
   private autoscaled = false;
-  private readonly assignedNodePorts = new Map<number, () => number | undefined>();
+  private readonly assignedNodePorts = new Map<number, INodePortSource>();
   private readonly found: Problems;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
@@ -298,7 +304,7 @@ export class Microservice extends Construct implements IWorkload {
     this.ports = [...(props.ports ?? [])];
     // A Service named after the workload needs a DNS-1035 label; the Deployment and its container a DNS-1123 label.
     const servesUnderOwnName = props.service === undefined ? this.ports.length > 0 : props.service !== false && props.service.name === undefined;
-    const badName = found.place(nameFinding('name', this.name, servesUnderOwnName ? 'dns1035' : 'dns1123'));
+    const badName = found._place(nameFinding('name', this.name, servesUnderOwnName ? 'dns1035' : 'dns1123'));
 
     // The API server takes most image strings; the kubelet refuses these (InvalidImageName).
     if (found.check(/^[^\s]+$/.test(props.image), ProblemCode.REFUSED_AT_RUN_TIME, `image "${props.image}" is empty or contains spaces, which the kubelet refuses (InvalidImageName)`,
@@ -313,13 +319,13 @@ export class Microservice extends Construct implements IWorkload {
         `pin a version or digest, e.g. "${props.image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`);
     }
     const replicas = props.replicas ?? 1;
-    found.record(integerFinding('replicas', replicas, 0, INT32_MAX));
+    found._record(integerFinding('replicas', replicas, 0, INT32_MAX));
     this.replicas = replicas;
-    found.adoptAll(this.ports);
-    repeated(this.ports.map(p => p.name)).forEach(v => found.record(duplicate('container port name', v)));
-    repeated(this.ports.map(p => `${p.number}/${p.protocol}`)).forEach(v => found.record(duplicate('container port number', v)));
+    found._adoptAll(this.ports);
+    repeated(this.ports.map(p => p.name)).forEach(v => found._record(duplicate('container port name', v)));
+    repeated(this.ports.map(p => `${p.number}/${p.protocol}`)).forEach(v => found._record(duplicate('container port number', v)));
     for (const [kind, probe] of [['readiness', props.readiness], ['liveness', props.liveness], ['startup', props.startup]] as const) {
-      found.adopt(probe);
+      found._adopt(probe);
       if (probe?.port) {
         this.checkOwnPort(probe.port, 'a health check');
         const port = probe.port;
@@ -339,7 +345,7 @@ export class Microservice extends Construct implements IWorkload {
 
     this.labels = new AppLabels({ name: this.name, instance: props.instance, component: props.component, partOf: props.partOf });
     // The App-wide name check would find the same name on the objects written with it.
-    const writtenWith = (problem: ProblemReport | undefined, kind: string, name: string) => problem && found.consequence(problem, { code: ProblemCode.INVALID_NAME, kind, namespace: this.namespace, name });
+    const writtenWith = (problem: ProblemReport | undefined, kind: string, name: string) => problem && found._consequence(problem, { code: ProblemCode.INVALID_NAME, kind, namespace: this.namespace, name });
     writtenWith(badName, 'Deployment', this.name);
     const metadata = { name: this.name, namespace: props.namespace, labels: this.labels.all };
 
@@ -347,7 +353,7 @@ export class Microservice extends Construct implements IWorkload {
     this.volumes = [...(props.volumes ?? [])];
     // Env vars and volumes may be added after construction: checked at synth.
     // A credential written as a literal ends up in plain text in the manifest.
-    found.later(() => {
+    found._later(() => {
       for (const envName of this.env.keys()) {
         found.check(isEnvVarName(envName), ProblemCode.INVALID_NAME,
           `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
@@ -371,9 +377,9 @@ export class Microservice extends Construct implements IWorkload {
             `put the password in a Secret, add it as an env var with EnvValue.fromSecretValue(...), e.g. DB_PASSWORD, and write $(DB_PASSWORD) in its place in ${envName}`);
         }
       }
-      found.adoptAll(this.volumes.map(v => v.volume));
-      repeated(this.volumes.map(v => v.volume.name)).forEach(v => found.record(duplicate('volume name', v)));
-      repeated(this.volumes.map(v => v.path)).forEach(v => found.record(duplicate('mount path', v)));
+      found._adoptAll(this.volumes.map(v => v.volume));
+      repeated(this.volumes.map(v => v.volume.name)).forEach(v => found._record(duplicate('volume name', v)));
+      repeated(this.volumes.map(v => v.path)).forEach(v => found._record(duplicate('mount path', v)));
       for (const v of this.volumes) {
         found.check(v.path.startsWith('/'), ProblemCode.REFUSED_AT_RUN_TIME, `mount path "${v.path}" is not absolute, which the container runtime refuses`, `use "/${v.path}"`);
       }
@@ -395,7 +401,7 @@ export class Microservice extends Construct implements IWorkload {
     this.servicePorts = service.ports ?? this.ports.map(p => ({ port: p.number, target: p }));
     this.serviceName = service.name ?? this.name;
     // The Service named after the workload repeats the name check above.
-    writtenWith(service.name === undefined ? badName : found.place(nameFinding('Service name', service.name, 'dns1035')), 'Service', this.serviceName);
+    writtenWith(service.name === undefined ? badName : found._place(nameFinding('Service name', service.name, 'dns1035')), 'Service', this.serviceName);
     this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
   }
 
@@ -444,11 +450,12 @@ export class Microservice extends Construct implements IWorkload {
   }
 
   /**
-   * Gives the Service's port `index` a node port worked out at synth, by an
-   * allocator that must see the whole App first. @internal
+   * Gives the Service's port `portIndex` a node port worked out at synth, by
+   * something that must see the whole App first (a fleet's allocator): read
+   * from `source` when the Service is rendered.
    */
-  public _assignNodePort(index: number, nodePort: () => number | undefined): void {
-    this.assignedNodePorts.set(index, nodePort);
+  public assignNodePort(portIndex: number, source: INodePortSource): void {
+    this.assignedNodePorts.set(portIndex, source);
   }
 
   private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: Problems): ApiObject {
@@ -461,8 +468,8 @@ export class Microservice extends Construct implements IWorkload {
       'drop headless or use ServiceType.CLUSTER_IP');
     // Service ports made from the container ports repeat only what the container port check reports.
     if (options.ports) {
-      found.adoptAll(options.ports.map(p => p.target));
-      repeated(this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)).forEach(v => found.record(duplicate('service port', v)));
+      found._adoptAll(options.ports.map(p => p.target));
+      repeated(this.servicePorts.map(p => `${p.port}/${p.target.protocol}`)).forEach(v => found._record(duplicate('service port', v)));
       // Each Service port is named after its target, and the API server refuses two of one name.
       for (const name of repeated(this.servicePorts.map(p => p.target.name))) {
         found.report(ProblemCode.DUPLICATE, `two service ports target container port ${name}, and a Service port takes its target's name`,
@@ -472,12 +479,12 @@ export class Microservice extends Construct implements IWorkload {
     for (const p of this.servicePorts) {
       // A Service port made from a container port repeats only what the container port reports.
       if (options.ports) {
-        found.record(portFinding('service port', p.port));
+        found._record(portFinding('service port', p.port));
       }
       const undeclared = this.checkOwnPort(p.target, `service port ${p.port}`);
       if (undeclared) {
         // The App-wide targetPort check would find the same port on the Service.
-        found.consequence(undeclared, { code: ProblemCode.UNDECLARED_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
+        found._consequence(undeclared, { code: ProblemCode.UNDECLARED_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
       }
       if (p.nodePort !== undefined) {
         const nodePort = p.nodePort;
@@ -488,7 +495,7 @@ export class Microservice extends Construct implements IWorkload {
           const outside = range.includes(nodePort) ? undefined : integerFinding('node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT);
           if (outside !== undefined) {
             // The App-wide node port check would find the same port on the Service.
-            found.consequence(found.report(outside.code, outside.problem, outside.fix), { code: ProblemCode.NODE_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
+            found._consequence(found.report(outside.code, outside.problem, outside.fix), { code: ProblemCode.NODE_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
           }
         }
       }
@@ -505,7 +512,7 @@ export class Microservice extends Construct implements IWorkload {
             name: p.target.name,
             port: p.port,
             targetPort: k8s.IntOrString.fromNumber(p.target.number),
-            nodePort: this.assignedNodePorts.get(i)?.() ?? p.nodePort,
+            nodePort: this.assignedNodePorts.get(i)?.nodePort ?? p.nodePort,
             protocol: p.target.protocol,
           })),
         }),
@@ -585,7 +592,7 @@ export class Microservice extends Construct implements IWorkload {
 function checkSecurity(found: Problems, security: WorkloadSecurityOptions): void {
   for (const [what, id] of [['user', security.user], ['group', security.group], ['fsGroup', security.fsGroup]] as const) {
     if (id !== undefined && !isLinuxId(id)) {
-      found.record(integerFinding(`security.${what}`, id, 0, LINUX_ID_MAX, ProblemCode.SECURITY_CONTEXT));
+      found._record(integerFinding(`security.${what}`, id, 0, LINUX_ID_MAX, ProblemCode.SECURITY_CONTEXT));
     }
   }
   for (const name of security.capabilities ?? []) {
@@ -698,7 +705,7 @@ function toResources(found: Problems, r: ContainerResources): k8s.ResourceRequir
   }
   const request = mebibytesOf('memory request', memory.request, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
   const limit = mebibytesOf('memory limit', memory.limit, ProblemCode.RESOURCES, 'use Size.mebibytes(n) with n >= 1');
-  if (!found.record(request.finding) || !found.record(limit.finding)) {
+  if (!found._record(request.finding) || !found._record(limit.finding)) {
     return undefined;
   }
   const memRequest = request.mebibytes!;

@@ -1,8 +1,6 @@
-import { Finding, finding } from './problem';
-import { ProblemCode } from './problem-code';
 import { NodePortRange } from './node-port-range';
 
-/** The node port range of a default Kubernetes API server. */
+/** The node port range of a default Kubernetes API server. @internal */
 export const NODE_PORT_RANGE = { first: NodePortRange.DEFAULT.first, last: NodePortRange.DEFAULT.last } as const;
 
 /**
@@ -14,31 +12,30 @@ export class NodePortAllocator {
   private next: number;
   private readonly taken: Set<number>;
 
-  /** @param reserved node ports already in use by other charts of the cluster */
-  constructor(reserved: number[] = [], private readonly range: NodePortRange = NodePortRange.DEFAULT) {
+  /**
+   * @param reserved node ports already in use by other charts of the cluster
+   * @param nodePorts the cluster's node port range
+   */
+  constructor(reserved: number[] = [], private readonly nodePorts: NodePortRange = NodePortRange.DEFAULT) {
     this.taken = new Set(reserved);
-    this.next = range.first;
+    this.next = nodePorts.first;
   }
 
   /** How many ports are still free. */
   public get free(): number {
     let n = 0;
-    for (let p = this.next; p <= this.range.last; p++) {
+    for (let p = this.next; p <= this.nodePorts.last; p++) {
       n += this.taken.has(p) ? 0 : 1;
     }
     return n;
   }
 
   /**
-   * The next `count` free ports, or the finding that there are not so many.
+   * The next `count` free ports; none when fewer are free (see {@link free}), and nothing is taken then.
    */
-  public allocate(count: number): { ports?: number[]; finding?: Finding } {
-    const free = this.free;
-    if (count > free) {
-      return {
-        finding: finding(ProblemCode.NODE_PORT, `needs ${count} node ports but only ${free} of ${this.range} are free`,
-          'use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters'),
-      };
+  public allocate(count: number): number[] {
+    if (count > this.free) {
+      return [];
     }
     const out: number[] = [];
     while (out.length < count) {
@@ -48,6 +45,6 @@ export class NodePortAllocator {
       }
       this.next++;
     }
-    return { ports: out };
+    return out;
   }
 }

@@ -26,7 +26,7 @@ export class NodePortRange {
    */
   public static configure(app: IConstruct, nodePorts: NodePortRange): void {
     app.node.setContext(CONTEXT_KEY, { first: nodePorts.first, last: nodePorts.last });
-    Problems.of(app).adopt(nodePorts);
+    Problems.of(app)._adopt(nodePorts);
   }
 
   /** The range in force for `scope`: the one configured on its App, else {@link DEFAULT}. */

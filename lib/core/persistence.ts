@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { mebibytesOf, nameFinding, present } from './checks';
 import { Finding } from './problem';
+import { Problems } from './problems';
 import { ProblemCode } from './problem-code';
 import { AppLabels } from './labels';
 import { Volume } from './volume';
@@ -44,8 +45,13 @@ export class Persistence {
     return this.claimProps !== undefined;
   }
 
-  /** Creates the claim if needed and returns the volume to mount. @internal */
-  public _bind(scope: Construct, volumeName: string, claimName: string, labels: AppLabels, namespace?: string): Volume {
+  /**
+   * Makes the claim under `scope` if the data outlives the pod, and returns the
+   * volume to mount; what is wrong with the persistence is reported there.
+   * @param claimNamespace the claim's namespace (default: the Chart's)
+   */
+  public bind(scope: Construct, volumeName: string, claimName: string, labels: AppLabels, claimNamespace?: string): Volume {
+    Problems.of(scope)._adopt(this);
     if (!this.claimProps) {
       return Volume.emptyDir(volumeName);
     }
@@ -53,7 +59,7 @@ export class Persistence {
     // A size that is no whole number of MiB is reported (adopted by the user of this Persistence) and requested rounded up.
     const mebibytes = Math.max(1, Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })));
     new k8s.KubePersistentVolumeClaim(scope, 'Claim', {
-      metadata: { name: claimName, namespace, labels: labels.all },
+      metadata: { name: claimName, namespace: claimNamespace, labels: labels.all },
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: storageClass,

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { describeProblem, Finding, finding, formatProblem, isError, placed, ProblemReport, ProblemSeverity } from './problem';
+import { integerFinding, nameFinding } from './checks';
 import { ProblemCode } from './problem-code';
 // A cycle, resolved at run time: the App-wide checks read the consequences recorded here.
 import { appWideProblems } from './app-checks';
@@ -35,12 +36,19 @@ const appsChecked = new WeakSet<IConstruct>();
 // While synth collects problems as data, the text validations cdk8s runs stay silent.
 let collecting = 0;
 
+/** A check that runs when the App is validated, so that it sees what was added after construction. */
+export interface IDeferredCheck {
+  /** Records what it finds through `problems`. */
+  runCheck(problems: Problems): void;
+}
+
 /**
  * Where a construct records its problems, as data: each is recorded where it
- * is found, nothing is thrown. The errors become the construct's validation
+ * is found, with the construct's path, a stable code, the problem and the fix;
+ * nothing is thrown. The errors become the construct's validation
  * (`node.addValidation`), so a stock `cdk8s synth` or `App.synth()` reports
- * them too; `Synthesizer` reads them as values.
- * @internal
+ * them too; `Synthesizer.validate` returns them as values. A construct of your
+ * own records its problems the same way: `Problems.of(this).check(...)`.
  */
 export class Problems {
   /** The recorder of `scope`, made and registered as its validation on first use. */
@@ -49,12 +57,14 @@ export class Problems {
   }
 
   /** The recorder of `scope`, if it has one. */
-  public static peek(scope: IConstruct): Problems | undefined {
+  /** @internal */
+  public static _peek(scope: IConstruct): Problems | undefined {
     return recorders.get(scope);
   }
 
   /** Runs `collect` with the text validations of this library silent, so problems can be read as data instead. */
-  public static collectingAsData<T>(collect: () => T): T {
+  /** @internal */
+  public static _collectingAsData<T>(collect: () => T): T {
     collecting++;
     try {
       return collect();
@@ -64,7 +74,8 @@ export class Problems {
   }
 
   /** The problem a consequence follows from, if one was declared for it in the App of `scope`. */
-  public static causeOf(scope: IConstruct, code: ProblemCode, kind: string, namespace: string | undefined, name: string): ProblemReport | undefined {
+  /** @internal */
+  public static _causeOf(scope: IConstruct, code: ProblemCode, kind: string, namespace: string | undefined, name: string): ProblemReport | undefined {
     const declared = consequences.get(scope.node.root);
     return declared?.get(consequenceKey(code, kind, namespace, name)) ?? declared?.get(consequenceKey(code, kind, undefined, name));
   }
@@ -103,12 +114,14 @@ export class Problems {
   }
 
   /** Records a finding (when there is one); returns whether there was none. */
-  public record(f: Finding | undefined): boolean {
-    return this.place(f) === undefined;
+  /** @internal */
+  public _record(f: Finding | undefined): boolean {
+    return this._place(f) === undefined;
   }
 
   /** Records a finding (when there is one) and returns it as placed here. */
-  public place(f: Finding | undefined): ProblemReport | undefined {
+  /** @internal */
+  public _place(f: Finding | undefined): ProblemReport | undefined {
     if (f === undefined) {
       return undefined;
     }
@@ -133,6 +146,21 @@ export class Problems {
     return condition;
   }
 
+  /** Records a problem unless `value` is an integer from `min` to `max` (CVA102); returns whether it is. */
+  public checkInteger(what: string, value: number, min: number, max: number): boolean {
+    return this._record(integerFinding(what, value, min, max));
+  }
+
+  /** Records a problem unless `value` is a DNS-1123 label, the name most objects take (CVA101); returns whether it is. */
+  public checkName(what: string, value: string): boolean {
+    return this._record(nameFinding(what, value));
+  }
+
+  /** Runs `check` whenever the App is validated, so that it sees what was added after construction. */
+  public addCheck(check: IDeferredCheck): void {
+    this._later(() => check.runCheck(this));
+  }
+
   /** Records a warning unless `condition` holds; returns `condition`. */
   public warnUnless(condition: boolean, code: ProblemCode, problem: string, fix: string): boolean {
     return this.check(condition, code, problem, fix, ProblemSeverity.WARNING);
@@ -143,25 +171,28 @@ export class Problems {
    * problem: once in the App, through the first construct that adopts it.
    * Returns whether the value has no error.
    */
-  public adopt(value: HasFindings | undefined): boolean {
+  /** @internal */
+  public _adopt(value: HasFindings | undefined): boolean {
     if (value === undefined || value._findings.length === 0) {
       return true;
     }
     const owner = owners.get(value) ?? this;
     owners.set(value, owner);
     if (owner === this) {
-      value._findings.forEach(f => this.record(f));
+      value._findings.forEach(f => this._record(f));
     }
     return !value._findings.some(f => (f.severity ?? ProblemSeverity.ERROR) === ProblemSeverity.ERROR);
   }
 
   /** Adopts every value of `values`; returns whether none has an error. */
-  public adoptAll(values: ReadonlyArray<HasFindings | undefined>): boolean {
-    return values.map(v => this.adopt(v)).every(ok => ok);
+  /** @internal */
+  public _adoptAll(values: ReadonlyArray<HasFindings | undefined>): boolean {
+    return values.map(v => this._adopt(v)).every(ok => ok);
   }
 
   /** Runs `check` at validation, so it sees what was added after construction; it records as usual. */
-  public later(check: () => void): void {
+  /** @internal */
+  public _later(check: () => void): void {
     this.deferred.push(check);
   }
 
@@ -170,7 +201,8 @@ export class Problems {
    * unbuilt, or one written with the bad value), so the App-wide checks report
    * it as that consequence and not as a second mistake.
    */
-  public consequence(cause: ProblemReport, ...of: Consequence[]): void {
+  /** @internal */
+  public _consequence(cause: ProblemReport, ...of: Consequence[]): void {
     const root = this.scope.node.root;
     const declared = consequences.get(root) ?? new Map<string, ProblemReport>();
     consequences.set(root, declared);

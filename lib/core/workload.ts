@@ -129,7 +129,7 @@ class ImportedWorkload extends Construct implements IWorkload {
     this.podLabels = { ...attrs.podSelector, ...attrs.podLabels };
     this.ports = [...(attrs.ports ?? [])];
     this.kind = attrs.kind ?? 'Deployment';
-    Problems.of(this).adoptAll(this.ports);
+    Problems.of(this)._adoptAll(this.ports);
     declareImportedWorkload(this, { name: this.name, namespace: this.namespace, podSelector: this.podSelector, external: attrs.external ?? false });
     // An empty selector selects every pod of the namespace: a policy or budget for it would govern them all.
     Problems.of(this).check(Object.keys(this.podSelector).length > 0, ProblemCode.MISSING_SETTING,

@@ -2,15 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
-import { ContainerPort } from '../core/container-port';
-import { BoundCredentials, Credentials, credentialEnv } from '../core/credentials';
-import { integerFinding } from '../core/checks';
-import { Problems } from '../core/problems';
-import { HealthCheck } from '../core/health-check';
-import { AppLabels } from '../core/labels';
-import { DeploymentStrategy, Microservice } from '../core/microservice';
-import { Persistence } from '../core/persistence';
-import { Volume } from '../core/volume';
+import { AppLabels, BoundCredentials, ContainerPort, Credentials, DeploymentStrategy, HealthCheck, Microservice, Persistence, Problems, Volume } from '../core';
 
 /** Props of {@link Postgres}. */
 export interface PostgresProps extends ComponentProps {
@@ -47,16 +39,14 @@ export class Postgres extends Construct {
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     // Reported by synth with every other problem; the manifests are then not written.
-    const found = Problems.of(this);
-    found.record(integerFinding('db replicas', props.replicas ?? 1, 0, 1));
-    found.adoptAll([props.credentials, props.persistence]);
+    Problems.of(this).checkInteger('db replicas', props.replicas ?? 1, 0, 1);
     const workload = componentWorkload(props, 'db', 'database', { image: Postgres.DEFAULT_IMAGE, resources: Postgres.DEFAULT_RESOURCES });
     // The Secret and the claim carry the labels of the Deployment they belong to.
     const labels = new AppLabels(workload);
     this.credentials = props.credentials.bind(this, { namespace: props.namespace, labels });
-    const env = credentialEnv(this.credentials);
+    const env = Credentials.envValues(this.credentials);
     const port = ContainerPort.tcp('postgres', 5432);
-    const data = (props.persistence ?? Persistence.ephemeral())._bind(this, 'data', 'db-data', labels, props.namespace);
+    const data = (props.persistence ?? Persistence.ephemeral()).bind(this, 'data', 'db-data', labels, props.namespace);
     // pg_isready over TCP: during initdb postgres listens on its socket only,
     // so this turns true only once the real server accepts connections.
     const ready = ['pg_isready', '-h', '127.0.0.1', '-p', '5432'];

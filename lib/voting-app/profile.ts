@@ -1,8 +1,6 @@
 import { Size } from 'cdk8s';
-import { Credentials } from '../core/credentials';
-import { Exposure } from '../core/exposure';
-import { Persistence } from '../core/persistence';
 import { VotingAppProps } from './voting-app';
+import { Credentials, Exposure, Persistence } from '../core';
 
 /** Ready-made sets of settings for the voting app. */
 export enum Profile {

@@ -2,12 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
-import { ContainerPort } from '../core/container-port';
-import { integerFinding } from '../core/checks';
-import { Problems } from '../core/problems';
-import { HealthCheck } from '../core/health-check';
-import { Microservice } from '../core/microservice';
-import { Volume } from '../core/volume';
+import { ContainerPort, HealthCheck, Microservice, Problems, Volume } from '../core';
 
 /**
  * The vote queue: redis behind the ClusterIP Service `redis` on 6379, the
@@ -29,7 +24,7 @@ export class Redis extends Construct {
   constructor(scope: Construct, id: string, props: ComponentProps = {}) {
     super(scope, id);
     // Reported by synth with every other problem; the manifests are then not written.
-    Problems.of(this).record(integerFinding('redis replicas', props.replicas ?? 1, 0, 1));
+    Problems.of(this).checkInteger('redis replicas', props.replicas ?? 1, 0, 1);
     const port = ContainerPort.tcp('redis', 6379);
     this.workload = new Microservice(this, 'Workload', {
       ...componentWorkload(props, 'redis', 'queue', { image: Redis.DEFAULT_IMAGE, resources: Redis.DEFAULT_RESOURCES }),

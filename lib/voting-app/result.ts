@@ -1,12 +1,9 @@
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Problems } from '../core/problems';
-import { ProblemCode } from '../core/problem-code';
-import { Exposure } from '../core/exposure';
 import { ComponentProps } from './component';
-import { Microservice } from '../core/microservice';
 import { WebFrontEnd } from './web-front-end';
+import { Exposure, Microservice, ProblemCode, Problems } from '../core';
 
 /** Props of {@link Result}. */
 export interface ResultProps extends ComponentProps {

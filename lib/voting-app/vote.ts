@@ -1,10 +1,9 @@
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Exposure } from '../core/exposure';
 import { ComponentProps } from './component';
-import { Microservice } from '../core/microservice';
 import { WebFrontEnd } from './web-front-end';
+import { Exposure, Microservice } from '../core';
 
 /** The two choices on the ballot. */
 export interface BallotOptions {

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AppNamespace } from '../core/app-namespace';
 import { VOTING_APP } from './component';
 import { Profile, PRODUCTION_DB_SECRET, profileDefaults } from './profile';
 import { VotingApp, VotingAppProps } from './voting-app';
+import { AppNamespace } from '../core';
 
 /**
  * Props of {@link VotingAppChart}. Here `namespace` names the Namespace the

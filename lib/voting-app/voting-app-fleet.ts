@@ -1,14 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { AppNamespace } from '../core/app-namespace';
+import { AppNamespace, Credentials, Exposure, INodePortSource, NodePortAllocator, NodePortRange, ProblemCode, Problems } from '../core';
 import { VOTING_APP } from './component';
-import { Credentials } from '../core/credentials';
-import { integerFinding, nameFinding } from '../core/checks';
-import { Finding } from '../core/problem';
-import { Problems } from '../core/problems';
-import { Exposure } from '../core/exposure';
-import { NodePortAllocator } from '../core/node-port-allocator';
-import { NodePortRange } from '../core/node-port-range';
 import { VotingApp } from './voting-app';
 
 /** Props of {@link VotingAppFleet}. */
@@ -58,7 +51,7 @@ const FLEETS = new WeakSet<IConstruct>();
 export class VotingAppFleet extends Chart {
   private readonly namespaces: string[] = [];
   private readonly reserved?: number[];
-  private allocated?: { ports?: number[]; finding?: Finding };
+  private allocated?: { ports?: number[]; free: number; range: NodePortRange };
 
   constructor(scope: Construct, id: string, props: VotingAppFleetProps) {
     super(scope, id);
@@ -67,11 +60,17 @@ export class VotingAppFleet extends Chart {
     const prefix = props.namespacePrefix ?? 'tenant';
     const width = Math.max(3, String(props.tenants).length);
     // An invalid count or prefix builds no tenant: one problem, reported once.
-    const valid = found.record(integerFinding('tenants', props.tenants, 1, 5000))
-      && found.record(nameFinding('namespace prefix', `${prefix}-${'0'.repeat(width)}`));
+    const valid = found.checkInteger('tenants', props.tenants, 1, 5000)
+      && found.checkName('namespace prefix', `${prefix}-${'0'.repeat(width)}`);
     this.reserved = props.reservedNodePorts;
     // Allocated at synth, when the App is complete; a range too small is reported then.
-    found.later(() => found.record(this.allocation().finding));
+    found.addCheck({
+      runCheck: problems => {
+        const { ports, free, range } = this.allocation();
+        problems.check(ports !== undefined, ProblemCode.NODE_PORT, `needs ${2 * this.namespaces.length} node ports but only ${free} of ${range} are free`,
+          'use fewer tenants, expose them with LoadBalancer or ClusterIP (no node port), or split them across clusters');
+      },
+    });
     for (let i = 0; valid && i < props.tenants; i++) {
       const namespace = `${prefix}-${String(i + 1).padStart(width, '0')}`;
       this.namespaces.push(namespace);
@@ -85,8 +84,8 @@ export class VotingAppFleet extends Chart {
         resultExposure: Exposure.nodePort(8081),
         networkPolicies: props.networkPolicies,
       });
-      app.vote._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i]);
-      app.result._assignNodePort(0, () => this.nodePortsIfAny()?.[2 * i + 1]);
+      app.vote.assignNodePort(0, this.nodePortOf(2 * i));
+      app.result.assignNodePort(0, this.nodePortOf(2 * i + 1));
     }
   }
 
@@ -99,16 +98,26 @@ export class VotingAppFleet extends Chart {
     return ports === undefined ? [] : this.namespaces.map((namespace, i) => ({ namespace, voteNodePort: ports[2 * i], resultNodePort: ports[2 * i + 1] }));
   }
 
+  /** The `index`-th node port of the fleet, read when the Service is rendered. */
+  private nodePortOf(index: number): INodePortSource {
+    const ports = () => this.nodePortsIfAny();
+    return { get nodePort() { return ports()?.[index]; } };
+  }
+
   /** The node ports, or none when the range cannot hold them (reported by the validation). */
   private nodePortsIfAny(): number[] | undefined {
     return this.allocation().ports;
   }
 
-  /** Two node ports per tenant, drawn after every other one the App uses. */
-  private allocation(): { ports?: number[]; finding?: Finding } {
+  /** Two node ports per tenant, drawn after every other one the App uses; none when the range cannot hold them. */
+  private allocation(): { ports?: number[]; free: number; range: NodePortRange } {
     if (this.allocated === undefined) {
       const reserved = this.reserved ?? nodePortsOutsideFleets(this);
-      this.allocated = new NodePortAllocator(reserved, NodePortRange.forScope(this)).allocate(2 * this.namespaces.length);
+      const range = NodePortRange.forScope(this);
+      const allocator = new NodePortAllocator(reserved, range);
+      const free = allocator.free;
+      const count = 2 * this.namespaces.length;
+      this.allocated = { ports: count <= free ? allocator.allocate(count) : undefined, free, range };
     }
     return this.allocated;
   }

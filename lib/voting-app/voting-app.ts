@@ -1,22 +1,12 @@
 import { ContainerResources } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Autoscaling } from '../core/autoscaling';
 import { VOTING_APP } from './component';
-import { Credentials } from '../core/credentials';
-import { nameFinding } from '../core/checks';
-import { Problems } from '../core/problems';
-import { ProblemCode } from '../core/problem-code';
-import { Exposure } from '../core/exposure';
-import { ExternalNameService } from '../core/external-name-service';
-import { IngressPolicy } from '../core/ingress-policy';
-import { Microservice } from '../core/microservice';
-import { resolveNamespace } from '../core/workload';
-import { Persistence } from '../core/persistence';
 import { Postgres } from './postgres';
 import { Redis } from './redis';
 import { Result } from './result';
 import { BallotOptions, Vote } from './vote';
 import { Worker } from './worker';
+import { Autoscaling, Credentials, Exposure, ExternalNameService, IngressPolicy, Microservice, Persistence, ProblemCode, Problems } from '../core';
 
 /** Images of the five components; each needs an explicit tag. */
 export interface VotingAppImages {
@@ -173,8 +163,7 @@ export class VotingApp extends Construct {
     super(scope, id);
     const instance = props.instance ?? VOTING_APP;
     const found = Problems.of(this);
-    found.record(nameFinding('instance', instance));
-    found.adoptAll([props.credentials, props.persistence, props.voteExposure, props.resultExposure]);
+    found.checkName('instance', instance);
     const networkPolicies = props.networkPolicies ?? true;
     const common = { namespace: props.namespace, instance, spreadAcrossNodes: props.spreadAcrossNodes, networkPolicies };
     const images = props.images ?? {};
@@ -197,10 +186,9 @@ export class VotingApp extends Construct {
         credentials: props.credentials, persistence: props.persistence,
       }).workload;
     } else {
-      // The db Service that worker and result reach by name is not built because of it.
-      found.consequence(found.report(ProblemCode.MISSING_SETTING, 'no database credentials given',
-        'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase'),
-      { code: ProblemCode.MISSING_REFERENCE, kind: 'Service', namespace: resolveNamespace(this, props.namespace), name: 'db' });
+      // No db is built, and so nothing connects to one: there is nothing else to report.
+      found.report(ProblemCode.MISSING_SETTING, 'no database credentials given',
+        'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase');
     }
     this.vote = new Vote(this, 'Vote', {
       ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure, options: props.ballot,

@@ -2,11 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { ContainerResources, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
-import { ContainerPort } from '../core/container-port';
-import { Exposure } from '../core/exposure';
-import { HealthCheck } from '../core/health-check';
-import { Microservice } from '../core/microservice';
-import { Volume } from '../core/volume';
+import { ContainerPort, Exposure, HealthCheck, Microservice, Volume } from '../core';
 
 /** Props of {@link WebFrontEnd}: a component's props, with its image and resources decided. */
 export interface WebFrontEndProps extends ComponentProps {

@@ -2,8 +2,7 @@ import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentProps, componentWorkload } from './component';
-import { Microservice } from '../core/microservice';
-import { Volume } from '../core/volume';
+import { Microservice, Volume } from '../core';
 
 /**
  * The worker (.NET): moves votes from the redis list `votes` into the
