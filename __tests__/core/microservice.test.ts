@@ -256,7 +256,7 @@ describe('Microservice', () => {
       ['two ports with one name', { image: 'nginx:1.27', ports: [http, ContainerPort.tcp('http', 8081)] },
         '[test/web] CVA107 container port name "http" is used twice. Fix: give each container port name a distinct value'],
       ['relative mount path', { image: 'nginx:1.27', volumes: [{ path: 'cache', volume: Volume.emptyDir('cache') }] },
-        '[test/web] CVA113 mount path "cache" is not absolute, which the container runtime refuses. Fix: use "/cache"'],
+        '[test/web] CVA103 (warning) mount path "cache" is not absolute; the runtime mounts it at "/cache". Fix: write "/cache"'],
       ['explicit Service name that is not a DNS-1035 label', { image: 'nginx:1.27', ports: [http], service: { name: 'Web.svc' } },
         '[test/web] CVA101 Service name "Web.svc" is not a valid DNS-1035 label (at most 63 characters of lower-case letters, digits and "-", starting with a letter and ending with a letter or digit). Fix: choose a name such as "web-svc"'],
       ['name that is not a DNS-1035 label, reported once though the Service takes it too', { name: '9lives', image: 'nginx:1.27', ports: [http] },

@@ -518,6 +518,69 @@ describe('dist/ on real nodes', () => {
     });
   });
 
+  // What the API server accepts and only the node judges: synth reports each as CVA113
+  // (docs/problems.md), and the dry-run judge leaves them to this tier.
+  describe('what only the node judges, as synth says it does', () => {
+    const NS = 'e2e-node-judged';
+    const pod = (name: string, spec: { securityContext?: object; container?: object }) => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        securityContext: spec.securityContext,
+        containers: [{ name: 'c', image: 'curlimages/curl:8.10.1', command: ['sleep', '86400'], ...spec.container }],
+      },
+    });
+    type Waiting = { reason?: string; message?: string };
+    const phaseOf = (name: string) => JSON.parse(k.ok(['get', 'pod', name, '-n', NS, '-o', 'json']).stdout) as Pod & { status: { containerStatuses?: { state?: { waiting?: Waiting } }[] } };
+    const eventsOf = (name: string) => JSON.stringify(JSON.parse(k.ok(['get', 'events', '-n', NS, '--field-selector', `involvedObject.name=${name}`, '-o', 'json']).stdout).items.map((e: { reason: string; message: string }) => `${e.reason}: ${e.message}`));
+    beforeAll(() => {
+      const capabilities = (add: string[]) => ({ container: { securityContext: { capabilities: { drop: ['ALL'], add } } } });
+      k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+        pod('known-capability', capabilities(['NET_BIND_SERVICE'])),
+        pod('unknown-capabilities', capabilities(['NET_BIND', 'CAP_NET_ADMIN'])),
+        pod('sysctl-in-range', { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }] } }),
+        pod('sysctl-out-of-range', { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '40000' }] } }),
+        pod('root-under-non-root', { securityContext: { runAsNonRoot: true, runAsUser: 0 } }),
+        ...['data', '/data'].map(mountPath => {
+          const p = pod(mountPath.startsWith('/') ? 'absolute-mount' : 'relative-mount', { container: { volumeMounts: [{ name: 'data', mountPath }] } });
+          return { ...p, spec: { ...p.spec, volumes: [{ name: 'data', emptyDir: {} }] } };
+        }),
+      ] }) });
+    });
+    afterAll(() => {
+      k.run(['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+    });
+
+    test('GIVEN a capability that does not exist (NET_BIND, CAP_NET_ADMIN) THEN nothing refuses it, and the container runs without it', async () => {
+      // The bounding set shows what was added after drop ALL, whatever the user (effective caps are cleared for a non-root one).
+      const bounding = (name: string) => /CapBnd:\s*([0-9a-f]+)/.exec(exec(NS, name, ['cat', '/proc/1/status']).out)?.[1];
+      await until('both capability pods Ready', () => isPodReady(phaseOf('known-capability')) && isPodReady(phaseOf('unknown-capabilities')));
+      expect(bounding('known-capability')).toBe('0000000000000400'); // CAP_NET_BIND_SERVICE is bit 10
+      expect(bounding('unknown-capabilities')).toBe('0000000000000000');
+    });
+
+    test('GIVEN ip_unprivileged_port_start above ip_local_port_range THEN the kernel refuses it and the pod never starts; 80 starts', async () => {
+      await until('the in-range sysctl pod Ready', () => isPodReady(phaseOf('sysctl-in-range')));
+      const events = await until('the sandbox of the out-of-range pod to fail', () => {
+        const e = eventsOf('sysctl-out-of-range');
+        return /FailedCreatePodSandBox/.test(e) ? e : undefined;
+      }, 60_000);
+      expect(events).toMatch(/ip_unprivileged_port_start|invalid argument/);
+      expect(isPodReady(phaseOf('sysctl-out-of-range'))).toBe(false);
+    });
+
+    test('GIVEN a relative mount path THEN the runtime mounts it under the root, as synth warns it does', async () => {
+      await until('both mount pods Ready', () => isPodReady(phaseOf('absolute-mount')) && isPodReady(phaseOf('relative-mount')), 150_000);
+      expect(exec(NS, 'relative-mount', ['sh', '-c', 'grep -c " /data " /proc/self/mountinfo']).out.trim()).toBe('1');
+    });
+
+    test('GIVEN runAsNonRoot with runAsUser 0 THEN the kubelet refuses to start the container', async () => {
+      const waiting = await until('the container of the root pod to be refused', () => phaseOf('root-under-non-root').status.containerStatuses?.[0]?.state?.waiting, 60_000);
+      expect(`${waiting.reason}: ${waiting.message}`).toMatch(/CreateContainerConfigError: .*non-root/);
+    });
+  });
+
   test('no container restarted during the run', () => {
     const restarted = objects.filter((o) => o.kind === 'Namespace').flatMap((ns) => pods(ns.metadata.name))
       .flatMap((p) => (p.status?.containerStatuses ?? []).filter((c) => c.restartCount > 0)

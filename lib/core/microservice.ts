@@ -381,7 +381,8 @@ export class Microservice extends Construct implements IWorkload {
       repeated(this.volumes.map(v => v.volume.name)).forEach(v => found._record(duplicate('volume name', v)));
       repeated(this.volumes.map(v => v.path)).forEach(v => found._record(duplicate('mount path', v)));
       for (const v of this.volumes) {
-        found.check(v.path.startsWith('/'), ProblemCode.REFUSED_AT_RUN_TIME, `mount path "${v.path}" is not absolute, which the container runtime refuses`, `use "/${v.path}"`);
+        // Legal, and the runtime mounts it under the root (seen on containerd); almost surely meant absolute.
+        found.warnUnless(v.path.startsWith('/'), ProblemCode.INVALID_VALUE, `mount path "${v.path}" is not absolute; the runtime mounts it at "/${v.path}"`, `write "/${v.path}"`);
       }
     });
     const resources = toResources(found, props.resources ?? DEFAULT_RESOURCES);

@@ -94,7 +94,7 @@ export class ProblemCode {
    * CVA113: what the API server accepts but the node or the cluster refuses or ignores: the kubelet (uid 0 with
    * runAsNonRoot, an image name it cannot parse), the kernel (a sysctl value out of its range, e.g.
    * ip_unprivileged_port_start above ip_local_port_range), the runtime (a capability that does not exist,
-   * `CAP_X`, which containerd ignores, or `ALL`, which drop ALL undoes; a relative mount path) or cluster DNS
+   * `CAP_X`, which containerd ignores, or `ALL`, which drop ALL undoes) or cluster DNS
    * (an IP address as externalName).
    */
   public static readonly REFUSED_AT_RUN_TIME = new ProblemCode('CVA113', 'refused-at-run-time', true);
