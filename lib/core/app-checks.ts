@@ -8,7 +8,9 @@ import { ClusterDns } from './cluster-dns';
 import { PortProtocol } from './container-port';
 import { Connection } from './connection';
 import { ConnectionDeclaration, ConnectionEnd, ExternalDeclaration, ExternalKind, ExternalObjects, ImportedWorkloadDeclaration, importedWorkloadOf } from './declarations';
-import { BUILT_IN_NAMESPACES, enforcedLevelOf, nearestName, PodSecurityViolation } from './rules';
+import {
+  BASELINE_CAPABILITIES, BUILT_IN_NAMESPACES, enforcedLevelOf, nearestName, PodSecurityViolation, RESTRICTED_VOLUME_TYPES, SAFE_SYSCTLS, SELINUX_TYPES,
+} from './rules';
 import {
   isClusterScoped, isLabelKey, isLabelValue, isNamespaceName, headerOf, isValidName, Labels, ManifestIndex, matchesLabels,
   nameRuleOf, NetworkPolicy, PolicyVerdict, ObjectHeader, NodePortClaims, PodRef, WorkloadEntry, ReferenceSource, referenceProblem, resolveTargetPort,
@@ -98,20 +100,25 @@ function show(selector: Labels): string {
 /** The declaration of an object provided outside the App, by kind. */
 const FACTORIES: Record<string, string> = { Secret: 'secret', ConfigMap: 'configMap', PersistentVolumeClaim: 'persistentVolumeClaim' };
 
-/** What to change for a Pod Security check, by upstream's check id. */
+/** `a, b and c`: the items, the last joined by `conjunction`. */
+function listOf(items: readonly string[], conjunction: string): string {
+  return `${items.slice(0, -1).join(', ')} ${conjunction} ${items[items.length - 1]}`;
+}
+
+/** What to change for a Pod Security check, by upstream's check id; its lists are the rules' own. */
 const POD_SECURITY_FIXES: Record<string, string> = {
   privileged: 'remove securityContext.privileged=true',
   hostNamespaces: 'remove hostNetwork, hostPID and hostIPC',
   hostPorts: 'remove the hostPorts and reach the pods through a Service',
   hostPathVolumes: 'replace the hostPath volumes, e.g. with a persistentVolumeClaim or an emptyDir',
-  capabilities_baseline: 'add only capabilities of the default set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT)',
-  sysctls: 'set only safe sysctls (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_unprivileged_port_start, net.ipv4.ip_local_reserved_ports)',
+  capabilities_baseline: `add only capabilities of the default set (${BASELINE_CAPABILITIES.join(', ')})`,
+  sysctls: `set only safe sysctls (${SAFE_SYSCTLS.join(', ')})`,
   procMount: 'leave securityContext.procMount unset',
-  seLinuxOptions: 'leave seLinuxOptions user and role unset, with type unset or container_t, container_init_t or container_kvm_t',
+  seLinuxOptions: `leave seLinuxOptions user and role unset, with type unset or ${listOf(SELINUX_TYPES, 'or')}`,
   seccompProfile_baseline: 'set seccompProfile.type to RuntimeDefault or Localhost, or leave it unset',
   appArmorProfile: 'use the runtime/default or a localhost/ AppArmor profile',
   windowsHostProcess: 'remove windowsOptions.hostProcess=true',
-  restrictedVolumes: 'use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
+  restrictedVolumes: `use only ${listOf(RESTRICTED_VOLUME_TYPES, 'and')} volumes`,
   allowPrivilegeEscalation: 'set securityContext.allowPrivilegeEscalation=false on every container',
   runAsNonRoot: 'run as a non-root user: securityContext.runAsNonRoot=true with a non-root runAsUser (on a Microservice, security.user)',
   runAsUser: 'set runAsUser to a non-root uid (on a Microservice, security.user)',
@@ -270,7 +277,7 @@ export class WiringChecks {
     for (const { namespace, first, count } of this.index.writtenNamespaces()) {
       if (this.index.namespaces.isDefined(namespace) || BUILT_IN_NAMESPACES.includes(namespace) || !isNamespaceName(namespace)
         || external.some(e => e.kind === ExternalKind.NAMESPACE && e.name === namespace)
-        || Problems._causeOf(first.construct, ProblemCode.MISSING_REFERENCE, 'Namespace', undefined, namespace) !== undefined) {
+        || followsFrom(first, ProblemCode.MISSING_REFERENCE, 'Namespace', namespace)) {
         continue;
       }
       const near = nearestName(namespace, created);
@@ -374,24 +381,31 @@ export class WiringChecks {
         continue;
       }
       for (const p of ports) {
-        // A port the policies let nobody reach serves no one: legal, but almost surely a mistake.
+        // Resolved pod by pod, as the endpoints controller does: a pod it fails for gets no endpoint.
+        const failing: Array<WorkloadEntry<Obj>> = [];
+        let unreachable: ProblemReport | undefined;
         for (const w of selected) {
           const resolved = resolveTargetPort(p, w.ports);
-          const closing = resolved.ok && !connectedTo.has(`${w.namespace}/${w.name}`) ? this.index.policies.closingPort({ namespace: w.namespace, labels: w.labels, ports: w.ports }, { number: resolved.number, protocol: p.protocol }) : [];
+          if (!resolved.ok) {
+            failing.push(w);
+            continue;
+          }
+          // A port the policies let nobody reach serves no one: legal, but almost surely a mistake.
+          const closing = unreachable !== undefined || connectedTo.has(`${w.namespace}/${w.name}`) ? [] : this.index.policies.closingPort(w, { number: resolved.number, protocol: p.protocol });
           if (closing.length > 0) {
             const { named, select } = namePolicies(closing);
             const entry = p.nodePort === undefined ? `port ${p.port}` : `port ${p.port} (node port ${p.nodePort})`;
-            problems.push(placed(svc.path, {
+            unreachable = placed(svc.path, {
               code: ProblemCode.UNREACHABLE_PORT,
               severity: ProblemSeverity.WARNING,
-              problem: `Service ${svc.namespace}/${svc.name}: ${entry} forwards to ${w.kind} ${w.name} on ${resolved.ok ? resolved.number : p.targetPort}/${p.protocol}, but ${named} ${select} its pods and no ingress rule admits anyone on that port, so the port serves no one`,
+              problem: `Service ${svc.namespace}/${svc.name}: ${entry} forwards to ${w.kind} ${w.name} on ${resolved.number}/${p.protocol}, but ${named} ${select} its pods and no ingress rule admits anyone on that port, so the port serves no one`,
               fix: `declare the clients with connectTo(${w.name}) (an IngressPolicy without clients then admits them), or for a public front end use IngressPolicy fromAnywhere`,
-            }));
-            break;
+            });
           }
         }
-        // Resolved pod by pod, as the endpoints controller does: a pod it fails for gets no endpoint.
-        const failing = selected.filter(w => !resolveTargetPort(p, w.ports).ok);
+        if (unreachable !== undefined) {
+          problems.push(unreachable);
+        }
         if (failing.length > 0 && !followsFrom(svc, ProblemCode.UNDECLARED_PORT)) {
           const target = p.targetPort;
           const list = failing.flatMap(w => w.ports).filter(cp => cp.protocol === p.protocol).map(cp => `${cp.name ?? '-'} (${cp.number})`).join(', ') || 'none';
@@ -475,7 +489,7 @@ export class WiringChecks {
       const target: PodRef = { namespace: toNs, labels: server?.labels ?? to.podLabels, ports: ports.map(p => ({ container: to.name, ...p })) };
       const clientText = `${client?.kind ?? 'workload'} ${fromNs}/${from.name}`;
       const serverText = `${server?.kind ?? 'workload'} ${toNs}/${to.name}`;
-      const dnsVerdict = policies.connectionVerdict(source, dnsPods, dnsPort).egress;
+      const dnsVerdict = policies.egressVerdict(source, dnsPods, dnsPort);
       if (blocked(dnsVerdict)) {
         const key = client?.owner ?? from.construct;
         const entry = withoutDns.get(key) ?? { scope, client: clientText, targets: [], policies: dnsVerdict.policies };
@@ -522,7 +536,7 @@ export class WiringChecks {
       .filter((w): w is WorkloadEntry<Obj> => w !== undefined && w.namespace === namespace && matchesLabels(end.podLabels, w.labels));
     // A workload imported by its attributes renders nothing of its own; its objects may still be in the App.
     return carrying.find(w => w.name === end.name) ?? carrying[0]
-      ?? [...workloads.values()].find(w => w.name === end.name && w.namespace === namespace && matchesLabels(end.podLabels, w.labels));
+      ?? this.index.inNamespace(namespace).find(w => w.name === end.name && matchesLabels(end.podLabels, w.labels));
   }
 }
 
@@ -553,8 +567,11 @@ function ownNodes(chart: Chart): IConstruct[] {
 }
 
 /** Every problem of the wiring of the App `root` belongs to, rendered afresh: the App-wide checks, as a stock synth runs them. @internal */
-export function appWideProblems(root: IConstruct): ProblemReport[] {
-  const constructs = root.node.findAll();
-  const rendered = constructs.filter(Chart.isChart).flatMap(chart => renderChart(chart));
-  return checkWiring(root as App, rendered, constructs);
+export function appWideProblems(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): ProblemReport[] {
+  // Each object is rendered, checked and dropped: the checks keep a few fields of it, not its manifest.
+  const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(root), clusterDns: ClusterDns.forScope(root) });
+  for (const chart of constructs.filter(Chart.isChart)) {
+    objectsInOrder(chart).forEach(o => checks.add(o, o.toJson()));
+  }
+  return checks.problems(constructs);
 }

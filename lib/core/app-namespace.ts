@@ -3,6 +3,7 @@ import * as k8s from '../../imports/k8s';
 import { nameFinding } from './checks';
 import { Problems } from './problems';
 import { AppLabels } from './labels';
+import { POD_SECURITY_ENFORCE_LABEL } from './rules/pod-security';
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export enum PodSecurityLevel {
@@ -53,7 +54,7 @@ export class AppNamespace extends Construct {
         name: this.name,
         labels: {
           ...new AppLabels({ name: this.name, instance: props.instance, component: 'namespace', partOf: props.partOf }).all,
-          'pod-security.kubernetes.io/enforce': props.enforce ?? PodSecurityLevel.BASELINE,
+          [POD_SECURITY_ENFORCE_LABEL]: props.enforce ?? PodSecurityLevel.BASELINE,
           'pod-security.kubernetes.io/warn': PodSecurityLevel.RESTRICTED,
         },
       },

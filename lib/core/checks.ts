@@ -63,3 +63,13 @@ function suggestName(value: string): string {
 export function present(...findings: Array<Finding | undefined>): Finding[] {
   return findings.filter((f): f is Finding => f !== undefined);
 }
+
+/** The values that occur more than once in `values`, each once, in order of first repetition. @internal */
+export function repeated(values: Iterable<string>): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const v of values) {
+    (seen.has(v) ? twice : seen).add(v);
+  }
+  return [...twice];
+}

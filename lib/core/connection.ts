@@ -23,10 +23,9 @@ export interface ConnectionProps extends ConnectionOptions {
   readonly server: IWorkload;
 }
 
-// The one store of the connections of each App, by server: the policies derived from them and synth's checks read it.
-const store = new WeakMap<IConstruct, Map<IWorkload, Connection[]>>();
-// How many connections each App has: a connection's place in the order they were made.
-const counts = new WeakMap<IConstruct, number>();
+// The one store of the connections of each App, in the order they were made (synth's checks read
+// it), indexed by server (the policies derived from them read that).
+const store = new WeakMap<IConstruct, { all: Connection[]; byServer: Map<IWorkload, Connection[]> }>();
 
 /**
  * The statement that the pods of one workload connect to the pods of
@@ -39,14 +38,12 @@ const counts = new WeakMap<IConstruct, number>();
 export class Connection extends Construct {
   /** The connections declared to `workload` so far, in the order they were made. */
   public static declaredTo(workload: IWorkload): Connection[] {
-    return [...(store.get(workload.node.root)?.get(workload) ?? [])];
+    return [...(store.get(workload.node.root)?.byServer.get(workload) ?? [])];
   }
 
   /** Every connection declared in the App of `scope`, in the order they were made. @internal */
   public static _inApp(scope: IConstruct): Connection[] {
-    const all = [...(store.get(scope.node.root)?.values() ?? [])].flat();
-    // Each was given its place in the App when made.
-    return all.sort((a, b) => a.order - b.order);
+    return [...(store.get(scope.node.root)?.all ?? [])];
   }
 
   /** The workload whose pods open the connections. */
@@ -55,7 +52,6 @@ export class Connection extends Construct {
   public readonly server: IWorkload;
   /** The server's ports the client connects to. */
   public readonly ports: ContainerPort[];
-  private readonly order: number;
 
   constructor(scope: Construct, id: string, props: ConnectionProps) {
     super(scope, id);
@@ -74,15 +70,14 @@ export class Connection extends Construct {
         `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`);
     }
     const root = this.node.root;
-    const byServer = store.get(root) ?? new Map<IWorkload, Connection[]>();
-    store.set(root, byServer);
-    this.order = counts.get(root) ?? 0;
-    counts.set(root, this.order + 1);
-    const list = byServer.get(props.server);
-    if (list === undefined) {
-      byServer.set(props.server, [this]);
+    const inApp = store.get(root) ?? { all: [], byServer: new Map<IWorkload, Connection[]>() };
+    store.set(root, inApp);
+    inApp.all.push(this);
+    const toServer = inApp.byServer.get(props.server);
+    if (toServer === undefined) {
+      inApp.byServer.set(props.server, [this]);
     } else {
-      list.push(this);
+      toServer.push(this);
     }
     // The statement is enough: the server's ingress policy follows from it (see IngressPolicy).
     deriveIngressPolicy(props.server);

@@ -5,8 +5,8 @@ import * as k8s from '../../imports/k8s';
 import { Connection, ConnectionOptions } from './connection';
 import { derivesIngressPolicy } from './ingress-policy';
 import { ContainerPort, includesPort } from './container-port';
-import { INT32_MAX, integerFinding, mebibytesOf, nameFinding, portFinding } from './checks';
-import { Problems, repeated } from './problems';
+import { INT32_MAX, integerFinding, mebibytesOf, nameFinding, portFinding, repeated } from './checks';
+import { Problems } from './problems';
 import { isEnvVarName } from './rules/names';
 import { literalCredentialIn, literalCredentialsInCommandLine, namesCredential } from './rules/credentials';
 import { capabilityVerdict, isLinuxId, LINUX_ID_MAX, isUnprivilegedPortStart, LOCAL_PORT_RANGE_START, probeCanReach, UNPRIVILEGED_PORT_START_SYSCTL } from './rules/security';
@@ -493,10 +493,10 @@ export class Microservice extends Construct implements IWorkload {
           ProblemCode.CONFLICTING_SETTINGS, `node port ${nodePort} is set on a ${type} Service`, 'use ServiceType.NODE_PORT (or LOAD_BALANCER), or drop nodePort')) {
           const range = NodePortRange.forScope(this);
           // Membership is NodePortRange's rule (the App-wide check's and the diagram's too); integerFinding only words the problem.
-          const outside = range.includes(nodePort) ? undefined : integerFinding('node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT);
+          const outside = range.includes(nodePort) ? undefined : found._place(integerFinding('node port', nodePort, range.first, range.last, ProblemCode.NODE_PORT));
           if (outside !== undefined) {
             // The App-wide node port check would find the same port on the Service.
-            found._consequence(found.report(outside.code, outside.problem, outside.fix), { code: ProblemCode.NODE_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
+            found._consequence(outside, { code: ProblemCode.NODE_PORT, kind: 'Service', namespace: this.namespace, name: metadata.name! });
           }
         }
       }

@@ -56,14 +56,12 @@ export class Problems {
     return recorders.get(scope) ?? new Problems(scope);
   }
 
-  /** The recorder of `scope`, if it has one. */
-  /** @internal */
+  /** The recorder of `scope`, if it has one. @internal */
   public static _peek(scope: IConstruct): Problems | undefined {
     return recorders.get(scope);
   }
 
-  /** Runs `collect` with the text validations of this library silent, so problems can be read as data instead. */
-  /** @internal */
+  /** Runs `collect` with the text validations of this library silent, so problems can be read as data instead. @internal */
   public static _collectingAsData<T>(collect: () => T): T {
     collecting++;
     try {
@@ -73,8 +71,7 @@ export class Problems {
     }
   }
 
-  /** The problem a consequence follows from, if one was declared for it in the App of `scope`. */
-  /** @internal */
+  /** The problem a consequence follows from, if one was declared for it in the App of `scope`. @internal */
   public static _causeOf(scope: IConstruct, code: ProblemCode, kind: string, namespace: string | undefined, name: string): ProblemReport | undefined {
     const declared = consequences.get(scope.node.root);
     return declared?.get(consequenceKey(code, kind, namespace, name)) ?? declared?.get(consequenceKey(code, kind, undefined, name));
@@ -113,18 +110,17 @@ export class Problems {
     }
   }
 
-  /** Records a finding (when there is one); returns whether there was none. */
-  /** @internal */
+  /** Records a finding (when there is one); returns whether there was none. @internal */
   public _record(f: Finding | undefined): boolean {
     return this._place(f) === undefined;
   }
 
-  /** Records a finding (when there is one) and returns it as placed here. */
-  /** @internal */
+  /** Records a finding (when there is one) and returns it as placed here. @internal */
   public _place(f: Finding | undefined): ProblemReport | undefined {
     if (f === undefined) {
       return undefined;
     }
+    // The path is worked out only when there is something to report: a fleet has tens of thousands of constructs.
     const p = placed(this.scope.node.path, f);
     this.sink.push(p);
     return p;
@@ -132,10 +128,7 @@ export class Problems {
 
   /** Records a problem and returns it. */
   public report(code: ProblemCode, problem: string, fix: string, severity = ProblemSeverity.ERROR): ProblemReport {
-    // The path is worked out only when there is something to report: a fleet has tens of thousands of constructs.
-    const p = placed(this.scope.node.path, finding(code, problem, fix, severity));
-    this.sink.push(p);
-    return p;
+    return this._place(finding(code, problem, fix, severity))!;
   }
 
   /** Records a problem unless `condition` holds; returns `condition`. */
@@ -170,8 +163,8 @@ export class Problems {
    * Reports what a value object found wrong with itself, as this construct's
    * problem: once in the App, through the first construct that adopts it.
    * Returns whether the value has no error.
+   * @internal
    */
-  /** @internal */
   public _adopt(value: HasFindings | undefined): boolean {
     if (value === undefined || value._findings.length === 0) {
       return true;
@@ -181,17 +174,15 @@ export class Problems {
     if (owner === this) {
       value._findings.forEach(f => this._record(f));
     }
-    return !value._findings.some(f => (f.severity ?? ProblemSeverity.ERROR) === ProblemSeverity.ERROR);
+    return !value._findings.some(f => f.severity !== ProblemSeverity.WARNING);
   }
 
-  /** Adopts every value of `values`; returns whether none has an error. */
-  /** @internal */
+  /** Adopts every value of `values`; returns whether none has an error. @internal */
   public _adoptAll(values: ReadonlyArray<HasFindings | undefined>): boolean {
     return values.map(v => this._adopt(v)).every(ok => ok);
   }
 
-  /** Runs `check` at validation, so it sees what was added after construction; it records as usual. */
-  /** @internal */
+  /** Runs `check` at validation, so it sees what was added after construction; it records as usual. @internal */
   public _later(check: () => void): void {
     this.deferred.push(check);
   }
@@ -200,8 +191,8 @@ export class Problems {
    * Declares what follows from `cause` in the manifests (an object it leaves
    * unbuilt, or one written with the bad value), so the App-wide checks report
    * it as that consequence and not as a second mistake.
+   * @internal
    */
-  /** @internal */
   public _consequence(cause: ProblemReport, ...of: Consequence[]): void {
     const root = this.scope.node.root;
     const declared = consequences.get(root) ?? new Map<string, ProblemReport>();
@@ -229,14 +220,4 @@ export class Problems {
 
 function consequenceKey(code: ProblemCode, kind: string, namespace: string | undefined, name: string): string {
   return `${code.code} ${kind} ${namespace ?? '*'}/${name}`;
-}
-
-/** The values that occur more than once in `values`, each once, in order of first repetition. @internal */
-export function repeated(values: Iterable<string>): string[] {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const v of values) {
-    (seen.has(v) ? twice : seen).add(v);
-  }
-  return [...twice];
 }

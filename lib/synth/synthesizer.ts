@@ -7,7 +7,7 @@ import { ProblemCode } from '../core/problem-code';
 import { Problems } from '../core/problems';
 import { NodePortRange } from '../core/node-port-range';
 import { ClusterDns } from '../core/cluster-dns';
-import { objectsInOrder, WiringChecks } from '../core/app-checks';
+import { appWideProblems, objectsInOrder, WiringChecks } from '../core/app-checks';
 import { toYaml } from './yaml';
 
 const OUTPUT_FILE = 'cdk8s-voting-app:output-file';
@@ -97,12 +97,8 @@ function constructProblems(constructs: IConstruct[]): ProblemReport[] {
 export function validateApp(app: App): ProblemReport[] {
   const constructs = app.node.findAll();
   const problems = constructProblems(constructs);
-  const charts = chartFiles(constructs, defaultFileName, problems);
-  const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(app), clusterDns: ClusterDns.forScope(app) });
-  for (const { chart } of charts) {
-    objectsInOrder(chart).forEach(o => checks.add(o, o.toJson()));
-  }
-  return [...problems, ...checks.problems(constructs)];
+  chartFiles(constructs, defaultFileName, problems);
+  return [...problems, ...appWideProblems(app, constructs)];
 }
 
 /**

@@ -17,7 +17,6 @@ export interface WorkloadEntry<O> {
   readonly labels: Labels;
   readonly ports: DeclaredPort[];
   readonly references: Reference[];
-  /** The Pod Security checks its pods break, by level (judged when added: the namespace's level may come later). */
   /** The Pod Security checks its pods break, at the levels that matter where it runs. */
   readonly podSecurity: () => PodSecurityOfPods;
 }

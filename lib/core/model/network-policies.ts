@@ -84,23 +84,17 @@ export function peerSelects(peer: JsonObject, policyNamespace: string, pod: PodR
 }
 
 /**
- * Whether a peer may pick the pod on facts the manifests do not hold, where
- * {@link peerSelects} cannot tell: an ipBlock that may cover addresses inside
- * the cluster, or a namespaceSelector on labels of a namespace the manifests
- * do not define (of such a namespace only the name label is known).
- */
-export function peerMaySelect(peer: JsonObject, pod: PodRef, namespaces: NamespaceLabels): boolean {
-  return peerDoubt(peer, pod, namespaces) !== undefined;
-}
-
-/**
  * Why a peer may pick the pod on facts the manifests do not hold: `ip-block`,
  * an ipBlock that may cover addresses inside the cluster; `namespace-labels`,
  * a namespaceSelector on labels of a namespace the manifests do not define.
  */
 export type Doubt = 'ip-block' | 'namespace-labels';
 
-/** The {@link Doubt} under which a peer may pick the pod ({@link peerMaySelect}); undefined when it may not. */
+/**
+ * The {@link Doubt} under which a peer may pick the pod on facts the manifests
+ * do not hold, where {@link peerSelects} cannot tell (of a namespace they do not
+ * define, only the name label is known); undefined when it may not.
+ */
 export function peerDoubt(peer: JsonObject, pod: PodRef, namespaces: NamespaceLabels): Doubt | undefined {
   const block = obj(peer.ipBlock);
   if (block) {
@@ -167,6 +161,11 @@ export function rulePortAdmits(rulePort: RulePort, port: PortQuery, pod: PodRef)
     return false;
   }
   return rulePort.endPort === undefined ? number === rulePort.port : number >= rulePort.port && number <= rulePort.endPort;
+}
+
+/** Whether a rule admits a connection to `port` of the pod: one of its ports does, or it lists none. */
+function ruleAdmitsPort(rule: JsonObject, port: PortQuery, target: PodRef): boolean {
+  return rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true;
 }
 
 /**
@@ -242,11 +241,7 @@ export class NetworkPolicies {
    */
   public closingPort(target: PodRef, port: PortQuery): NetworkPolicy[] {
     const policies = this.selecting(target, 'ingress');
-    const open = policies.some(p => (p.ingress ?? []).some(rule => {
-      const ports = rulePortsOf(rule);
-      return ports === undefined || ports.some(rp => rulePortAdmits(rp, port, target));
-    }));
-    return open ? [] : policies;
+    return policies.some(p => (p.ingress ?? []).some(rule => ruleAdmitsPort(rule, port, target))) ? [] : policies;
   }
 
   /** The policies that govern the pod's ingress (or egress). */
@@ -295,7 +290,7 @@ export class NetworkPolicies {
   private verdict(direction: 'ingress' | 'egress', governed: PodRef, peer: PodRef, target: PodRef, port: PortQuery): PolicyVerdict {
     const policies = this.selecting(governed, direction);
     const admittingRules = (admitsPeer: (rule: JsonObject, policy: NetworkPolicy) => boolean) => policies.flatMap(p => (p[direction] ?? []).filter(rule =>
-      admitsPeer(rule, p) && (rulePortsOf(rule)?.some(rp => rulePortAdmits(rp, port, target)) ?? true)));
+      admitsPeer(rule, p) && ruleAdmitsPort(rule, port, target)));
     const admittedBy = policies.length === 0 ? [] : admittingRules((rule, p) => ruleAdmitsPeer(rule, direction, p.namespace, peer, this.namespaces));
     const admitted = policies.length === 0 || admittedBy.length > 0;
     const peerNamed = admittedBy.some(rule => rulePeers(rule, direction).length > 0);

@@ -2,6 +2,7 @@
 // accept in a pod's security settings: the one place each rule is written.
 // Pure predicates only: how a problem is reported stays with the caller.
 // Internal: not in lib/core/index.ts.
+import { editDistance } from './names';
 
 /**
  * The highest uid or gid the API server accepts in runAsUser, runAsGroup and
@@ -80,18 +81,6 @@ function nearestCapability(name: string): string {
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 /** The sysctl {@link isUnprivilegedPortStart} is about. */
