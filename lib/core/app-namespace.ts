@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import * as k8s from '../../imports/k8s';
+import { KubeNamespace } from './kube-objects';
 import { nameFinding } from './checks';
 import { Problems } from './problems';
 import { AppLabels } from './labels';
@@ -49,7 +49,7 @@ export class AppNamespace extends Construct {
     super(scope, id);
     this.name = props.name ?? id;
     Problems.of(this)._record(nameFinding('namespace', this.name));
-    new k8s.KubeNamespace(this, 'Resource', {
+    new KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
         labels: {

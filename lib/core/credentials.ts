@@ -1,6 +1,6 @@
 import { EnvValue, ISecret, Secret } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import * as k8s from '../../imports/k8s';
+import { KubeSecret } from './kube-objects';
 import { nameFinding, present } from './checks';
 import { Finding, finding } from './problem';
 import { ProblemCode } from './problem-code';
@@ -144,7 +144,7 @@ class PasswordCredentials extends Credentials {
     // `data` (base64), not `stringData`: the API server folds stringData into
     // data, so a manifest with stringData reports a change on every apply.
     const base64 = (v: string) => Buffer.from(v, 'utf-8').toString('base64');
-    new k8s.KubeSecret(scope, 'Secret', {
+    new KubeSecret(scope, 'Secret', {
       metadata: { name, namespace: options.namespace, labels: options.labels.withName(name, 'credentials').all },
       type: 'Opaque',
       data: { username: base64(username), password: base64(this.props.password) },

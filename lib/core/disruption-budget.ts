@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { KubePodDisruptionBudget } from './kube-objects';
 import { Construct, IConstruct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { INT32_MAX, integerFinding } from './checks';
@@ -69,7 +70,7 @@ export class DisruptionBudget extends Construct {
       budgets.set(target, this.node.path);
     }
     const labels = target.podLabels;
-    this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
+    this.budget = new KubePodDisruptionBudget(this, 'Resource', {
       metadata: { name: target.name, namespace: target.namespace, labels },
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),

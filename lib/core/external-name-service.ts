@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
+import { KubeService } from './kube-objects';
 import { Construct } from 'constructs';
-import * as k8s from '../../imports/k8s';
 import { isDottedIpv4, isExternalHostName } from './rules/names';
 import { nameFinding, portFinding } from './checks';
 import { Problems } from './problems';
@@ -66,7 +66,7 @@ export class ExternalNameService extends Construct {
     const ports = props.ports ?? [];
     ports.forEach(p => found._record(portFinding('port', p)));
     const labels = new AppLabels({ name: this.name, instance: props.instance, component: 'external', partOf: props.partOf });
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new KubeService(this, 'Service', {
       metadata: { name: this.name, namespace: props.namespace, labels: labels.all },
       spec: {
         type: 'ExternalName',

@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import { KubeNetworkPolicy } from './kube-objects';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Connection } from './connection';
@@ -103,7 +104,7 @@ export class IngressPolicy extends Construct {
       this.found._later(() => this.clientsOf(props.clients, ports).forEach(({ client }) => this.checkNamespaceKnown(client)));
     }
     const labels = target.podLabels;
-    this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
+    this.policy = new KubeNetworkPolicy(this, 'Resource', {
       metadata: { name: props.name ?? `${target.name}-ingress`, namespace: target.namespace, labels },
       spec: {
         podSelector: { matchLabels: target.podSelector },

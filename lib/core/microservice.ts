@@ -1,4 +1,5 @@
 import { ApiObject, Lazy, Size } from 'cdk8s';
+import { KubeDeployment, KubeService } from './kube-objects';
 import { ContainerResources, Cpu, EnvValue, ImagePullPolicy, ServiceType } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
@@ -389,7 +390,7 @@ export class Microservice extends Construct implements IWorkload {
 
     // The spec is rendered at synth, as cdk8s-plus does, so that env vars, volumes and
     // autoscaling added after construction show in it.
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new KubeDeployment(this, 'Deployment', {
       metadata,
       spec: Lazy.any({ produce: () => this.deploymentSpec(props, resources) }),
     });
@@ -501,7 +502,7 @@ export class Microservice extends Construct implements IWorkload {
         }
       }
     }
-    return new k8s.KubeService(this, 'Service', {
+    return new KubeService(this, 'Service', {
       metadata,
       spec: Lazy.any({
         produce: (): k8s.ServiceSpec => ({

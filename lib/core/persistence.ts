@@ -1,4 +1,5 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { KubePersistentVolumeClaim } from './kube-objects';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { mebibytesOf, nameFinding, present } from './checks';
@@ -58,7 +59,7 @@ export class Persistence {
     const { size, storageClass } = this.claimProps;
     // A size that is no whole number of MiB is reported (adopted by the user of this Persistence) and requested rounded up.
     const mebibytes = Math.max(1, Math.ceil(size.toMebibytes({ rounding: SizeRoundingBehavior.NONE })));
-    new k8s.KubePersistentVolumeClaim(scope, 'Claim', {
+    new KubePersistentVolumeClaim(scope, 'Claim', {
       metadata: { name: claimName, namespace: claimNamespace, labels: labels.all },
       spec: {
         accessModes: ['ReadWriteOnce'],

@@ -1,0 +1,146 @@
+import { ApiObject, App, GroupVersionKind, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+
+/**
+ * How this library's API objects render: what cdk8s's `ApiObject.toJson()`
+ * and the generated `Kube*` classes of `imports/` write, value for value, in
+ * one pass instead of three.
+ *
+ * cdk8s renders an object by resolving every value of it with the App's
+ * resolvers (a context object and a copied key path for each string and
+ * number), then walking the result again to drop empty values and sort keys,
+ * then converting the property names. With cdk8s's own three resolvers
+ * (`Lazy`, implicit tokens, number-or-string unions), which are all an App has
+ * unless its props add some, what a resolver does to a value depends only on
+ * the value, so one walk can resolve, sanitize and sort. An App with a
+ * resolver of its own renders the way cdk8s does, through `resolve`, since
+ * such a resolver may look at any value and its key path. JSON patches, the
+ * metadata and the order of the top-level keys are cdk8s's own.
+ */
+export interface RenderingState {
+  /** The props the object was made with, as the `Kube*` class passes them to `ApiObject`. */
+  readonly data: Record<string, unknown>;
+  /** The generated `toJson_Kube*Props` of the kind. */
+  readonly convert: (props: never) => Record<string, unknown> | undefined;
+  readonly patches: JsonPatch[];
+}
+
+type Json = Record<string, unknown>;
+
+/** True for the App's resolvers when they are cdk8s's own three, in cdk8s's order. */
+function defaultResolvers(app: App): boolean {
+  const r = app.resolvers;
+  return r.length === 3 && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver && r[2].constructor === NumberStringUnionResolver;
+}
+
+const resolverCheck = new WeakMap<App, boolean>();
+
+function usesDefaultResolvers(app: App): boolean {
+  let known = resolverCheck.get(app);
+  if (known === undefined) {
+    known = defaultResolvers(app);
+    resolverCheck.set(app, known);
+  }
+  return known;
+}
+
+/**
+ * `sanitizeValue(resolve([], value, obj), { sortKeys })` of cdk8s with its
+ * default resolvers. Lazy values are produced in the order `resolve` produces
+ * them (depth first, in the order of the keys as written), before the keys
+ * are sorted.
+ */
+function resolveAndSanitize(value: unknown, sortKeys: boolean): unknown {
+  let v = value;
+  // The resolvers, in cdk8s's order; a replaced value is resolved again from the first.
+  for (;;) {
+    if (v === null || v === undefined) {
+      return undefined;
+    }
+    if (typeof v !== 'object' && typeof v !== 'function') {
+      return v; // a string, number or boolean: no resolver touches it
+    }
+    const o = v as { resolve?: unknown; value?: unknown; constructor?: unknown };
+    if (v instanceof Lazy) {
+      v = v.produce();
+    } else if (typeof o.resolve === 'function') {
+      v = (o.resolve as () => unknown)();
+    } else if (o.constructor !== Object && (typeof o.value === 'number' || typeof o.value === 'string')) {
+      v = { value: o.value };
+    } else {
+      break;
+    }
+  }
+  if (Array.isArray(v)) {
+    return v.map(x => resolveAndSanitize(x, sortKeys));
+  }
+  if ((v as object).constructor === Object) {
+    const source = v as Json;
+    const keys = Object.keys(source);
+    const resolved: unknown[] = keys.map(k => resolveAndSanitize(source[k], sortKeys));
+    const order = sortKeys ? keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)) : keys.map((_, i) => i);
+    const out: Json = {};
+    for (const i of order) {
+      if (resolved[i] !== undefined && resolved[i] !== null) {
+        out[keys[i]] = resolved[i];
+      }
+    }
+    return out;
+  }
+  // `resolve` leaves any other object as it is, and cdk8s then refuses it, or walks it unresolved.
+  return sanitizeOnly(v, sortKeys);
+}
+
+/** cdk8s's `sanitizeValue` (with `sortKeys`), for what `resolve` does not walk into. */
+function sanitizeOnly(v: unknown, sortKeys: boolean): unknown {
+  if (v === null || v === undefined) {
+    return undefined;
+  }
+  if (typeof v !== 'object') {
+    return v;
+  }
+  if (Array.isArray(v)) {
+    return v.map(x => sanitizeOnly(x, sortKeys));
+  }
+  // As cdk8s reads it: an object without a prototype fails here the way it fails in cdk8s.
+  const name = (v as { constructor: { name: string } }).constructor.name;
+  if (name !== 'Object') {
+    throw new Error(`can't render non-simple object of type '${name}'`);
+  }
+  const source = v as Json;
+  const keys = sortKeys ? Object.keys(source).sort() : Object.keys(source);
+  const out: Json = {};
+  for (const k of keys) {
+    const s = sanitizeOnly(source[k], sortKeys);
+    if (s !== undefined && s !== null) {
+      out[k] = s;
+    }
+  }
+  return out;
+}
+
+/**
+ * What `toJson()` of a generated `Kube*` class returns for `obj`, made with
+ * `state.data`; `slow` is that `toJson()` itself, for an App with resolvers
+ * of its own.
+ */
+export function renderKubeObject(obj: ApiObject, gvk: GroupVersionKind, state: RenderingState, slow: () => unknown): unknown {
+  if (!usesDefaultResolvers(App.of(obj))) {
+    return slow();
+  }
+  let json: Json;
+  try {
+    const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
+    const sanitized = resolveAndSanitize({ ...state.data, metadata: obj.metadata.toJson() }, sortKeys) as Json;
+    const patched = state.patches.length === 0 ? sanitized : JsonPatch.apply(sanitized, ...state.patches) as Json;
+    json = {};
+    for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
+      if (k in patched) {
+        json[k] = patched[k];
+      }
+    }
+  } catch (e) {
+    throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
+  }
+  return { ...gvk, ...state.convert(json as never) };
+}
+
