@@ -531,9 +531,15 @@ export class WiringChecks {
    */
   private renderedWorkload(end: ConnectionEnd, namespace: string, workloads: Map<Obj, WorkloadEntry<Obj>>): WorkloadEntry<Obj> | undefined {
     const own = this.objectOf.get(end.construct);
+    const carries = (w: WorkloadEntry<Obj> | undefined): w is WorkloadEntry<Obj> => w !== undefined && w.namespace === namespace && matchesLabels(end.podLabels, w.labels);
+    // Most often the workload is a child of the end's construct (a Microservice's Deployment):
+    // two objects of one name and namespace would be a duplicate, so it is the one.
+    const child = own ? undefined : end.construct.node.children.map(x => this.objectOf.get(x)).map(o => o && workloads.get(o)).find(w => carries(w) && w.name === end.name);
+    if (child) {
+      return child;
+    }
     const candidates = own ? [own] : end.construct.node.findAll().map(x => this.objectOf.get(x));
-    const carrying = candidates.map(o => o && workloads.get(o))
-      .filter((w): w is WorkloadEntry<Obj> => w !== undefined && w.namespace === namespace && matchesLabels(end.podLabels, w.labels));
+    const carrying = candidates.map(o => o && workloads.get(o)).filter(carries);
     // A workload imported by its attributes renders nothing of its own; its objects may still be in the App.
     return carrying.find(w => w.name === end.name) ?? carrying[0]
       ?? this.index.inNamespace(namespace).find(w => w.name === end.name && matchesLabels(end.podLabels, w.labels));

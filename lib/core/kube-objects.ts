@@ -22,16 +22,19 @@ export function renderedInOnePass<P, C extends KubeClass<P>>(kube: C, convert: (
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args);
-      states.set(this, { data: { ...gvk, ...(args[2] ?? {}) }, convert: convert as RenderingState['convert'], patches: [] });
+      states.set(this, { gvk, props: args[2], convert: convert as RenderingState['convert'] });
     }
 
     public override addJsonPatch(...ops: JsonPatch[]): void {
       super.addJsonPatch(...ops);
-      states.get(this)?.patches.push(...ops);
+      const state = states.get(this);
+      if (state) {
+        (state.patches ??= []).push(...ops);
+      }
     }
 
     public override toJson(): unknown {
-      return renderKubeObject(this, gvk, states.get(this)!, () => super.toJson());
+      return renderKubeObject(this, states.get(this)!, () => super.toJson());
     }
   } as unknown as C;
 }

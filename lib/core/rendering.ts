@@ -17,11 +17,14 @@ import { ApiObject, App, GroupVersionKind, ImplicitTokenResolver, JsonPatch, Laz
  * metadata and the order of the top-level keys are cdk8s's own.
  */
 export interface RenderingState {
-  /** The props the object was made with, as the `Kube*` class passes them to `ApiObject`. */
-  readonly data: Record<string, unknown>;
+  /** The kind's apiVersion and kind. */
+  readonly gvk: GroupVersionKind;
+  /** The props the object was made with. */
+  readonly props?: object;
   /** The generated `toJson_Kube*Props` of the kind. */
   readonly convert: (props: never) => Record<string, unknown> | undefined;
-  readonly patches: JsonPatch[];
+  /** The JSON patches added to the object, if any. */
+  patches?: JsonPatch[];
 }
 
 type Json = Record<string, unknown>;
@@ -76,18 +79,40 @@ function resolveAndSanitize(value: unknown, sortKeys: boolean): unknown {
   if ((v as object).constructor === Object) {
     const source = v as Json;
     const keys = Object.keys(source);
-    const resolved: unknown[] = keys.map(k => resolveAndSanitize(source[k], sortKeys));
-    const order = sortKeys ? keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)) : keys.map((_, i) => i);
+    const values: unknown[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      values[i] = resolveAndSanitize(source[keys[i]], sortKeys);
+    }
     const out: Json = {};
-    for (const i of order) {
-      if (resolved[i] !== undefined && resolved[i] !== null) {
-        out[keys[i]] = resolved[i];
+    if (!sortKeys || isSorted(keys)) {
+      for (let i = 0; i < keys.length; i++) {
+        if (values[i] !== undefined && values[i] !== null) {
+          out[keys[i]] = values[i];
+        }
+      }
+      return out;
+    }
+    // A Kubernetes object has few keys a level: finding each sorted key in place beats a map.
+    const position = keys.length > 16 ? new Map(keys.map((k, i) => [k, i])) : undefined;
+    for (const k of [...keys].sort()) {
+      const value = values[position ? position.get(k)! : keys.indexOf(k)];
+      if (value !== undefined && value !== null) {
+        out[k] = value;
       }
     }
     return out;
   }
   // `resolve` leaves any other object as it is, and cdk8s then refuses it, or walks it unresolved.
   return sanitizeOnly(v, sortKeys);
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** cdk8s's `sanitizeValue` (with `sortKeys`), for what `resolve` does not walk into. */
@@ -120,18 +145,19 @@ function sanitizeOnly(v: unknown, sortKeys: boolean): unknown {
 
 /**
  * What `toJson()` of a generated `Kube*` class returns for `obj`, made with
- * `state.data`; `slow` is that `toJson()` itself, for an App with resolvers
+ * `state.props`; `slow` is that `toJson()` itself, for an App with resolvers
  * of its own.
  */
-export function renderKubeObject(obj: ApiObject, gvk: GroupVersionKind, state: RenderingState, slow: () => unknown): unknown {
+export function renderKubeObject(obj: ApiObject, state: RenderingState, slow: () => unknown): unknown {
   if (!usesDefaultResolvers(App.of(obj))) {
     return slow();
   }
   let json: Json;
   try {
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
-    const sanitized = resolveAndSanitize({ ...state.data, metadata: obj.metadata.toJson() }, sortKeys) as Json;
-    const patched = state.patches.length === 0 ? sanitized : JsonPatch.apply(sanitized, ...state.patches) as Json;
+    // The data ApiObject.toJson() renders: the generated class passes `{ ...GVK, ...props }` to ApiObject.
+    const sanitized = resolveAndSanitize({ ...state.gvk, ...state.props, metadata: obj.metadata.toJson() }, sortKeys) as Json;
+    const patched = state.patches === undefined ? sanitized : JsonPatch.apply(sanitized, ...state.patches) as Json;
     json = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
       if (k in patched) {
@@ -141,6 +167,6 @@ export function renderKubeObject(obj: ApiObject, gvk: GroupVersionKind, state: R
   } catch (e) {
     throw new Error(`Failed serializing construct at path '${obj.node.path}' with name '${obj.name}': ${e}`);
   }
-  return { ...gvk, ...state.convert(json as never) };
+  return { ...state.gvk, ...state.convert(json as never) };
 }
 
