@@ -4,7 +4,8 @@
 //    Chart per tenant with App.synth(), and `kubectl kustomize` over the same
 //    objects as plain YAML files; and, for scale, the cdk8s floor: the same
 //    objects, final, as plain ApiObjects rendered by cdk8s with no library logic;
-// prints the ratios and whether the targets are met, and writes
+// prints the ratios and whether the targets (ratios against the floor, measured
+// in the same run) are met, and writes
 // docs/benchmark.md and docs/benchmark.svg.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -188,12 +189,17 @@ async function main(): Promise<void> {
   const at = (n: number) => rows.find(r => r.n === n);
   const big = at(1000);
   const mid = at(100);
+  const one = at(1);
+  // Per tenant, above the cost of one: what each more tenant costs, at 100 and at 1000.
+  const perTenant = (r: Row) => (one ? (r.ours.wall - one.ours.wall) / (r.n - 1) : NaN);
   const targets: Array<[string, boolean | undefined, string]> = [
     ['npm run synth of the default stack <= 1 s wall', synth.wall <= 1, `${synth.wall.toFixed(2)} s`],
-    [`fleet of 1000 (${big ? big.objects : '?'} objects) <= 1.5 s wall`, big && big.ours.wall <= 1.5, big ? `${big.ours.wall.toFixed(2)} s` : 'not run'],
-    ['fleet of 1000 <= 300 MB peak', big && big.ours.peakMb <= 300, big ? `${big.ours.peakMb.toFixed(0)} MB` : 'not run'],
-    ['cost per tenant at 1000 within 1.5x of that at 100', big && mid && (big.ours.wall / 1000) / (mid.ours.wall / 100) <= 1.5,
-      big && mid ? `${((big.ours.wall / 1000) / (mid.ours.wall / 100)).toFixed(2)}x` : 'not run'],
+    [`fleet of 1000 (${big ? big.objects : '?'} objects) <= 1.6x the cdk8s floor's time`, big && big.ours.wall <= 1.6 * big.floor.wall,
+      big ? `${(big.ours.wall / big.floor.wall).toFixed(2)}x (${big.ours.wall.toFixed(2)} s against ${big.floor.wall.toFixed(2)} s)` : 'not run'],
+    ['fleet of 1000 <= 1.1x the cdk8s floor\'s peak memory', big && big.ours.peakMb <= 1.1 * big.floor.peakMb,
+      big ? `${(big.ours.peakMb / big.floor.peakMb).toFixed(2)}x (${big.ours.peakMb.toFixed(0)} MB against ${big.floor.peakMb.toFixed(0)} MB)` : 'not run'],
+    ['cost per tenant above N=1: at 1000 within 1.5x of at 100', big && mid && one && perTenant(big) <= 1.5 * perTenant(mid),
+      big && mid && one ? `${(perTenant(big) / perTenant(mid)).toFixed(2)}x (${(perTenant(big) * 1000).toFixed(2)} ms against ${(perTenant(mid) * 1000).toFixed(2)} ms a tenant)` : 'not run'],
     // A stopped baseline gives a lower bound: below 10x it decides nothing.
     ['>= 10x faster than one Chart per tenant at 1000', big && (big.perChart.wall / big.ours.wall >= 10 || (big.perChart.timedOut ? undefined : false)),
       big ? speedUp(big.perChart, big.ours) : 'not run'],
@@ -217,7 +223,7 @@ async function main(): Promise<void> {
     '',
     table,
     '',
-    'The cdk8s floor is the same objects, already final, as plain `ApiObject`s in one Chart, rendered by cdk8s\'s `toJson` and written by our YAML writer, read from a JSON file: what any library that renders through cdk8s pays on this machine with no logic of its own. It is context for the targets, not one of them.',
+    'The cdk8s floor is the same objects, already final, as plain `ApiObject`s in one Chart, rendered by cdk8s\'s `toJson` and written by our YAML writer, read from a JSON file: what any library that renders through cdk8s pays on this machine with no logic of its own. The targets are ratios to it and to Helm, measured in the same run, since absolute times move by 2x from one day to the next on one machine.',
     '',
     '![wall time against tenants](benchmark.svg)',
     '',
