@@ -37,7 +37,7 @@ function checkedOutputFile(file: string): { file?: string; finding?: Finding } {
  */
 const APPLYSET_PART_OF = 'applyset.kubernetes.io/part-of';
 /** Its value on a kept object: no ApplySet has this id (theirs are `applyset-<hash>-v1`). */
-export const NEVER_PRUNED = 'never-pruned';
+const NEVER_PRUNED = 'never-pruned';
 
 /** The kinds of a keep file: what an upgrade must never delete. */
 const KEPT_KINDS = new Set(['Namespace', 'PersistentVolumeClaim']);
