@@ -46,7 +46,8 @@ export function outputFolders(env: Readonly<Record<string, string | undefined>>,
 export function runMain(build: () => App, header: string, root = ROOT): void {
   try {
     const { outdir, mirror } = outputFolders(process.env, root);
-    if (Synthesizer.run(build(), { outdir, header }) && mirror !== undefined) {
+    // Keep files: each stack's Namespaces and claims apart, so the stack upgrades with pruning (docs/upgrades.md).
+    if (Synthesizer.run(build(), { outdir, header, keepFiles: true }) && mirror !== undefined) {
       fs.rmSync(mirror, { recursive: true, force: true });
       fs.cpSync(outdir, mirror, { recursive: true });
     }

@@ -80,7 +80,7 @@ describe('the library from Python (examples/python on the jsii wheel)', () => {
     const tsOut = scratch('ts');
     const pyOut = scratch('py');
     // WHEN
-    const written = Synthesizer.synthesize(typescriptApp(), { outdir: tsOut });
+    const written = Synthesizer.synthesize(typescriptApp(), { outdir: tsOut, keepFiles: true });
     runPython('app.py', [pyOut]);
     // THEN
     const pyFiles = fs.readdirSync(pyOut, { recursive: true, encoding: 'utf-8' }).filter(f => f.endsWith('.yaml')).sort();

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { Credentials, Synthesizer, VotingAppChart } from '../../lib';
 import { SynthesisError } from '../../lib/synth/synthesizer';
-import { outputFile, synthesize } from '../../lib/synth/synthesizer';
+import { keepFileOf, outputFile, synthesize } from '../../lib/synth/synthesizer';
 import { messagesOf } from '../support/problems';
 import { tempDir } from '../support/tmp';
 
@@ -361,5 +361,96 @@ describe('synthesize', () => {
     expect(messagesOf(problems)).toEqual(['[b] CVA107 two charts write same.k8s.yaml. Fix: give each chart its own file name']);
     expect(fs.existsSync(app.outdir)).toBe(false);
     expect(thrown(() => synthesize(app))).toEqual(new SynthesisError(problems));
+  });
+});
+
+describe('keep files (docs/upgrades.md)', () => {
+  /** A chart with a Namespace, a claim, a Deployment-free object and a ConfigMap, in that order. */
+  function stack(app: App, id: string): Chart {
+    const chart = new Chart(app, id);
+    new k8s.KubeNamespace(chart, 'ns', { metadata: { name: id, labels: { team: 'a' } } });
+    new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'settings', namespace: id }, data: { a: '1' } });
+    new k8s.KubePersistentVolumeClaim(chart, 'claim', {
+      metadata: { name: 'data', namespace: id },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } } },
+    });
+    new k8s.KubeSecret(chart, 'secret', { metadata: { name: 'token', namespace: id }, stringData: { t: 'x' } });
+    return chart;
+  }
+  const kindsIn = (file: string) => [...fs.readFileSync(file, 'utf-8').matchAll(/^kind: (\w+)$/gm)].map(m => m[1]);
+
+  test('GIVEN keepFiles THEN Namespaces and claims go to <name>-keep.k8s.yaml, labelled never-pruned, and the rest stays in <name>.k8s.yaml in order', () => {
+    // GIVEN
+    const app = new App();
+    outputFile(stack(app, 'shop'), 'apps/shop.k8s.yaml');
+    const outdir = path.join(tmpdir(), 'dist');
+    // WHEN
+    const { files } = synthesize(app, { outdir, keepFiles: true, header: 'h' });
+    // THEN
+    expect(files).toEqual(['apps/shop-keep.k8s.yaml', 'apps/shop.k8s.yaml']);
+    expect(kindsIn(path.join(outdir, 'apps/shop-keep.k8s.yaml'))).toEqual(['Namespace', 'PersistentVolumeClaim']);
+    expect(kindsIn(path.join(outdir, 'apps/shop.k8s.yaml'))).toEqual(['ConfigMap', 'Secret']);
+    const keep = fs.readFileSync(path.join(outdir, 'apps/shop-keep.k8s.yaml'), 'utf-8');
+    expect(keep.startsWith('# h\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    applyset.kubernetes.io/part-of: never-pruned\n    team: a\n  name: shop\n---\n')).toBe(true);
+    expect(keep).toContain('kind: PersistentVolumeClaim\nmetadata:\n  labels:\n    applyset.kubernetes.io/part-of: never-pruned\n  name: data\n');
+    expect(fs.readFileSync(path.join(outdir, 'apps/shop.k8s.yaml'), 'utf-8')).not.toContain('applyset');
+  });
+
+  test('GIVEN keepFiles THEN kubectl apply -f <folder> reads each keep file before its chart\'s file (kubectl sorts by name)', () => {
+    for (const file of ['voting-app.k8s.yaml', 'examples/voting-app-load-balancer.k8s.yaml', 'x.yaml', 'a.b.k8s.yaml']) {
+      const keep = keepFileOf(file);
+      expect({ file, keep, first: [file, keep].sort()[0] }).toEqual({ file, keep, first: keep });
+      expect(path.dirname(keep)).toBe(path.dirname(file));
+    }
+    expect(keepFileOf('voting-app.k8s.yaml')).toBe('voting-app-keep.k8s.yaml');
+    expect(keepFileOf('x.yaml')).toBe('x-keep.yaml');
+  });
+
+  test('GIVEN keepFiles and a chart with nothing to keep THEN it writes no keep file', () => {
+    const app = new App();
+    const chart = new Chart(app, 'plain');
+    new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'settings' }, data: { a: '1' } });
+    const outdir = path.join(tmpdir(), 'dist');
+    expect(synthesize(app, { outdir, keepFiles: true }).files).toEqual(['plain.k8s.yaml']);
+    expect(fs.readdirSync(outdir)).toEqual(['plain.k8s.yaml']);
+  });
+
+  test('GIVEN no keepFiles THEN every object stays in the chart\'s file, unlabelled', () => {
+    const app = new App();
+    stack(app, 'shop');
+    const outdir = path.join(tmpdir(), 'dist');
+    expect(synthesize(app, { outdir }).files).toEqual(['shop.k8s.yaml']);
+    expect(kindsIn(path.join(outdir, 'shop.k8s.yaml'))).toEqual(['Namespace', 'ConfigMap', 'PersistentVolumeClaim', 'Secret']);
+    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf-8')).not.toContain('applyset');
+  });
+
+  test('GIVEN keepFiles and a chart whose file is another chart\'s keep file THEN it refuses, naming the file', () => {
+    const app = new App();
+    outputFile(stack(app, 'shop'), 'shop.k8s.yaml');
+    outputFile(new Chart(app, 'other'), 'shop-keep.k8s.yaml');
+    expect(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), keepFiles: true })).toThrow(
+      '[other] CVA107 two charts write shop-keep.k8s.yaml. Fix: give each chart its own file name');
+    // The other order: the keep file's chart comes first.
+    const app2 = new App();
+    outputFile(new Chart(app2, 'other'), 'shop-keep.k8s.yaml');
+    outputFile(stack(app2, 'shop'), 'shop.k8s.yaml');
+    expect(() => synthesize(app2, { outdir: path.join(tmpdir(), 'dist'), keepFiles: true })).toThrow(
+      '[shop] CVA107 two charts write shop-keep.k8s.yaml. Fix: give each chart its own file name');
+  });
+
+  test('GIVEN this repository\'s dist/ THEN no stack file has a Namespace or claim, and every keep file only those, labelled', () => {
+    const dist = path.resolve(__dirname, '..', '..', 'dist');
+    const files = (fs.readdirSync(dist, { recursive: true }) as string[]).filter(f => f.endsWith('.yaml'));
+    const keeps = files.filter(f => f.endsWith('-keep.k8s.yaml'));
+    expect(keeps.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const kinds = kindsIn(path.join(dist, f));
+      const kept = kinds.filter(k => k === 'Namespace' || k === 'PersistentVolumeClaim');
+      expect({ f, kept: kept.length }).toEqual({ f, kept: keeps.includes(f) ? kinds.length : 0 });
+      if (keeps.includes(f)) {
+        expect(files).toContain(f.replace(/-keep\.k8s\.yaml$/, '.k8s.yaml'));
+        expect(fs.readFileSync(path.join(dist, f), 'utf-8').match(/applyset\.kubernetes\.io\/part-of: never-pruned/g)?.length).toBe(kinds.length);
+      }
+    }
   });
 });

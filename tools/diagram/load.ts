@@ -47,9 +47,16 @@ function subfolders(dir: string): string[] {
     .sort();
 }
 
+/** Whether a file is the keep file of another file in the list (`voting-app-keep.k8s.yaml` beside `voting-app.k8s.yaml`). */
+function isKeepFile(file: string, files: string[]): boolean {
+  const m = /^(.*)-keep((\.k8s)?\.ya?ml)$/i.exec(file);
+  return m !== null && files.includes(`${m[1]}${m[2]}`);
+}
+
 /**
  * The diagrams a dist folder yields. The top level is named after its only
- * file (dist/voting-app.k8s.yaml -> `voting-app`), or after the folder when it
+ * file (dist/voting-app.k8s.yaml -> `voting-app`; a keep file beside it, with its
+ * Namespaces and claims, does not count), or after the folder when it
  * has several; a subfolder is named by its path below dist, joined with `-`
  * (dist/production -> `production`, dist/fleets/eu -> `fleets-eu`).
  */
@@ -62,7 +69,8 @@ export function discoverSources(distDir: string): DiagramSource[] {
     const files = manifestFiles(dir);
     if (files.length > 0) {
       const rel = path.relative(distDir, dir);
-      const name = rel === '' ? (files.length === 1 ? stem(files[0]) : path.basename(path.resolve(distDir))) : rel.split(path.sep).join('-');
+      const stacks = files.filter(f => !isKeepFile(f, files));
+      const name = rel === '' ? (stacks.length === 1 ? stem(stacks[0]) : path.basename(path.resolve(distDir))) : rel.split(path.sep).join('-');
       sources.push({ name, dir, files });
     }
     subfolders(dir).forEach(walk);
