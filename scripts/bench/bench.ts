@@ -4,15 +4,19 @@
 //    Chart per tenant with App.synth(), and `kubectl kustomize` over the same
 //    objects as plain YAML files; and, for scale, the cdk8s floor: the same
 //    objects, final, as plain ApiObjects rendered by cdk8s with no library logic;
-// prints the ratios and whether the targets (ratios against the floor, measured
+//    and `helm template` (Helm v3.16.4, built once from the Go module proxy) over
+//    scripts/bench/helm-chart/, checked to write exactly our fleet's objects at each size;
+// prints the ratios and whether the targets (ratios against the floor and Helm, measured
 // in the same run) are met, and writes
 // docs/benchmark.md and docs/benchmark.svg.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { dump, loadAll } from 'js-yaml';
+import { dump } from 'js-yaml';
 import { toYaml } from '../../lib/synth/yaml';
+import { helmBinary, HELM_VERSION } from './helm';
+import { compareRenderings, parseManifests } from './same-objects';
 
 const root = path.resolve(__dirname, '..');
 // Run-to-run spread on this 2-core machine is about 10-20 %: five runs give a steadier median.
@@ -26,7 +30,7 @@ const BASELINE_LIMIT = Number(process.env.BENCH_BASELINE_LIMIT ?? 300);
 const TIME = '/usr/bin/time';
 
 interface Measure { wall: number; min: number; max: number; peakMb: number; runs: number; timedOut?: boolean }
-interface Row { n: number; objects: number; ours: Measure; perChart: Measure; kustomize: Measure; floor: Measure }
+interface Row { n: number; objects: number; ours: Measure; perChart: Measure; kustomize: Measure; floor: Measure; helm: Measure }
 
 /**
  * Wall time and peak memory of `cmd`, median of RUNS runs. With `limit` (a
@@ -124,6 +128,23 @@ function kustomizeInput(docs: Manifest[], dir: string): void {
   fs.writeFileSync(path.join(dir, 'kustomization.yaml'), dump({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
 }
 
+/**
+ * Stops the bench unless Helm wrote exactly our fleet's objects: a baseline that writes other
+ * objects would be timed doing other work.
+ */
+function sameObjectsOrFail(n: number, ours: unknown[], helmFile: string): void {
+  const difference = compareRenderings(
+    { name: 'ours', documents: ours },
+    { name: 'helm', documents: parseManifests(fs.readFileSync(helmFile, 'utf-8')) },
+    // Enough to show every object of the first tenant that differs.
+    16,
+  );
+  if (difference !== undefined) {
+    throw new Error(`fleet of ${n}: ${difference}\nscripts/bench/helm-chart/ must write what VotingAppFleet writes (scripts/bench/fleet.ts, mode ours): change the chart to match.`);
+  }
+  process.stdout.write(`  ${'helm writes the same objects as ours'.padEnd(44)}     yes (${ours.length} objects)\n`);
+}
+
 async function plot(rows: Row[], objectsPerTenant: number): Promise<string> {
   const vega = await import('vega');
   // vega-lite's typings need "moduleResolution": "bundler"; this is all we use of it.
@@ -135,6 +156,7 @@ async function plot(rows: Row[], objectsPerTenant: number): Promise<string> {
     { n: r.n, m: r.perChart, way: 'one cdk8s Chart per tenant' },
     { n: r.n, m: r.kustomize, way: 'kubectl kustomize' },
     { n: r.n, m: r.floor, way: 'cdk8s floor (same objects, plain ApiObjects)' },
+    { n: r.n, m: r.helm, way: `helm template ${HELM_VERSION} (one chart, range over tenants)` },
   ]).filter(v => !v.m.timedOut).map(({ n, m, way }) => ({ n, seconds: m.wall, way }));
   const spec = vl.compile({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -162,7 +184,12 @@ async function main(): Promise<void> {
   process.stdout.write(`cdk8s-voting-app benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${RUNS} runs, median\n\n`);
 
   const runBundle = path.join(root, 'scripts', 'run-bundle.js');
+  const helm = helmBinary(line => process.stdout.write(`${line}\n`));
+  const helmChart = path.join(root, 'scripts', 'bench', 'helm-chart');
+  // Helm's own settings and caches in the work folder: the user's repositories play no part.
+  const helmEnv = { HELM_CONFIG_HOME: path.join(work, 'helm', 'config'), HELM_CACHE_HOME: path.join(work, 'helm', 'cache'), HELM_DATA_HOME: path.join(work, 'helm', 'data') };
   warmUp('fleet', process.execPath, [runBundle, fleetJs, 'ours', '10', path.join(work, 'warm-up')]);
+  warmUp('helm template', helm, ['template', 'bench', helmChart, '--set', 'tenants=10'], helmEnv);
 
   process.stdout.write('default stack (everything main.ts writes)\n');
   warmUp('npm run synth', 'npm', ['run', '--silent', 'synth'], { CDK8S_OUTDIR: path.join(work, 'synth') });
@@ -175,14 +202,18 @@ async function main(): Promise<void> {
     const out = path.join(work, `ours-${n}`);
     const ours = measure('our synth (one chart)', process.execPath, [runBundle, fleetJs, 'ours', String(n), out]);
     const perChart = measure('one Chart per tenant, App.synth()', process.execPath, [runBundle, fleetJs, 'chart-per-tenant', String(n), path.join(work, `per-chart-${n}`)], {}, BASELINE_LIMIT);
-    const docs = loadAll(fs.readFileSync(path.join(out, 'fleet.k8s.yaml'), 'utf-8')) as Manifest[];
+    const docs = parseManifests(fs.readFileSync(path.join(out, 'fleet.k8s.yaml'), 'utf-8')) as Manifest[];
+    // Written to a file, as ours is; `exec`, so that the time and memory are helm's alone.
+    const helmOut = path.join(work, `helm-${n}.yaml`);
+    const helmRun = measure(`helm template ${HELM_VERSION}, chart with a range`, 'sh', ['-c', 'exec "$0" template bench "$1" --set tenants="$2" > "$3"', helm, helmChart, String(n), helmOut], helmEnv);
+    sameObjectsOrFail(n, docs, helmOut);
     const manifests = path.join(work, `manifests-${n}.json`);
     fs.writeFileSync(manifests, JSON.stringify(docs));
     const floor = measure('cdk8s floor: same objects, plain ApiObjects', process.execPath, [runBundle, fleetJs, 'cdk8s-floor', manifests, path.join(work, `floor-${n}`)]);
     const kdir = path.join(work, `kustomize-${n}`);
     kustomizeInput(docs, kdir);
     const kustomize = measure('kubectl kustomize, same objects as YAML', 'kubectl', ['kustomize', kdir, '-o', '/dev/null'], {}, BASELINE_LIMIT);
-    rows.push({ n, objects: docs.length, ours, perChart, kustomize, floor });
+    rows.push({ n, objects: docs.length, ours, perChart, kustomize, floor, helm: helmRun });
   }
   fs.rmSync(work, { recursive: true, force: true });
 
@@ -200,15 +231,17 @@ async function main(): Promise<void> {
       big ? `${(big.ours.peakMb / big.floor.peakMb).toFixed(2)}x (${big.ours.peakMb.toFixed(0)} MB against ${big.floor.peakMb.toFixed(0)} MB)` : 'not run'],
     ['cost per tenant above N=1: at 1000 within 1.5x of at 100', big && mid && one && perTenant(big) <= 1.5 * perTenant(mid),
       big && mid && one ? `${(perTenant(big) / perTenant(mid)).toFixed(2)}x (${(perTenant(big) * 1000).toFixed(2)} ms against ${(perTenant(mid) * 1000).toFixed(2)} ms a tenant)` : 'not run'],
+    ['fleet of 1000: Helm takes >= 1.5x our time', big && big.helm.wall / big.ours.wall >= 1.5, big ? `${(big.helm.wall / big.ours.wall).toFixed(2)}x` : 'not run'],
+    ['fleet of 100: faster than Helm', mid && mid.ours.wall < mid.helm.wall, mid ? `Helm takes ${(mid.helm.wall / mid.ours.wall).toFixed(2)}x our time` : 'not run'],
     // A stopped baseline gives a lower bound: below 10x it decides nothing.
     ['>= 10x faster than one Chart per tenant at 1000', big && (big.perChart.wall / big.ours.wall >= 10 || (big.perChart.timedOut ? undefined : false)),
       big ? speedUp(big.perChart, big.ours) : 'not run'],
   ];
 
   const table = [
-    '| tenants | objects | our synth (min-max) | peak | one Chart per tenant | peak | kubectl kustomize | peak | speed-up vs per-chart | vs kustomize | cdk8s floor | peak |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(r => `| ${r.n} | ${r.objects} | ${r.ours.wall.toFixed(2)} s (${r.ours.min.toFixed(2)}-${r.ours.max.toFixed(2)}) | ${peak(r.ours)} | ${seconds(r.perChart)} | ${peak(r.perChart)} | ${seconds(r.kustomize)} | ${peak(r.kustomize)} | ${speedUp(r.perChart, r.ours)} | ${speedUp(r.kustomize, r.ours)} | ${seconds(r.floor)} | ${peak(r.floor)} |`),
+    `| tenants | objects | our synth (min-max) | peak | helm template ${HELM_VERSION} | peak | Helm's time / ours | one Chart per tenant | peak | kubectl kustomize | peak | speed-up vs per-chart | vs kustomize | cdk8s floor | peak |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(r => `| ${r.n} | ${r.objects} | ${r.ours.wall.toFixed(2)} s (${r.ours.min.toFixed(2)}-${r.ours.max.toFixed(2)}) | ${peak(r.ours)} | ${seconds(r.helm)} | ${peak(r.helm)} | ${speedUp(r.helm, r.ours)} | ${seconds(r.perChart)} | ${peak(r.perChart)} | ${seconds(r.kustomize)} | ${peak(r.kustomize)} | ${speedUp(r.perChart, r.ours)} | ${speedUp(r.kustomize, r.ours)} | ${seconds(r.floor)} | ${peak(r.floor)} |`),
   ].join('\n');
   const md = [
     '# Benchmark',
@@ -222,6 +255,8 @@ async function main(): Promise<void> {
     `| speed-up | ${(tsNode.wall / synth.wall).toFixed(1)}x | |`,
     '',
     table,
+    '',
+    `Helm is \`helm template\` ${HELM_VERSION} over \`scripts/bench/helm-chart/\`, one chart with a \`range\` over tenants, built by the bench from the Go module proxy; at every size the bench checks that it writes exactly the objects our fleet writes (compared after parsing, type-strict, document and key order ignored).`,
     '',
     'The cdk8s floor is the same objects, already final, as plain `ApiObject`s in one Chart, rendered by cdk8s\'s `toJson` and written by our YAML writer, read from a JSON file: what any library that renders through cdk8s pays on this machine with no logic of its own. The targets are ratios to it and to Helm, measured in the same run, since absolute times move by 2x from one day to the next on one machine.',
     '',
@@ -237,7 +272,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(`\nratios: npm run synth is ${(tsNode.wall / synth.wall).toFixed(1)}x faster than ts-node\n`);
   for (const r of rows) {
-    process.stdout.write(`  N=${r.n}: speed-up ${speedUp(r.perChart, r.ours)} over one Chart per tenant, ${speedUp(r.kustomize, r.ours)} over kubectl kustomize (below 1x: slower); the cdk8s floor takes ${(r.floor.wall / r.ours.wall * 100).toFixed(0)} % of our time\n`);
+    process.stdout.write(`  N=${r.n}: Helm takes ${speedUp(r.helm, r.ours)} our time; speed-up ${speedUp(r.perChart, r.ours)} over one Chart per tenant, ${speedUp(r.kustomize, r.ours)} over kubectl kustomize (below 1x: slower); the cdk8s floor takes ${(r.floor.wall / r.ours.wall * 100).toFixed(0)} % of our time\n`);
   }
   process.stdout.write('\ntargets\n');
   for (const [t, ok, v] of targets) {
