@@ -115,8 +115,10 @@ describe('VotingApp: the default stack', () => {
       ofKind(all, 'Secret').forEach(s => expect(s.stringData).toBeUndefined());
     });
 
-    test('a Deployment strategy is written only when it is Recreate', () => {
-      ofKind(all, 'Deployment').forEach(d => expect([undefined, 'Recreate']).toContain(d.spec.strategy?.type));
+    test('a Deployment strategy is Recreate alone, or RollingUpdate with both of its parameters (a bare one is filled in by the server)', () => {
+      ofKind(all, 'Deployment').forEach(d => expect([
+        { type: 'Recreate' }, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      ]).toContainEqual(d.spec.strategy));
     });
   });
 
@@ -262,6 +264,57 @@ describe('VotingApp: the default stack', () => {
       for (const name of ['vote', 'result']) {
         expect(find(objects, 'Deployment', name).spec.template.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
       }
+    });
+  });
+
+  describe('stopping and updates', () => {
+    const spec = (name: string) => find(objects, 'Deployment', name).spec;
+
+    test('vote, result and redis (each with a Service, replaced by rolling updates) drain 5 s before they stop, with 35 s of grace', () => {
+      for (const name of ['vote', 'result', 'redis']) {
+        expect(spec(name).template.spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+        expect(spec(name).template.spec.terminationGracePeriodSeconds).toBe(35);
+      }
+    });
+
+    test('worker (no Service) and db (Recreate) stop as Kubernetes stops them: no pause, the default grace period', () => {
+      for (const name of ['worker', 'db']) {
+        expect(spec(name).template.spec.containers[0].lifecycle).toBeUndefined();
+        expect(spec(name).template.spec.terminationGracePeriodSeconds).toBeUndefined();
+      }
+    });
+
+    test('every rolling update starts a new pod before it stops an old one; db is replaced by Recreate', () => {
+      for (const name of ['vote', 'result', 'worker', 'redis']) {
+        expect(spec(name).strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+      }
+      expect(spec('db').strategy).toEqual({ type: 'Recreate' });
+    });
+
+    test('a redis queue on a claim is replaced by Recreate, append-only, without a drain pause', () => {
+      // GIVEN redisPersistence, outside any profile
+      const persistent = votingApp({ redisPersistence: Persistence.claim({ size: Size.gibibytes(2), storageClass: 'standard' }) });
+      // THEN redis has its own claim, and the pod is replaced whole
+      expect(find(persistent, 'PersistentVolumeClaim', 'redis-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '2Gi' } } });
+      const redis = find(persistent, 'Deployment', 'redis').spec;
+      expect(redis.strategy).toEqual({ type: 'Recreate' });
+      expect(redis.template.spec.containers[0].args).toEqual(['redis-server', '--appendonly', 'yes', '--appendfsync', 'always']);
+      expect(redis.template.spec.containers[0].lifecycle).toBeUndefined();
+      expect(redis.template.spec.terminationGracePeriodSeconds).toBe(30);
+      // AND db stays as it was: on its emptyDir
+      expect(ofKind(persistent, 'PersistentVolumeClaim').map(c => c.metadata.name)).toEqual(['redis-data']);
+    });
+
+    test('a bad redis claim is reported by redis, as synth reports every problem', () => {
+      const app = new App();
+      new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: TEST_PASSWORD }), redisPersistence: Persistence.claim({ size: Size.kibibytes(10) }) });
+      expect(messagesOf(validateApp(app))).toEqual([expect.stringMatching(/^\[c\/app\/Redis\] CVA102 the persistent volume size of Persistence\.claim must be a positive whole number of MiB/)]);
+    });
+
+    test('result at 2 replicas (sticky) gets a disruption budget; at 1 it gets none', () => {
+      const two = votingApp({ replicas: { result: 2 }, resultStickySessions: true });
+      expect(find(two, 'PodDisruptionBudget', 'result').spec.maxUnavailable).toBe(1);
+      expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
     });
   });
 
