@@ -104,3 +104,26 @@ spec:
       {{- end }}
   {{- end }}
 {{- end }}
+
+{{/*
+The rolling-update strategy of a Deployment that rolls. Takes the root context.
+*/}}
+{{- define "voting-app.rollingUpdate" -}}
+strategy:
+  type: RollingUpdate
+  rollingUpdate:
+    maxSurge: {{ .Values.rollout.maxSurge | quote }}
+    maxUnavailable: {{ .Values.rollout.maxUnavailable }}
+{{- end }}
+
+{{/*
+The drain pause of a serving container. Takes the root context.
+*/}}
+{{- define "voting-app.drain" -}}
+lifecycle:
+  preStop:
+    exec:
+      command:
+        - sleep
+        - {{ .Values.rollout.drainSeconds | quote }}
+{{- end }}

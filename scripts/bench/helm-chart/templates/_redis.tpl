@@ -11,12 +11,14 @@ spec:
   selector:
     matchLabels:
       {{- include "voting-app.selectorLabels" $c | nindent 6 }}
+  {{- include "voting-app.rollingUpdate" . | nindent 2 }}
   template:
     metadata:
       labels:
         {{- include "voting-app.labels" $c | nindent 8 }}
     spec:
       automountServiceAccountToken: false
+      terminationGracePeriodSeconds: {{ .Values.rollout.terminationGracePeriodSeconds }}
       securityContext:
         runAsUser: 999
         runAsGroup: 1000
@@ -48,6 +50,7 @@ spec:
             periodSeconds: 10
             timeoutSeconds: 1
             failureThreshold: 6
+          {{- include "voting-app.drain" . | nindent 10 }}
           resources:
             {{- toYaml .Values.redis.resources | nindent 12 }}
           {{- include "voting-app.containerSecurityContext" . | nindent 10 }}

@@ -12,12 +12,14 @@ spec:
   selector:
     matchLabels:
       {{- include "voting-app.selectorLabels" $c | nindent 6 }}
+  {{- include "voting-app.rollingUpdate" .tenant | nindent 2 }}
   template:
     metadata:
       labels:
         {{- include "voting-app.labels" $c | nindent 8 }}
     spec:
       automountServiceAccountToken: false
+      terminationGracePeriodSeconds: {{ .tenant.Values.rollout.terminationGracePeriodSeconds }}
       securityContext:
         seccompProfile:
           type: RuntimeDefault
@@ -52,6 +54,7 @@ spec:
             periodSeconds: 20
             timeoutSeconds: 5
             failureThreshold: 6
+          {{- include "voting-app.drain" .tenant | nindent 10 }}
           resources:
             {{- toYaml .values.resources | nindent 12 }}
           {{- include "voting-app.containerSecurityContext" . | nindent 10 }}

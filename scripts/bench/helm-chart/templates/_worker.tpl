@@ -12,6 +12,7 @@ spec:
   selector:
     matchLabels:
       {{- include "voting-app.selectorLabels" $c | nindent 6 }}
+  {{- include "voting-app.rollingUpdate" . | nindent 2 }}
   template:
     metadata:
       labels:
