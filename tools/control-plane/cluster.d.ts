@@ -34,7 +34,10 @@ export interface Cluster {
   exited(): string[];
   /** Stops every component (reverse order, SIGTERM then SIGKILL) and removes the folder. */
   stop(): Promise<void>;
-  /** Stops the named components in that order, then starts them again (e.g. kubelet-node-1). */
+  /**
+   * Stops the named components in that order, then starts them again (e.g. kubelet-node-1); one
+   * that exits within 2 s of a start (a kubelet before its containerd serves CRI) is started again.
+   */
   restart(...names: string[]): Promise<void>;
   /** True when the nodes are real. */
   real: boolean;
