@@ -34,7 +34,10 @@ export interface Cluster {
   exited(): string[];
   /** Stops every component (reverse order, SIGTERM then SIGKILL) and removes the folder. */
   stop(): Promise<void>;
-  /** Stops the named components in that order, then starts them again (e.g. kubelet-node-1). */
+  /**
+   * Stops the named components in that order, then starts them again (e.g. kubelet-node-1); one
+   * that exits within 2 s of a start (a kubelet before its containerd serves CRI) is started again.
+   */
   restart(...names: string[]): Promise<void>;
   /** True when the nodes are real. */
   real: boolean;
@@ -42,6 +45,13 @@ export interface Cluster {
   netns?: string;
   /** Runs a command where the node IPs are reachable (the lan namespace), returns its output. */
   inLan(cmd: string, args: string[]): string;
+  /**
+   * The command line that runs `cmd args` in the lan namespace, for spawning a long-running
+   * process there (a load generator): `spawn(c.cmd, c.args)`. On simulated nodes: unchanged.
+   */
+  lanCommand(cmd: string, args: string[]): { cmd: string; args: string[] };
+  /** The range MetalLB gives LoadBalancer Services on real nodes (on the lan bridge); else undefined. */
+  loadBalancerPool?: { first: string; last: string };
   /** Cgroups, mounts and processes of the real nodes still on the machine (after stop: none). */
   leftovers(): string[];
 }

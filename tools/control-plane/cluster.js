@@ -27,7 +27,7 @@ const https = require('https');
 const http = require('http');
 const { spawn, spawnSync, execFileSync } = require('child_process');
 
-const { Host, LAN_GATEWAY, nodeIp } = require('../nodes/host');
+const { Host, LAN_GATEWAY, LB_POOL, nodeIp } = require('../nodes/host');
 const { startRealNodes } = require('../nodes/nodes');
 
 const HERE = __dirname;
@@ -349,10 +349,24 @@ async function startCluster(options = {}) {
     });
     for (const c of found) await stopChild(c);
     for (const c of [...found].reverse()) {
-      const next = launch(c.spec);
-      children[children.indexOf(c)] = next;
-      // e.g. the kubelet exits at once if its containerd does not answer yet.
-      if (c.spec.ready) await waitFor(`${c.name} ready again`, c.spec.ready, 60000);
+      let current = c;
+      for (let attempt = 1; ; attempt++) {
+        const next = launch(c.spec);
+        next.expected = true; // while it may still be started again below
+        children[children.indexOf(current)] = next;
+        current = next;
+        // e.g. the kubelet exits at once if its containerd does not answer yet.
+        if (c.spec.ready) await waitFor(`${c.name} ready again`, c.spec.ready, 60000);
+        // A containerd that accepts connections may still be restoring its containers ("server
+        // is not initialized yet"): a kubelet started then exits within a second. Start it again.
+        await sleep(2000);
+        if (!next.exited || attempt >= 10) {
+          next.expected = false;
+          if (next.exited) log(`${c.name} exited (${next.code}) after ${attempt} starts; see ${next.logFile}`);
+          break;
+        }
+        log(`${c.name} exited (${next.code}) right after its restart; starting it again`);
+      }
     }
     restartWatchdog();
   };
@@ -433,6 +447,9 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
       ...(host
         ? ['--bind-address=0.0.0.0', `--advertise-address=${LAN_GATEWAY}`, '--secure-port=6443',
           '--kubelet-preferred-address-types=InternalIP',
+          // Webhooks (MetalLB's) are called at a pod IP, which the lan namespace routes to its
+          // node; it has no route to the Service range, so a ClusterIP would not answer.
+          '--enable-aggregator-routing=true',
           `--kubelet-client-certificate=${pki('admin.crt')}`, `--kubelet-client-key=${pki('admin.key')}`,
           '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction']
         : ['--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
@@ -532,6 +549,8 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
       real: Boolean(host),
       netns: host?.lanNet,
       inLan: (cmd, args) => (host ? host.inLan(cmd, args) : execFileSync(cmd, args, { encoding: 'utf8' })),
+      lanCommand: (cmd, args) => (host ? { cmd: 'nsenter', args: [`--net=${host.lanNet}`, '--', cmd, ...args] } : { cmd, args }),
+      loadBalancerPool: host ? { ...LB_POOL } : undefined,
       leftovers: () => (host ? host.leftovers() : []),
       ports: { etcd: etcdPort, etcdPeer: etcdPeerPort, apiserver: apiPort, controllerManager: kcmPort, scheduler: schedPort },
       pids: () => Object.fromEntries(children.map((c) => [c.name, c.exited ? null : c.proc.pid])),
