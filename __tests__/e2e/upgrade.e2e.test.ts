@@ -14,7 +14,7 @@ import { WebappExample } from '../../examples';
 import { AppNamespace, Autoscaling, ContainerPort, IngressPolicy, Microservice, Profile, Synthesizer, VotingAppChart } from '../../lib';
 import { synthesize } from '../../lib/synth/synthesizer';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
-import { CheckFailure, KubeObject, Kubectl, checkApplyOutput, describeRef, diagnostics, kubectlRef, manifestFiles, readManifests } from './support/kube';
+import { CheckFailure, KubeObject, Kubectl, checkApplyOutput, describeRef, diagnosingStep, kubectlRef, manifestFiles, readManifests } from './support/kube';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
@@ -142,16 +142,8 @@ async function waitGone(objects: KubeObject[]): Promise<void> {
 const isKept = (o: KubeObject) => o.kind === 'Namespace' || o.kind === 'PersistentVolumeClaim';
 const refs = (objects: KubeObject[]) => objects.map(describeRef).sort();
 
-async function step(name: string, fn: () => Promise<void> | void): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    const objects = e instanceof CheckFailure ? e.objects : [];
-    const extra = cluster && k ? diagnostics(k, objects, cluster.logTails(25)) : '(no cluster)';
-    process.stderr.write(`\n##### e2e step failed: ${name}\n${(e as Error).message}\n${extra}\n##### end of diagnostics\n`);
-    throw e;
-  }
-}
+/** Runs a step; on failure prints which object and condition failed, with describe and logs. */
+const step = diagnosingStep(() => ({ k, logTails: cluster && ((n: number) => cluster!.logTails(n)) }));
 
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-upgrade-'));

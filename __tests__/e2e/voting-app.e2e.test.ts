@@ -17,7 +17,7 @@ import {
   checkApplyOutput,
   deploymentProblems,
   describeRef,
-  diagnostics,
+  diagnosingStep,
   isPodReady,
   manifestFiles,
   manifestSubfolders,
@@ -44,16 +44,7 @@ const extraApplied: KubeObject[] = [];
 const ofKind = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 
 /** Runs a step; on failure prints which object and condition failed, with describe and logs. */
-async function step(name: string, fn: () => Promise<void> | void): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    const objects = e instanceof CheckFailure ? e.objects : [];
-    const extra = cluster && k ? diagnostics(k, objects, cluster.logTails(25)) : '(no cluster)';
-    process.stderr.write(`\n##### e2e step failed: ${name}\n${(e as Error).message}\n${extra}\n##### end of diagnostics\n`);
-    throw e;
-  }
-}
+const step = diagnosingStep(() => ({ k, logTails: cluster && ((n: number) => cluster!.logTails(n)) }));
 
 /** Fails with the problems; `kubectl describe` is shown for the objects they name. */
 function expectNoProblems(what: string, problems: string[], objects: KubeObject[] = []): void {

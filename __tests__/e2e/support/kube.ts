@@ -379,3 +379,22 @@ export function diagnostics(k: Kubectl, objects: string[], logTails: string): st
   parts.push(`===== control plane logs\n${logTails}`);
   return parts.join('\n');
 }
+
+/**
+ * A step of an e2e test: on failure it prints which object and condition failed, with
+ * `kubectl describe` of the objects, the cluster's state and the control plane's logs.
+ * `current` gives the cluster and kubectl of the test file as they are when the step fails.
+ */
+export function diagnosingStep(current: () => { k?: Kubectl; logTails?: (lines: number) => string }) {
+  return async (name: string, fn: () => Promise<void> | void): Promise<void> => {
+    try {
+      await fn();
+    } catch (e) {
+      const objects = e instanceof CheckFailure ? e.objects : [];
+      const { k, logTails } = current();
+      const extra = k && logTails ? diagnostics(k, objects, logTails(25)) : '(no cluster)';
+      process.stderr.write(`\n##### e2e step failed: ${name}\n${(e as Error).message}\n${extra}\n##### end of diagnostics\n`);
+      throw e;
+    }
+  };
+}
