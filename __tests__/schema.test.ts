@@ -1,7 +1,8 @@
 import * as path from 'path';
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { PercentOrAbsolute } from 'cdk8s-plus-28';
 import { BackendExample, ExternalDatabaseExample, ShopExample, WebappExample } from '../examples';
-import { Credentials, Exposure, Persistence, Profile, VotingAppChart, VotingAppChartProps, VotingAppFleet } from '../lib';
+import { ContainerPort, Credentials, DeploymentStrategy, Exposure, Microservice, Persistence, Profile, VotingAppChart, VotingAppChartProps, VotingAppFleet } from '../lib';
 import { find, Manifest, TEST_PASSWORD } from './support/manifests';
 import {
   ensureValidator, filesUnder, formatProblems, KUBERNETES_VERSION, MANIFEST_EXTENSIONS, SchemaInput, SchemaReport, validate,
@@ -37,6 +38,16 @@ const SYNTHESIZED: Record<string, () => Manifest[]> = {
   'example backend': () => chartOf(app => new BackendExample(app, 'backend')),
   'example external database': () => chartOf(app => new ExternalDatabaseExample(app, 'external-database')),
   'example shop': () => chartOf(app => new ShopExample(app, 'shop')),
+  'microservices with tuned stopping and rolling updates': () => chartOf(app => {
+    const chart = new Chart(app, 'tuned', { namespace: 'tuned' });
+    const http = ContainerPort.tcp('http', 8080);
+    new Microservice(chart, 'drains', {
+      image: 'web:1.0', ports: [http], shutdown: { drainCommand: ['/busybox/sleep', '10'], drainPause: Duration.seconds(10), gracePeriod: Duration.seconds(70) },
+      rollingUpdate: { maxSurge: PercentOrAbsolute.absolute(2), maxUnavailable: PercentOrAbsolute.percent(10) },
+    });
+    new Microservice(chart, 'recreates', { image: 'db:1.0', ports: [http], strategy: DeploymentStrategy.RECREATE, shutdown: { gracePeriod: Duration.seconds(90) } });
+    return chart;
+  }),
 };
 
 function deepCopy<T>(value: T): T {

@@ -32,6 +32,8 @@ export function echoServer(scope: Construct, id: string, props: EchoServerProps)
     liveness: HealthCheck.httpGet('/', http, { failureThreshold: 6 }),
     // The binary needs no user of its own: run it as "nobody".
     security: { user: 65534, group: 65534 },
+    // Built FROM scratch: no sleep for a drain pause, so it stops as soon as it is told to.
+    shutdown: { imageHasSleep: false },
   });
 }
 

@@ -28,6 +28,26 @@ describe('seed examples', () => {
     });
   });
 
+  test('webapp: nginx drains 5 s before it stops (its image has sleep), and an update keeps all three serving', () => {
+    const spec = find(build(app => new WebappExample(app, 'webapp')), 'Deployment', 'webapp').spec;
+    expect(spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+    expect(spec.template.spec.terminationGracePeriodSeconds).toBe(35);
+    expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+  });
+
+  test('backend and shop: the echo servers (http-echo, FROM scratch, no sleep) get no preStop hook, which could only fail', () => {
+    const echoes = [
+      find(build(app => new BackendExample(app, 'backend')), 'Deployment', 'backend'),
+      ...ofKind(build(app => new ShopExample(app, 'shop')), 'Deployment').filter(d => SHOP_SERVICES.includes(d.metadata.name)),
+    ];
+    expect(echoes).toHaveLength(4);
+    for (const d of echoes) {
+      expect(d.spec.template.spec.containers[0].image).toMatch(/^hashicorp\/http-echo:/);
+      expect(d.spec.template.spec.containers[0].lifecycle).toBeUndefined();
+      expect(d.spec.template.spec.terminationGracePeriodSeconds).toBeUndefined();
+    }
+  });
+
   test('webapp: every scratch emptyDir (nginx cache, run, tmp) has a size limit', () => {
     const objects = build(app => new WebappExample(app, 'webapp'));
     const volumes = find(objects, 'Deployment', 'webapp').spec.template.spec.volumes as { name: string; emptyDir?: { sizeLimit?: string } }[];

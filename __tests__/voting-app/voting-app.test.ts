@@ -115,8 +115,10 @@ describe('VotingApp: the default stack', () => {
       ofKind(all, 'Secret').forEach(s => expect(s.stringData).toBeUndefined());
     });
 
-    test('a Deployment strategy is written only when it is Recreate', () => {
-      ofKind(all, 'Deployment').forEach(d => expect([undefined, 'Recreate']).toContain(d.spec.strategy?.type));
+    test('a Deployment strategy is Recreate alone, or RollingUpdate with both of its parameters (a bare one is filled in by the server)', () => {
+      ofKind(all, 'Deployment').forEach(d => expect([
+        { type: 'Recreate' }, { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      ]).toContainEqual(d.spec.strategy));
     });
   });
 
@@ -262,6 +264,31 @@ describe('VotingApp: the default stack', () => {
       for (const name of ['vote', 'result']) {
         expect(find(objects, 'Deployment', name).spec.template.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
       }
+    });
+  });
+
+  describe('stopping and updates', () => {
+    const spec = (name: string) => find(objects, 'Deployment', name).spec;
+
+    test('vote, result and redis (each with a Service, replaced by rolling updates) drain 5 s before they stop, with 35 s of grace', () => {
+      for (const name of ['vote', 'result', 'redis']) {
+        expect(spec(name).template.spec.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
+        expect(spec(name).template.spec.terminationGracePeriodSeconds).toBe(35);
+      }
+    });
+
+    test('worker (no Service) and db (Recreate) stop as Kubernetes stops them: no pause, the default grace period', () => {
+      for (const name of ['worker', 'db']) {
+        expect(spec(name).template.spec.containers[0].lifecycle).toBeUndefined();
+        expect(spec(name).template.spec.terminationGracePeriodSeconds).toBeUndefined();
+      }
+    });
+
+    test('every rolling update starts a new pod before it stops an old one; db is replaced by Recreate', () => {
+      for (const name of ['vote', 'result', 'worker', 'redis']) {
+        expect(spec(name).strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+      }
+      expect(spec('db').strategy).toEqual({ type: 'Recreate' });
     });
   });
 

@@ -7,7 +7,7 @@ from constructs import Construct
 
 from cdk8s_voting_app import (
     AppNamespace, ContainerPort, DisruptionBudget, HealthCheck, HealthCheckOptions, IngressPolicy,
-    Microservice, MicroserviceServiceOptions, ServicePortMapping, Volume, VolumeMount, WorkloadSecurityOptions,
+    Microservice, MicroserviceServiceOptions, ServicePortMapping, ShutdownOptions, Volume, VolumeMount, WorkloadSecurityOptions,
 )
 
 ECHO_IMAGE = "hashicorp/http-echo:1.0"
@@ -73,6 +73,8 @@ def echo_server(scope: Construct, id: str, *, name: str, namespace: str, text: s
         readiness=HealthCheck.http_get("/", http),
         liveness=HealthCheck.http_get("/", http, failure_threshold=6),
         security=NOBODY,
+        # Built FROM scratch: no sleep for a drain pause, so it stops as soon as it is told to.
+        shutdown=ShutdownOptions(image_has_sleep=False),
     )
 
 

@@ -9,6 +9,7 @@ export { type EmptyDirOptions, Volume, type VolumeMount } from './volume';
 export {
   DeploymentStrategy, type INodePortSource, Microservice, type MicroserviceProps, type MicroserviceServiceOptions, type ServicePortMapping, type WorkloadSecurityOptions,
 } from './microservice';
+export { type RollingUpdateOptions, type ShutdownOptions } from './shutdown';
 export { Exposure } from './exposure';
 export { NodePortRange } from './node-port-range';
 export { NodePortAllocator } from './node-port-allocator';

@@ -16,6 +16,7 @@ import { HealthCheck } from './health-check';
 import { AppLabels } from './labels';
 import { NodePortRange } from './node-port-range';
 import { VolumeMount } from './volume';
+import { planRollingUpdate, planShutdown, RollingUpdateOptions, ShutdownOptions, ShutdownPlan } from './shutdown';
 import { IWorkload, resolveNamespace } from './workload';
 
 /** A node port known only at synth, when the whole App is there (read when the Service is rendered). */
@@ -238,6 +239,25 @@ export interface MicroserviceProps {
    */
   readonly strategy?: DeploymentStrategy;
   /**
+   * How a rolling update replaces pods (DeploymentStrategy.ROLLING_UPDATE only).
+   * The default never lets fewer pods be ready than asked for: a new pod
+   * starts and becomes ready before an old one stops.
+   * @default - maxSurge 25% (at least one pod), maxUnavailable 0
+   */
+  readonly rollingUpdate?: RollingUpdateOptions;
+  /**
+   * How its pods stop. A workload with a Service that rolls drains first: a
+   * `preStop` hook runs `sleep 5` while the Service's endpoints drop the pod
+   * everywhere, and the grace period covers that pause plus 30 s for the
+   * process. That needs a `sleep` in the image: set `imageHasSleep: false`
+   * for an image without one (FROM scratch, distroless), which then gets no
+   * pause unless `drainCommand` gives one.
+   * @default - a 5 s drain pause and a 35 s grace period for a workload with a
+   * Service updated by DeploymentStrategy.ROLLING_UPDATE whose image has `sleep`;
+   * Kubernetes' defaults (no pause, 30 s) otherwise
+   */
+  readonly shutdown?: ShutdownOptions;
+  /**
    * Protect the workload with the connections declared to it: the first
    * `connectTo` it writes an {@link IngressPolicy} (named `<name>-ingress`)
    * that admits exactly the declared clients on their ports. An explicit
@@ -289,6 +309,8 @@ export class Microservice extends Construct implements IWorkload {
   private autoscaled = false;
   private readonly assignedNodePorts = new Map<number, INodePortSource>();
   private readonly found: Problems;
+  private readonly stopping: ShutdownPlan;
+  private readonly rollingUpdate?: k8s.RollingUpdateDeployment;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -386,6 +408,22 @@ export class Microservice extends Construct implements IWorkload {
       }
     });
     const resources = toResources(found, props.resources ?? DEFAULT_RESOURCES);
+
+    // Zero downtime by default: a pod that serves through a Service and is replaced one by
+    // one drains before it stops, and an update never lets fewer pods be ready than asked for.
+    // A Recreate workload stops every pod anyway (docs/reliability.md).
+    const recreates = props.strategy === DeploymentStrategy.RECREATE;
+    const serves = props.service === undefined ? this.ports.length > 0 : props.service !== false;
+    this.stopping = planShutdown(props.shutdown ?? {}, serves && !recreates);
+    this.stopping.findings.forEach(f => found._record(f));
+    if (recreates) {
+      found.check(props.rollingUpdate === undefined, ProblemCode.CONFLICTING_SETTINGS, 'rollingUpdate is set on a workload updated by DeploymentStrategy.RECREATE',
+        'drop rollingUpdate, or the Recreate strategy');
+    } else {
+      const rolling = planRollingUpdate(props.rollingUpdate ?? {});
+      rolling.findings.forEach(f => found._record(f));
+      this.rollingUpdate = rolling.rollingUpdate;
+    }
 
     // The spec is rendered at synth, as cdk8s-plus does, so that env vars, volumes and
     // autoscaling added after construction show in it.
@@ -528,13 +566,15 @@ export class Microservice extends Construct implements IWorkload {
       // An autoscaler owns the count: with it written, every apply would reset a scaled Deployment.
       replicas: this.autoscaled ? undefined : this.replicas,
       selector: { matchLabels: this.labels.selector },
-      // RollingUpdate is the API default; written without its parameters it
-      // would make every re-apply report a change.
-      strategy: props.strategy === DeploymentStrategy.RECREATE ? { type: DeploymentStrategy.RECREATE } : undefined,
+      // RollingUpdate is written with both of its parameters: a bare one would make every
+      // re-apply report a change, and the API's default lets a quarter of the pods go unready.
+      strategy: this.rollingUpdate === undefined ? { type: DeploymentStrategy.RECREATE }
+        : { type: DeploymentStrategy.ROLLING_UPDATE, rollingUpdate: this.rollingUpdate },
       template: {
         metadata: { labels: this.labels.all },
         spec: {
           automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: this.stopping.gracePeriodSeconds,
           securityContext: {
             seccompProfile: { type: 'RuntimeDefault' },
             // Root asked for by number is written as such: the kubelet refuses runAsNonRoot with uid 0.
@@ -558,6 +598,7 @@ export class Microservice extends Construct implements IWorkload {
             readinessProbe: props.readiness?._toKube(),
             livenessProbe: props.liveness?._toKube(),
             startupProbe: props.startup?._toKube(),
+            lifecycle: this.stopping.preStop ? { preStop: this.stopping.preStop } : undefined,
             securityContext: {
               allowPrivilegeEscalation: false,
               privileged: false,

@@ -99,6 +99,14 @@ export class ProblemCode {
    */
   public static readonly REFUSED_AT_RUN_TIME = new ProblemCode('CVA113', 'refused-at-run-time', true);
 
+  /**
+   * CVA114: a pod's shutdown cannot do what its settings say: a termination grace period that ends
+   * before the drain pause does (the kubelet kills the process about two seconds after SIGTERM), a
+   * drain pause with nothing to run it (an image without `sleep` and no drain command), or a drain
+   * command given no time.
+   */
+  public static readonly SHUTDOWN = new ProblemCode('CVA114', 'shutdown', true);
+
   /** CVA207: a port a Service exposes that the NetworkPolicies let nobody reach. */
   public static readonly UNREACHABLE_PORT = new ProblemCode('CVA207', 'unreachable-port', true);
 
