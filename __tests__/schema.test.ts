@@ -38,6 +38,7 @@ const SYNTHESIZED: Record<string, () => Manifest[]> = {
   'example backend': () => chartOf(app => new BackendExample(app, 'backend')),
   'example external database': () => chartOf(app => new ExternalDatabaseExample(app, 'external-database')),
   'example shop': () => chartOf(app => new ShopExample(app, 'shop')),
+  'voting app, redis on a claim': () => votingAppChart({ redisPersistence: Persistence.claim({ size: Size.gibibytes(1) }) }),
   'microservices with tuned stopping and rolling updates': () => chartOf(app => {
     const chart = new Chart(app, 'tuned', { namespace: 'tuned' });
     const http = ContainerPort.tcp('http', 8080);

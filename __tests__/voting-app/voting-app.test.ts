@@ -290,6 +290,32 @@ describe('VotingApp: the default stack', () => {
       }
       expect(spec('db').strategy).toEqual({ type: 'Recreate' });
     });
+
+    test('a redis queue on a claim is replaced by Recreate, append-only, without a drain pause', () => {
+      // GIVEN redisPersistence, outside any profile
+      const persistent = votingApp({ redisPersistence: Persistence.claim({ size: Size.gibibytes(2), storageClass: 'standard' }) });
+      // THEN redis has its own claim, and the pod is replaced whole
+      expect(find(persistent, 'PersistentVolumeClaim', 'redis-data').spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '2Gi' } } });
+      const redis = find(persistent, 'Deployment', 'redis').spec;
+      expect(redis.strategy).toEqual({ type: 'Recreate' });
+      expect(redis.template.spec.containers[0].args).toEqual(['redis-server', '--appendonly', 'yes', '--appendfsync', 'always']);
+      expect(redis.template.spec.containers[0].lifecycle).toBeUndefined();
+      expect(redis.template.spec.terminationGracePeriodSeconds).toBe(30);
+      // AND db stays as it was: on its emptyDir
+      expect(ofKind(persistent, 'PersistentVolumeClaim').map(c => c.metadata.name)).toEqual(['redis-data']);
+    });
+
+    test('a bad redis claim is reported by redis, as synth reports every problem', () => {
+      const app = new App();
+      new VotingApp(new Chart(app, 'c'), 'app', { credentials: Credentials.fromPassword({ password: TEST_PASSWORD }), redisPersistence: Persistence.claim({ size: Size.kibibytes(10) }) });
+      expect(messagesOf(validateApp(app))).toEqual([expect.stringMatching(/^\[c\/app\/Redis\] CVA102 the persistent volume size of Persistence\.claim must be a positive whole number of MiB/)]);
+    });
+
+    test('result at 2 replicas (sticky) gets a disruption budget; at 1 it gets none', () => {
+      const two = votingApp({ replicas: { result: 2 }, resultStickySessions: true });
+      expect(find(two, 'PodDisruptionBudget', 'result').spec.maxUnavailable).toBe(1);
+      expect(ofKind(objects, 'PodDisruptionBudget')).toHaveLength(0);
+    });
   });
 
   describe('db data', () => {

@@ -11,9 +11,11 @@ export enum Profile {
   DEV = 'dev',
   /**
    * A cloud cluster: LoadBalancer Services, postgres on a 10 GiB
-   * PersistentVolumeClaim, credentials from the existing Secret
-   * `voting-app-db` (keys `username`, `password`), vote and worker at 2
-   * replicas with autoscaling and disruption budgets, pods spread across nodes.
+   * PersistentVolumeClaim and redis on a 1 GiB one (append-only file),
+   * credentials from the existing Secret `voting-app-db` (keys `username`,
+   * `password`), vote and worker at 2 replicas with autoscaling and disruption
+   * budgets, result at 2 replicas with sticky sessions and a disruption
+   * budget, pods spread across nodes.
    */
   PRODUCTION = 'production',
 }
@@ -31,8 +33,13 @@ export function profileDefaults(profile: Profile): Partial<VotingAppProps> {
         voteExposure: Exposure.loadBalancer(80),
         resultExposure: Exposure.loadBalancer(80),
         persistence: Persistence.claim({ size: Size.gibibytes(10) }),
+        // The queue of votes not yet counted survives a restart of redis.
+        redisPersistence: Persistence.claim({ size: Size.gibibytes(1) }),
         credentials: Credentials.fromSecretName(PRODUCTION_DB_SECRET),
-        replicas: { vote: 2, worker: 2 },
+        // Two of each front end, so a drain or an update always leaves one serving;
+        // socket.io needs each viewer to stay on one result pod.
+        replicas: { vote: 2, worker: 2, result: 2 },
+        resultStickySessions: true,
         autoscaling: true,
         spreadAcrossNodes: true,
       };

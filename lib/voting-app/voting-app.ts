@@ -6,7 +6,7 @@ import { Redis } from './redis';
 import { Result } from './result';
 import { BallotOptions, Vote } from './vote';
 import { Worker } from './worker';
-import { Autoscaling, Credentials, Exposure, ExternalNameService, IngressPolicy, Microservice, Persistence, ProblemCode, Problems } from '../core';
+import { Autoscaling, Credentials, DisruptionBudget, Exposure, ExternalNameService, IngressPolicy, Microservice, Persistence, ProblemCode, Problems } from '../core';
 
 /** Images of the five components; each needs an explicit tag. */
 export interface VotingAppImages {
@@ -26,7 +26,11 @@ export interface VotingAppImages {
 export interface VotingAppReplicas {
   /** @default 1 */
   readonly vote?: number;
-  /** More than 1 needs `resultStickySessions`. @default 1 */
+  /**
+   * More than 1 needs `resultStickySessions`, and adds a PodDisruptionBudget
+   * (`maxUnavailable: 1`) so a node drain leaves a result pod serving.
+   * @default 1
+   */
   readonly result?: number;
   /** @default 1 */
   readonly worker?: number;
@@ -121,6 +125,14 @@ export interface VotingAppProps {
    */
   readonly persistence?: Persistence;
   /**
+   * Where redis keeps the votes not yet counted. A claim keeps them through a
+   * restart of redis: it writes every vote to an append-only file on the claim
+   * before answering, and is replaced by Recreate (two servers must not share
+   * the file). Ephemeral, a restart of the pod loses the queue.
+   * @default Persistence.ephemeral()
+   */
+  readonly redisPersistence?: Persistence;
+  /**
    * NetworkPolicies: only worker and result reach db; only vote and worker
    * reach redis; nothing reaches worker.
    * @default true
@@ -170,7 +182,7 @@ export class VotingApp extends Construct {
     const replicas = props.replicas ?? {};
     const resources = props.resources ?? {};
 
-    this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis }).workload;
+    this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis, persistence: props.redisPersistence }).workload;
     if (props.externalDatabase) {
       // Reported by synth with every other problem; nothing is then written.
       found.check(props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined,
@@ -210,6 +222,10 @@ export class VotingApp extends Construct {
     if (props.autoscaling) {
       new Autoscaling(this, 'VoteAutoscaling', { target: this.vote });
       new Autoscaling(this, 'WorkerAutoscaling', { target: this.worker });
+    }
+    // A drain takes one result pod at a time, so viewers always have one to reconnect to.
+    if ((this.result.replicas ?? 1) > 1) {
+      new DisruptionBudget(this, 'ResultBudget', { target: this.result });
     }
 
     // What connections cannot say: nothing reaches worker, and anyone reaches the two front ends.
