@@ -29,8 +29,8 @@ const NS = 'voting-app-production';
 const EXISTING = process.env.E2E_KUBECONFIG;
 const RECORD = process.env.LOAD_RECORD === '1';
 /** Requests per second of the GET stream (over every endpoint in turn) and of the vote stream. */
-const GET_RATE = Number(process.env.LOAD_GET_RATE ?? 20);
-const VOTE_RATE = Number(process.env.LOAD_VOTE_RATE ?? 4);
+const GET_RATE = Number(process.env.LOAD_GET_RATE ?? 30);
+const VOTE_RATE = Number(process.env.LOAD_VOTE_RATE ?? 5);
 /** The hard bound of each stream; a scenario normally ends it well before. */
 const MAX_STREAM_SECONDS = 150;
 /** Traffic before the scenario's action, and after everything is back. */
