@@ -150,6 +150,7 @@ async function underLoad(scenario: string, goal: string, o: { votes: boolean; pr
   const f: Figures = {
     scenario, goal, seconds: Math.round((Date.now() - started) / 1000),
     gets: { sent: gets.length, failed: gets.filter((h) => !succeeded(h)).length, p99Ms: p99Ms(gets) },
+    via: targets.map((e) => `${e.service} via ${e.via}`),
     load: [load0, os.loadavg()[0]],
     notes: [...notes, ...Object.entries(failureCounts([...gets, ...votes], targets)).map(([key, n]) => `${n} × ${key}`)],
   };
@@ -309,7 +310,8 @@ describe('dist/production/ under load on real nodes', () => {
       }
       k.ok(['uncordon', node]);
       if (done.code !== 0) throw new Error(`kubectl drain ${node} exited ${done.code}: ${done.out}`);
-      return [];
+      return [`fewest Ready pods while it drained: ${Object.entries(fewest).map(([name, n]) => `${name} ${n}`).join(', ')}`,
+        'votes counted apart: redis (one replica, on a claim) moves with the drain'];
     });
     f.met = f.gets.failed === 0;
     expect({ failedGets: f.gets.failed, why: goalNotes(f).filter((n) => / × GET /.test(n)) }).toEqual({ failedGets: 0, why: [] });

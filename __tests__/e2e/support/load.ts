@@ -175,6 +175,8 @@ export interface Figures {
   seconds: number;
   gets: { sent: number; failed: number; p99Ms: number };
   votes?: { sent: number; failed: number; p99Ms: number; accepted: number; counted: number; lost: number };
+  /** What the streams went through (`vote via node port 10.250.0.11`, …). */
+  via: string[];
   /** The machine's 1-minute load average at the start and at the end. */
   load: [number, number];
   /** Failures by endpoint and reason, and anything else worth a line. */
@@ -208,19 +210,27 @@ export function renderRecord(figures: Figures[], o: { root: string; rates: strin
     `${cell(f.votes?.sent)} | ${cell(f.votes?.failed)} | ${cell(f.votes?.p99Ms)} | ${cell(f.votes?.accepted)} | ${cell(f.votes?.counted)} | ` +
     `${cell(f.votes?.lost)} | ${f.load[0].toFixed(1)} → ${f.load[1].toFixed(1)} | ${f.goal}${f.met === undefined ? '' : f.met ? ': met' : ': **not met**'} |`);
   const notes = figures.filter((f) => f.notes.length).map((f) => `- ${f.scenario}: ${f.notes.join('; ')}`);
+  const via = [...new Set(figures.flatMap((f) => f.via))];
+  const lb = via.filter((v) => / via LoadBalancer /.test(v));
   return [
     '## Under load on the real nodes',
     '',
-    `Recorded ${date} by the load tier (\`LOAD_RECORD=1 npx jest --config jest.e2e.config.js load\`) at commit ${commitOf(o.root)},`,
-    `on ${describeMachine()}, with other work on the machine (the load column is its 1-minute load`,
-    'average at the start and end of each scenario). `dist/production/` on the two real nodes of',
-    '[real-nodes.md](real-nodes.md), the stand-in images; vegeta v12.13.0 in the cluster\'s lan network namespace,',
-    `${o.rates}, each request a new connection, through each node's node port (and each LoadBalancer`,
-    'address the Services have). Figures, not goals: CI asserts the goals, and this record is not drift-checked.',
+    `Recorded ${date} by the load tier (\`LOAD_RECORD=1 npx jest --config jest.e2e.config.js load.e2e\`) at commit`,
+    `${commitOf(o.root)}, on ${describeMachine()}, with other work on the machine (the load column`,
+    'is its 1-minute load average at the start and end of each scenario). `dist/production/` on the two',
+    'real nodes of [real-nodes.md](real-nodes.md), with the stand-in images; vegeta v12.13.0 in the',
+    `cluster's lan network namespace, ${o.rates}, each request a new connection, through`,
+    `${via.join(', ')}${lb.length ? '' : ' (the Services had no LoadBalancer address)'}.`,
     '',
     '| scenario | s | GETs | failed | p99 ms | votes | failed | p99 ms | accepted | counted | lost | load | goal |',
     '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- | --- |',
     ...rows,
+    '',
+    'A vote is accepted when vote answers it with success, from a voter of its own; counted when',
+    "that voter's row is in postgres once the worker has caught up; lost when accepted and never",
+    'counted. vote answers an error (HTTP 500) for a vote it could not queue while redis had no',
+    'ready pod: not accepted, so not lost. Figures, not goals: CI asserts the goals, and this',
+    'record is not drift-checked.',
     '',
     ...(notes.length ? ['Failures and notes:', '', ...notes, ''] : []),
   ].join('\n');
