@@ -14,13 +14,16 @@ import { execFileSync } from 'child_process';
 import { chromium, Browser, BrowserContext } from 'playwright-core';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
 import { REGISTRY } from '../../tools/nodes/nodes';
-import { KubeObject, Kubectl, Pod, readManifests, manifestFiles, isPodReady } from './support/kube';
+import { KubeObject, Kubectl, Pod, Service, readManifests, manifestFiles, isPodReady } from './support/kube';
+import { LoadBalancerSupport, detectLoadBalancer, loadBalancerAddress } from './support/load-balancer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.resolve(process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist'));
 const EXISTING = process.env.E2E_KUBECONFIG;
 const WAIT_MS = Number(process.env.E2E_WAIT_SECONDS ?? 240) * 1000;
 const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
+/** How long a LoadBalancer Service may go without an external address before its test fails. */
+const LB_WAIT_MS = Number(process.env.E2E_LB_WAIT_SECONDS ?? 60) * 1000;
 
 /** The folders of dist/ applied, each as users apply it. The fleet (dozens of tenants) is left out. */
 const APPLIED = [DIST, path.join(DIST, 'production'), path.join(DIST, 'examples')];
@@ -73,6 +76,18 @@ async function expectSoon(read: () => Promise<string>, pass: (v: string) => bool
     await sleep(500);
   }
   throw new Error(`the page still shows "${last}" after ${ms / 1000}s`);
+}
+
+/** A browser context, in the lan namespace on our cluster (one browser for the whole file). */
+async function voter(): Promise<BrowserContext> {
+  if (!browser) {
+    browser = await chromium.launch({
+      executablePath: browserCommand(),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+  }
+  return browser.newContext();
 }
 
 /** A single-node cluster of the user's (kind's default) cannot show what needs two nodes. */
@@ -298,17 +313,6 @@ describe('dist/ on real nodes', () => {
     const voteUrl = () => `http://${nodeIps[0]}:31000/`;
     const resultUrl = () => `http://${nodeIps[nodeIps.length - 1]}:31001/`;
 
-    async function voter(): Promise<BrowserContext> {
-      if (!browser) {
-        browser = await chromium.launch({
-          executablePath: browserCommand(),
-          args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-            '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-        });
-      }
-      return browser.newContext();
-    }
-
     async function vote(ctx: BrowserContext, option: 'a' | 'b'): Promise<void> {
       const page = await ctx.newPage();
       await page.goto(voteUrl());
@@ -516,6 +520,75 @@ describe('dist/ on real nodes', () => {
       const r = exec(PROBE_NS, 'probe', ['nslookup', `db-svc.${svc.metadata.namespace}.svc.cluster.local`]);
       expect(r.out).toMatch(/canonical name = mydb\.amazonaws\.com/);
     });
+  });
+
+  // The production profile and the LoadBalancer example publish vote and result as Services of
+  // type LoadBalancer. On our cluster MetalLB (layer 2, tools/nodes/metallb.js) gives them
+  // addresses on the lan bridge; on a user's cluster whatever implementation it has, or none.
+  describe('LoadBalancer Services, through their external addresses', () => {
+    let support: LoadBalancerSupport = { available: false, why: 'not probed yet' };
+    const addresses = new Map<string, string>();
+    const lbServices = () => objects.filter((o): o is Service => o.kind === 'Service' && (o as Service).spec.type === 'LoadBalancer');
+
+    beforeAll(async () => {
+      support = cluster
+        ? { available: true, why: 'MetalLB on the real nodes' }
+        : await detectLoadBalancer(k, Number(process.env.E2E_LB_PROBE_SECONDS ?? 60) * 1000);
+      if (!support.available) process.stderr.write(`LoadBalancer tests will be skipped: ${support.why}\n`);
+    }, 180_000);
+
+    const skipped = () => {
+      if (support.available) return false;
+      process.stderr.write(`skipped: ${support.why}\n`);
+      return true;
+    };
+
+    test('every LoadBalancer Service applied gets an external address', async () => {
+      if (skipped()) return;
+      const services = lbServices();
+      // production's vote and result, the LoadBalancer example's, the RDS example's
+      expect(services.length).toBeGreaterThanOrEqual(4);
+      const failures: string[] = [];
+      for (const svc of services) {
+        const ns = svc.metadata.namespace!;
+        try {
+          addresses.set(`${ns}/${svc.metadata.name}`, await loadBalancerAddress(k, ns, svc.metadata.name, LB_WAIT_MS));
+        } catch (e) {
+          failures.push((e as Error).message);
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(new Set(addresses.values()).size).toBe(services.length);
+      if (cluster?.loadBalancerPool) {
+        const last = (ip: string) => Number(ip.split('.').pop());
+        const [lo, hi] = [last(cluster.loadBalancerPool.first), last(cluster.loadBalancerPool.last)];
+        const outside = [...addresses].filter(([, ip]) => !ip.startsWith('10.250.0.') || last(ip) < lo || last(ip) > hi);
+        expect(outside).toEqual([]);
+      }
+    }, 600_000);
+
+    for (const ns of [PROD_NS, 'example-voting-app-lb']) {
+      test(`${ns}: a vote posted to vote's address is counted, and result's address shows it in a browser`, async () => {
+        if (skipped()) return;
+        const vote = addresses.get(`${ns}/vote`);
+        const result = addresses.get(`${ns}/result`);
+        if (!vote || !result) throw new Error(`${ns}: vote or result has no LoadBalancer address (see the test above)`);
+        const page = httpGet(`http://${vote}/`);
+        expect(`${page.status} ${/<form/i.test(page.body)}`).toBe('200 true');
+        const before = tally(ns);
+        const total = (before.a ?? 0) + (before.b ?? 0) + 1;
+        const r = fromLan('curl', ['-s', '--max-time', '10', '-o', '/dev/null', '-w', '%{http_code}',
+          '-b', `voter_id=lb-voter-${ns}`, '--data', 'vote=b', `http://${vote}/`]);
+        expect(`POST http://${vote}/: ${r.trim()}`).toBe(`POST http://${vote}/: 200`);
+        await until(`the vote through ${vote} counted in ${ns}`, () => (before.b ?? 0) + 1 === tally(ns).b, 120_000);
+        const ctx = await voter();
+        const shown = await ctx.newPage();
+        await shown.goto(`http://${result}/`);
+        const want = total === 1 ? '1 vote' : `${total} votes`;
+        await expectSoon(async () => (await shown.locator('#result').textContent())?.trim() ?? '', (got) => got.includes(want), 60000);
+        await ctx.close();
+      }, 300_000);
+    }
   });
 
   // What the API server accepts and only the node judges: synth reports each as CVA113

@@ -11,7 +11,10 @@
 #   crane                       github.com/google/go-containerregistry (../nodes/crane)
 #   http-echo                   github.com/hashicorp/http-echo   (../nodes/http-echo)
 #   pause                       our own                          (../nodes/pause)
-# plus kwok's stage file (simulated node and pod lifecycle), copied from the kwok module.
+#   metallb-controller, metallb-speaker
+#                               go.universe.tf/metallb           (../nodes/metallb)
+# plus kwok's stage file (simulated node and pod lifecycle), copied from the kwok module, and
+# MetalLB's own manifest (CRDs, RBAC, controller, speaker, webhooks), copied from its module.
 #
 # The result goes to a cache OUTSIDE the repository, keyed by the versions, the Go version and
 # a hash of the wrapper modules, so a warm run returns at once:
@@ -61,19 +64,20 @@ requires etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" || die "etcd/go.mod does
 requires kwok sigs.k8s.io/kwok "$KWOK_VERSION" || die "kwok/go.mod does not require kwok $KWOK_VERSION (versions.env)"
 
 NODES="$(cd "$HERE/../nodes" && pwd)"
-NODE_MODULES=(coredns kube-router crane http-echo pause)
+NODE_MODULES=(coredns kube-router crane http-echo pause metallb)
 HASH="$( { echo "recipe=$RECIPE"; cat "$HERE"/kube/go.mod "$HERE"/kube/go.sum "$HERE"/etcd/go.mod "$HERE"/etcd/go.sum "$HERE"/etcd/main.go "$HERE"/kwok/go.mod "$HERE"/kwok/go.sum;
   for m in "${NODE_MODULES[@]}"; do cat "$NODES/$m"/go.mod "$NODES/$m"/*.go "$NODES/$m"/go.sum 2>/dev/null || true; done; } | sha256sum | cut -c1-12)"
 KEY="kube-${KUBE_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}_${GOVERSION}_${HASH}"
 CACHE_ROOT="${CDK8S_VOTING_CACHE:-$HOME/.cache/cdk8s-voting-app}/control-plane"
 DEST="$CACHE_ROOT/$KEY"
-BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubelet kube-proxy "${NODE_MODULES[@]}")
+BINARIES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubelet kube-proxy coredns kube-router crane http-echo pause
+  metallb-controller metallb-speaker)
 
 is_complete() {
   [ -f "$DEST/COMPLETE" ] || return 1
   local b
   for b in "${BINARIES[@]}"; do [ -x "$DEST/bin/$b" ] || return 1; done
-  [ -f "$DEST/share/kwok-stages.yaml" ]
+  [ -f "$DEST/share/kwok-stages.yaml" ] && [ -f "$DEST/share/metallb-native.yaml" ]
 }
 
 if [ "$MODE" = print ]; then
@@ -225,6 +229,10 @@ build_module "$NODES/kube-router" "" github.com/cloudnativelabs/kube-router/v2/c
 build_module "$NODES/crane" "" github.com/google/go-containerregistry/cmd/crane
 build_module "$NODES/http-echo" "" github.com/hashicorp/http-echo
 build_module "$NODES/pause" "" .
+# MetalLB's two programs are named after their packages (controller, speaker): prefixed here.
+build_module "$NODES/metallb" "" go.universe.tf/metallb/controller go.universe.tf/metallb/speaker
+mv "$WORK/bin/controller" "$WORK/bin/metallb-controller"
+mv "$WORK/bin/speaker" "$WORK/bin/metallb-speaker"
 
 # kwok's stages: the "fast" set (kustomize/stage/fast = node/fast + node/heartbeat-with-lease +
 # pod/fast) from the very kwok module version built above.
@@ -239,6 +247,13 @@ KWOK_DIR="$(cd "$HERE/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
     cat "$KWOK_DIR/kustomize/stage/$f"
   done
 } >"$WORK/share/kwok-stages.yaml"
+
+# MetalLB's manifest as its project publishes it (native mode: layer 2 and native BGP), from
+# the very module version built above; tools/nodes/metallb.js applies it with our image names.
+step "[metallb] copying config/manifests/metallb-native.yaml from the metallb module"
+METALLB_DIR="$(cd "$NODES/metallb" && go list -m -f '{{.Dir}}' go.universe.tf/metallb)"
+[ -f "$METALLB_DIR/config/manifests/metallb-native.yaml" ] || die "metallb-native.yaml not found in $METALLB_DIR"
+cp "$METALLB_DIR/config/manifests/metallb-native.yaml" "$WORK/share/metallb-native.yaml"
 
 step "checking the binaries"
 "$WORK/bin/etcd" --version >&2

@@ -42,6 +42,13 @@ export interface Cluster {
   netns?: string;
   /** Runs a command where the node IPs are reachable (the lan namespace), returns its output. */
   inLan(cmd: string, args: string[]): string;
+  /**
+   * The command line that runs `cmd args` in the lan namespace, for spawning a long-running
+   * process there (a load generator): `spawn(c.cmd, c.args)`. On simulated nodes: unchanged.
+   */
+  lanCommand(cmd: string, args: string[]): { cmd: string; args: string[] };
+  /** The range MetalLB gives LoadBalancer Services on real nodes (on the lan bridge); else undefined. */
+  loadBalancerPool?: { first: string; last: string };
   /** Cgroups, mounts and processes of the real nodes still on the machine (after stop: none). */
   leftovers(): string[];
 }

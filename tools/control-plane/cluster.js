@@ -27,7 +27,7 @@ const https = require('https');
 const http = require('http');
 const { spawn, spawnSync, execFileSync } = require('child_process');
 
-const { Host, LAN_GATEWAY, nodeIp } = require('../nodes/host');
+const { Host, LAN_GATEWAY, LB_POOL, nodeIp } = require('../nodes/host');
 const { startRealNodes } = require('../nodes/nodes');
 
 const HERE = __dirname;
@@ -433,6 +433,9 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
       ...(host
         ? ['--bind-address=0.0.0.0', `--advertise-address=${LAN_GATEWAY}`, '--secure-port=6443',
           '--kubelet-preferred-address-types=InternalIP',
+          // Webhooks (MetalLB's) are called at a pod IP, which the lan namespace routes to its
+          // node; it has no route to the Service range, so a ClusterIP would not answer.
+          '--enable-aggregator-routing=true',
           `--kubelet-client-certificate=${pki('admin.crt')}`, `--kubelet-client-key=${pki('admin.key')}`,
           '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction']
         : ['--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
@@ -532,6 +535,8 @@ ${keepDir ? '' : `sleep 1; rm -rf '${dir}'`}`;
       real: Boolean(host),
       netns: host?.lanNet,
       inLan: (cmd, args) => (host ? host.inLan(cmd, args) : execFileSync(cmd, args, { encoding: 'utf8' })),
+      lanCommand: (cmd, args) => (host ? { cmd: 'nsenter', args: [`--net=${host.lanNet}`, '--', cmd, ...args] } : { cmd, args }),
+      loadBalancerPool: host ? { ...LB_POOL } : undefined,
       leftovers: () => (host ? host.leftovers() : []),
       ports: { etcd: etcdPort, etcdPeer: etcdPeerPort, apiserver: apiPort, controllerManager: kcmPort, scheduler: schedPort },
       pids: () => Object.fromEntries(children.map((c) => [c.name, c.exited ? null : c.proc.pid])),

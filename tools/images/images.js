@@ -1,7 +1,7 @@
 // The stand-in images: one Debian root filesystem (mmdebstrap, Debian's packages) shared as
 // the first layer of the six Debian-based images, plus a small layer of our own for each that
 // sets the stock image's users, entrypoint, paths and program; and three images of a single
-// static Go binary (pause, CoreDNS, http-echo). Each entry keeps the stock image's user,
+// static Go binary (pause, CoreDNS, http-echo, MetalLB's controller and speaker). Each entry keeps the stock image's user,
 // ports, entry behaviour and the paths it writes; README.md beside this file says, image by
 // image, what it does not model.
 'use strict';
@@ -138,6 +138,22 @@ const IMAGES = [
     base: 'scratch',
     binary: ['coredns', '/coredns'],
     config: { Entrypoint: ['/coredns'], ExposedPorts: { '53/tcp': {}, '53/udp': {} }, User: '65532:65532' },
+    infrastructure: true,
+  },
+  // MetalLB's images are distroless/static with the program at the root; the manifest sets
+  // the controller's user (65534) and runs the speaker as root with NET_RAW on the node's network.
+  {
+    name: 'quay.io/metallb/controller:v0.15.2',
+    base: 'scratch',
+    binary: ['metallb-controller', '/controller'],
+    config: { Entrypoint: ['/controller'], ExposedPorts: { '7472/tcp': {}, '9443/tcp': {} } },
+    infrastructure: true,
+  },
+  {
+    name: 'quay.io/metallb/speaker:v0.15.2',
+    base: 'scratch',
+    binary: ['metallb-speaker', '/speaker'],
+    config: { Entrypoint: ['/speaker'], ExposedPorts: { '7472/tcp': {}, '7946/tcp': {}, '7946/udp': {} } },
     infrastructure: true,
   },
 ];

@@ -2,7 +2,8 @@
 // the cluster's own folder (never /run/netns), our own cgroups, and one teardown script that
 // removes all of it. Nothing here touches the machine's network, sysctls, /run or /var/lib:
 //
-//   lan namespace   bridge cva0 10.250.0.1/24: the control plane, the registry, the browser
+//   lan namespace   bridge cva0 10.250.0.1/24: the control plane, the registry, the browser;
+//                   LoadBalancer addresses 10.250.0.200-220 (MetalLB answers ARP from a node)
 //   node-N          its own network namespace (eth0 10.250.0.1N, pods 10.244.N.0/24 routed
 //                   through ptp veths) and mount namespace (/run, /var/lib, /var/log are
 //                   folders of the cluster; three /proc/sys files the kubelet would write
@@ -19,6 +20,8 @@ const LAN_CIDR_PREFIX = '10.250.0';
 const LAN_GATEWAY = `${LAN_CIDR_PREFIX}.1`;
 const POD_CIDR = '10.244.0.0/16';
 const CLUSTER_DNS = '10.96.0.10';
+/** LoadBalancer addresses (MetalLB, layer 2) on the lan bridge, above every node's address. */
+const LB_POOL = { first: `${LAN_CIDR_PREFIX}.200`, last: `${LAN_CIDR_PREFIX}.220` };
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
 const nodeIp = (index) => `${LAN_CIDR_PREFIX}.${11 + index}`;
@@ -246,4 +249,4 @@ done
   }
 }
 
-module.exports = { Host, LAN_GATEWAY, POD_CIDR, CLUSTER_DNS, nodeIp };
+module.exports = { Host, LAN_GATEWAY, POD_CIDR, CLUSTER_DNS, LB_POOL, nodeIp };

@@ -9,7 +9,7 @@ const { POD_CIDR, CLUSTER_DNS } = require('./host');
 
 const SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
 /** Registries whose names the local registry serves; nothing is fetched from outside. */
-const MIRRORED_REGISTRIES = ['docker.io', 'registry.k8s.io'];
+const MIRRORED_REGISTRIES = ['docker.io', 'registry.k8s.io', 'quay.io'];
 
 function containerdConfig(node) {
   return `version = 2

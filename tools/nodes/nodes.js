@@ -1,15 +1,17 @@
 // Starts the real nodes of a local cluster (see host.js for the namespaces): the local
 // registry with the stand-in images, then on each node containerd, the kubelet, kube-proxy and
-// kube-router (NetworkPolicy firewall only), then cluster DNS and static volumes.
+// kube-router (NetworkPolicy firewall only), then cluster DNS, static volumes and MetalLB
+// (LoadBalancer addresses on the lan bridge, metallb.js).
 'use strict';
 
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { LAN_GATEWAY } = require('./host');
+const { LAN_GATEWAY, LB_POOL } = require('./host');
 const { writeNodeConfig } = require('./node-config');
 const { coreDns, volumes } = require('./addons');
+const { applyMetalLb, configureMetalLb } = require('./metallb');
 
 const REGISTRY = `${LAN_GATEWAY}:5000`;
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -108,12 +110,15 @@ async function startRealNodes(ctx) {
     return r.status === 200 ? true : `${r.status}`;
   });
   kubectlApply(kubeconfig, [...coreDns(), ...pvs]);
+  applyMetalLb(kubeconfig, path.join(path.dirname(bin), 'share'));
   await waitFor('cluster DNS (CoreDNS pods Ready behind kube-dns)', async () => {
     const r = await api('GET', '/apis/apps/v1/namespaces/kube-system/deployments/coredns');
     const st = r.json?.status || {};
     return st.readyReplicas === r.json?.spec?.replicas ? true : `${st.readyReplicas ?? 0} of ${r.json?.spec?.replicas} ready`;
   });
   log(`cluster DNS ready (${since()})`);
+  await configureMetalLb({ api, kubeconfig, waitFor });
+  log(`MetalLB ready: LoadBalancer addresses ${LB_POOL.first}-${LB_POOL.last} (${since()})`);
   return host.nodes.map((n) => n.name);
 }
 
