@@ -22,6 +22,7 @@ import {
   Endpoint, Figures, Hit, Stream, StreamOptions, failureCounts, killAllStreams, p99Ms, renderRecord, startGets, startVotes,
   succeeded, voterOf, writeRecord,
 } from './support/load';
+import { loadBalancerAddress } from './support/load-balancer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PROD = path.join(path.resolve(process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist')), 'production');
@@ -228,6 +229,9 @@ describe('dist/production/ under load on real nodes', () => {
     // The profile reads an existing Secret; the README says to create it so.
     k.ok(['-n', NS, 'create', 'secret', 'generic', 'voting-app-db', '--from-literal=username=postgres', '--from-literal=password=postgres']);
     await settled(420_000);
+    // Where the cluster gives LoadBalancer addresses (MetalLB on our real nodes), the streams go
+    // through them too (endpoints()); a Service left without one fails here.
+    if (cluster!.loadBalancerPool) for (const svc of ['vote', 'result']) await loadBalancerAddress(k, NS, svc, 120_000);
     // A vote before the streams: the table exists and the whole path works.
     await until('a first vote counted', () => {
       const vote = endpoints().find((e) => e.service === 'vote')!;
