@@ -141,7 +141,9 @@ async function underLoad(scenario: string, goal: string, o: { votes: boolean; pr
   let votes: Hit[] = [];
   try {
     await sleep(LEAD_MS);
+    const actionAt = Date.now();
     notes = (await action()) ?? [];
+    notes.unshift(`the action ran from ${Math.round((actionAt - started) / 1000)} s to ${Math.round((Date.now() - started) / 1000)} s`);
     await settled();
     await sleep(TRAIL_MS);
   } finally {
@@ -153,8 +155,10 @@ async function underLoad(scenario: string, goal: string, o: { votes: boolean; pr
     gets: { sent: gets.length, failed: gets.filter((h) => !succeeded(h)).length, p99Ms: p99Ms(gets) },
     via: targets.map((e) => `${e.service} via ${e.via}`),
     load: [load0, os.loadavg()[0]],
-    notes: [...notes, ...Object.entries(failureCounts([...gets, ...votes], targets)).map(([key, n]) => `${n} × ${key}`)],
+    notes: [...notes, ...Object.entries(failureCounts([...gets, ...votes], targets)).map(([key, n]) => `${n} × ${key}`), ...warningsSince(started)],
   };
+  const failedAt = gets.filter((h) => !succeeded(h)).map((h) => Math.round((Date.parse(h.timestamp) - started) / 1000));
+  if (failedAt.length) f.notes.unshift(`GETs failed between ${Math.min(...failedAt)} s and ${Math.max(...failedAt)} s after the start`);
   if (o.votes) {
     const accepted = votes.filter(succeeded).map(voterOf);
     // The worker moves votes from redis to postgres: wait until each accepted vote is a row,
@@ -179,6 +183,23 @@ async function underLoad(scenario: string, goal: string, o: { votes: boolean; pr
 /** The notes that explain a missed goal: failed GETs and votes lost (failed votes are figures). */
 function goalNotes(f: Figures): string[] {
   return f.notes.filter((n) => / × GET /.test(n) || n.startsWith('votes accepted and never counted'));
+}
+
+/**
+ * The Warning events of the namespace since a time (a probe that failed, a hook that failed, a
+ * pod that could not be placed), counted by reason and object: what explains a failed request.
+ */
+function warningsSince(since: number): string[] {
+  type Event = { type: string; reason: string; message: string; count?: number; involvedObject: { name: string };
+    lastTimestamp?: string; eventTime?: string; series?: { count: number; lastObservedTime: string } };
+  const counts = new Map<string, number>();
+  for (const e of k.list<Event>('events', NS)) {
+    const at = Date.parse(e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? '');
+    if (e.type !== 'Warning' || !(at >= since - 1000)) continue;
+    const key = `${e.reason} ${e.involvedObject.name}: ${e.message.replace(/\s+/g, ' ').slice(0, 120)}`;
+    counts.set(key, (counts.get(key) ?? 0) + (e.series?.count ?? e.count ?? 1));
+  }
+  return [...counts].map(([key, n]) => `event ${n} × ${key}`);
 }
 
 /** Runs kubectl without blocking (the test samples the cluster meanwhile). */
