@@ -196,6 +196,8 @@ function warningsSince(since: number): string[] {
   for (const e of k.list<Event>('events', NS)) {
     const at = Date.parse(e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? '');
     if (e.type !== 'Warning' || !(at >= since - 1000)) continue;
+    // The autoscalers have no metrics API on these nodes (no metrics-server): not news.
+    if (/^Failed(GetResourceMetric|ComputeMetricsReplicas)$/.test(e.reason)) continue;
     const key = `${e.reason} ${e.involvedObject.name}: ${e.message.replace(/\s+/g, ' ').slice(0, 120)}`;
     counts.set(key, (counts.get(key) ?? 0) + (e.series?.count ?? e.count ?? 1));
   }
