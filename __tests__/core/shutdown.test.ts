@@ -173,6 +173,15 @@ describe('Microservice: a bad shutdown or update setting is a problem, not an ex
     ]);
   });
 
+  test('GIVEN bad values THEN the objects, were they written, carry them as given: what the API server would judge', () => {
+    const bad = deploymentOf({ ...SERVING, shutdown: { drainPause: Duration.millis(2500) }, rollingUpdate: { maxSurge: PercentOrAbsolute.absolute(-1), maxUnavailable: PercentOrAbsolute.percent(150) } }).deployment.spec;
+    expect(bad.template.spec.containers[0].lifecycle.preStop.exec.command).toEqual(['sleep', '2.5']);
+    expect(bad.template.spec.terminationGracePeriodSeconds).toBe(32.5);
+    expect(bad.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: -1, maxUnavailable: '150%' } });
+    expect(deploymentOf({ ...SERVING, strategy: DeploymentStrategy.RECREATE, rollingUpdate: {} }).deployment.spec.strategy)
+      .toEqual({ type: 'Recreate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+  });
+
   test('GIVEN rolling-update parameters on a Recreate workload THEN synth reports CVA108 (the API server refuses them)', () => {
     expect(problemsOf({ ...SERVING, strategy: DeploymentStrategy.RECREATE, rollingUpdate: { maxSurge: PercentOrAbsolute.absolute(1) } })).toEqual([
       '[test/web] CVA108 rollingUpdate is set on a workload updated by DeploymentStrategy.RECREATE. Fix: drop rollingUpdate, or the Recreate strategy',

@@ -485,6 +485,40 @@ describe('dist/ on real nodes', () => {
       }
       expect(checked.length).toBeGreaterThanOrEqual(2);
     });
+
+    test('a production vote pod is deleted: its preStop sleep runs inside it while vote answers, and no hook fails anywhere', async () => {
+      // The drain pause the manifest asks for (docs/reliability.md): `sleep N` in the container, which needs a sleep in the image.
+      const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.namespace === PROD_NS && o.metadata.name === 'vote') as unknown as
+        { spec: { template: { spec: { containers: { lifecycle?: { preStop?: { exec?: { command: string[] } } } }[] } } } };
+      const hook = (deployment.spec.template.spec.containers[0].lifecycle?.preStop?.exec?.command ?? []).join(' ');
+      expect(hook).toMatch(/^sleep \d+$/);
+      const port = nodePort(PROD_NS, 'vote');
+      const old = podOf(PROD_NS, 'vote').metadata.name;
+      k.ok(['delete', 'pod', '-n', PROD_NS, old, '--wait=false']);
+      // While the pod terminates, the hook's sleep is one of its processes, and vote answers through both nodes.
+      const failures: string[] = [];
+      let sleeping = false;
+      const deadline = Date.now() + 10000;
+      while (Date.now() < deadline) {
+        if (!sleeping) {
+          const r = exec(PROD_NS, old, ['sh', '-c', 'for p in /proc/[0-9]*; do tr "\\0" " " < "$p/cmdline"; echo; done 2>/dev/null']);
+          sleeping = r.out.split('\n').some((l) => l.trim() === hook);
+        }
+        for (const ip of nodeIps) {
+          const r = httpGet(`http://${ip}:${port}/`);
+          if (r.status !== 200) failures.push(`${ip}:${port} answered ${r.status || 'nothing'}`);
+        }
+        await sleep(500);
+      }
+      expect(sleeping).toBe(true);
+      expect(failures).toEqual([]);
+      await until(`${old} gone`, () => !pods(PROD_NS, 'vote').some((p) => p.metadata.name === old), 60000);
+      await until('two Ready vote pods again', () => pods(PROD_NS, 'vote').filter((p) => isPodReady(p) && !p.metadata.deletionTimestamp).length >= 2, 120000);
+      // A hook whose program is missing fails with this event, and the container is stopped at once.
+      const failed = k.json<{ items: { involvedObject: { namespace?: string; name: string }; message: string }[] }>(
+        ['get', 'events', '-A', '--field-selector', 'reason=FailedPreStopHook']).items;
+      expect(failed.map((e) => `${e.involvedObject.namespace}/${e.involvedObject.name}: ${e.message}`)).toEqual([]);
+    }, 300_000);
   });
 
   describe('the examples do what their README rows say', () => {

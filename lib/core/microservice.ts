@@ -310,6 +310,7 @@ export class Microservice extends Construct implements IWorkload {
   private readonly assignedNodePorts = new Map<number, INodePortSource>();
   private readonly found: Problems;
   private readonly stopping: ShutdownPlan;
+  private readonly recreates: boolean;
   private readonly rollingUpdate?: k8s.RollingUpdateDeployment;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
@@ -413,13 +414,13 @@ export class Microservice extends Construct implements IWorkload {
     // one drains before it stops, and an update never lets fewer pods be ready than asked for.
     // A Recreate workload stops every pod anyway (docs/reliability.md).
     const recreates = props.strategy === DeploymentStrategy.RECREATE;
+    this.recreates = recreates;
     const serves = props.service === undefined ? this.ports.length > 0 : props.service !== false;
     this.stopping = planShutdown(props.shutdown ?? {}, serves && !recreates);
     this.stopping.findings.forEach(f => found._record(f));
-    if (recreates) {
-      found.check(props.rollingUpdate === undefined, ProblemCode.CONFLICTING_SETTINGS, 'rollingUpdate is set on a workload updated by DeploymentStrategy.RECREATE',
-        'drop rollingUpdate, or the Recreate strategy');
-    } else {
+    found.check(!recreates || props.rollingUpdate === undefined, ProblemCode.CONFLICTING_SETTINGS, 'rollingUpdate is set on a workload updated by DeploymentStrategy.RECREATE',
+      'drop rollingUpdate, or the Recreate strategy');
+    if (!recreates || props.rollingUpdate !== undefined) {
       const rolling = planRollingUpdate(props.rollingUpdate ?? {});
       rolling.findings.forEach(f => found._record(f));
       this.rollingUpdate = rolling.rollingUpdate;
@@ -568,8 +569,8 @@ export class Microservice extends Construct implements IWorkload {
       selector: { matchLabels: this.labels.selector },
       // RollingUpdate is written with both of its parameters: a bare one would make every
       // re-apply report a change, and the API's default lets a quarter of the pods go unready.
-      strategy: this.rollingUpdate === undefined ? { type: DeploymentStrategy.RECREATE }
-        : { type: DeploymentStrategy.ROLLING_UPDATE, rollingUpdate: this.rollingUpdate },
+      // (Parameters on Recreate are reported, and written as given, as the API server would see them.)
+      strategy: { type: this.recreates ? DeploymentStrategy.RECREATE : DeploymentStrategy.ROLLING_UPDATE, rollingUpdate: this.rollingUpdate },
       template: {
         metadata: { labels: this.labels.all },
         spec: {

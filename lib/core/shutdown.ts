@@ -124,14 +124,17 @@ export function planRollingUpdate(options: RollingUpdateOptions): { rollingUpdat
   const unavailable = amount('rollingUpdate.maxUnavailable', options.maxUnavailable ?? PercentOrAbsolute.absolute(0), true);
   const findings = present(surge.finding, unavailable.finding);
   // The API server refuses both at 0: no pod could ever be replaced.
-  if (surge.finding === undefined && unavailable.finding === undefined && surge.zero && unavailable.zero) {
+  if (surge.zero && unavailable.zero) {
     findings.push(finding(ProblemCode.CONFLICTING_SETTINGS, 'rollingUpdate.maxSurge and maxUnavailable are both 0, so no pod could ever be replaced',
       'keep maxUnavailable at 0 and set maxSurge to 1 or more (new pods start before old ones stop)'));
   }
   return { rollingUpdate: { maxSurge: surge.value, maxUnavailable: unavailable.value }, findings };
 }
 
-/** A duration in whole seconds, or the finding that it is not. */
+/**
+ * A duration in seconds, with the finding that it is no whole number of them. The value is
+ * kept as given (written as such, where the API server refuses it too, should anything write it).
+ */
 function wholeSeconds(what: string, duration: Duration | undefined): { value?: number; finding?: Finding } {
   if (duration === undefined) {
     return {};
@@ -139,22 +142,29 @@ function wholeSeconds(what: string, duration: Duration | undefined): { value?: n
   // cdk8s's Duration cannot be negative; a fraction would be refused only when rendering.
   const seconds = duration.toSeconds({ integral: false });
   return Number.isInteger(seconds) ? { value: seconds } : {
+    value: seconds,
     finding: finding(ProblemCode.OUT_OF_RANGE, `${what} must be a whole number of seconds, got ${duration.toHumanString()}`,
       `set ${what} to e.g. Duration.seconds(${Math.ceil(seconds)})`),
   };
 }
 
-/** A count or percentage of pods as the API takes it: a non-negative integer, or `N%` (at most 100% where `capped`). */
-function amount(what: string, value: PercentOrAbsolute, capped: boolean): { value?: k8s.IntOrString; zero?: boolean; finding?: Finding } {
+/**
+ * A count or percentage of pods as the API takes it: a non-negative integer, or `N%` (at most
+ * 100% where `capped`). The value is kept as given, as the API server would see it.
+ */
+function amount(what: string, value: PercentOrAbsolute, capped: boolean): { value: k8s.IntOrString; zero: boolean; finding?: Finding } {
   const raw: unknown = value.value;
   const percent = typeof raw === 'string' && raw.endsWith('%');
   const n = typeof raw === 'number' ? raw : percent ? Number(raw.slice(0, -1)) : NaN;
+  const written = typeof raw === 'number' ? k8s.IntOrString.fromNumber(raw) : k8s.IntOrString.fromString(String(raw));
   const max = percent && capped ? 100 : Number.MAX_SAFE_INTEGER;
   if (!Number.isInteger(n) || n < 0 || n > max) {
     return {
+      value: written,
+      zero: false,
       finding: finding(ProblemCode.OUT_OF_RANGE, `${what} must be a whole number of pods or a whole percentage${capped ? ' up to 100%' : ''}, got ${String(raw)}`,
         `use e.g. PercentOrAbsolute.absolute(1) or PercentOrAbsolute.percent(25)`),
     };
   }
-  return { value: percent ? k8s.IntOrString.fromString(`${n}%`) : k8s.IntOrString.fromNumber(n), zero: n === 0 };
+  return { value: written, zero: n === 0 };
 }

@@ -3,10 +3,10 @@
 // way a user might mistype it. `buildStack` turns the data into an App through the library's
 // public API only, so the judge tests what users can write.
 import { App, Chart, Duration } from 'cdk8s';
-import { EnvValue, ServiceType } from 'cdk8s-plus-28';
+import { EnvValue, PercentOrAbsolute, ServiceType } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  AppNamespace, Autoscaling, ContainerPort, Credentials, DisruptionBudget, ExternalNameService, HealthCheck, IngressPolicy,
+  AppNamespace, Autoscaling, ContainerPort, Credentials, DeploymentStrategy, DisruptionBudget, ExternalNameService, HealthCheck, IngressPolicy,
   IWorkload, Microservice, PodSecurityLevel, Volume, VolumeMount, Workload,
 } from '../../../lib';
 
@@ -37,6 +37,17 @@ export interface WorkloadSpec {
   policy?: 'connections' | 'anywhere';
   autoscale?: { minReplicas?: number; maxReplicas?: number; targetCpuPercent?: number };
   budget?: { maxUnavailable?: number };
+  /** How its pods stop and are replaced, in seconds and pods (`N%` for a percentage). */
+  stopping?: StoppingSpec;
+}
+
+export interface StoppingSpec {
+  recreate?: boolean;
+  drainPause?: number;
+  gracePeriod?: number;
+  imageHasSleep?: boolean;
+  maxSurge?: number | string;
+  maxUnavailable?: number | string;
 }
 
 export interface StackSpec {
@@ -97,6 +108,14 @@ function workloadArb(level: Level, name: string, nodePorts: number[]): fc.Arbitr
     readiness: fc.constantFrom('http', 'tcp', 'command', 'none'),
     tmp: fc.boolean(),
     policy: fc.constantFrom('connections', 'anywhere', undefined),
+    stopping: fc.option(fc.record({
+      recreate: fc.boolean(),
+      drainPause: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }),
+      extraGrace: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
+      imageHasSleep: fc.option(fc.boolean(), { nil: undefined }),
+      maxSurge: fc.option(fc.constantFrom<number | string>(1, 2, '50%'), { nil: undefined }),
+      maxUnavailable: fc.option(fc.constantFrom<number | string>(0, 1, '10%'), { nil: undefined }),
+    }), { nil: undefined }),
   }).map((r): WorkloadSpec => {
     const tcp = r.ports.filter((p) => p.protocol === 'TCP');
     const w: WorkloadSpec = {
@@ -116,6 +135,17 @@ function workloadArb(level: Level, name: string, nodePorts: number[]): fc.Arbitr
         ports: r.explicitPorts ? [{ port: r.servicePortNumber, target: 0, nodePort: r.serviceType !== 'ClusterIP' ? nodePorts[0] : undefined }] : undefined,
       };
       w.policy = r.policy;
+    }
+    if (r.stopping) {
+      // Valid: a pause only where there is a sleep, a grace period longer than the pause, rolling parameters only on RollingUpdate.
+      const s = r.stopping;
+      const drainPause = s.imageHasSleep === false ? undefined : s.drainPause;
+      w.stopping = {
+        recreate: s.recreate, drainPause, imageHasSleep: s.imageHasSleep,
+        gracePeriod: s.extraGrace === undefined ? undefined : (drainPause ?? 5) + s.extraGrace,
+        maxSurge: s.recreate ? undefined : s.maxSurge,
+        maxUnavailable: s.recreate ? undefined : s.maxUnavailable,
+      };
     }
     if (r.readiness === 'command') w.readiness = { kind: 'command' };
     else if (r.readiness !== 'none' && tcp.length) w.readiness = { kind: r.readiness, port: r.ports.indexOf(tcp[0]) };
@@ -255,6 +285,18 @@ const MUTATIONS = {
     values: fc.constantFrom({ 'Bad Key': 'x' }, { app: 'has space' }, { 'app/': 'x' }),
     apply: (s, _w, v: Record<string, string>) => { s.imported = { name: 'legacy', podSelector: v, port: 8080, budget: true }; },
   },
+  'grace period not longer than the drain pause': {
+    values: fc.constantFrom([10, 10], [10, 5], [5, 3]),
+    apply: (_s, w, [drainPause, gracePeriod]: number[]) => { w.stopping = { drainPause, gracePeriod }; },
+  },
+  'drain pause on an image without sleep': { values: fc.constantFrom(5, 20), apply: (_s, w, v: number) => { w.stopping = { imageHasSleep: false, drainPause: v }; } },
+  'drain pause a fraction of a second': { values: fc.constantFrom(2.5, 0.5), apply: (_s, w, v: number) => { w.stopping = { drainPause: v }; } },
+  'rolling update that replaces nothing': { values: fc.constantFrom(0, '0%'), apply: (_s, w, v: number | string) => { w.stopping = { maxSurge: v, maxUnavailable: 0 }; } },
+  'rolling update out of range': {
+    values: fc.constantFrom<StoppingSpec>({ maxSurge: -1 }, { maxUnavailable: -2 }, { maxUnavailable: '150%' }, { maxSurge: '12.5%' }),
+    apply: (_s, w, v: StoppingSpec) => { w.stopping = v; },
+  },
+  'rolling update on Recreate': { values: fc.constantFrom(1, '25%'), apply: (_s, w, v: number | string) => { w.stopping = { recreate: true, maxSurge: v }; } },
   'imported workload name invalid': { values: fc.constantFrom('Legacy', 'legacy_app'), apply: (s, _w, v: string) => { s.imported = { name: v, podSelector: { app: 'legacy' }, port: 8080, budget: true }; } },
 } satisfies Record<string, MutationDef>;
 
@@ -294,6 +336,11 @@ function mutate(stack: StackSpec, m: Mutation): StackSpec {
   return s;
 }
 
+/** A count of pods, or `N%`, as the library takes it. */
+function podCount(v: number | string | undefined): PercentOrAbsolute | undefined {
+  return v === undefined ? undefined : typeof v === 'number' ? PercentOrAbsolute.absolute(v) : PercentOrAbsolute.percent(Number(v.slice(0, -1)));
+}
+
 /** The stack as the App a user would write; `namespace` is the name the stack's namespace gets by default. */
 export function buildStack(spec: StackSpec, namespace: string): App {
   const app = new App({ outdir: '/nonexistent' });
@@ -326,6 +373,14 @@ export function buildStack(spec: StackSpec, namespace: string): App {
       readiness,
       volumes,
       security: w.security,
+      strategy: w.stopping?.recreate ? DeploymentStrategy.RECREATE : undefined,
+      shutdown: w.stopping && (w.stopping.drainPause !== undefined || w.stopping.gracePeriod !== undefined || w.stopping.imageHasSleep !== undefined) ? {
+        drainPause: w.stopping.drainPause === undefined ? undefined : Duration.millis(w.stopping.drainPause * 1000),
+        gracePeriod: w.stopping.gracePeriod === undefined ? undefined : Duration.seconds(w.stopping.gracePeriod),
+        imageHasSleep: w.stopping.imageHasSleep,
+      } : undefined,
+      rollingUpdate: w.stopping && (w.stopping.maxSurge !== undefined || w.stopping.maxUnavailable !== undefined)
+        ? { maxSurge: podCount(w.stopping.maxSurge), maxUnavailable: podCount(w.stopping.maxUnavailable) } : undefined,
     });
     if (w.credentials) {
       const creds = w.credentials.created ? Credentials.fromPassword({ password: 'generated-in-test', secretName: w.credentials.secretName })
