@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
+import { detectLoadBalancer, loadBalancerAddress } from './support/load-balancer';
 import {
   CheckFailure,
   KubeObject,
@@ -316,6 +317,27 @@ describe('the synthesized stack on a real control plane', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
       k.run(['delete', 'namespace', BROKEN_NAMESPACE, '--wait=false']);
+    }
+  }));
+
+  // kwok's cluster has no load balancer implementation, as a user's kind or minikube cluster
+  // may not: the real-node tier's LoadBalancer tests skip there, saying why, and a Service of
+  // type LoadBalancer without an address fails with a message naming it.
+  test('without a load balancer implementation, the LoadBalancer tests know it and say why', () => step('no load balancer', async () => {
+    const support = await detectLoadBalancer(k, 5000, 'e2e-lb-probe-kwok');
+    expect(support.available).toBe(false);
+    expect(support.why).toMatch(/no load balancer implementation: a probe LoadBalancer Service got no address in 5s/);
+    const ns = 'e2e-lb-none';
+    k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'front', namespace: ns },
+        spec: { type: 'LoadBalancer', selector: { app: 'front' }, ports: [{ port: 80 }] } },
+    ] }) });
+    try {
+      await expect(loadBalancerAddress(k, ns, 'front', 3000))
+        .rejects.toThrow(/^Service e2e-lb-none\/front \(LoadBalancer .*\) has no LoadBalancer address after 3s/);
+    } finally {
+      k.run(['delete', 'namespace', ns, '--wait=false']);
     }
   }));
 });

@@ -249,7 +249,7 @@ KWOK_DIR="$(cd "$HERE/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
 } >"$WORK/share/kwok-stages.yaml"
 
 # MetalLB's manifest as its project publishes it (native mode: layer 2 and native BGP), from
-# the very module version built above; tools/nodes/metallb.js applies it with our image names.
+# the very module version built above; tools/nodes/metallb.js applies it unchanged.
 step "[metallb] copying config/manifests/metallb-native.yaml from the metallb module"
 METALLB_DIR="$(cd "$NODES/metallb" && go list -m -f '{{.Dir}}' go.universe.tf/metallb)"
 [ -f "$METALLB_DIR/config/manifests/metallb-native.yaml" ] || die "metallb-native.yaml not found in $METALLB_DIR"

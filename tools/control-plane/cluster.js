@@ -349,10 +349,24 @@ async function startCluster(options = {}) {
     });
     for (const c of found) await stopChild(c);
     for (const c of [...found].reverse()) {
-      const next = launch(c.spec);
-      children[children.indexOf(c)] = next;
-      // e.g. the kubelet exits at once if its containerd does not answer yet.
-      if (c.spec.ready) await waitFor(`${c.name} ready again`, c.spec.ready, 60000);
+      let current = c;
+      for (let attempt = 1; ; attempt++) {
+        const next = launch(c.spec);
+        next.expected = true; // while it may still be started again below
+        children[children.indexOf(current)] = next;
+        current = next;
+        // e.g. the kubelet exits at once if its containerd does not answer yet.
+        if (c.spec.ready) await waitFor(`${c.name} ready again`, c.spec.ready, 60000);
+        // A containerd that accepts connections may still be restoring its containers ("server
+        // is not initialized yet"): a kubelet started then exits within a second. Start it again.
+        await sleep(2000);
+        if (!next.exited || attempt >= 10) {
+          next.expected = false;
+          if (next.exited) log(`${c.name} exited (${next.code}) after ${attempt} starts; see ${next.logFile}`);
+          break;
+        }
+        log(`${c.name} exited (${next.code}) right after its restart; starting it again`);
+      }
     }
     restartWatchdog();
   };
