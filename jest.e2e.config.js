@@ -2,7 +2,8 @@
  * End-to-end suites (`npm run test:e2e`, scripts/e2e.sh): the control plane with kwok's
  * simulated nodes (voting-app.e2e.test.ts; dry-run-judge.e2e.test.ts, generated stacks judged
  * by synth and by the API server), then real nodes running real containers
- * (real-nodes.e2e.test.ts, cluster-lifecycle.e2e.test.ts). Each file starts its own cluster;
+ * (real-nodes.e2e.test.ts, cluster-lifecycle.e2e.test.ts), and dist/production/ under load
+ * and faults on real nodes (load.e2e.test.ts). Each file starts its own cluster;
  * tools/control-plane/build.sh builds the binaries and images first (cached outside the
  * repository). With E2E_KUBECONFIG, only the real-node tier runs, against that cluster.
  */
