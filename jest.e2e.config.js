@@ -5,7 +5,9 @@
  * (real-nodes.e2e.test.ts, cluster-lifecycle.e2e.test.ts), and dist/production/ under load
  * and faults on real nodes (load.e2e.test.ts). Each file starts its own cluster;
  * tools/control-plane/build.sh builds the binaries and images first (cached outside the
- * repository). With E2E_KUBECONFIG, only the real-node tier runs, against that cluster.
+ * repository). With E2E_KUBECONFIG, the real-node tier and the load tier run against that
+ * cluster (the load tier where it has a load balancer implementation, without the drain and
+ * the kubelet restart).
  */
 module.exports = {
   testEnvironment: 'node',

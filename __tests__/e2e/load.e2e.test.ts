@@ -11,7 +11,10 @@
 // scenarios report figures only. With LOAD_RECORD=1 the figures go to docs/reliability.md as a
 // dated record (see docs/testing.md); every run prints them.
 //
-// It starts its own cluster; with E2E_KUBECONFIG it says it was skipped (it drains a node).
+// It starts its own cluster. With E2E_KUBECONFIG (a user's kind or minikube) it runs where the
+// cluster gives LoadBalancer addresses, through them alone, from this machine, and skips with
+// a line where it has no load balancer implementation; the drain and the kubelet restart are
+// left out there (they would disturb the user's nodes).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +25,7 @@ import {
   Endpoint, Figures, Hit, Stream, StreamOptions, failureCounts, killAllStreams, p99Ms, renderRecord, startGets, startVotes,
   succeeded, voterOf, writeRecord,
 } from './support/load';
-import { loadBalancerAddress } from './support/load-balancer';
+import { detectLoadBalancer, loadBalancerAddress } from './support/load-balancer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PROD = path.join(path.resolve(process.env.E2E_DIST_DIR ?? path.join(ROOT, 'dist')), 'production');
@@ -45,6 +48,8 @@ let nodeIps: string[] = [];
 let vegeta = '';
 let work = '';
 const figures: Figures[] = [];
+/** On an existing cluster without a load balancer implementation: why the tier is skipped. */
+let noLoadBalancer: string | undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -216,9 +221,17 @@ function kubectlAsync(args: string[]): Promise<{ code: number | null; out: strin
 }
 
 beforeAll(async () => {
-  if (EXISTING) return;
+  if (EXISTING) {
+    k = new Kubectl(EXISTING);
+    const lb = await detectLoadBalancer(k);
+    if (!lb.available) {
+      noLoadBalancer = lb.why;
+      return;
+    }
+  }
   vegeta = execFileSync('bash', [path.join(ROOT, 'tools', 'load', 'build.sh')], { encoding: 'utf8' }).trim().split('\n').pop()!;
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'cva-load-'));
+  if (EXISTING) return;
   cluster = await startCluster({ realNodes: 2, log: (line) => process.stderr.write(`[cluster] ${line}\n`) });
   k = new Kubectl(cluster.kubeconfig);
   const nodes = k.list<KubeObject & { status: { addresses: { type: string; address: string }[] } }>('nodes');
@@ -233,32 +246,51 @@ afterAll(async () => {
     if (RECORD) writeRecord(path.join(ROOT, 'docs', 'reliability.md'), record);
   }
   if (work) fs.rmSync(work, { recursive: true, force: true });
+  if (EXISTING && !noLoadBalancer) k.run(['delete', '--ignore-not-found', '--wait=false', '-f', PROD]);
   if (!cluster) return;
   await cluster.stop();
   expect(cluster.leftovers()).toEqual([]);
   expect(fs.existsSync(cluster.dir)).toBe(false);
 }, 120_000);
 
-function skipped(): boolean {
+/** Whether a scenario is skipped, with the line that says why; `disturbsNodes`: it drains a node or restarts a kubelet. */
+function skipped(disturbsNodes = false): boolean {
   if (!EXISTING) return false;
-  process.stderr.write('skipped on an existing cluster: the load tier drains a node and restarts a kubelet\n');
-  return true;
+  if (noLoadBalancer) {
+    process.stderr.write(`skipped on an existing cluster without a load balancer implementation: ${noLoadBalancer}\n`);
+    return true;
+  }
+  if (disturbsNodes) {
+    process.stderr.write('skipped on an existing cluster: it would drain a node or restart a kubelet of yours\n');
+    return true;
+  }
+  return false;
+}
+
+/** curl, from the lan namespace of our cluster or from this machine. */
+function curl(args: string[]): void {
+  if (cluster) cluster.inLan('curl', args);
+  else execFileSync('curl', args, { stdio: 'ignore', timeout: 20_000 });
 }
 
 describe('dist/production/ under load on real nodes', () => {
   test('dist/production/ is applied and every Deployment is Available', async () => {
     if (skipped()) return;
+    // On an existing cluster the real-node tier has just deleted the same namespace without waiting.
+    await until(`namespace ${NS} not terminating`, () => k.run(['get', 'namespace', NS, '-o', 'jsonpath={.status.phase}']).stdout !== 'Terminating', 300_000);
     k.ok(['apply', '-f', PROD], { timeoutMs: 120_000 });
     // The profile reads an existing Secret; the README says to create it so.
-    k.ok(['-n', NS, 'create', 'secret', 'generic', 'voting-app-db', '--from-literal=username=postgres', '--from-literal=password=postgres']);
+    // Applied, not created: on an existing cluster it may be there from an earlier run.
+    const secret = k.ok(['-n', NS, 'create', 'secret', 'generic', 'voting-app-db', '--from-literal=username=postgres', '--from-literal=password=postgres', '--dry-run=client', '-o', 'yaml']).stdout;
+    k.ok(['-n', NS, 'apply', '-f', '-'], { input: secret });
     await settled(420_000);
     // Where the cluster gives LoadBalancer addresses (MetalLB on our real nodes), the streams go
     // through them too (endpoints()); a Service left without one fails here.
-    if (cluster!.loadBalancerPool) for (const svc of ['vote', 'result']) await loadBalancerAddress(k, NS, svc, 120_000);
+    if (EXISTING || cluster!.loadBalancerPool) for (const svc of ['vote', 'result']) await loadBalancerAddress(k, NS, svc, 120_000);
     // A vote before the streams: the table exists and the whole path works.
     await until('a first vote counted', () => {
       const vote = endpoints().find((e) => e.service === 'vote')!;
-      cluster!.inLan('curl', ['-sf', '--max-time', '10', '-o', '/dev/null', '-b', 'voter_id=warm-up', '--data', 'vote=a', vote.url]);
+      curl(['-sf', '--max-time', '10', '-o', '/dev/null', '-b', 'voter_id=warm-up', '--data', 'vote=a', vote.url]);
       return counted(['warm-up'], 'warm').size === 1;
     }, 120_000);
   }, 600_000);
@@ -274,7 +306,7 @@ describe('dist/production/ under load on real nodes', () => {
   }, 600_000);
 
   test("one node's kubelet and containerd restart: figures only", async () => {
-    if (skipped()) return;
+    if (skipped(true)) return;
     const node = cluster!.nodes[0];
     const f = await underLoad(`kubelet and containerd of ${node} restarted`, 'figures only', { votes: true, prefix: 'kubelet' }, async () => {
       await cluster!.restart(`kubelet-${node}`, `containerd-${node}`);
@@ -309,7 +341,7 @@ describe('dist/production/ under load on real nodes', () => {
   }, 600_000);
 
   test('a node is drained: 0 failed GETs, and the PodDisruptionBudgets hold', async () => {
-    if (skipped()) return;
+    if (skipped(true)) return;
     // The node with the most front-end pods (vote, result), so the budgets have something to
     // hold; of two alike, the one that runs redis, so votes meet redis moving too.
     const all = pods().filter(isPodReady);
