@@ -92,12 +92,13 @@ function resolveAndSanitize(value: unknown, sortKeys: boolean): unknown {
       }
       return out;
     }
-    // A Kubernetes object has few keys a level: finding each sorted key in place beats a map.
-    const position = keys.length > 16 ? new Map(keys.map((k, i) => [k, i])) : undefined;
-    for (const k of [...keys].sort()) {
-      const value = values[position ? position.get(k)! : keys.indexOf(k)];
+    // Sorting the keys with their values keeps each value with its key.
+    const order = keys.map((_, i) => i);
+    order.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
+    for (const i of order) {
+      const value = values[i];
       if (value !== undefined && value !== null) {
-        out[k] = value;
+        out[keys[i]] = value;
       }
     }
     return out;
