@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFileSync, spawn } from 'child_process';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
-import { Kubectl, Pod, isPodReady, deploymentProblems, readManifests, manifestFiles, KubeObject } from './support/kube';
+import { Kubectl, Pod, isPodReady, deploymentProblems, readManifests, manifestFiles, KubeObject, until as untilWithin, nodeAddresses } from './support/kube';
 import {
   Endpoint, Figures, Hit, Stream, StreamOptions, failureCounts, killAllStreams, p99Ms, renderRecord, startGets, startVotes,
   succeeded, voterOf, writeRecord,
@@ -53,20 +53,8 @@ let noLoadBalancer: string | undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 180_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (e) {
-      last = (e as Error).message.slice(0, 400);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last ? `: ${last}` : ''}`);
-    await sleep(1000);
-  }
-}
+/** Polls `fn` until it returns a value (support/kube.ts), by default for up to 180_000. */
+const until = <T>(what: string, fn: () => T | undefined | false, ms = 180_000): Promise<T> => untilWithin(what, fn, ms);
 
 function pods(name?: string): Pod[] {
   return k.list<Pod>('pods', NS).filter((p) => !name || p.metadata.labels?.['app.kubernetes.io/name'] === name);
@@ -76,6 +64,13 @@ function readyPod(name: string): Pod {
   const p = pods(name).filter(isPodReady);
   if (!p.length) throw new Error(`no Ready pod of ${name}`);
   return p[0];
+}
+
+/** Deletes the Ready pod of `name` and waits for its replacement to be Ready. */
+async function replacePod(name: string): Promise<void> {
+  const old = readyPod(name).metadata.name;
+  k.ok(['delete', 'pod', '-n', NS, old, '--wait=true'], { timeoutMs: 120_000 });
+  await until(`a new Ready ${name} pod`, () => readyPod(name).metadata.name !== old);
 }
 
 function exec(pod: string, cmd: string[]): string {
@@ -234,8 +229,7 @@ beforeAll(async () => {
   if (EXISTING) return;
   cluster = await startCluster({ realNodes: 2, log: (line) => process.stderr.write(`[cluster] ${line}\n`) });
   k = new Kubectl(cluster.kubeconfig);
-  const nodes = k.list<KubeObject & { status: { addresses: { type: string; address: string }[] } }>('nodes');
-  nodeIps = nodes.map((n) => n.status.addresses.find((a) => a.type === 'InternalIP')!.address);
+  nodeIps = nodeAddresses(k);
 }, 900_000);
 
 afterAll(async () => {
@@ -318,11 +312,7 @@ describe('dist/production/ under load on real nodes', () => {
 
   test('the redis pod is deleted: 0 accepted votes lost', async () => {
     if (skipped()) return;
-    const f = await underLoad('redis pod deleted', '0 votes lost', { votes: true, prefix: 'redis' }, async () => {
-      const old = readyPod('redis').metadata.name;
-      k.ok(['delete', 'pod', '-n', NS, old, '--wait=true'], { timeoutMs: 120_000 });
-      await until('a new Ready redis pod', () => readyPod('redis').metadata.name !== old);
-    });
+    const f = await underLoad('redis pod deleted', '0 votes lost', { votes: true, prefix: 'redis' }, () => replacePod('redis'));
     f.met = f.votes!.lost === 0;
     expect({ lostVotes: f.votes!.lost }).toEqual({ lostVotes: 0 });
   }, 600_000);
@@ -330,9 +320,7 @@ describe('dist/production/ under load on real nodes', () => {
   test('the db pod is deleted: figures only', async () => {
     if (skipped()) return;
     const f = await underLoad('db pod deleted', 'figures only', { votes: true, prefix: 'db' }, async () => {
-      const old = readyPod('db').metadata.name;
-      k.ok(['delete', 'pod', '-n', NS, old, '--wait=true'], { timeoutMs: 120_000 });
-      await until('a new Ready db pod', () => readyPod('db').metadata.name !== old);
+      await replacePod('db');
       // These hold for the stand-in worker, which retries its write; the upstream worker pops
       // a vote before it writes it and can drop the one it holds when db goes away.
       return ['votes counted by the stand-in worker, which retries its write (the upstream worker can drop the vote it holds)'];

@@ -14,7 +14,7 @@ import { execFileSync } from 'child_process';
 import { chromium, Browser, BrowserContext } from 'playwright-core';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
 import { REGISTRY } from '../../tools/nodes/nodes';
-import { KubeObject, Kubectl, Pod, Service, readManifests, manifestFiles, isPodReady } from './support/kube';
+import { KubeObject, Kubectl, Pod, Service, readManifests, manifestFiles, isPodReady, until as untilWithin, nodeAddresses } from './support/kube';
 import { LoadBalancerSupport, detectLoadBalancer, loadBalancerAddress } from './support/load-balancer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -51,20 +51,8 @@ function httpGet(url: string): { status: number; body: string } {
   return { status: Number(out.slice(at + 1)), body: out.slice(0, at) };
 }
 
-async function until<T>(what: string, fn: () => T | undefined | false, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = '';
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-    } catch (e) {
-      last = (e as Error).message.slice(0, 400);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last ? `: ${last}` : ''}`);
-    await sleep(1000);
-  }
-}
+/** Polls `fn` until it returns a value (support/kube.ts), by default for up to WAIT_MS. */
+const until = <T>(what: string, fn: () => T | undefined | false, ms = WAIT_MS): Promise<T> => untilWithin(what, fn, ms);
 
 /** Polls an async reading until it passes, failing with the last value read. */
 async function expectSoon(read: () => Promise<string>, pass: (v: string) => boolean, ms: number): Promise<void> {
@@ -168,8 +156,7 @@ beforeAll(async () => {
     cluster = await startCluster({ realNodes: 2, log: (line) => process.stderr.write(`[cluster] ${line}\n`) });
     k = new Kubectl(cluster.kubeconfig);
   }
-  const nodes = k.list<KubeObject & { status: { addresses: { type: string; address: string }[] } }>('nodes');
-  nodeIps = nodes.map((n) => n.status.addresses.find((a) => a.type === 'InternalIP')!.address);
+  nodeIps = nodeAddresses(k);
 }, 900_000);
 
 afterAll(async () => {

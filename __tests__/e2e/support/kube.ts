@@ -398,3 +398,28 @@ export function diagnosingStep(current: () => { k?: Kubectl; logTails?: (lines: 
     }
   };
 }
+
+/**
+ * Polls `fn` once a second until it returns a value, and returns it; after `ms` it fails with
+ * `what` and the last error `fn` threw.
+ */
+export async function until<T>(what: string, fn: () => T | undefined | false, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last = '';
+  for (;;) {
+    try {
+      const v = fn();
+      if (v) return v;
+    } catch (e) {
+      last = (e as Error).message.slice(0, 400);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last ? `: ${last}` : ''}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** The InternalIP of each node of the cluster. */
+export function nodeAddresses(k: Kubectl): string[] {
+  return k.list<KubeObject & { status: { addresses: { type: string; address: string }[] } }>('nodes')
+    .map((n) => n.status.addresses.find((a) => a.type === 'InternalIP')!.address);
+}
