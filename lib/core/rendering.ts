@@ -29,21 +29,13 @@ export interface RenderingState {
 
 type Json = Record<string, unknown>;
 
-/** True for the App's resolvers when they are cdk8s's own three, in cdk8s's order. */
-function defaultResolvers(app: App): boolean {
+/**
+ * True for the App's resolvers when they are cdk8s's own three, in cdk8s's order. Read at
+ * every render, not remembered: `app.resolvers` is an array a user may still add to.
+ */
+function usesDefaultResolvers(app: App): boolean {
   const r = app.resolvers;
   return r.length === 3 && r[0].constructor === LazyResolver && r[1].constructor === ImplicitTokenResolver && r[2].constructor === NumberStringUnionResolver;
-}
-
-const resolverCheck = new WeakMap<App, boolean>();
-
-function usesDefaultResolvers(app: App): boolean {
-  let known = resolverCheck.get(app);
-  if (known === undefined) {
-    known = defaultResolvers(app);
-    resolverCheck.set(app, known);
-  }
-  return known;
 }
 
 /**
