@@ -58,6 +58,33 @@ describe('one-pass rendering of the generated Kube* classes', () => {
     }), { seed: 20261206, numRuns: 400 });
   });
 
+  test('GIVEN any metadata WHEN rendered THEN the output equals cdk8s\'s, empty values dropped as cdk8s drops them', () => {
+    const strings = fc.dictionary(fc.constantFrom('a', 'B', 'b', 'z', 'app.kubernetes.io/name'), value, { maxKeys: 3 });
+    const metadata = fc.record({
+      name: fc.option(fc.constantFrom('web', 'db'), { nil: undefined }),
+      namespace: fc.option(fc.constantFrom('shop', ''), { nil: undefined }),
+      labels: fc.option(strings, { nil: undefined }),
+      annotations: fc.option(strings, { nil: undefined }),
+      finalizers: fc.option(fc.array(value, { maxLength: 2 }), { nil: undefined }),
+      ownerReferences: fc.option(fc.array(value, { maxLength: 2 }), { nil: undefined }),
+      // Any other key is rendered too (cdk8s-core#1297).
+      generateName: fc.option(value, { nil: undefined }),
+      managedFields: fc.option(value, { nil: undefined }),
+    }, { requiredKeys: [] });
+    const later = fc.array(fc.tuple(fc.constantFrom('label', 'annotation', 'finalizer', 'add'), fc.constantFrom('x', 'a'), fc.string({ maxLength: 3 })), { maxLength: 3 });
+    fc.assert(fc.property(metadata, later, fc.boolean(), (meta, added, chartLabels) => {
+      const chart = new Chart(new App(), 'c', chartLabels ? { labels: { team: 'a' }, namespace: 'ns' } : {});
+      const obj = new FastAnything(chart, 'o', { metadata: meta, spec: { a: 1 } });
+      for (const [what, key, v] of added) {
+        if (what === 'label') obj.metadata.addLabel(key, v);
+        else if (what === 'annotation') obj.metadata.addAnnotation(key, v);
+        else if (what === 'finalizer') obj.metadata.addFinalizers(v);
+        else obj.metadata.add(key, Lazy.any({ produce: () => v }));
+      }
+      expect(outcome(() => JSON.stringify(obj.toJson()))).toEqual(outcome(() => asCdk8s(obj, KubeAnything)));
+    }), { seed: 20261206, numRuns: 400 });
+  });
+
   test('GIVEN lazy values WHEN rendered THEN they are produced in the order cdk8s produces them', () => {
     const order: string[] = [];
     const lazy = (name: string) => Lazy.any({ produce: () => { order.push(name); return name; } });

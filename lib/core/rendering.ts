@@ -1,4 +1,4 @@
-import { ApiObject, App, GroupVersionKind, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, GroupVersionKind, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 
 /**
  * How this library's API objects render: what cdk8s's `ApiObject.toJson()`
@@ -13,8 +13,9 @@ import { ApiObject, App, GroupVersionKind, ImplicitTokenResolver, JsonPatch, Laz
  * unless its props add some, what a resolver does to a value depends only on
  * the value, so one walk can resolve, sanitize and sort. An App with a
  * resolver of its own renders the way cdk8s does, through `resolve`, since
- * such a resolver may look at any value and its key path. JSON patches, the
- * metadata and the order of the top-level keys are cdk8s's own.
+ * such a resolver may look at any value and its key path. The metadata is
+ * rendered by the same walk, with cdk8s's filtering of empty values; JSON
+ * patches and the order of the top-level keys are cdk8s's own.
  */
 export interface RenderingState {
   /** The kind's apiVersion and kind. */
@@ -39,12 +40,12 @@ function usesDefaultResolvers(app: App): boolean {
 }
 
 /**
- * `sanitizeValue(resolve([], value, obj), { sortKeys })` of cdk8s with its
- * default resolvers. Lazy values are produced in the order `resolve` produces
- * them (depth first, in the order of the keys as written), before the keys
- * are sorted.
+ * `sanitizeValue(resolve([], value, obj), { sortKeys, filterEmptyArrays: filterEmpty,
+ * filterEmptyObjects: filterEmpty })` of cdk8s with its default resolvers. Lazy
+ * values are produced in the order `resolve` produces them (depth first, in the
+ * order of the keys as written), before the keys are sorted.
  */
-function resolveAndSanitize(value: unknown, sortKeys: boolean): unknown {
+function resolveAndSanitize(value: unknown, sortKeys: boolean, filterEmpty = false): unknown {
   let v = value;
   // The resolvers, in cdk8s's order; a replaced value is resolved again from the first.
   for (;;) {
@@ -66,37 +67,40 @@ function resolveAndSanitize(value: unknown, sortKeys: boolean): unknown {
     }
   }
   if (Array.isArray(v)) {
-    return v.map(x => resolveAndSanitize(x, sortKeys));
+    return filterEmpty && v.length === 0 ? undefined : v.map(x => resolveAndSanitize(x, sortKeys, filterEmpty));
   }
   if ((v as object).constructor === Object) {
     const source = v as Json;
     const keys = Object.keys(source);
     const values: unknown[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      values[i] = resolveAndSanitize(source[keys[i]], sortKeys);
+      values[i] = resolveAndSanitize(source[keys[i]], sortKeys, filterEmpty);
     }
     const out: Json = {};
+    let kept = 0;
     if (!sortKeys || isSorted(keys)) {
       for (let i = 0; i < keys.length; i++) {
         if (values[i] !== undefined && values[i] !== null) {
           out[keys[i]] = values[i];
+          kept++;
         }
       }
-      return out;
-    }
-    // Sorting the keys with their values keeps each value with its key.
-    const order = keys.map((_, i) => i);
-    order.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
-    for (const i of order) {
-      const value = values[i];
-      if (value !== undefined && value !== null) {
-        out[keys[i]] = value;
+    } else {
+      // Sorting the keys with their values keeps each value with its key.
+      const order = keys.map((_, i) => i);
+      order.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
+      for (const i of order) {
+        const value = values[i];
+        if (value !== undefined && value !== null) {
+          out[keys[i]] = value;
+          kept++;
+        }
       }
     }
-    return out;
+    return filterEmpty && kept === 0 ? undefined : out;
   }
   // `resolve` leaves any other object as it is, and cdk8s then refuses it, or walks it unresolved.
-  return sanitizeOnly(v, sortKeys);
+  return sanitizeOnly(v, sortKeys, filterEmpty);
 }
 
 function isSorted(keys: string[]): boolean {
@@ -108,8 +112,8 @@ function isSorted(keys: string[]): boolean {
   return true;
 }
 
-/** cdk8s's `sanitizeValue` (with `sortKeys`), for what `resolve` does not walk into. */
-function sanitizeOnly(v: unknown, sortKeys: boolean): unknown {
+/** cdk8s's `sanitizeValue`, for what `resolve` does not walk into. */
+function sanitizeOnly(v: unknown, sortKeys: boolean, filterEmpty: boolean): unknown {
   if (v === null || v === undefined) {
     return undefined;
   }
@@ -117,7 +121,7 @@ function sanitizeOnly(v: unknown, sortKeys: boolean): unknown {
     return v;
   }
   if (Array.isArray(v)) {
-    return v.map(x => sanitizeOnly(x, sortKeys));
+    return filterEmpty && v.length === 0 ? undefined : v.map(x => sanitizeOnly(x, sortKeys, filterEmpty));
   }
   // As cdk8s reads it: an object without a prototype fails here the way it fails in cdk8s.
   const name = (v as { constructor: { name: string } }).constructor.name;
@@ -127,13 +131,55 @@ function sanitizeOnly(v: unknown, sortKeys: boolean): unknown {
   const source = v as Json;
   const keys = sortKeys ? Object.keys(source).sort() : Object.keys(source);
   const out: Json = {};
+  let kept = 0;
   for (const k of keys) {
-    const s = sanitizeOnly(source[k], sortKeys);
+    const s = sanitizeOnly(source[k], sortKeys, filterEmpty);
     if (s !== undefined && s !== null) {
       out[k] = s;
+      kept++;
     }
   }
-  return out;
+  return filterEmpty && kept === 0 ? undefined : out;
+}
+
+/** The fields `ApiObjectMetadataDefinition.toJson()` renders (private in its type, plain fields at run time). */
+interface MetadataFields {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels: object;
+  readonly annotations: object;
+  readonly finalizers: unknown[];
+  readonly ownerReferences: unknown[];
+  readonly _additionalAttributes: object;
+  readonly toJson: unknown;
+}
+
+/**
+ * `obj.metadata.toJson()`: cdk8s resolves the metadata, then drops empty
+ * values and sorts the keys (always, whatever `CDK8S_DISABLE_SORT` says).
+ * A metadata object of another shape (a subclass, another cdk8s version)
+ * renders itself.
+ */
+function renderMetadata(obj: ApiObject): unknown {
+  const m = obj.metadata as unknown as MetadataFields;
+  const kind: unknown = m.constructor;
+  if (kind !== ApiObjectMetadataDefinition || !hasMetadataFields(m)) {
+    return obj.metadata.toJson();
+  }
+  return resolveAndSanitize({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, true, true);
+}
+
+function hasMetadataFields(m: MetadataFields): boolean {
+  return Object.prototype.hasOwnProperty.call(m, '_additionalAttributes') && typeof m.labels === 'object' && typeof m.annotations === 'object'
+    && Array.isArray(m.finalizers) && Array.isArray(m.ownerReferences) && m.toJson === ApiObjectMetadataDefinition.prototype.toJson;
 }
 
 /**
@@ -149,7 +195,12 @@ export function renderKubeObject(obj: ApiObject, state: RenderingState, slow: ()
   try {
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
     // The data ApiObject.toJson() renders: the generated class passes `{ ...GVK, ...props }` to ApiObject.
-    const sanitized = resolveAndSanitize({ ...state.gvk, ...state.props, metadata: obj.metadata.toJson() }, sortKeys) as Json;
+    // The metadata is rendered first, as cdk8s does; walking it again would change nothing.
+    const metadata = renderMetadata(obj);
+    const sanitized = resolveAndSanitize({ ...state.gvk, ...state.props, metadata: undefined }, sortKeys) as Json;
+    if (metadata !== undefined && metadata !== null) {
+      sanitized.metadata = metadata;
+    }
     const patched = state.patches === undefined ? sanitized : JsonPatch.apply(sanitized, ...state.patches) as Json;
     json = {};
     for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(patched)]) {
