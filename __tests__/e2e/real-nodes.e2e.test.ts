@@ -95,9 +95,14 @@ function podOf(ns: string, name: string): Pod {
   return p[0];
 }
 
-function exec(ns: string, pod: string, cmd: string[], container?: string): { code: number; out: string } {
+/**
+ * `kubectl exec`: `out` is stdout and stderr, for messages and matching; `stdout` alone is what
+ * a result is parsed from, since kubectl writes its own notices to stderr (e.g. `websocket.go:
+ * Unknown stream id 1, discarding message` from its streaming client).
+ */
+function exec(ns: string, pod: string, cmd: string[], container?: string): { code: number; out: string; stdout: string } {
   const r = k.run(['exec', '-n', ns, pod, ...(container ? ['-c', container] : []), '--', ...cmd], { timeoutMs: 30000 });
-  return { code: r.code ?? 1, out: `${r.stdout}${r.stderr}` };
+  return { code: r.code ?? 1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
 
 /**
@@ -128,7 +133,7 @@ function tally(ns: string): Record<string, number> {
     if (/does not exist/.test(r.out)) return {};
     throw new Error(`reading the votes table: ${r.out}`);
   }
-  return Object.fromEntries(r.out.trim().split('\n').filter(Boolean).map((l) => {
+  return Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => {
     const [vote, n] = l.split('|');
     return [vote, Number(n)];
   }));
@@ -291,7 +296,7 @@ describe('dist/ on real nodes', () => {
       const ip = (svc: string) => k.json<{ spec: { clusterIP: string } }>(['get', 'service', svc, '-n', ns]).spec.clusterIP;
       for (const [from, name] of [['vote', 'redis'], ['worker', 'redis'], ['worker', 'db'], ['result', 'db']]) {
         const r = exec(ns, podOf(ns, from).metadata.name, ['getent', 'hosts', name]);
-        expect(`${ns} ${from} -> ${name}: ${r.out.trim().split(/\s+/)[0]}`).toBe(`${ns} ${from} -> ${name}: ${ip(name)}`);
+        expect(`${ns} ${from} -> ${name}: ${r.stdout.trim().split(/\s+/)[0]}`).toBe(`${ns} ${from} -> ${name}: ${ip(name)}`);
       }
     }
   });
@@ -391,7 +396,7 @@ describe('dist/ on real nodes', () => {
       }
       for (const name of ['redis', 'db']) {
         const r = exec(APP_NS, pod(name), ['sh', '-c', 'nslookup kubernetes.default.svc.cluster.local >/dev/null && echo ok']);
-        expect(`${name}: ${r.out.trim().split('\n').pop()}`).toBe(`${name}: ok`);
+        expect(`${name}: ${r.stdout.trim().split('\n').pop()}`).toBe(`${name}: ok`);
       }
     });
   });
