@@ -96,6 +96,13 @@ describe(`schema validation against Kubernetes ${KUBERNETES_VERSION}, strict`, (
       return { source: name, object: copy };
     }),
   ];
+  // A custom resource is checked against its CustomResourceDefinition in the batch: dist/fleet's ApplySet parent type.
+  const parent = { apiVersion: 'cdk8s-voting-app.io/v1', kind: 'ApplySet', metadata: { name: 'fleet' } };
+  const customMistakes: Array<[string, unknown, string]> = [
+    ['an ApplySet parent with a field its type does not have', { ...parent, spec: { members: [] } }, "ApplySet fleet: (root): Additional properties are not allowed ('spec' was unexpected)"],
+    ['an ApplySet parent in a namespace (its type is cluster-scoped)', { ...parent, metadata: { name: 'fleet', namespace: 'tenant-001' } }, 'ApplySet tenant-001/fleet: metadata.namespace: kind ApplySet is cluster-scoped'],
+  ];
+  mistakes.push(...customMistakes.map(([source, object]) => ({ source, object })));
   const files = filesUnder(DIST);
   const synthesized: SchemaInput[] = Object.entries(SYNTHESIZED).flatMap(([name, build]) =>
     build().map((object, i) => ({ source: `${name}#${i + 1}`, object })));
@@ -115,6 +122,10 @@ describe(`schema validation against Kubernetes ${KUBERNETES_VERSION}, strict`, (
     test.each(MISTAKES)('GIVEN %s THEN it fails with the exact message', (name, _mutate, message) => {
       expect(report.problems.filter(p => p.source === name).map(p => `${p.object}: ${p.message}`))
         .toEqual([`Deployment voting-app/vote: ${message}`]);
+    });
+
+    test.each(customMistakes)('GIVEN %s THEN it fails with the exact message', (name, _object, message) => {
+      expect(report.problems.filter(p => p.source === name).map(p => `${p.object}: ${p.message}`)).toEqual([message]);
     });
 
     test('GIVEN something that is not a Kubernetes object THEN it fails', () => {

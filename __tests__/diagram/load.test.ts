@@ -37,6 +37,12 @@ describe('diagram sources: one diagram per dist folder', () => {
     expect(sources[3].files.map(f => path.basename(f))).toEqual(['voting-app.k8s.yaml']);
   });
 
+  test('a stack\'s applyset/ folder holds its ApplySet parent, not a stack: no diagram', () => {
+    write('fleet/fleet.k8s.yaml', 'kind: Namespace\nmetadata: {name: a}\n');
+    write('fleet/applyset/fleet.k8s.yaml', 'apiVersion: cdk8s-voting-app.io/v1\nkind: ApplySet\nmetadata: {name: fleet}\n');
+    expect(discoverSources(dist).map(s => s.name)).toEqual(['fleet']);
+  });
+
   test('several top-level files are named after the folder; a clash of names is refused', () => {
     write('a.k8s.yaml', '');
     write('b.k8s.yaml', '');

@@ -335,3 +335,80 @@ describe('the first upgrade of a stack applied the old way (plain kubectl apply,
     for (const o of kept) expect({ ref: describeRef(o), id: now[describeRef(o)] }).toEqual({ ref: describeRef(o), id: before[describeRef(o)] });
   }));
 });
+
+describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped ApplySet parent', () => {
+  const dir = path.join(DIST, 'fleet');
+  const today = path.join(dir, 'fleet.k8s.yaml');
+  const todaysKeep = path.join(dir, 'fleet-keep.k8s.yaml');
+  const parentDir = path.join(dir, 'applyset');
+  const todays = readManifests([today]);
+  const todaysKept = readManifests([todaysKeep]);
+  const namespaces = todaysKept.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+  const last = namespaces[namespaces.length - 1];
+  const dropped = `${last.replace(/\d+$/, '')}${String(Number(/\d+$/.exec(last)![0]) + 1).padStart(3, '0')}`;
+  /** A tenant the older fleet had and today's has not: the last tenant's objects in a namespace of its own, without node ports. */
+  const droppedTenant = todays
+    .filter((o) => o.metadata.namespace === last && !(o.kind === 'Service' && (o as { spec?: { type?: string } }).spec?.type === 'NodePort'))
+    .map((o) => JSON.parse(JSON.stringify(o).split(last).join(dropped)) as KubeObject);
+  const droppedNamespace = JSON.parse(JSON.stringify(todaysKept.find((o) => o.kind === 'Namespace' && o.metadata.name === last)).split(last).join(dropped)) as KubeObject;
+  const extra: KubeObject = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra', namespace: namespaces[0] },
+    spec: { selector: { matchLabels: { app: 'extra' } }, template: { metadata: { labels: { app: 'extra' } }, spec: { containers: [{ name: 'extra', image: 'hashicorp/http-echo:1.0' }] } } },
+  } as KubeObject;
+  const gone = [...droppedTenant, extra];
+  let foreign: KubeObject[] = [];
+  let before: Record<string, string | undefined> = {};
+
+  /** The documented upgrade of the fleet (docs/upgrades.md): keep file, the parent once, then ApplySet with the cluster-scoped parent. */
+  function upgradeFleet(keepFile: string, stackFile: string): { keep: string; stack: string; stderr: string } {
+    const keep = k.ok(['apply', '-f', keepFile]).stdout;
+    k.ok(['wait', '--for=condition=Established', 'crd/applysets.cdk8s-voting-app.io', '--timeout=60s']);
+    if (k.run(['get', '-f', parentDir, '-o', 'name']).code !== 0) k.ok(['apply', '--server-side', '--field-manager=kubectl-applyset', '-f', parentDir]);
+    const r = applySet(['apply', '--prune', '--applyset=applysets.cdk8s-voting-app.io/fleet', '-f', stackFile]);
+    process.stderr.write(`$ documented upgrade of the fleet from ${path.relative(ROOT, stackFile)}\n${keep}${r.stdout}${r.stderr}`);
+    return { keep, stack: r.stdout, stderr: r.stderr };
+  }
+
+  const parentId = () => k.ok(['get', 'applysets.cdk8s-voting-app.io', 'fleet', '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/id}']).stdout;
+
+  test('GIVEN an older fleet (today\'s, a Deployment more in the first tenant, and one tenant more) applied the documented way', () => step('older fleet', () => {
+    expect(namespaces.length).toBeGreaterThan(1);
+    expect(droppedTenant.map((o) => o.kind).sort()).toEqual(expect.arrayContaining(['Deployment', 'NetworkPolicy', 'Secret', 'Service']));
+    const keepFile = path.join(work, 'older-fleet-keep.json');
+    const stackFile = path.join(work, 'older-fleet.json');
+    fs.writeFileSync(keepFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...todaysKept, droppedNamespace] }));
+    fs.writeFileSync(stackFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...todays, ...gone] }));
+    const r = upgradeFleet(keepFile, stackFile);
+    expect(r.stderr).not.toMatch(/failed to update ApplySet|conflict/);
+    // Every object of the stack, in every namespace, is a member of the parent's set; no Namespace is.
+    const id = parentId();
+    expect(id).toMatch(/^applyset-.+-v1$/);
+    for (const o of [...todays, ...gone]) {
+      const label = k.ok(['get', o.kind, o.metadata.name, '-n', o.metadata.namespace!, '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/part-of}']).stdout;
+      expect({ ref: describeRef(o), label }).toEqual({ ref: describeRef(o), label: id });
+    }
+    for (const ns of [...namespaces, dropped]) {
+      expect({ ns, label: k.ok(['get', 'namespace', ns, '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/part-of}']).stdout }).toEqual({ ns, label: 'never-pruned' });
+    }
+    foreign = applyForeign(namespaces[0]);
+    before = identities([...todays, ...todaysKept.filter(isKept), droppedNamespace, ...foreign]);
+  }));
+
+  test('WHEN today\'s dist/fleet/ is applied the documented way THEN the dropped tenant\'s objects and the extra Deployment are pruned, its Namespace and everything else stay as they were', () => step('fleet upgrade', async () => {
+    const r = upgradeFleet(todaysKeep, today);
+    expect(r.stderr).not.toMatch(/failed to update ApplySet|conflict/);
+    // kubectl names no namespace in its output: one "pruned" line per object gone.
+    expect(r.stack.split('\n').filter((l) => / pruned$/.test(l)).sort()).toEqual(gone.map((o) => `${kubectlRef(o)} pruned`).sort());
+    await waitGone(gone);
+    expect(identities([...todays, ...todaysKept.filter(isKept), droppedNamespace, ...foreign])).toEqual(before);
+    // The parent now lists today's namespaces only.
+    const annotations = k.json<KubeObject & { metadata: { annotations: Record<string, string> } }>(['get', 'applysets.cdk8s-voting-app.io', 'fleet']).metadata.annotations;
+    expect(annotations['applyset.kubernetes.io/additional-namespaces'].split(',')).toEqual(namespaces);
+  }));
+
+  test('AND the same upgrade again changes nothing', () => step('fleet again', () => {
+    const r = upgradeFleet(todaysKeep, today);
+    expect(r.stack).not.toMatch(/ (pruned|created|configured)$/m);
+    expect(identities([...todays, ...todaysKept.filter(isKept), droppedNamespace, ...foreign])).toEqual(before);
+  }));
+});

@@ -198,11 +198,12 @@ describe('the synthesized stack on a real control plane', () => {
     if (folders.length === 0) {
       process.stderr.write('dist/ has no subfolders with manifests (profiles, examples, fleets): nothing more to apply\n');
     }
-    const byFolder = new Map<string, KubeObject[]>();
+    const byFolder = new Map<string, { files: string[]; objects: KubeObject[] }>();
     for (const folder of folders) {
       const rel = `dist/${path.relative(DIST, folder)}`;
-      const objects = readManifests(manifestFiles(folder, true));
-      byFolder.set(folder, objects);
+      const files = manifestFiles(folder, true);
+      const objects = readManifests(files);
+      byFolder.set(folder, { files, objects });
       // A server dry run needs the namespaces to exist: dry-run them, create them, then dry-run all.
       const namespaces = ofKind(objects, 'Namespace');
       if (namespaces.length) {
@@ -213,15 +214,15 @@ describe('the synthesized stack on a real control plane', () => {
         k.ok(['apply', '--validate=strict', '-f', nsFile]);
         fs.rmSync(path.dirname(nsFile), { recursive: true, force: true });
       }
-      const dry = k.ok(['apply', '--dry-run=server', '--validate=strict', '-R', '-f', folder]);
+      const dry = k.ok(['apply', '--dry-run=server', '--validate=strict', ...files.flatMap((f) => ['-f', f])]);
       expectNoProblems(`server dry run of ${rel}`, checkApplyOutput(dry.stdout, objects,
         (o) => (o.kind === 'Namespace' ? 'unchanged (server dry run)' : 'created (server dry run)')));
       process.stderr.write(`server dry run of ${rel}: ${objects.length} objects accepted\n`);
     }
-    for (const [folder, objects] of byFolder) {
+    for (const [folder, { files, objects }] of byFolder) {
       provisionVolumes(objects);
-      const r = k.ok(['apply', '--validate=strict', '-R', '-f', folder]);
-      expectNoProblems(`kubectl apply -R -f dist/${path.relative(DIST, folder)}`, checkApplyOutput(r.stdout, objects,
+      const r = k.ok(['apply', '--validate=strict', ...files.flatMap((f) => ['-f', f])]);
+      expectNoProblems(`kubectl apply of dist/${path.relative(DIST, folder)}`, checkApplyOutput(r.stdout, objects,
         (o) => (o.kind === 'Namespace' ? 'unchanged' : 'created')), objects);
       extraApplied.push(...objects);
     }

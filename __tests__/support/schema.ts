@@ -74,7 +74,8 @@ export interface SchemaInput {
 }
 
 // Runs in python3: validates every object with kubernetes-validate's strict
-// schemas for the requested version, and prints one JSON result per object.
+// schemas for the requested version (a custom resource with the schema of its
+// CustomResourceDefinition in the same batch), and prints one JSON result per object.
 const DRIVER = String.raw`
 import functools, json, sys
 import yaml
@@ -99,9 +100,48 @@ def describe(doc):
     ns = meta.get("namespace")
     return "%s %s%s" % (doc.get("kind", "?"), ns + "/" if ns else "", meta.get("name", "?"))
 
+# Custom resources: checked against the schema of their CustomResourceDefinition in the same
+# batch, strictly (an unknown field is an error, as the API server's strict field validation
+# says for a structural schema without x-kubernetes-preserve-unknown-fields), and for scope.
+crds = {}
+
+def strict(schema):
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: strict(v) if k in ("items", "additionalProperties") else v for k, v in schema.items()}
+    if "properties" in schema:
+        out["properties"] = {k: strict(v) for k, v in schema["properties"].items()}
+    if schema.get("type") == "object" and "additionalProperties" not in schema and not schema.get("x-kubernetes-preserve-unknown-fields"):
+        out["additionalProperties"] = False
+    return out
+
+def learn(doc):
+    if isinstance(doc, dict) and doc.get("apiVersion") == "apiextensions.k8s.io/v1" and doc.get("kind") == "CustomResourceDefinition":
+        spec = doc.get("spec", {})
+        for v in spec.get("versions", []):
+            root = strict(v.get("schema", {}).get("openAPIV3Schema", {}))
+            # The API server checks these itself, metadata as an ObjectMeta.
+            root["properties"] = {**root.get("properties", {}), "apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"}}
+            crds[("%s/%s" % (spec.get("group"), v.get("name")), spec.get("names", {}).get("kind"))] = (root, spec.get("scope"))
+
+def check_custom(doc, crd):
+    import jsonschema
+    schema, scope = crd
+    try:
+        jsonschema.validate(doc, schema)
+    except jsonschema.ValidationError as e:
+        return "%s: %s" % (".".join(str(p) for p in e.absolute_path) or "(root)", e.message)
+    if scope == "Cluster" and doc.get("metadata", {}).get("namespace"):
+        return "metadata.namespace: kind %s is cluster-scoped" % doc["kind"]
+    return None
+
 def check(source, doc):
     if not isinstance(doc, dict) or not isinstance(doc.get("apiVersion"), str) or not isinstance(doc.get("kind"), str):
         results.append({"source": source, "object": "?", "error": "not a Kubernetes object: no apiVersion and kind"})
+        return
+    crd = crds.get((doc["apiVersion"], doc["kind"]))
+    if crd is not None:
+        results.append({"source": source, "object": describe(doc), "error": check_custom(doc, crd)})
         return
     error = None
     try:
@@ -115,6 +155,7 @@ def check(source, doc):
         error = e.message
     results.append({"source": source, "object": describe(doc), "error": error})
 
+loaded = []
 for item in request["items"]:
     if "file" in item:
         try:
@@ -125,10 +166,13 @@ for item in request["items"]:
             continue
         if not docs:
             results.append({"source": item["source"], "object": "?", "error": "holds no object"})
-        for i, doc in enumerate(docs):
-            check("%s#%d" % (item["source"], i + 1), doc)
+        loaded += [("%s#%d" % (item["source"], i + 1), doc) for i, doc in enumerate(docs)]
     else:
-        check(item["source"], item["object"])
+        loaded.append((item["source"], item["object"]))
+for _, doc in loaded:
+    learn(doc)
+for source, doc in loaded:
+    check(source, doc)
 
 json.dump({"validator": kv.__version__, "results": results}, sys.stdout)
 `;

@@ -1,7 +1,9 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { parseAllDocuments } from 'yaml';
 import * as k8s from '../../imports/k8s';
 import { Credentials, Synthesizer, VotingAppChart } from '../../lib';
 import { SynthesisError } from '../../lib/synth/synthesizer';
@@ -36,6 +38,9 @@ function previousOutput(): { outdir: string; before: Record<string, string> } {
   fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
   return { outdir, before: snapshotOf(outdir) };
 }
+
+/** The kinds of a YAML file's objects, in order. */
+const kindsIn = (file: string) => [...fs.readFileSync(file, 'utf-8').matchAll(/^kind: (\w+)$/gm)].map(m => m[1]);
 
 /** What `run` throws, or undefined. */
 function thrown(run: () => unknown): unknown {
@@ -377,7 +382,6 @@ describe('keep files (docs/upgrades.md)', () => {
     new k8s.KubeSecret(chart, 'secret', { metadata: { name: 'token', namespace: id }, stringData: { t: 'x' } });
     return chart;
   }
-  const kindsIn = (file: string) => [...fs.readFileSync(file, 'utf-8').matchAll(/^kind: (\w+)$/gm)].map(m => m[1]);
 
   test('GIVEN keepFiles THEN Namespaces and claims go to <name>-keep.k8s.yaml, labelled never-pruned, and the rest stays in <name>.k8s.yaml in order', () => {
     // GIVEN
@@ -443,14 +447,81 @@ describe('keep files (docs/upgrades.md)', () => {
     const files = (fs.readdirSync(dist, { recursive: true }) as string[]).filter(f => f.endsWith('.yaml'));
     const keeps = files.filter(f => f.endsWith('-keep.k8s.yaml'));
     expect(keeps.length).toBeGreaterThan(0);
-    for (const f of files) {
-      const kinds = kindsIn(path.join(dist, f));
+    for (const f of files.filter(f => !f.includes(`applyset${path.sep}`))) {
+      // A keep file may also hold the ApplySet parent type of a stack that spans namespaces.
+      const kinds = kindsIn(path.join(dist, f)).filter(k => k !== 'CustomResourceDefinition');
       const kept = kinds.filter(k => k === 'Namespace' || k === 'PersistentVolumeClaim');
       expect({ f, kept: kept.length }).toEqual({ f, kept: keeps.includes(f) ? kinds.length : 0 });
       if (keeps.includes(f)) {
         expect(files).toContain(f.replace(/-keep\.k8s\.yaml$/, '.k8s.yaml'));
-        expect(fs.readFileSync(path.join(dist, f), 'utf-8').match(/applyset\.kubernetes\.io\/part-of: never-pruned/g)?.length).toBe(kinds.length);
+        expect(fs.readFileSync(path.join(dist, f), 'utf-8').match(/applyset\.kubernetes\.io\/part-of: never-pruned/g)?.length).toBe(kindsIn(path.join(dist, f)).length);
       }
     }
+    // The fleet spans namespaces: its parent's type is in its keep file, its parent beside it.
+    expect(kindsIn(path.join(dist, 'fleet/fleet-keep.k8s.yaml'))).toContain('CustomResourceDefinition');
+    expect(kindsIn(path.join(dist, 'fleet/applyset/fleet.k8s.yaml'))).toEqual(['ApplySet']);
+  });
+});
+
+describe('a stack file that spans namespaces: its cluster-scoped ApplySet parent (docs/upgrades.md)', () => {
+  /** A chart with a Namespace and a ConfigMap in each of the given namespaces. */
+  function tenants(app: App, id: string, namespaces: string[]): Chart {
+    const chart = new Chart(app, id);
+    for (const ns of namespaces) {
+      new k8s.KubeNamespace(chart, `ns-${ns}`, { metadata: { name: ns } });
+      new k8s.KubeConfigMap(chart, `cm-${ns}`, { metadata: { name: 'settings', namespace: ns }, data: { a: '1' } });
+    }
+    return chart;
+  }
+  const docs = (file: string) => parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => d.toJS() as { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> });
+
+  test('GIVEN keepFiles and a chart whose objects span two namespaces THEN its keep file gets the parent type, and applyset/<file> the parent with kubectl\'s id', () => {
+    // GIVEN
+    const app = new App();
+    outputFile(tenants(app, 'fleet', ['a', 'b']), 'fleets/fleet.k8s.yaml');
+    const outdir = path.join(tmpdir(), 'dist');
+    // WHEN
+    const { files } = synthesize(app, { outdir, keepFiles: true, header: 'h' });
+    // THEN
+    expect(files).toEqual(['fleets/applyset/fleet.k8s.yaml', 'fleets/fleet-keep.k8s.yaml', 'fleets/fleet.k8s.yaml']);
+    const crd = docs(path.join(outdir, 'fleets/fleet-keep.k8s.yaml')).find(d => d.kind === 'CustomResourceDefinition')!;
+    expect(crd.metadata).toEqual({ name: 'applysets.cdk8s-voting-app.io', labels: { 'applyset.kubernetes.io/is-parent-type': 'true', 'applyset.kubernetes.io/part-of': 'never-pruned' } });
+    expect(crd.spec).toMatchObject({ group: 'cdk8s-voting-app.io', scope: 'Cluster', names: { kind: 'ApplySet', plural: 'applysets' } });
+    const [parent] = docs(path.join(outdir, 'fleets/applyset/fleet.k8s.yaml'));
+    // kubectl's id: base64url(sha256("<name>.<namespace>.<kind>.<group>")), the namespace empty.
+    const id = `applyset-${createHash('sha256').update('fleet..ApplySet.cdk8s-voting-app.io').digest('base64url')}-v1`;
+    expect(parent).toEqual({
+      apiVersion: 'cdk8s-voting-app.io/v1', kind: 'ApplySet',
+      metadata: { name: 'fleet', labels: { 'applyset.kubernetes.io/id': id }, annotations: { 'applyset.kubernetes.io/contains-group-kinds': '', 'applyset.kubernetes.io/tooling': 'kubectl/v1' } },
+    });
+    expect(kindsIn(path.join(outdir, 'fleets/fleet.k8s.yaml'))).toEqual(['ConfigMap', 'ConfigMap']);
+  });
+
+  test('GIVEN keepFiles and a chart in one namespace, or no keepFiles THEN there is no parent and no parent type', () => {
+    const app = new App();
+    tenants(app, 'one', ['a']);
+    tenants(app, 'two', ['b', 'c']);
+    const outdir = path.join(tmpdir(), 'dist');
+    expect(synthesize(app, { outdir, keepFiles: true }).files).toEqual(
+      ['applyset/two.k8s.yaml', 'one-keep.k8s.yaml', 'one.k8s.yaml', 'two-keep.k8s.yaml', 'two.k8s.yaml']);
+    expect(kindsIn(path.join(outdir, 'one-keep.k8s.yaml'))).toEqual(['Namespace']);
+    expect(synthesize(app, { outdir: path.join(tmpdir(), 'plain') }).files).toEqual(['one.k8s.yaml', 'two.k8s.yaml']);
+  });
+
+  test('GIVEN a chart spanning namespaces whose file name is no valid object name THEN it refuses, naming the file and the fix', () => {
+    const app = new App();
+    outputFile(tenants(app, 'fleet', ['a', 'b']), 'My_Fleet.k8s.yaml');
+    expect(messagesOf((thrown(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), keepFiles: true })) as SynthesisError).problems)).toEqual([
+      '[fleet] CVA101 the objects of My_Fleet.k8s.yaml span several namespaces, and the ApplySet parent that upgrades them is named after the file, but "My_Fleet" is not a valid object name. Fix: name the file with lowercase letters, digits, "-" and ".", e.g. "fleet.k8s.yaml"',
+    ]);
+  });
+
+  test('GIVEN a chart that writes the parent\'s file of another THEN it refuses, naming both files', () => {
+    const app = new App();
+    outputFile(tenants(app, 'fleet', ['a', 'b']), 'fleet.k8s.yaml');
+    outputFile(new Chart(app, 'other'), 'applyset/fleet.k8s.yaml');
+    expect(messagesOf((thrown(() => synthesize(app, { outdir: path.join(tmpdir(), 'dist'), keepFiles: true })) as SynthesisError).problems)).toEqual([
+      '[fleet] CVA107 the ApplySet parent of fleet.k8s.yaml is written to applyset/fleet.k8s.yaml, which another chart writes. Fix: give that chart another file name',
+    ]);
   });
 });

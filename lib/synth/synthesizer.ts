@@ -9,6 +9,8 @@ import { NodePortRange } from '../core/node-port-range';
 import { ClusterDns } from '../core/cluster-dns';
 import { appWideProblems, objectsInOrder, WiringChecks } from '../core/app-checks';
 import { toYaml } from './yaml';
+import { parentFileOf, parentNameOf, parentObject, parentTypeDefinition } from './applyset';
+import { isDns1123Subdomain } from '../core/rules';
 
 const OUTPUT_FILE = 'cdk8s-voting-app:output-file';
 
@@ -68,6 +70,29 @@ function keptCopy(json: { metadata?: { labels?: Record<string, string> } }): unk
   return { ...json, metadata: sorted({ ...json.metadata, labels }) };
 }
 
+/**
+ * The file of the cluster-scoped ApplySet parent of a chart whose stack file
+ * spans several namespaces, or undefined with the problem recorded: the
+ * parent is named after the file, so the file's name must be a valid object
+ * name, and no chart may write the parent's file.
+ */
+function clusterScopedParent(chart: Chart, file: string, charts: Array<{ file?: string }>, problems: ProblemReport[]): string | undefined {
+  const parent = parentFileOf(file);
+  const name = parentNameOf(file);
+  if (!isDns1123Subdomain(name)) {
+    problems.push(placed(chart.node.path, finding(ProblemCode.INVALID_NAME,
+      `the objects of ${file} span several namespaces, and the ApplySet parent that upgrades them is named after the file, but "${name}" is not a valid object name`,
+      'name the file with lowercase letters, digits, "-" and ".", e.g. "fleet.k8s.yaml"')));
+    return undefined;
+  }
+  if (charts.some(c => c.file === parent)) {
+    problems.push(placed(chart.node.path, finding(ProblemCode.DUPLICATE, `the ApplySet parent of ${file} is written to ${parent}, which another chart writes`,
+      'give that chart another file name')));
+    return undefined;
+  }
+  return parent;
+}
+
 function defaultFileName(chart: Chart): string {
   const set = chart.node.metadata.find(m => m.type === OUTPUT_FILE);
   return set ? set.data as string : `${chart.node.id}.k8s.yaml`;
@@ -97,6 +122,13 @@ export interface SynthesizeOptions {
    * output no longer has: the keep file is applied without pruning, and
    * kubectl refuses to make the labelled objects part of an ApplySet, so an
    * upgrade never deletes a Namespace or a claim (docs/upgrades.md).
+   *
+   * A chart whose objects span several namespaces needs a cluster-scoped
+   * ApplySet parent: its keep file also gets the parent's type (a
+   * CustomResourceDefinition), and the parent itself, to be created once
+   * with `kubectl create`, goes to `applyset/<file>` beside the chart's file
+   * (`fleet/applyset/fleet.k8s.yaml`), where `kubectl apply -f <folder>`
+   * does not read it.
    * @default false - every object in the chart's file
    */
   readonly keepFiles?: boolean;
@@ -230,19 +262,38 @@ export function synthesize(app: App, options: WriteOptions = {}): { files: strin
       const out = write ? new StagedFile(path.join(staging, file), header) : undefined;
       // Opened at the chart's first kept object: most charts have none.
       let keep: StagedFile | undefined;
+      let kept = 0;
+      const openKeep = (): StagedFile | undefined => {
+        if (write && file !== undefined && keep === undefined) {
+          keep = new StagedFile(path.join(staging, keepFileOf(file)), header);
+        }
+        return keep;
+      };
+      // The namespaces of the objects the stack file holds: more than one needs a cluster-scoped ApplySet parent.
+      const namespaces = new Set<string>();
       try {
         let count = 0;
-        let kept = 0;
         for (const o of objectsInOrder(chart)) {
           const json = o.toJson();
           checks.add(o, json);
           if (keepFiles && isKept(json)) {
-            if (write && file !== undefined && keep === undefined) {
-              keep = new StagedFile(path.join(staging, keepFileOf(file)), header);
-            }
-            keep?.add((kept++ === 0 ? '' : '---\n') + toYaml(keptCopy(json)));
+            openKeep()?.add((kept++ === 0 ? '' : '---\n') + toYaml(keptCopy(json)));
           } else {
             out?.add((count++ === 0 ? '' : '---\n') + toYaml(json));
+            const ns = (json as { metadata?: { namespace?: unknown } }).metadata?.namespace;
+            if (keepFiles && typeof ns === 'string') {
+              namespaces.add(ns);
+            }
+          }
+        }
+        if (file !== undefined && namespaces.size > 1) {
+          const parent = clusterScopedParent(chart, file, charts, problems);
+          if (parent !== undefined) {
+            openKeep()?.add((kept++ === 0 ? "" : "---\n") + toYaml(keptCopy(parentTypeDefinition())));
+            if (write) {
+              diskError ??= new StagedFile(path.join(staging, parent), header, toYaml(parentObject(file))).close();
+            }
+            written.push(parent);
           }
         }
       } finally {
@@ -303,8 +354,8 @@ class StagedFile {
   private error?: unknown;
   private chunk: string;
 
-  constructor(target: string, header: string) {
-    this.chunk = header;
+  constructor(target: string, header: string, text = '') {
+    this.chunk = header + text;
     this.attempt(() => {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       this.fd = fs.openSync(target, 'w');

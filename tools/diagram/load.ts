@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { isObject, JsonObject } from '../../lib/core/model';
+import { PARENT_FOLDER } from '../../lib/synth/applyset';
 
 /** One document of a manifest file, with the file it came from. */
 export interface Manifest {
@@ -39,10 +40,11 @@ function manifestFiles(dir: string): string[] {
     .sort();
 }
 
+/** The subfolders of a folder, without the one of its ApplySet parents, which is not a stack (docs/upgrades.md). */
 function subfolders(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter(e => e.isDirectory())
+    .filter(e => e.isDirectory() && e.name !== PARENT_FOLDER)
     .map(e => path.join(dir, e.name))
     .sort();
 }

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import * as model from '../../../lib/core/model';
 import { JsonObject } from '../../../lib/core/model';
+import { PARENT_FOLDER } from '../../../lib/synth/applyset';
 
 export type Labels = Record<string, string>;
 
@@ -155,13 +156,17 @@ export class Kubectl {
   }
 }
 
-/** Top-level manifest files of a folder (like `kubectl apply -f folder`, not recursive). */
+/**
+ * Top-level manifest files of a folder (like `kubectl apply -f folder`, not recursive), or with
+ * `recursive` those of its subfolders too, but not of an ApplySet parent's folder: a parent is
+ * created once, by the documented upgrade, after its type exists (docs/upgrades.md).
+ */
 export function manifestFiles(dir: string, recursive = false): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (recursive) out.push(...manifestFiles(full, true));
+      if (recursive && entry.name !== PARENT_FOLDER) out.push(...manifestFiles(full, true));
     } else if (/\.(ya?ml|json)$/.test(entry.name)) {
       out.push(full);
     }
