@@ -67,29 +67,36 @@ function resolveAndSanitize(value: unknown, sortKeys: boolean, filterEmpty = fal
     }
   }
   if (Array.isArray(v)) {
-    return filterEmpty && v.length === 0 ? undefined : v.map(x => resolveAndSanitize(x, sortKeys, filterEmpty));
+    if (filterEmpty && v.length === 0) {
+      return undefined;
+    }
+    const items: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      items[i] = resolveAndSanitize(v[i], sortKeys, filterEmpty);
+    }
+    return items;
   }
   if ((v as object).constructor === Object) {
     const source = v as Json;
     const keys = Object.keys(source);
-    const values: unknown[] = new Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      values[i] = resolveAndSanitize(source[keys[i]], sortKeys, filterEmpty);
-    }
     const out: Json = {};
     let kept = 0;
     if (!sortKeys || isSorted(keys)) {
+      // Written order is output order: each value is resolved and placed in one go.
       for (let i = 0; i < keys.length; i++) {
-        if (values[i] !== undefined && values[i] !== null) {
-          out[keys[i]] = values[i];
+        const value = resolveAndSanitize(source[keys[i]], sortKeys, filterEmpty);
+        if (value !== undefined && value !== null) {
+          out[keys[i]] = value;
           kept++;
         }
       }
     } else {
-      // Sorting the keys with their values keeps each value with its key.
-      const order = keys.map((_, i) => i);
-      order.sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
-      for (const i of order) {
+      // Resolved in written order (the order lazy values are produced in), placed in sorted order.
+      const values: unknown[] = new Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        values[i] = resolveAndSanitize(source[keys[i]], sortKeys, filterEmpty);
+      }
+      for (const i of sortedOrder(keys)) {
         const value = values[i];
         if (value !== undefined && value !== null) {
           out[keys[i]] = value;
@@ -101,6 +108,20 @@ function resolveAndSanitize(value: unknown, sortKeys: boolean, filterEmpty = fal
   }
   // `resolve` leaves any other object as it is, and cdk8s then refuses it, or walks it unresolved.
   return sanitizeOnly(v, sortKeys, filterEmpty);
+}
+
+/** The indexes of `keys` in sorted order: an insertion sort, as objects have a few keys. */
+function sortedOrder(keys: string[]): number[] {
+  const order: number[] = new Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    let j = i;
+    while (j > 0 && keys[order[j - 1]] > keys[i]) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
+  return order;
 }
 
 function isSorted(keys: string[]): boolean {
