@@ -13,6 +13,7 @@ import { KubePersistentVolumeClaim, Quantity } from '../../imports/k8s';
 import { WebappExample } from '../../examples';
 import { AppNamespace, Autoscaling, ContainerPort, IngressPolicy, Microservice, Profile, Synthesizer, VotingAppChart } from '../../lib';
 import { synthesize } from '../../lib/synth/synthesizer';
+import { parentObject } from '../../lib/synth/applyset';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
 import { CheckFailure, KubeObject, Kubectl, checkApplyOutput, describeRef, diagnosingStep, kubectlRef, manifestFiles, readManifests } from './support/kube';
 
@@ -46,6 +47,19 @@ function applySet(args: string[], mustSucceed = true): { code: number | null; st
   } finally {
     delete process.env.KUBECTL_APPLYSET;
   }
+}
+
+/**
+ * The documented upgrade of a stack that spans namespaces (docs/upgrades.md, the fleet): the keep
+ * file, the parent created once, then ApplySet with the cluster-scoped parent `name`.
+ */
+function upgradeAcrossNamespaces(keepFile: string, stackFile: string, parentDir: string, name: string): { keep: string; stack: string; stderr: string } {
+  const keep = k.ok(['apply', '-f', keepFile]).stdout;
+  k.ok(['wait', '--for=condition=Established', 'crd/applysets.cdk8s-voting-app.io', '--timeout=60s']);
+  if (k.run(['get', '-f', parentDir, '-o', 'name']).code !== 0) k.ok(['apply', '--server-side', '--field-manager=kubectl-applyset', '-f', parentDir]);
+  const r = applySet(['apply', '--prune', `--applyset=applysets.cdk8s-voting-app.io/${name}`, '-f', stackFile]);
+  process.stderr.write(`$ documented upgrade across namespaces from ${path.relative(ROOT, stackFile)}\n${keep}${r.stdout}${r.stderr}`);
+  return { keep, stack: r.stdout, stderr: r.stderr };
 }
 
 /** The extra objects of an older stack: a Deployment, its Service, NetworkPolicy, HorizontalPodAutoscaler and PodDisruptionBudget. */
@@ -359,16 +373,6 @@ describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped A
   let foreign: KubeObject[] = [];
   let before: Record<string, string | undefined> = {};
 
-  /** The documented upgrade of the fleet (docs/upgrades.md): keep file, the parent once, then ApplySet with the cluster-scoped parent. */
-  function upgradeFleet(keepFile: string, stackFile: string): { keep: string; stack: string; stderr: string } {
-    const keep = k.ok(['apply', '-f', keepFile]).stdout;
-    k.ok(['wait', '--for=condition=Established', 'crd/applysets.cdk8s-voting-app.io', '--timeout=60s']);
-    if (k.run(['get', '-f', parentDir, '-o', 'name']).code !== 0) k.ok(['apply', '--server-side', '--field-manager=kubectl-applyset', '-f', parentDir]);
-    const r = applySet(['apply', '--prune', '--applyset=applysets.cdk8s-voting-app.io/fleet', '-f', stackFile]);
-    process.stderr.write(`$ documented upgrade of the fleet from ${path.relative(ROOT, stackFile)}\n${keep}${r.stdout}${r.stderr}`);
-    return { keep, stack: r.stdout, stderr: r.stderr };
-  }
-
   const parentId = () => k.ok(['get', 'applysets.cdk8s-voting-app.io', 'fleet', '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/id}']).stdout;
 
   test('GIVEN an older fleet (today\'s, a Deployment more in the first tenant, and one tenant more) applied the documented way', () => step('older fleet', () => {
@@ -378,7 +382,7 @@ describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped A
     const stackFile = path.join(work, 'older-fleet.json');
     fs.writeFileSync(keepFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...todaysKept, droppedNamespace] }));
     fs.writeFileSync(stackFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...todays, ...gone] }));
-    const r = upgradeFleet(keepFile, stackFile);
+    const r = upgradeAcrossNamespaces(keepFile, stackFile, parentDir, 'fleet');
     expect(r.stderr).not.toMatch(/failed to update ApplySet|conflict/);
     // Every object of the stack, in every namespace, is a member of the parent's set; no Namespace is.
     const id = parentId();
@@ -395,7 +399,7 @@ describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped A
   }));
 
   test('WHEN today\'s dist/fleet/ is applied the documented way THEN the dropped tenant\'s objects and the extra Deployment are pruned, its Namespace and everything else stay as they were', () => step('fleet upgrade', async () => {
-    const r = upgradeFleet(todaysKeep, today);
+    const r = upgradeAcrossNamespaces(todaysKeep, today, parentDir, 'fleet');
     expect(r.stderr).not.toMatch(/failed to update ApplySet|conflict/);
     // kubectl names no namespace in its output: one "pruned" line per object gone.
     expect(r.stack.split('\n').filter((l) => / pruned$/.test(l)).sort()).toEqual(gone.map((o) => `${kubectlRef(o)} pruned`).sort());
@@ -407,8 +411,76 @@ describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped A
   }));
 
   test('AND the same upgrade again changes nothing', () => step('fleet again', () => {
-    const r = upgradeFleet(todaysKeep, today);
+    const r = upgradeAcrossNamespaces(todaysKeep, today, parentDir, 'fleet');
     expect(r.stack).not.toMatch(/ (pruned|created|configured)$/m);
     expect(identities([...todays, ...todaysKept.filter(isKept), droppedNamespace, ...foreign])).toEqual(before);
+  }));
+});
+
+describe('the first upgrade of a fleet applied the old way (plain kubectl apply, one file with its Namespaces)', () => {
+  // Today's fleet in namespaces of its own (legacy-NNN), without node ports so that it sits beside
+  // the fleet above, and a cluster-scoped parent of its own, named after its file.
+  const rename = <T>(o: T): T => JSON.parse(JSON.stringify(o).split('tenant-').join('legacy-')) as T;
+  const withoutNodePorts = (o: KubeObject): KubeObject => {
+    const svc = o as KubeObject & { spec?: { type?: string; ports?: Array<Record<string, unknown>> } };
+    if (o.kind !== 'Service' || svc.spec?.type !== 'NodePort') return o;
+    return { ...svc, spec: { ...svc.spec, type: 'ClusterIP', ports: svc.spec.ports?.map(({ nodePort: _, ...p }) => p) } } as KubeObject;
+  };
+  const todays = readManifests([path.join(DIST, 'fleet', 'fleet.k8s.yaml')]).map(rename).map(withoutNodePorts);
+  const todaysKept = readManifests([path.join(DIST, 'fleet', 'fleet-keep.k8s.yaml')]).map(rename);
+  const namespaces = todaysKept.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+  const last = namespaces[namespaces.length - 1];
+  const dropped = `legacy-${String(namespaces.length + 1).padStart(3, '0')}`;
+  const droppedTenant = todays.filter((o) => o.metadata.namespace === last).map((o) => JSON.parse(JSON.stringify(o).split(last).join(dropped)) as KubeObject);
+  const droppedNamespace = JSON.parse(JSON.stringify(todaysKept.find((o) => o.metadata.name === last)).split(last).join(dropped)) as KubeObject;
+  // Made by an older version of the library: it carries the library's labels.
+  const extra: KubeObject = {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra', namespace: namespaces[0], labels: { 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/name': 'extra' } },
+    spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'extra' } }, template: { metadata: { labels: { 'app.kubernetes.io/name': 'extra' } }, spec: { containers: [{ name: 'extra', image: 'hashicorp/http-echo:1.0' }] } } },
+  } as KubeObject;
+  const extras = [...droppedTenant, extra];
+  let keepFile = '';
+  let stackFile = '';
+  let parentDir = '';
+  let before: Record<string, string | undefined> = {};
+
+  test('GIVEN an older fleet (plus a tenant and a Deployment) applied with plain kubectl apply, Namespaces in the same file', () => step('old-way fleet', () => {
+    // The older fleet as one file, the way dist/fleet/ was written before keep files.
+    const older = path.join(work, 'legacy-fleet-older.json');
+    const unlabelled = (o: KubeObject) => { const c = JSON.parse(JSON.stringify(o)) as KubeObject; delete c.metadata.labels?.[PART_OF]; return c; };
+    fs.writeFileSync(older, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...todaysKept.filter((o) => o.kind === 'Namespace'), droppedNamespace, ...todays, ...extras].map(unlabelled) }));
+    k.ok(['apply', '-f', older]);
+    // Today's files as synth writes them for this fleet: keep file, stack file, parent.
+    keepFile = path.join(work, 'legacy-fleet-keep.json');
+    stackFile = path.join(work, 'legacy-fleet.json');
+    parentDir = path.join(work, 'legacy-applyset');
+    fs.mkdirSync(parentDir);
+    fs.writeFileSync(keepFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: todaysKept }));
+    fs.writeFileSync(stackFile, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: todays }));
+    fs.writeFileSync(path.join(parentDir, 'legacy-fleet.json'), JSON.stringify(parentObject('legacy-fleet.k8s.yaml')));
+    before = identities([...extras, droppedNamespace]);
+  }));
+
+  test('WHEN today\'s fleet is applied the documented way THEN it adopts today\'s objects and prunes nothing', () => step('adopt fleet', () => {
+    const r = upgradeAcrossNamespaces(keepFile, stackFile, parentDir, 'legacy-fleet');
+    expect(r.stderr).not.toMatch(/failed to update ApplySet|conflict/);
+    expect(r.stack).not.toMatch(/ pruned$/m);
+    expect(r.stack.split('\n').filter((l) => / configured$/.test(l)).length).toBe(todays.length);
+    expect(identities([...extras, droppedNamespace])).toEqual(before);
+  }));
+
+  test('AND the one-time step, run in each namespace the old fleet had, lists exactly the extras, and deleting them touches nothing else', () => step('fleet cleanup', async () => {
+    const listed: string[] = [];
+    for (const ns of [...namespaces, dropped]) {
+      listed.push(...k.ok(['get', ADOPTION_KINDS, '-n', ns, '-l', ADOPTION_SELECTOR, '-o', 'name']).stdout.split('\n').filter(Boolean).map((l) => `${l} -n ${ns}`));
+    }
+    expect(listed.sort()).toEqual(extras.map((o) => `${kubectlRef(o)} -n ${o.metadata.namespace}`).sort());
+    const kept = identities([...todays, ...todaysKept.filter(isKept), droppedNamespace]);
+    for (const ns of [...namespaces, dropped]) k.ok(['delete', ADOPTION_KINDS, '-n', ns, '-l', ADOPTION_SELECTOR]);
+    await waitGone(extras);
+    expect(identities([...todays, ...todaysKept.filter(isKept), droppedNamespace])).toEqual(kept);
+    // From then on the upgrade changes nothing.
+    const again = upgradeAcrossNamespaces(keepFile, stackFile, parentDir, 'legacy-fleet');
+    expect(again.stack).not.toMatch(/ (pruned|created|configured)$/m);
   }));
 });
