@@ -321,9 +321,10 @@ describe('dist/production/ under load on real nodes', () => {
     if (skipped()) return;
     const f = await underLoad('db pod deleted', 'figures only', { votes: true, prefix: 'db' }, async () => {
       await replacePod('db');
-      // These hold for the stand-in worker, which retries its write; the upstream worker pops
-      // a vote before it writes it and can drop the one it holds when db goes away.
-      return ['votes counted by the stand-in worker, which retries its write (the upstream worker can drop the vote it holds)'];
+      // These hold for the stand-in worker, which keeps a vote in redis until postgres has it
+      // and retries its write; the upstream worker pops a vote before it writes it and can drop
+      // the one it holds when db goes away.
+      return ['votes counted by the stand-in worker, which keeps a vote in redis until postgres has it (the upstream worker can drop the vote it holds)'];
     });
     expect(f.gets.sent).toBeGreaterThan(0);
   }, 600_000);

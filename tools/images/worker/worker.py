@@ -1,6 +1,10 @@
 # Stand-in for dockersamples/examplevotingapp_worker (a .NET program in the stock image): the
-# same hard-coded connections, table and loop. It pops JSON votes from the redis list "votes"
+# same hard-coded connections, table and loop. It takes JSON votes from the redis list "votes"
 # and keeps one row per voter in postgres, so a voter who changes their mind is counted once.
+# Unlike the stock worker, which pops a vote before it writes it, it moves the vote to the list
+# "votes:processing" (LMOVE) and removes it only once postgres has it, and it retries the write:
+# a redis that dies before its answer to the take reaches the worker, or a db that goes away,
+# delays a vote without dropping it. A vote taken twice is written twice, to the same row.
 import json
 import sys
 import time
@@ -9,6 +13,7 @@ import psycopg2
 import redis
 
 DB = 'host=db user=postgres password=postgres dbname=postgres connect_timeout=5'
+PROCESSING = 'votes:processing'
 
 
 def log(message):
@@ -53,7 +58,10 @@ def main():
     r = open_redis()
     while True:
         try:
-            item = r.lpop('votes')
+            # A vote left in processing (taken, not yet removed) comes first, so votes keep their order.
+            item = r.lindex(PROCESSING, 0)
+            if item is None:
+                item = r.execute_command('LMOVE', 'votes', PROCESSING, 'LEFT', 'RIGHT')
         except redis.RedisError as e:
             log(f'Reconnecting Redis: {e}')
             r = open_redis()
@@ -70,6 +78,12 @@ def main():
             except psycopg2.Error as e:
                 log(f'Reconnecting DB: {str(e).strip()}')
                 conn = open_db()
+        try:
+            r.lrem(PROCESSING, 1, item)
+        except redis.RedisError as e:
+            # Still in processing: written again at the next turn, to the same row.
+            log(f'Reconnecting Redis: {e}')
+            r = open_redis()
 
 
 if __name__ == '__main__':
