@@ -13,7 +13,7 @@ import { KubePersistentVolumeClaim, Quantity } from '../../imports/k8s';
 import { WebappExample } from '../../examples';
 import { AppNamespace, Autoscaling, ContainerPort, IngressPolicy, Microservice, Profile, Synthesizer, VotingAppChart } from '../../lib';
 import { synthesize } from '../../lib/synth/synthesizer';
-import { parentObject } from '../../lib/synth/applyset';
+import { APPLYSET_RESOURCE, parentObject } from '../../lib/synth/applyset';
 import { Cluster, startCluster } from '../../tools/control-plane/cluster';
 import { CheckFailure, KubeObject, Kubectl, checkApplyOutput, describeRef, diagnosingStep, kubectlRef, manifestFiles, readManifests } from './support/kube';
 
@@ -55,11 +55,25 @@ function applySet(args: string[], mustSucceed = true): { code: number | null; st
  */
 function upgradeAcrossNamespaces(keepFile: string, stackFile: string, parentDir: string, name: string): { keep: string; stack: string; stderr: string } {
   const keep = k.ok(['apply', '-f', keepFile]).stdout;
-  k.ok(['wait', '--for=condition=Established', 'crd/applysets.cdk8s-voting-app.io', '--timeout=60s']);
+  k.ok(['wait', '--for=condition=Established', `crd/${APPLYSET_RESOURCE}`, '--timeout=60s']);
   if (k.run(['get', '-f', parentDir, '-o', 'name']).code !== 0) k.ok(['apply', '--server-side', '--field-manager=kubectl-applyset', '-f', parentDir]);
-  const r = applySet(['apply', '--prune', `--applyset=applysets.cdk8s-voting-app.io/${name}`, '-f', stackFile]);
+  const r = applySet(['apply', '--prune', `--applyset=${APPLYSET_RESOURCE}/${name}`, '-f', stackFile]);
   process.stderr.write(`$ documented upgrade across namespaces from ${path.relative(ROOT, stackFile)}\n${keep}${r.stdout}${r.stderr}`);
   return { keep, stack: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of `o` with every occurrence of `from` in its text replaced by `to` (a tenant moved to another namespace). */
+function replaced<T>(o: T, from: string, to: string): T {
+  return JSON.parse(JSON.stringify(o).split(from).join(to)) as T;
+}
+
+/** A Deployment only an older stack had, with the labels the library gives its objects. */
+function extraDeployment(namespace: string): KubeObject {
+  const labels = { 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/name': 'extra' };
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra', namespace, labels },
+    spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'extra' } }, template: { metadata: { labels }, spec: { containers: [{ name: 'extra', image: 'hashicorp/http-echo:1.0' }] } } },
+  } as KubeObject;
 }
 
 /** The extra objects of an older stack: a Deployment, its Service, NetworkPolicy, HorizontalPodAutoscaler and PodDisruptionBudget. */
@@ -363,17 +377,13 @@ describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped A
   /** A tenant the older fleet had and today's has not: the last tenant's objects in a namespace of its own, without node ports. */
   const droppedTenant = todays
     .filter((o) => o.metadata.namespace === last && !(o.kind === 'Service' && (o as { spec?: { type?: string } }).spec?.type === 'NodePort'))
-    .map((o) => JSON.parse(JSON.stringify(o).split(last).join(dropped)) as KubeObject);
-  const droppedNamespace = JSON.parse(JSON.stringify(todaysKept.find((o) => o.kind === 'Namespace' && o.metadata.name === last)).split(last).join(dropped)) as KubeObject;
-  const extra: KubeObject = {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra', namespace: namespaces[0] },
-    spec: { selector: { matchLabels: { app: 'extra' } }, template: { metadata: { labels: { app: 'extra' } }, spec: { containers: [{ name: 'extra', image: 'hashicorp/http-echo:1.0' }] } } },
-  } as KubeObject;
-  const gone = [...droppedTenant, extra];
+    .map((o) => replaced(o, last, dropped));
+  const droppedNamespace = replaced(todaysKept.find((o) => o.kind === 'Namespace' && o.metadata.name === last)!, last, dropped);
+  const gone = [...droppedTenant, extraDeployment(namespaces[0])];
   let foreign: KubeObject[] = [];
   let before: Record<string, string | undefined> = {};
 
-  const parentId = () => k.ok(['get', 'applysets.cdk8s-voting-app.io', 'fleet', '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/id}']).stdout;
+  const parentId = () => k.ok(['get', APPLYSET_RESOURCE, 'fleet', '-o', 'jsonpath={.metadata.labels.applyset\\.kubernetes\\.io/id}']).stdout;
 
   test('GIVEN an older fleet (today\'s, a Deployment more in the first tenant, and one tenant more) applied the documented way', () => step('older fleet', () => {
     expect(namespaces.length).toBeGreaterThan(1);
@@ -406,7 +416,7 @@ describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped A
     await waitGone(gone);
     expect(identities([...todays, ...todaysKept.filter(isKept), droppedNamespace, ...foreign])).toEqual(before);
     // The parent now lists today's namespaces only.
-    const annotations = k.json<KubeObject & { metadata: { annotations: Record<string, string> } }>(['get', 'applysets.cdk8s-voting-app.io', 'fleet']).metadata.annotations;
+    const annotations = k.json<KubeObject & { metadata: { annotations: Record<string, string> } }>(['get', APPLYSET_RESOURCE, 'fleet']).metadata.annotations;
     expect(annotations['applyset.kubernetes.io/additional-namespaces'].split(',')).toEqual(namespaces);
   }));
 
@@ -420,7 +430,7 @@ describe('upgrading the fleet, whose objects span namespaces: a cluster-scoped A
 describe('the first upgrade of a fleet applied the old way (plain kubectl apply, one file with its Namespaces)', () => {
   // Today's fleet in namespaces of its own (legacy-NNN), without node ports so that it sits beside
   // the fleet above, and a cluster-scoped parent of its own, named after its file.
-  const rename = <T>(o: T): T => JSON.parse(JSON.stringify(o).split('tenant-').join('legacy-')) as T;
+  const rename = <T>(o: T): T => replaced(o, 'tenant-', 'legacy-');
   const withoutNodePorts = (o: KubeObject): KubeObject => {
     const svc = o as KubeObject & { spec?: { type?: string; ports?: Array<Record<string, unknown>> } };
     if (o.kind !== 'Service' || svc.spec?.type !== 'NodePort') return o;
@@ -431,14 +441,9 @@ describe('the first upgrade of a fleet applied the old way (plain kubectl apply,
   const namespaces = todaysKept.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
   const last = namespaces[namespaces.length - 1];
   const dropped = `legacy-${String(namespaces.length + 1).padStart(3, '0')}`;
-  const droppedTenant = todays.filter((o) => o.metadata.namespace === last).map((o) => JSON.parse(JSON.stringify(o).split(last).join(dropped)) as KubeObject);
-  const droppedNamespace = JSON.parse(JSON.stringify(todaysKept.find((o) => o.metadata.name === last)).split(last).join(dropped)) as KubeObject;
-  // Made by an older version of the library: it carries the library's labels.
-  const extra: KubeObject = {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'extra', namespace: namespaces[0], labels: { 'app.kubernetes.io/managed-by': 'cdk8s', 'app.kubernetes.io/name': 'extra' } },
-    spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'extra' } }, template: { metadata: { labels: { 'app.kubernetes.io/name': 'extra' } }, spec: { containers: [{ name: 'extra', image: 'hashicorp/http-echo:1.0' }] } } },
-  } as KubeObject;
-  const extras = [...droppedTenant, extra];
+  const droppedTenant = todays.filter((o) => o.metadata.namespace === last).map((o) => replaced(o, last, dropped));
+  const droppedNamespace = replaced(todaysKept.find((o) => o.metadata.name === last)!, last, dropped);
+  const extras = [...droppedTenant, extraDeployment(namespaces[0])];
   let keepFile = '';
   let stackFile = '';
   let parentDir = '';

@@ -78,6 +78,7 @@ export interface SchemaInput {
 // CustomResourceDefinition in the same batch), and prints one JSON result per object.
 const DRIVER = String.raw`
 import functools, json, sys
+import jsonschema
 import yaml
 import kubernetes_validate as kv
 from kubernetes_validate import utils
@@ -125,7 +126,6 @@ def learn(doc):
             crds[("%s/%s" % (spec.get("group"), v.get("name")), spec.get("names", {}).get("kind"))] = (root, spec.get("scope"))
 
 def check_custom(doc, crd):
-    import jsonschema
     schema, scope = crd
     try:
         jsonschema.validate(doc, schema)

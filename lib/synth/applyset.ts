@@ -75,7 +75,8 @@ export function parentTypeDefinition(): Record<string, unknown> {
  * The parent of the stack written to `file`, as created before its first
  * ApplySet run: its id, kubectl as its tooling, and an empty set of kinds.
  * kubectl keeps the kinds and namespaces up to date from then on; the file is
- * only for creating it (`kubectl create`), never to be applied over it.
+ * only for creating it (server-side apply as `kubectl-applyset`, docs/upgrades.md),
+ * never to be applied over it.
  */
 export function parentObject(file: string): Record<string, unknown> {
   const name = parentNameOf(file);

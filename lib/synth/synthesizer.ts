@@ -9,8 +9,8 @@ import { NodePortRange } from '../core/node-port-range';
 import { ClusterDns } from '../core/cluster-dns';
 import { appWideProblems, objectsInOrder, WiringChecks } from '../core/app-checks';
 import { toYaml } from './yaml';
-import { parentFileOf, parentNameOf, parentObject, parentTypeDefinition } from './applyset';
-import { isDns1123Subdomain } from '../core/rules';
+import { APPLYSET_KIND, parentFileOf, parentNameOf, parentObject, parentTypeDefinition } from './applyset';
+import { isValidName } from '../core/rules';
 
 const OUTPUT_FILE = 'cdk8s-voting-app:output-file';
 
@@ -79,7 +79,7 @@ function keptCopy(json: { metadata?: { labels?: Record<string, string> } }): unk
 function clusterScopedParent(chart: Chart, file: string, charts: Array<{ file?: string }>, problems: ProblemReport[]): string | undefined {
   const parent = parentFileOf(file);
   const name = parentNameOf(file);
-  if (!isDns1123Subdomain(name)) {
+  if (!isValidName(APPLYSET_KIND, name)) {
     problems.push(placed(chart.node.path, finding(ProblemCode.INVALID_NAME,
       `the objects of ${file} span several namespaces, and the ApplySet parent that upgrades them is named after the file, but "${name}" is not a valid object name`,
       'name the file with lowercase letters, digits, "-" and ".", e.g. "fleet.k8s.yaml"')));
@@ -126,7 +126,7 @@ export interface SynthesizeOptions {
    * A chart whose objects span several namespaces needs a cluster-scoped
    * ApplySet parent: its keep file also gets the parent's type (a
    * CustomResourceDefinition), and the parent itself, to be created once
-   * with `kubectl create`, goes to `applyset/<file>` beside the chart's file
+   * (docs/upgrades.md), goes to `applyset/<file>` beside the chart's file
    * (`fleet/applyset/fleet.k8s.yaml`), where `kubectl apply -f <folder>`
    * does not read it.
    * @default false - every object in the chart's file
@@ -262,7 +262,6 @@ export function synthesize(app: App, options: WriteOptions = {}): { files: strin
       const out = write ? new StagedFile(path.join(staging, file), header) : undefined;
       // Opened at the chart's first kept object: most charts have none.
       let keep: StagedFile | undefined;
-      let kept = 0;
       const openKeep = (): StagedFile | undefined => {
         if (write && file !== undefined && keep === undefined) {
           keep = new StagedFile(path.join(staging, keepFileOf(file)), header);
@@ -272,14 +271,13 @@ export function synthesize(app: App, options: WriteOptions = {}): { files: strin
       // The namespaces of the objects the stack file holds: more than one needs a cluster-scoped ApplySet parent.
       const namespaces = new Set<string>();
       try {
-        let count = 0;
         for (const o of objectsInOrder(chart)) {
           const json = o.toJson();
           checks.add(o, json);
           if (keepFiles && isKept(json)) {
-            openKeep()?.add((kept++ === 0 ? '' : '---\n') + toYaml(keptCopy(json)));
+            openKeep()?.addDocument(toYaml(keptCopy(json)));
           } else {
-            out?.add((count++ === 0 ? '' : '---\n') + toYaml(json));
+            out?.addDocument(toYaml(json));
             const ns = (json as { metadata?: { namespace?: unknown } }).metadata?.namespace;
             if (keepFiles && typeof ns === 'string') {
               namespaces.add(ns);
@@ -289,9 +287,11 @@ export function synthesize(app: App, options: WriteOptions = {}): { files: strin
         if (file !== undefined && namespaces.size > 1) {
           const parent = clusterScopedParent(chart, file, charts, problems);
           if (parent !== undefined) {
-            openKeep()?.add((kept++ === 0 ? "" : "---\n") + toYaml(keptCopy(parentTypeDefinition())));
+            openKeep()?.addDocument(toYaml(keptCopy(parentTypeDefinition())));
             if (write) {
-              diskError ??= new StagedFile(path.join(staging, parent), header, toYaml(parentObject(file))).close();
+              const parentFile = new StagedFile(path.join(staging, parent), header);
+              parentFile.addDocument(toYaml(parentObject(file)));
+              diskError ??= parentFile.close();
             }
             written.push(parent);
           }
@@ -353,17 +353,23 @@ class StagedFile {
   private fd?: number;
   private error?: unknown;
   private chunk: string;
+  private documents = 0;
 
-  constructor(target: string, header: string, text = '') {
-    this.chunk = header + text;
+  constructor(target: string, header: string) {
+    this.chunk = header;
     this.attempt(() => {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       this.fd = fs.openSync(target, 'w');
     });
   }
 
+  /** Appends one YAML document, after the marker that ends the one before. */
+  public addDocument(yaml: string): void {
+    this.add((this.documents++ === 0 ? '' : '---\n') + yaml);
+  }
+
   /** Appends text, writing a chunk when one is full. */
-  public add(text: string): void {
+  private add(text: string): void {
     this.chunk += text;
     if (this.chunk.length > CHUNK) {
       this.flush();
