@@ -35,6 +35,17 @@ function podSecurityOf(template: PodTemplate): PodSecurityOfPods {
   return baseline.length === 0 && restricted.length === 0 ? SECURE : { baseline, restricted };
 }
 
+// Each closure is made in a function of its own: V8 gives the closures of one function one shared
+// context, so a verdict judged then and there would keep the whole pod template alive too.
+function verdictOf(judged: PodSecurityOfPods): () => PodSecurityOfPods {
+  return () => judged;
+}
+
+function judgedWhenAsked(template: PodTemplate): () => PodSecurityOfPods {
+  let judged: PodSecurityOfPods | undefined;
+  return () => (judged ??= podSecurityOf(template));
+}
+
 /** A Service as the rules between objects need it. */
 export interface ServiceEntry<O> {
   readonly owner: O;
@@ -83,12 +94,10 @@ export class ManifestIndex<O> {
     if (this.namespaces.isDefined(namespace)) {
       const level = enforcedLevelOf(this.namespaces.of(namespace));
       // Under baseline, restricted's verdict is not needed (it only words the fix where restricted is enforced).
-      const judged = level === undefined || level === 'privileged' ? SECURE
-        : level === 'baseline' ? { baseline: podSecurityViolations('baseline', template.metadata, template.spec), restricted: [] } : podSecurityOf(template);
-      return () => judged;
+      return verdictOf(level === undefined || level === 'privileged' ? SECURE
+        : level === 'baseline' ? { baseline: podSecurityViolations('baseline', template.metadata, template.spec), restricted: [] } : podSecurityOf(template));
     }
-    let judged: PodSecurityOfPods | undefined;
-    return () => (judged ??= podSecurityOf(template));
+    return judgedWhenAsked(template);
   }
 
   /** @param header the object's header, when the caller has read it already (this runs for every object of a fleet) */
