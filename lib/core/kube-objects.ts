@@ -9,8 +9,6 @@ import { renderKubeObject, RenderingState } from './rendering';
  * props, same output, patches and all); only `toJson()` is faster.
  */
 
-const states = new WeakMap<ApiObject, RenderingState>();
-
 type KubeClass<P> = (new (scope: Construct, id: string, props: P) => ApiObject) & { readonly GVK: GroupVersionKind };
 
 export function renderedInOnePass<P, C extends KubeClass<P>>(kube: C, convert: (props: P | undefined) => Record<string, unknown> | undefined): C {
@@ -19,22 +17,27 @@ export function renderedInOnePass<P, C extends KubeClass<P>>(kube: C, convert: (
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const base = kube as unknown as new (...args: any[]) => ApiObject;
   return class extends base {
+    // Assigned, not defined as a class field: on Node 20 a field defined on objects of many
+    // classes takes V8's slow path every time, and the seven classes share this constructor.
+    private declare _rendering?: RenderingState;
+
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
       super(...args);
-      states.set(this, { gvk, props: args[2], convert: convert as RenderingState['convert'] });
+      this._rendering = { gvk, props: args[2], convert: convert as RenderingState['convert'] };
     }
 
     public override addJsonPatch(...ops: JsonPatch[]): void {
       super.addJsonPatch(...ops);
-      const state = states.get(this);
+      // The base constructor may add patches before this one's state exists.
+      const state = this._rendering;
       if (state) {
         (state.patches ??= []).push(...ops);
       }
     }
 
     public override toJson(): unknown {
-      return renderKubeObject(this, states.get(this)!, () => super.toJson());
+      return renderKubeObject(this, this._rendering!, () => super.toJson());
     }
   } as unknown as C;
 }
