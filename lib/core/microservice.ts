@@ -443,7 +443,8 @@ export class Microservice extends Construct implements IWorkload {
     this.serviceName = service.name ?? this.name;
     // The Service named after the workload repeats the name check above.
     writtenWith(service.name === undefined ? badName : found._place(nameFinding('Service name', service.name, 'dns1035')), 'Service', this.serviceName);
-    this.service = this.createService(service, { ...metadata, name: this.serviceName }, found);
+    // Object.assign rather than a spread, here and in connectTo: see "Spreads on Node 20" in docs/performance.md.
+    this.service = this.createService(service, Object.assign({}, metadata, { name: this.serviceName }), found);
   }
 
   /** Labels that select exactly its pods. */
@@ -487,7 +488,7 @@ export class Microservice extends Construct implements IWorkload {
     // Two targets of one name live in different namespaces.
     const base = `ConnectsTo-${target.name}`;
     const id = this.node.tryFindChild(base) ? `${base}-${target.namespace ?? 'default'}` : base;
-    return new Connection(this, id, { ...options, client: this, server: target });
+    return new Connection(this, id, Object.assign({}, options, { client: this, server: target }));
   }
 
   /**
@@ -580,11 +581,13 @@ export class Microservice extends Construct implements IWorkload {
           securityContext: {
             seccompProfile: { type: 'RuntimeDefault' },
             // Root asked for by number is written as such: the kubelet refuses runAsNonRoot with uid 0.
-            ...(security.user !== undefined ? { runAsNonRoot: security.user === 0 ? undefined : true, runAsUser: security.user } : {}),
-            ...(security.group !== undefined ? { runAsGroup: security.group } : {}),
-            ...(security.fsGroup ?? security.group) !== undefined ? { fsGroup: security.fsGroup ?? security.group } : {},
-            ...(security.unprivilegedPortStart !== undefined
-              ? { sysctls: [{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: String(security.unprivilegedPortStart) }] } : {}),
+            // (Unset fields are left out when rendered; no conditional spreads, see docs/performance.md.)
+            runAsNonRoot: security.user !== undefined && security.user !== 0 ? true : undefined,
+            runAsUser: security.user,
+            runAsGroup: security.group,
+            fsGroup: security.fsGroup ?? security.group,
+            sysctls: security.unprivilegedPortStart !== undefined
+              ? [{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: String(security.unprivilegedPortStart) }] : undefined,
           },
           containers: [{
             name: this.name,

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, componentWorkload } from './component';
+import { ComponentProps, componentWorkload, microserviceProps } from './component';
 import { AppLabels, BoundCredentials, ContainerPort, Credentials, DeploymentStrategy, HealthCheck, Microservice, Persistence, Problems, Volume } from '../core';
 
 /** Props of {@link Postgres}. */
@@ -50,8 +50,7 @@ export class Postgres extends Construct {
     // pg_isready over TCP: during initdb postgres listens on its socket only,
     // so this turns true only once the real server accepts connections.
     const ready = ['pg_isready', '-h', '127.0.0.1', '-p', '5432'];
-    this.workload = new Microservice(this, 'Workload', {
-      ...workload,
+    this.workload = new Microservice(this, 'Workload', microserviceProps(workload, {
       ports: [port],
       env: {
         POSTGRES_USER: env.username,
@@ -72,6 +71,6 @@ export class Postgres extends Construct {
       ],
       // Two postgres servers must never share one data directory.
       strategy: DeploymentStrategy.RECREATE,
-    });
+    }));
   }
 }

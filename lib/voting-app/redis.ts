@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, componentWorkload } from './component';
+import { ComponentProps, componentWorkload, microserviceProps } from './component';
 import { AppLabels, ContainerPort, DeploymentStrategy, HealthCheck, Microservice, Persistence, Problems, Volume } from '../core';
 
 /** Props of {@link Redis}. */
@@ -48,26 +48,25 @@ export class Redis extends Construct {
       // Bounded, so a runaway writer cannot fill the node's disk: twice the memory limit holds a
       // dump and the temporary file redis writes beside it while rewriting it.
       : Volume.emptyDir('data', { sizeLimit: Size.mebibytes(256) });
-    this.workload = new Microservice(this, 'Workload', {
-      ...workload,
+    const appendOnly = persistence.persistent ? {
+      // Append-only file, fsynced before each answer (redis groups the writes of one event
+      // loop turn into one fsync), so a vote confirmed to vote survives even a killed
+      // redis; on SIGTERM redis 7 flushes the file and writes its snapshot, then exits.
+      args: ['redis-server', '--appendonly', 'yes', '--appendfsync', 'always'],
+      // Two servers must never share one append-only file.
+      strategy: DeploymentStrategy.RECREATE,
+      // Stated, not left to the default: the final flush and snapshot of a queue within the
+      // 128Mi memory limit take a second or two, well inside it.
+      shutdown: { gracePeriod: Duration.seconds(30) },
+    } : {};
+    this.workload = new Microservice(this, 'Workload', microserviceProps(workload, {
       ports: [port],
-      ...(persistence.persistent ? {
-        // Append-only file, fsynced before each answer (redis groups the writes of one event
-        // loop turn into one fsync), so a vote confirmed to vote survives even a killed
-        // redis; on SIGTERM redis 7 flushes the file and writes its snapshot, then exits.
-        args: ['redis-server', '--appendonly', 'yes', '--appendfsync', 'always'],
-        // Two servers must never share one append-only file.
-        strategy: DeploymentStrategy.RECREATE,
-        // Stated, not left to the default: the final flush and snapshot of a queue within the
-        // 128Mi memory limit take a second or two, well inside it.
-        shutdown: { gracePeriod: Duration.seconds(30) },
-      } : {}),
       // A PING must be answered PONG: a loading or broken server answers an error.
       readiness: HealthCheck.command(['sh', '-c', 'redis-cli ping | grep -q PONG'], { period: Duration.seconds(5), timeout: Duration.seconds(2) }),
       liveness: HealthCheck.tcpSocket(port, { initialDelay: Duration.seconds(5), period: Duration.seconds(10), failureThreshold: 6 }),
       // Non-root as the image's redis user (fsGroup: its group owns the claim); /data is the only place it writes.
       security: { user: Redis.USER, group: Redis.GROUP },
       volumes: [{ path: Redis.DATA_MOUNT, volume: data }],
-    });
+    }, appendOnly));
   }
 }

@@ -40,14 +40,14 @@ export class Result extends Construct {
     Problems.of(this).check(replicas <= 1 || props.stickySessions === true,
       ProblemCode.CONFLICTING_SETTINGS, `result asks for ${replicas} replicas without sticky sessions; socket.io then drops its connections`,
       'keep replicas at 1, or set resultStickySessions: true');
-    this.workload = new WebFrontEnd(this, 'FrontEnd', {
-      ...props,
+    // Object.assign rather than a spread (see microserviceProps).
+    this.workload = new WebFrontEnd(this, 'FrontEnd', Object.assign({}, props, {
       name: 'result',
       replicas,
       image: props.image ?? Result.DEFAULT_IMAGE,
       stockImage: props.image === undefined,
       exposure: props.exposure ?? Exposure.nodePort(8081, 31001),
       resources: props.resources ?? Result.DEFAULT_RESOURCES,
-    }).workload;
+    })).workload;
   }
 }

@@ -42,8 +42,8 @@ export class Vote extends Construct {
 
   constructor(scope: Construct, id: string, props: VoteProps = {}) {
     super(scope, id);
-    this.workload = new WebFrontEnd(this, 'FrontEnd', {
-      ...props,
+    // Object.assign rather than a spread (see microserviceProps).
+    this.workload = new WebFrontEnd(this, 'FrontEnd', Object.assign({}, props, {
       name: 'vote',
       image: props.image ?? Vote.DEFAULT_IMAGE,
       stockImage: props.image === undefined,
@@ -55,6 +55,6 @@ export class Vote extends Construct {
         XDG_RUNTIME_DIR: EnvValue.fromValue('/tmp'),
         ...(props.options ? { OPTION_A: EnvValue.fromValue(props.options.optionA), OPTION_B: EnvValue.fromValue(props.options.optionB) } : {}),
       },
-    }).workload;
+    })).workload;
   }
 }

@@ -177,12 +177,13 @@ export class VotingApp extends Construct {
     const found = Problems.of(this);
     found.checkName('instance', instance);
     const networkPolicies = props.networkPolicies ?? true;
+    // Each component's props: Object.assign({}, common, ...) rather than a spread (see microserviceProps).
     const common = { namespace: props.namespace, instance, spreadAcrossNodes: props.spreadAcrossNodes, networkPolicies };
     const images = props.images ?? {};
     const replicas = props.replicas ?? {};
     const resources = props.resources ?? {};
 
-    this.redis = new Redis(this, 'Redis', { ...common, image: images.redis, resources: resources.redis, persistence: props.redisPersistence }).workload;
+    this.redis = new Redis(this, 'Redis', Object.assign({}, common, { image: images.redis, resources: resources.redis, persistence: props.redisPersistence })).workload;
     if (props.externalDatabase) {
       // Reported by synth with every other problem; nothing is then written.
       found.check(props.credentials === undefined && props.persistence === undefined && images.postgres === undefined && resources.postgres === undefined,
@@ -193,23 +194,22 @@ export class VotingApp extends Construct {
         name: 'db', namespace: props.namespace, externalName: props.externalDatabase.host, ports: [5432], instance, partOf: VOTING_APP,
       });
     } else if (props.credentials !== undefined) {
-      this.db = new Postgres(this, 'Db', {
-        ...common, image: images.postgres, resources: resources.postgres,
-        credentials: props.credentials, persistence: props.persistence,
-      }).workload;
+      this.db = new Postgres(this, 'Db', Object.assign({}, common, {
+        image: images.postgres, resources: resources.postgres, credentials: props.credentials, persistence: props.persistence,
+      })).workload;
     } else {
       // No db is built, and so nothing connects to one: there is nothing else to report.
       found.report(ProblemCode.MISSING_SETTING, 'no database credentials given',
         'pass credentials: Credentials.fromPassword(...) or Credentials.fromSecret(...), or use externalDatabase');
     }
-    this.vote = new Vote(this, 'Vote', {
-      ...common, image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure, options: props.ballot,
-    }).workload;
-    this.worker = new Worker(this, 'Worker', { ...common, image: images.worker, resources: resources.worker, replicas: replicas.worker }).workload;
-    this.result = new Result(this, 'Result', {
-      ...common, image: images.result, resources: resources.result, replicas: replicas.result,
+    this.vote = new Vote(this, 'Vote', Object.assign({}, common, {
+      image: images.vote, resources: resources.vote, replicas: replicas.vote, exposure: props.voteExposure, options: props.ballot,
+    })).workload;
+    this.worker = new Worker(this, 'Worker', Object.assign({}, common, { image: images.worker, resources: resources.worker, replicas: replicas.worker })).workload;
+    this.result = new Result(this, 'Result', Object.assign({}, common, {
+      image: images.result, resources: resources.result, replicas: replicas.result,
       exposure: props.resultExposure, stickySessions: props.resultStickySessions,
-    }).workload;
+    })).workload;
 
     // Who talks to whom, stated once: the ingress policies of redis and db follow from it.
     this.vote.connectTo(this.redis);

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources, EnvValue } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, componentWorkload } from './component';
+import { ComponentProps, componentWorkload, microserviceProps } from './component';
 import { ContainerPort, Exposure, HealthCheck, Microservice, Volume } from '../core';
 
 /** Props of {@link WebFrontEnd}: a component's props, with its image and resources decided. */
@@ -45,8 +45,7 @@ export class WebFrontEnd extends Construct {
   constructor(scope: Construct, id: string, props: WebFrontEndProps) {
     super(scope, id);
     const http = ContainerPort.tcp('http', 80);
-    this.workload = new Microservice(this, 'Workload', {
-      ...componentWorkload(props, props.name, 'frontend', { image: props.image, resources: props.resources }),
+    this.workload = new Microservice(this, 'Workload', microserviceProps(componentWorkload(props, props.name, 'frontend', { image: props.image, resources: props.resources }), {
       allowLatestTag: props.stockImage,
       ports: [http],
       service: props.exposure.toServiceOptions(http, props.stickySessions ?? false),
@@ -55,6 +54,6 @@ export class WebFrontEnd extends Construct {
       liveness: HealthCheck.httpGet('/', http, { initialDelay: Duration.seconds(10), period: Duration.seconds(20), timeout: Duration.seconds(5), failureThreshold: 6 }),
       security: { unprivilegedPortStart: 80 },
       volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
-    });
+    }));
   }
 }

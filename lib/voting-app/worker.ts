@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { ContainerResources, Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentProps, componentWorkload } from './component';
+import { ComponentProps, componentWorkload, microserviceProps } from './component';
 import { Microservice, Volume } from '../core';
 
 /**
@@ -22,11 +22,10 @@ export class Worker extends Construct {
 
   constructor(scope: Construct, id: string, props: ComponentProps = {}) {
     super(scope, id);
-    this.workload = new Microservice(this, 'Workload', {
-      ...componentWorkload(props, 'worker', 'worker', { image: Worker.DEFAULT_IMAGE, resources: Worker.DEFAULT_RESOURCES }),
+    this.workload = new Microservice(this, 'Workload', microserviceProps(componentWorkload(props, 'worker', 'worker', { image: Worker.DEFAULT_IMAGE, resources: Worker.DEFAULT_RESOURCES }), {
       service: false,
       // The image runs dotnet as root; its runtime files (diagnostics socket) go to /tmp.
       volumes: [{ path: '/tmp', volume: Volume.emptyDir('tmp', { sizeLimit: Size.mebibytes(64) }) }],
-    });
+    }));
   }
 }
