@@ -82,10 +82,7 @@ export class KubeMutatingWebhookConfiguration extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeMutatingWebhookConfigurationProps = {}) {
-    super(scope, id, {
-      ...KubeMutatingWebhookConfiguration.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeMutatingWebhookConfiguration.GVK, props));
   }
 
   /**
@@ -136,10 +133,7 @@ export class KubeMutatingWebhookConfigurationList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeMutatingWebhookConfigurationListProps) {
-    super(scope, id, {
-      ...KubeMutatingWebhookConfigurationList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeMutatingWebhookConfigurationList.GVK, props));
   }
 
   /**
@@ -190,10 +184,7 @@ export class KubeValidatingWebhookConfiguration extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingWebhookConfigurationProps = {}) {
-    super(scope, id, {
-      ...KubeValidatingWebhookConfiguration.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingWebhookConfiguration.GVK, props));
   }
 
   /**
@@ -244,10 +235,7 @@ export class KubeValidatingWebhookConfigurationList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingWebhookConfigurationListProps) {
-    super(scope, id, {
-      ...KubeValidatingWebhookConfigurationList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingWebhookConfigurationList.GVK, props));
   }
 
   /**
@@ -298,10 +286,7 @@ export class KubeValidatingAdmissionPolicyV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyV1Alpha1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyV1Alpha1.GVK, props));
   }
 
   /**
@@ -356,10 +341,7 @@ export class KubeValidatingAdmissionPolicyBindingV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyBindingV1Alpha1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyBindingV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyBindingV1Alpha1.GVK, props));
   }
 
   /**
@@ -410,10 +392,7 @@ export class KubeValidatingAdmissionPolicyBindingListV1Alpha1 extends ApiObject 
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyBindingListV1Alpha1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyBindingListV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyBindingListV1Alpha1.GVK, props));
   }
 
   /**
@@ -464,10 +443,7 @@ export class KubeValidatingAdmissionPolicyListV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyListV1Alpha1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyListV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyListV1Alpha1.GVK, props));
   }
 
   /**
@@ -518,10 +494,7 @@ export class KubeValidatingAdmissionPolicyV1Beta1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyV1Beta1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyV1Beta1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyV1Beta1.GVK, props));
   }
 
   /**
@@ -576,10 +549,7 @@ export class KubeValidatingAdmissionPolicyBindingV1Beta1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyBindingV1Beta1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyBindingV1Beta1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyBindingV1Beta1.GVK, props));
   }
 
   /**
@@ -630,10 +600,7 @@ export class KubeValidatingAdmissionPolicyBindingListV1Beta1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyBindingListV1Beta1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyBindingListV1Beta1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyBindingListV1Beta1.GVK, props));
   }
 
   /**
@@ -684,10 +651,7 @@ export class KubeValidatingAdmissionPolicyListV1Beta1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeValidatingAdmissionPolicyListV1Beta1Props = {}) {
-    super(scope, id, {
-      ...KubeValidatingAdmissionPolicyListV1Beta1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeValidatingAdmissionPolicyListV1Beta1.GVK, props));
   }
 
   /**
@@ -738,10 +702,7 @@ export class KubeStorageVersionV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeStorageVersionV1Alpha1Props) {
-    super(scope, id, {
-      ...KubeStorageVersionV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeStorageVersionV1Alpha1.GVK, props));
   }
 
   /**
@@ -792,10 +753,7 @@ export class KubeStorageVersionListV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeStorageVersionListV1Alpha1Props) {
-    super(scope, id, {
-      ...KubeStorageVersionListV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeStorageVersionListV1Alpha1.GVK, props));
   }
 
   /**
@@ -846,10 +804,7 @@ export class KubeControllerRevision extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeControllerRevisionProps) {
-    super(scope, id, {
-      ...KubeControllerRevision.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeControllerRevision.GVK, props));
   }
 
   /**
@@ -900,10 +855,7 @@ export class KubeControllerRevisionList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeControllerRevisionListProps) {
-    super(scope, id, {
-      ...KubeControllerRevisionList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeControllerRevisionList.GVK, props));
   }
 
   /**
@@ -954,10 +906,7 @@ export class KubeDaemonSet extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeDaemonSetProps = {}) {
-    super(scope, id, {
-      ...KubeDaemonSet.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeDaemonSet.GVK, props));
   }
 
   /**
@@ -1008,10 +957,7 @@ export class KubeDaemonSetList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeDaemonSetListProps) {
-    super(scope, id, {
-      ...KubeDaemonSetList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeDaemonSetList.GVK, props));
   }
 
   /**
@@ -1062,10 +1008,7 @@ export class KubeDeployment extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeDeploymentProps = {}) {
-    super(scope, id, {
-      ...KubeDeployment.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeDeployment.GVK, props));
   }
 
   /**
@@ -1116,10 +1059,7 @@ export class KubeDeploymentList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeDeploymentListProps) {
-    super(scope, id, {
-      ...KubeDeploymentList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeDeploymentList.GVK, props));
   }
 
   /**
@@ -1170,10 +1110,7 @@ export class KubeReplicaSet extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeReplicaSetProps = {}) {
-    super(scope, id, {
-      ...KubeReplicaSet.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeReplicaSet.GVK, props));
   }
 
   /**
@@ -1224,10 +1161,7 @@ export class KubeReplicaSetList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeReplicaSetListProps) {
-    super(scope, id, {
-      ...KubeReplicaSetList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeReplicaSetList.GVK, props));
   }
 
   /**
@@ -1282,10 +1216,7 @@ export class KubeStatefulSet extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeStatefulSetProps = {}) {
-    super(scope, id, {
-      ...KubeStatefulSet.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeStatefulSet.GVK, props));
   }
 
   /**
@@ -1336,10 +1267,7 @@ export class KubeStatefulSetList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeStatefulSetListProps) {
-    super(scope, id, {
-      ...KubeStatefulSetList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeStatefulSetList.GVK, props));
   }
 
   /**
@@ -1390,10 +1318,7 @@ export class KubeSelfSubjectReview extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSelfSubjectReviewProps = {}) {
-    super(scope, id, {
-      ...KubeSelfSubjectReview.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSelfSubjectReview.GVK, props));
   }
 
   /**
@@ -1444,10 +1369,7 @@ export class KubeTokenRequest extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeTokenRequestProps) {
-    super(scope, id, {
-      ...KubeTokenRequest.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeTokenRequest.GVK, props));
   }
 
   /**
@@ -1498,10 +1420,7 @@ export class KubeTokenReview extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeTokenReviewProps) {
-    super(scope, id, {
-      ...KubeTokenReview.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeTokenReview.GVK, props));
   }
 
   /**
@@ -1552,10 +1471,7 @@ export class KubeSelfSubjectReviewV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSelfSubjectReviewV1Alpha1Props = {}) {
-    super(scope, id, {
-      ...KubeSelfSubjectReviewV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSelfSubjectReviewV1Alpha1.GVK, props));
   }
 
   /**
@@ -1606,10 +1522,7 @@ export class KubeSelfSubjectReviewV1Beta1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSelfSubjectReviewV1Beta1Props = {}) {
-    super(scope, id, {
-      ...KubeSelfSubjectReviewV1Beta1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSelfSubjectReviewV1Beta1.GVK, props));
   }
 
   /**
@@ -1660,10 +1573,7 @@ export class KubeLocalSubjectAccessReview extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeLocalSubjectAccessReviewProps) {
-    super(scope, id, {
-      ...KubeLocalSubjectAccessReview.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeLocalSubjectAccessReview.GVK, props));
   }
 
   /**
@@ -1714,10 +1624,7 @@ export class KubeSelfSubjectAccessReview extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSelfSubjectAccessReviewProps) {
-    super(scope, id, {
-      ...KubeSelfSubjectAccessReview.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSelfSubjectAccessReview.GVK, props));
   }
 
   /**
@@ -1768,10 +1675,7 @@ export class KubeSelfSubjectRulesReview extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSelfSubjectRulesReviewProps) {
-    super(scope, id, {
-      ...KubeSelfSubjectRulesReview.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSelfSubjectRulesReview.GVK, props));
   }
 
   /**
@@ -1822,10 +1726,7 @@ export class KubeSubjectAccessReview extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSubjectAccessReviewProps) {
-    super(scope, id, {
-      ...KubeSubjectAccessReview.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSubjectAccessReview.GVK, props));
   }
 
   /**
@@ -1876,10 +1777,7 @@ export class KubeHorizontalPodAutoscaler extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeHorizontalPodAutoscalerProps = {}) {
-    super(scope, id, {
-      ...KubeHorizontalPodAutoscaler.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeHorizontalPodAutoscaler.GVK, props));
   }
 
   /**
@@ -1930,10 +1828,7 @@ export class KubeHorizontalPodAutoscalerList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeHorizontalPodAutoscalerListProps) {
-    super(scope, id, {
-      ...KubeHorizontalPodAutoscalerList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeHorizontalPodAutoscalerList.GVK, props));
   }
 
   /**
@@ -1984,10 +1879,7 @@ export class KubeScale extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeScaleProps = {}) {
-    super(scope, id, {
-      ...KubeScale.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeScale.GVK, props));
   }
 
   /**
@@ -2038,10 +1930,7 @@ export class KubeHorizontalPodAutoscalerV2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeHorizontalPodAutoscalerV2Props = {}) {
-    super(scope, id, {
-      ...KubeHorizontalPodAutoscalerV2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeHorizontalPodAutoscalerV2.GVK, props));
   }
 
   /**
@@ -2092,10 +1981,7 @@ export class KubeHorizontalPodAutoscalerListV2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeHorizontalPodAutoscalerListV2Props) {
-    super(scope, id, {
-      ...KubeHorizontalPodAutoscalerListV2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeHorizontalPodAutoscalerListV2.GVK, props));
   }
 
   /**
@@ -2146,10 +2032,7 @@ export class KubeCronJob extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCronJobProps = {}) {
-    super(scope, id, {
-      ...KubeCronJob.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCronJob.GVK, props));
   }
 
   /**
@@ -2200,10 +2083,7 @@ export class KubeCronJobList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCronJobListProps) {
-    super(scope, id, {
-      ...KubeCronJobList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCronJobList.GVK, props));
   }
 
   /**
@@ -2254,10 +2134,7 @@ export class KubeJob extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeJobProps = {}) {
-    super(scope, id, {
-      ...KubeJob.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeJob.GVK, props));
   }
 
   /**
@@ -2308,10 +2185,7 @@ export class KubeJobList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeJobListProps) {
-    super(scope, id, {
-      ...KubeJobList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeJobList.GVK, props));
   }
 
   /**
@@ -2368,10 +2242,7 @@ export class KubeCertificateSigningRequest extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCertificateSigningRequestProps) {
-    super(scope, id, {
-      ...KubeCertificateSigningRequest.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCertificateSigningRequest.GVK, props));
   }
 
   /**
@@ -2422,10 +2293,7 @@ export class KubeCertificateSigningRequestList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCertificateSigningRequestListProps) {
-    super(scope, id, {
-      ...KubeCertificateSigningRequestList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCertificateSigningRequestList.GVK, props));
   }
 
   /**
@@ -2480,10 +2348,7 @@ export class KubeClusterTrustBundleV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterTrustBundleV1Alpha1Props) {
-    super(scope, id, {
-      ...KubeClusterTrustBundleV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterTrustBundleV1Alpha1.GVK, props));
   }
 
   /**
@@ -2534,10 +2399,7 @@ export class KubeClusterTrustBundleListV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterTrustBundleListV1Alpha1Props) {
-    super(scope, id, {
-      ...KubeClusterTrustBundleListV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterTrustBundleListV1Alpha1.GVK, props));
   }
 
   /**
@@ -2588,10 +2450,7 @@ export class KubeLease extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeLeaseProps = {}) {
-    super(scope, id, {
-      ...KubeLease.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeLease.GVK, props));
   }
 
   /**
@@ -2642,10 +2501,7 @@ export class KubeLeaseList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeLeaseListProps) {
-    super(scope, id, {
-      ...KubeLeaseList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeLeaseList.GVK, props));
   }
 
   /**
@@ -2696,10 +2552,7 @@ export class KubeBinding extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeBindingProps) {
-    super(scope, id, {
-      ...KubeBinding.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeBinding.GVK, props));
   }
 
   /**
@@ -2750,10 +2603,7 @@ export class KubeComponentStatus extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeComponentStatusProps = {}) {
-    super(scope, id, {
-      ...KubeComponentStatus.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeComponentStatus.GVK, props));
   }
 
   /**
@@ -2804,10 +2654,7 @@ export class KubeComponentStatusList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeComponentStatusListProps) {
-    super(scope, id, {
-      ...KubeComponentStatusList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeComponentStatusList.GVK, props));
   }
 
   /**
@@ -2858,10 +2705,7 @@ export class KubeConfigMap extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeConfigMapProps = {}) {
-    super(scope, id, {
-      ...KubeConfigMap.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeConfigMap.GVK, props));
   }
 
   /**
@@ -2912,10 +2756,7 @@ export class KubeConfigMapList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeConfigMapListProps) {
-    super(scope, id, {
-      ...KubeConfigMapList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeConfigMapList.GVK, props));
   }
 
   /**
@@ -2978,10 +2819,7 @@ export class KubeEndpoints extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeEndpointsProps = {}) {
-    super(scope, id, {
-      ...KubeEndpoints.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeEndpoints.GVK, props));
   }
 
   /**
@@ -3032,10 +2870,7 @@ export class KubeEndpointsList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeEndpointsListProps) {
-    super(scope, id, {
-      ...KubeEndpointsList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeEndpointsList.GVK, props));
   }
 
   /**
@@ -3086,10 +2921,7 @@ export class KubeEvent extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeEventProps) {
-    super(scope, id, {
-      ...KubeEvent.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeEvent.GVK, props));
   }
 
   /**
@@ -3140,10 +2972,7 @@ export class KubeEventList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeEventListProps) {
-    super(scope, id, {
-      ...KubeEventList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeEventList.GVK, props));
   }
 
   /**
@@ -3194,10 +3023,7 @@ export class KubeLimitRange extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeLimitRangeProps = {}) {
-    super(scope, id, {
-      ...KubeLimitRange.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeLimitRange.GVK, props));
   }
 
   /**
@@ -3248,10 +3074,7 @@ export class KubeLimitRangeList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeLimitRangeListProps) {
-    super(scope, id, {
-      ...KubeLimitRangeList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeLimitRangeList.GVK, props));
   }
 
   /**
@@ -3302,10 +3125,7 @@ export class KubeNamespace extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeNamespaceProps = {}) {
-    super(scope, id, {
-      ...KubeNamespace.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeNamespace.GVK, props));
   }
 
   /**
@@ -3356,10 +3176,7 @@ export class KubeNamespaceList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeNamespaceListProps) {
-    super(scope, id, {
-      ...KubeNamespaceList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeNamespaceList.GVK, props));
   }
 
   /**
@@ -3410,10 +3227,7 @@ export class KubeNode extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeNodeProps = {}) {
-    super(scope, id, {
-      ...KubeNode.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeNode.GVK, props));
   }
 
   /**
@@ -3464,10 +3278,7 @@ export class KubeNodeList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeNodeListProps) {
-    super(scope, id, {
-      ...KubeNodeList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeNodeList.GVK, props));
   }
 
   /**
@@ -3518,10 +3329,7 @@ export class KubePersistentVolume extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePersistentVolumeProps = {}) {
-    super(scope, id, {
-      ...KubePersistentVolume.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePersistentVolume.GVK, props));
   }
 
   /**
@@ -3572,10 +3380,7 @@ export class KubePersistentVolumeClaim extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePersistentVolumeClaimProps = {}) {
-    super(scope, id, {
-      ...KubePersistentVolumeClaim.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePersistentVolumeClaim.GVK, props));
   }
 
   /**
@@ -3626,10 +3431,7 @@ export class KubePersistentVolumeClaimList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePersistentVolumeClaimListProps) {
-    super(scope, id, {
-      ...KubePersistentVolumeClaimList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePersistentVolumeClaimList.GVK, props));
   }
 
   /**
@@ -3680,10 +3482,7 @@ export class KubePersistentVolumeList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePersistentVolumeListProps) {
-    super(scope, id, {
-      ...KubePersistentVolumeList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePersistentVolumeList.GVK, props));
   }
 
   /**
@@ -3734,10 +3533,7 @@ export class KubePod extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodProps = {}) {
-    super(scope, id, {
-      ...KubePod.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePod.GVK, props));
   }
 
   /**
@@ -3788,10 +3584,7 @@ export class KubePodList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodListProps) {
-    super(scope, id, {
-      ...KubePodList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePodList.GVK, props));
   }
 
   /**
@@ -3842,10 +3635,7 @@ export class KubePodTemplate extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodTemplateProps = {}) {
-    super(scope, id, {
-      ...KubePodTemplate.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePodTemplate.GVK, props));
   }
 
   /**
@@ -3896,10 +3686,7 @@ export class KubePodTemplateList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodTemplateListProps) {
-    super(scope, id, {
-      ...KubePodTemplateList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePodTemplateList.GVK, props));
   }
 
   /**
@@ -3950,10 +3737,7 @@ export class KubeReplicationController extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeReplicationControllerProps = {}) {
-    super(scope, id, {
-      ...KubeReplicationController.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeReplicationController.GVK, props));
   }
 
   /**
@@ -4004,10 +3788,7 @@ export class KubeReplicationControllerList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeReplicationControllerListProps) {
-    super(scope, id, {
-      ...KubeReplicationControllerList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeReplicationControllerList.GVK, props));
   }
 
   /**
@@ -4058,10 +3839,7 @@ export class KubeResourceQuota extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceQuotaProps = {}) {
-    super(scope, id, {
-      ...KubeResourceQuota.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceQuota.GVK, props));
   }
 
   /**
@@ -4112,10 +3890,7 @@ export class KubeResourceQuotaList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceQuotaListProps) {
-    super(scope, id, {
-      ...KubeResourceQuotaList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceQuotaList.GVK, props));
   }
 
   /**
@@ -4166,10 +3941,7 @@ export class KubeSecret extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSecretProps = {}) {
-    super(scope, id, {
-      ...KubeSecret.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSecret.GVK, props));
   }
 
   /**
@@ -4220,10 +3992,7 @@ export class KubeSecretList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeSecretListProps) {
-    super(scope, id, {
-      ...KubeSecretList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeSecretList.GVK, props));
   }
 
   /**
@@ -4274,10 +4043,7 @@ export class KubeService extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeServiceProps = {}) {
-    super(scope, id, {
-      ...KubeService.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeService.GVK, props));
   }
 
   /**
@@ -4328,10 +4094,7 @@ export class KubeServiceAccount extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeServiceAccountProps = {}) {
-    super(scope, id, {
-      ...KubeServiceAccount.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeServiceAccount.GVK, props));
   }
 
   /**
@@ -4382,10 +4145,7 @@ export class KubeServiceAccountList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeServiceAccountListProps) {
-    super(scope, id, {
-      ...KubeServiceAccountList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeServiceAccountList.GVK, props));
   }
 
   /**
@@ -4436,10 +4196,7 @@ export class KubeServiceList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeServiceListProps) {
-    super(scope, id, {
-      ...KubeServiceList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeServiceList.GVK, props));
   }
 
   /**
@@ -4490,10 +4247,7 @@ export class KubeEndpointSlice extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeEndpointSliceProps) {
-    super(scope, id, {
-      ...KubeEndpointSlice.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeEndpointSlice.GVK, props));
   }
 
   /**
@@ -4544,10 +4298,7 @@ export class KubeEndpointSliceList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeEndpointSliceListProps) {
-    super(scope, id, {
-      ...KubeEndpointSliceList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeEndpointSliceList.GVK, props));
   }
 
   /**
@@ -4598,10 +4349,7 @@ export class KubeFlowSchemaV1Beta2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeFlowSchemaV1Beta2Props = {}) {
-    super(scope, id, {
-      ...KubeFlowSchemaV1Beta2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeFlowSchemaV1Beta2.GVK, props));
   }
 
   /**
@@ -4652,10 +4400,7 @@ export class KubeFlowSchemaListV1Beta2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeFlowSchemaListV1Beta2Props) {
-    super(scope, id, {
-      ...KubeFlowSchemaListV1Beta2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeFlowSchemaListV1Beta2.GVK, props));
   }
 
   /**
@@ -4706,10 +4451,7 @@ export class KubePriorityLevelConfigurationV1Beta2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePriorityLevelConfigurationV1Beta2Props = {}) {
-    super(scope, id, {
-      ...KubePriorityLevelConfigurationV1Beta2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePriorityLevelConfigurationV1Beta2.GVK, props));
   }
 
   /**
@@ -4760,10 +4502,7 @@ export class KubePriorityLevelConfigurationListV1Beta2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePriorityLevelConfigurationListV1Beta2Props) {
-    super(scope, id, {
-      ...KubePriorityLevelConfigurationListV1Beta2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePriorityLevelConfigurationListV1Beta2.GVK, props));
   }
 
   /**
@@ -4814,10 +4553,7 @@ export class KubeFlowSchemaV1Beta3 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeFlowSchemaV1Beta3Props = {}) {
-    super(scope, id, {
-      ...KubeFlowSchemaV1Beta3.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeFlowSchemaV1Beta3.GVK, props));
   }
 
   /**
@@ -4868,10 +4604,7 @@ export class KubeFlowSchemaListV1Beta3 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeFlowSchemaListV1Beta3Props) {
-    super(scope, id, {
-      ...KubeFlowSchemaListV1Beta3.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeFlowSchemaListV1Beta3.GVK, props));
   }
 
   /**
@@ -4922,10 +4655,7 @@ export class KubePriorityLevelConfigurationV1Beta3 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePriorityLevelConfigurationV1Beta3Props = {}) {
-    super(scope, id, {
-      ...KubePriorityLevelConfigurationV1Beta3.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePriorityLevelConfigurationV1Beta3.GVK, props));
   }
 
   /**
@@ -4976,10 +4706,7 @@ export class KubePriorityLevelConfigurationListV1Beta3 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePriorityLevelConfigurationListV1Beta3Props) {
-    super(scope, id, {
-      ...KubePriorityLevelConfigurationListV1Beta3.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePriorityLevelConfigurationListV1Beta3.GVK, props));
   }
 
   /**
@@ -5030,10 +4757,7 @@ export class KubeIngress extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeIngressProps = {}) {
-    super(scope, id, {
-      ...KubeIngress.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeIngress.GVK, props));
   }
 
   /**
@@ -5084,10 +4808,7 @@ export class KubeIngressClass extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeIngressClassProps = {}) {
-    super(scope, id, {
-      ...KubeIngressClass.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeIngressClass.GVK, props));
   }
 
   /**
@@ -5138,10 +4859,7 @@ export class KubeIngressClassList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeIngressClassListProps) {
-    super(scope, id, {
-      ...KubeIngressClassList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeIngressClassList.GVK, props));
   }
 
   /**
@@ -5192,10 +4910,7 @@ export class KubeIngressList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeIngressListProps) {
-    super(scope, id, {
-      ...KubeIngressList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeIngressList.GVK, props));
   }
 
   /**
@@ -5246,10 +4961,7 @@ export class KubeNetworkPolicy extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeNetworkPolicyProps = {}) {
-    super(scope, id, {
-      ...KubeNetworkPolicy.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeNetworkPolicy.GVK, props));
   }
 
   /**
@@ -5300,10 +5012,7 @@ export class KubeNetworkPolicyList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeNetworkPolicyListProps) {
-    super(scope, id, {
-      ...KubeNetworkPolicyList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeNetworkPolicyList.GVK, props));
   }
 
   /**
@@ -5354,10 +5063,7 @@ export class KubeClusterCidrv1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterCidrv1Alpha1Props = {}) {
-    super(scope, id, {
-      ...KubeClusterCidrv1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterCidrv1Alpha1.GVK, props));
   }
 
   /**
@@ -5408,10 +5114,7 @@ export class KubeClusterCidrListV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterCidrListV1Alpha1Props) {
-    super(scope, id, {
-      ...KubeClusterCidrListV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterCidrListV1Alpha1.GVK, props));
   }
 
   /**
@@ -5462,10 +5165,7 @@ export class KubeIpAddressV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeIpAddressV1Alpha1Props = {}) {
-    super(scope, id, {
-      ...KubeIpAddressV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeIpAddressV1Alpha1.GVK, props));
   }
 
   /**
@@ -5516,10 +5216,7 @@ export class KubeIpAddressListV1Alpha1 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeIpAddressListV1Alpha1Props) {
-    super(scope, id, {
-      ...KubeIpAddressListV1Alpha1.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeIpAddressListV1Alpha1.GVK, props));
   }
 
   /**
@@ -5570,10 +5267,7 @@ export class KubeRuntimeClass extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeRuntimeClassProps) {
-    super(scope, id, {
-      ...KubeRuntimeClass.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeRuntimeClass.GVK, props));
   }
 
   /**
@@ -5624,10 +5318,7 @@ export class KubeRuntimeClassList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeRuntimeClassListProps) {
-    super(scope, id, {
-      ...KubeRuntimeClassList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeRuntimeClassList.GVK, props));
   }
 
   /**
@@ -5678,10 +5369,7 @@ export class KubeEviction extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeEvictionProps = {}) {
-    super(scope, id, {
-      ...KubeEviction.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeEviction.GVK, props));
   }
 
   /**
@@ -5732,10 +5420,7 @@ export class KubePodDisruptionBudget extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodDisruptionBudgetProps = {}) {
-    super(scope, id, {
-      ...KubePodDisruptionBudget.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePodDisruptionBudget.GVK, props));
   }
 
   /**
@@ -5786,10 +5471,7 @@ export class KubePodDisruptionBudgetList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodDisruptionBudgetListProps) {
-    super(scope, id, {
-      ...KubePodDisruptionBudgetList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePodDisruptionBudgetList.GVK, props));
   }
 
   /**
@@ -5840,10 +5522,7 @@ export class KubeClusterRole extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterRoleProps = {}) {
-    super(scope, id, {
-      ...KubeClusterRole.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterRole.GVK, props));
   }
 
   /**
@@ -5894,10 +5573,7 @@ export class KubeClusterRoleBinding extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterRoleBindingProps) {
-    super(scope, id, {
-      ...KubeClusterRoleBinding.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterRoleBinding.GVK, props));
   }
 
   /**
@@ -5948,10 +5624,7 @@ export class KubeClusterRoleBindingList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterRoleBindingListProps) {
-    super(scope, id, {
-      ...KubeClusterRoleBindingList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterRoleBindingList.GVK, props));
   }
 
   /**
@@ -6002,10 +5675,7 @@ export class KubeClusterRoleList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeClusterRoleListProps) {
-    super(scope, id, {
-      ...KubeClusterRoleList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeClusterRoleList.GVK, props));
   }
 
   /**
@@ -6056,10 +5726,7 @@ export class KubeRole extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeRoleProps = {}) {
-    super(scope, id, {
-      ...KubeRole.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeRole.GVK, props));
   }
 
   /**
@@ -6110,10 +5777,7 @@ export class KubeRoleBinding extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeRoleBindingProps) {
-    super(scope, id, {
-      ...KubeRoleBinding.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeRoleBinding.GVK, props));
   }
 
   /**
@@ -6164,10 +5828,7 @@ export class KubeRoleBindingList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeRoleBindingListProps) {
-    super(scope, id, {
-      ...KubeRoleBindingList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeRoleBindingList.GVK, props));
   }
 
   /**
@@ -6218,10 +5879,7 @@ export class KubeRoleList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeRoleListProps) {
-    super(scope, id, {
-      ...KubeRoleList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeRoleList.GVK, props));
   }
 
   /**
@@ -6274,10 +5932,7 @@ export class KubePodSchedulingContextV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodSchedulingContextV1Alpha2Props) {
-    super(scope, id, {
-      ...KubePodSchedulingContextV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePodSchedulingContextV1Alpha2.GVK, props));
   }
 
   /**
@@ -6328,10 +5983,7 @@ export class KubePodSchedulingContextListV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePodSchedulingContextListV1Alpha2Props) {
-    super(scope, id, {
-      ...KubePodSchedulingContextListV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePodSchedulingContextListV1Alpha2.GVK, props));
   }
 
   /**
@@ -6384,10 +6036,7 @@ export class KubeResourceClaimV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceClaimV1Alpha2Props) {
-    super(scope, id, {
-      ...KubeResourceClaimV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceClaimV1Alpha2.GVK, props));
   }
 
   /**
@@ -6438,10 +6087,7 @@ export class KubeResourceClaimListV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceClaimListV1Alpha2Props) {
-    super(scope, id, {
-      ...KubeResourceClaimListV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceClaimListV1Alpha2.GVK, props));
   }
 
   /**
@@ -6492,10 +6138,7 @@ export class KubeResourceClaimTemplateV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceClaimTemplateV1Alpha2Props) {
-    super(scope, id, {
-      ...KubeResourceClaimTemplateV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceClaimTemplateV1Alpha2.GVK, props));
   }
 
   /**
@@ -6546,10 +6189,7 @@ export class KubeResourceClaimTemplateListV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceClaimTemplateListV1Alpha2Props) {
-    super(scope, id, {
-      ...KubeResourceClaimTemplateListV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceClaimTemplateListV1Alpha2.GVK, props));
   }
 
   /**
@@ -6602,10 +6242,7 @@ export class KubeResourceClassV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceClassV1Alpha2Props) {
-    super(scope, id, {
-      ...KubeResourceClassV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceClassV1Alpha2.GVK, props));
   }
 
   /**
@@ -6656,10 +6293,7 @@ export class KubeResourceClassListV1Alpha2 extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeResourceClassListV1Alpha2Props) {
-    super(scope, id, {
-      ...KubeResourceClassListV1Alpha2.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeResourceClassListV1Alpha2.GVK, props));
   }
 
   /**
@@ -6710,10 +6344,7 @@ export class KubePriorityClass extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePriorityClassProps) {
-    super(scope, id, {
-      ...KubePriorityClass.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePriorityClass.GVK, props));
   }
 
   /**
@@ -6764,10 +6395,7 @@ export class KubePriorityClassList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubePriorityClassListProps) {
-    super(scope, id, {
-      ...KubePriorityClassList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubePriorityClassList.GVK, props));
   }
 
   /**
@@ -6818,10 +6446,7 @@ export class KubeCsiDriver extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCsiDriverProps) {
-    super(scope, id, {
-      ...KubeCsiDriver.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCsiDriver.GVK, props));
   }
 
   /**
@@ -6872,10 +6497,7 @@ export class KubeCsiDriverList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCsiDriverListProps) {
-    super(scope, id, {
-      ...KubeCsiDriverList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCsiDriverList.GVK, props));
   }
 
   /**
@@ -6926,10 +6548,7 @@ export class KubeCsiNode extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCsiNodeProps) {
-    super(scope, id, {
-      ...KubeCsiNode.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCsiNode.GVK, props));
   }
 
   /**
@@ -6980,10 +6599,7 @@ export class KubeCsiNodeList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCsiNodeListProps) {
-    super(scope, id, {
-      ...KubeCsiNodeList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCsiNodeList.GVK, props));
   }
 
   /**
@@ -7042,10 +6658,7 @@ export class KubeCsiStorageCapacity extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCsiStorageCapacityProps) {
-    super(scope, id, {
-      ...KubeCsiStorageCapacity.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCsiStorageCapacity.GVK, props));
   }
 
   /**
@@ -7096,10 +6709,7 @@ export class KubeCsiStorageCapacityList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCsiStorageCapacityListProps) {
-    super(scope, id, {
-      ...KubeCsiStorageCapacityList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCsiStorageCapacityList.GVK, props));
   }
 
   /**
@@ -7152,10 +6762,7 @@ export class KubeStorageClass extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeStorageClassProps) {
-    super(scope, id, {
-      ...KubeStorageClass.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeStorageClass.GVK, props));
   }
 
   /**
@@ -7206,10 +6813,7 @@ export class KubeStorageClassList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeStorageClassListProps) {
-    super(scope, id, {
-      ...KubeStorageClassList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeStorageClassList.GVK, props));
   }
 
   /**
@@ -7262,10 +6866,7 @@ export class KubeVolumeAttachment extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeVolumeAttachmentProps) {
-    super(scope, id, {
-      ...KubeVolumeAttachment.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeVolumeAttachment.GVK, props));
   }
 
   /**
@@ -7316,10 +6917,7 @@ export class KubeVolumeAttachmentList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeVolumeAttachmentListProps) {
-    super(scope, id, {
-      ...KubeVolumeAttachmentList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeVolumeAttachmentList.GVK, props));
   }
 
   /**
@@ -7370,10 +6968,7 @@ export class KubeCustomResourceDefinition extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCustomResourceDefinitionProps) {
-    super(scope, id, {
-      ...KubeCustomResourceDefinition.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCustomResourceDefinition.GVK, props));
   }
 
   /**
@@ -7424,10 +7019,7 @@ export class KubeCustomResourceDefinitionList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeCustomResourceDefinitionListProps) {
-    super(scope, id, {
-      ...KubeCustomResourceDefinitionList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeCustomResourceDefinitionList.GVK, props));
   }
 
   /**
@@ -7478,10 +7070,7 @@ export class KubeStatus extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeStatusProps = {}) {
-    super(scope, id, {
-      ...KubeStatus.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeStatus.GVK, props));
   }
 
   /**
@@ -7532,10 +7121,7 @@ export class KubeApiService extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeApiServiceProps = {}) {
-    super(scope, id, {
-      ...KubeApiService.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeApiService.GVK, props));
   }
 
   /**
@@ -7586,10 +7172,7 @@ export class KubeApiServiceList extends ApiObject {
    * @param props initialization props
    */
   public constructor(scope: Construct, id: string, props: KubeApiServiceListProps) {
-    super(scope, id, {
-      ...KubeApiServiceList.GVK,
-      ...props,
-    });
+    super(scope, id, Object.assign({}, KubeApiServiceList.GVK, props));
   }
 
   /**

@@ -18,6 +18,11 @@
 // it; map fields get single-pass helpers. Same fields, same order; the drift
 // check in CI still regenerates and compares the whole file.
 //
+// And one more: each class hands ApiObject `{ ...KubeX.GVK, ...props }`. On
+// Node 20, V8 gives every object made by two spreads a hidden class of its
+// own, so each read of it misses V8's caches; `propsWithoutSpreads` builds the
+// same object with Object.assign (docs/performance.md, "Spreads on Node 20").
+//
 // Usage: npm run import -- [path/to/_definitions.json]
 //        (default: $K8S_SCHEMA or ../shared/k8s/v<version>/_definitions.json)
 'use strict';
@@ -153,6 +158,24 @@ function linearConverters(source) {
   return out.join('\n');
 }
 
+// What json2jsii writes in each class's constructor.
+const SPREAD_SUPER = /super\(scope, id, \{\n {6}\.\.\.(Kube\w+)\.GVK,\n {6}\.\.\.props,\n {4}\}\);/g;
+
+/** The generated file with each class's props merged with its kind by Object.assign. */
+function propsWithoutSpreads(source) {
+  const classes = (source.match(/^export class Kube\w+ extends ApiObject \{$/gm) || []).length;
+  let replaced = 0;
+  const out = source.replace(SPREAD_SUPER, (_match, kube) => {
+    replaced++;
+    return `super(scope, id, Object.assign({}, ${kube}.GVK, props));`;
+  });
+  if (replaced !== classes) {
+    // json2jsii changed what it writes: look at the new output before adapting this step.
+    throw new Error(`expected one props spread per class, replaced ${replaced} in ${classes} classes`);
+  }
+  return out;
+}
+
 function linearMap(_match, field, expr) {
   if (expr === 'i[1]') {
     return `withoutUndefined(${field})`;
@@ -168,7 +191,7 @@ process.chdir(root);
 importDispatch([{ source: spec }], {}, { outdir: 'imports', targetLanguage: 'typescript', save: false })
   .then(() => {
     const file = path.join(root, 'imports', 'k8s.ts');
-    fs.writeFileSync(file, linearConverters(fs.readFileSync(file, 'utf-8')));
+    fs.writeFileSync(file, propsWithoutSpreads(linearConverters(fs.readFileSync(file, 'utf-8'))));
     console.error(`imports/k8s.ts generated from ${schemaPath}`);
   })
   .catch((err) => {
