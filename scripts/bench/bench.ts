@@ -32,42 +32,68 @@ const TIME = '/usr/bin/time';
 interface Measure { wall: number; min: number; max: number; peakMb: number; runs: number; timedOut?: boolean }
 interface Row { n: number; objects: number; ours: Measure; perChart: Measure; kustomize: Measure; floor: Measure; helm: Measure }
 
+/** A command the bench times: what it runs and how its line is labelled. */
+interface Subject { label: string; cmd: string; args: string[]; env?: NodeJS.ProcessEnv }
+
 /**
- * Wall time and peak memory of `cmd`, median of RUNS runs. With `limit` (a
+ * Wall time and peak memory of `subject`, median of RUNS runs. With `limit` (a
  * baseline), a run is killed after that many seconds and the result is a
  * lower bound, marked `timedOut`.
  */
 function measure(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, limit?: number): Measure {
-  const walls: number[] = [];
-  const peaks: number[] = [];
+  return measureTogether([{ label, cmd, args, env }], limit)[0];
+}
+
+/**
+ * The subjects whose times are compared with each other, run in turns (one run of each, RUNS
+ * times): this machine's speed drifts by 10-20 % within minutes, and a block of runs of one
+ * subject after a block of another would measure the drift as well.
+ */
+function measureTogether(subjects: Subject[], limit?: number): Measure[] {
+  const walls: number[][] = subjects.map(() => []);
+  const peaks: number[][] = subjects.map(() => []);
+  const stopped = new Set<number>();
+  const done = new Set<number>();
   const out = path.join(os.tmpdir(), `bench-time-${process.pid}`);
-  const command = limit === undefined ? [cmd, ...args] : ['timeout', '-s', 'KILL', String(limit), cmd, ...args];
   try {
-    for (let i = 0; i < RUNS; i++) {
-      const started = Date.now();
-      const r = spawnSync(TIME, ['-f', '%e %M', '-o', out, ...command], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf-8' });
-      // 137 is a SIGKILL: the limit's only if the limit has passed (not, say, the OOM killer's).
-      if (limit !== undefined && r.status === 137 && Date.now() - started >= limit * 1000) {
-        process.stdout.write(`  ${label.padEnd(44)} > ${limit} s (stopped)\n`);
-        return { wall: limit, min: limit, max: limit, peakMb: NaN, runs: 1, timedOut: true };
-      }
-      if (r.status !== 0) {
-        throw new Error(`${label} failed (exit ${r.status}):\n${r.stderr}`);
-      }
-      const [wall, kb] = fs.readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
-      walls.push(wall);
-      peaks.push(kb / 1024);
-      if (wall > SLOW_SECONDS) {
-        break;
-      }
+    for (let i = 0; i < RUNS && done.size < subjects.length; i++) {
+      subjects.forEach((subject, k) => {
+        if (done.has(k)) {
+          return;
+        }
+        const command = limit === undefined ? [subject.cmd, ...subject.args] : ['timeout', '-s', 'KILL', String(limit), subject.cmd, ...subject.args];
+        const started = Date.now();
+        const r = spawnSync(TIME, ['-f', '%e %M', '-o', out, ...command], { cwd: root, env: { ...process.env, ...subject.env }, encoding: 'utf-8' });
+        // 137 is a SIGKILL: the limit's only if the limit has passed (not, say, the OOM killer's).
+        if (limit !== undefined && r.status === 137 && Date.now() - started >= limit * 1000) {
+          stopped.add(k);
+          done.add(k);
+          return;
+        }
+        if (r.status !== 0) {
+          throw new Error(`${subject.label} failed (exit ${r.status}):\n${r.stderr}`);
+        }
+        const [wall, kb] = fs.readFileSync(out, 'utf-8').trim().split('\n').pop()!.split(' ').map(Number);
+        walls[k].push(wall);
+        peaks[k].push(kb / 1024);
+        if (wall > SLOW_SECONDS) {
+          done.add(k);
+        }
+      });
     }
   } finally {
     fs.rmSync(out, { force: true });
   }
-  const m = { wall: median(walls), min: Math.min(...walls), max: Math.max(...walls), peakMb: median(peaks), runs: walls.length };
-  const spread = m.runs > 1 ? `, ${m.min.toFixed(2)}-${m.max.toFixed(2)} s` : '';
-  process.stdout.write(`  ${label.padEnd(44)} ${m.wall.toFixed(2).padStart(7)} s ${m.peakMb.toFixed(0).padStart(6)} MB  (${m.runs} run${m.runs === 1 ? '' : 's'}${spread})\n`);
-  return m;
+  return subjects.map((subject, k) => {
+    if (stopped.has(k)) {
+      process.stdout.write(`  ${subject.label.padEnd(44)} > ${limit} s (stopped)\n`);
+      return { wall: limit!, min: limit!, max: limit!, peakMb: NaN, runs: 1, timedOut: true };
+    }
+    const m = { wall: median(walls[k]), min: Math.min(...walls[k]), max: Math.max(...walls[k]), peakMb: median(peaks[k]), runs: walls[k].length };
+    const spread = m.runs > 1 ? `, ${m.min.toFixed(2)}-${m.max.toFixed(2)} s` : '';
+    process.stdout.write(`  ${subject.label.padEnd(44)} ${m.wall.toFixed(2).padStart(7)} s ${m.peakMb.toFixed(0).padStart(6)} MB  (${m.runs} run${m.runs === 1 ? '' : 's'}${spread})\n`);
+    return m;
+  });
 }
 
 /** A wall time for the tables: a stopped run shows as a lower bound. */
@@ -201,16 +227,24 @@ async function main(): Promise<void> {
   for (const n of SIZES) {
     process.stdout.write(`\nfleet of ${n} tenant${n === 1 ? '' : 's'}\n`);
     const out = path.join(work, `ours-${n}`);
-    const ours = measure('our synth (one chart)', process.execPath, [runBundle, fleetJs, 'ours', String(n), out]);
-    const perChart = measure('one Chart per tenant, App.synth()', process.execPath, [runBundle, fleetJs, 'chart-per-tenant', String(n), path.join(work, `per-chart-${n}`)], {}, BASELINE_LIMIT);
-    const docs = parseManifests(fs.readFileSync(path.join(out, 'fleet.k8s.yaml'), 'utf-8')) as Manifest[];
+    const oursSubject: Subject = { label: 'our synth (one chart)', cmd: process.execPath, args: [runBundle, fleetJs, 'ours', String(n), out] };
     // Written to a file, as ours is; `exec`, so that the time and memory are helm's alone.
     const helmOut = path.join(work, `helm-${n}.yaml`);
-    const helmRun = measure(`helm template ${HELM_VERSION}, chart with a range`, 'sh', ['-c', 'exec "$0" template bench "$1" --set tenants="$2" > "$3"', helm, helmChart, String(n), helmOut], helmEnv);
+    const helmSubject: Subject = {
+      label: `helm template ${HELM_VERSION}, chart with a range`, cmd: 'sh', env: helmEnv,
+      args: ['-c', 'exec "$0" template bench "$1" --set tenants="$2" > "$3"', helm, helmChart, String(n), helmOut],
+    };
+    // One run of each first: the floor renders our objects, and Helm must write the same ones.
+    warmUp(oursSubject.label, oursSubject.cmd, oursSubject.args);
+    warmUp(helmSubject.label, helmSubject.cmd, helmSubject.args, helmEnv);
+    const docs = parseManifests(fs.readFileSync(path.join(out, 'fleet.k8s.yaml'), 'utf-8')) as Manifest[];
     sameObjectsOrFail(n, docs, helmOut);
     const manifests = path.join(work, `manifests-${n}.json`);
     fs.writeFileSync(manifests, JSON.stringify(docs));
-    const floor = measure('cdk8s floor: same objects, plain ApiObjects', process.execPath, [runBundle, fleetJs, 'cdk8s-floor', manifests, path.join(work, `floor-${n}`)]);
+    const floorSubject: Subject = { label: 'cdk8s floor: same objects, plain ApiObjects', cmd: process.execPath, args: [runBundle, fleetJs, 'cdk8s-floor', manifests, path.join(work, `floor-${n}`)] };
+    // The three the targets compare, in turns.
+    const [ours, helmRun, floor] = measureTogether([oursSubject, helmSubject, floorSubject]);
+    const perChart = measure('one Chart per tenant, App.synth()', process.execPath, [runBundle, fleetJs, 'chart-per-tenant', String(n), path.join(work, `per-chart-${n}`)], {}, BASELINE_LIMIT);
     const kdir = path.join(work, `kustomize-${n}`);
     kustomizeInput(docs, kdir);
     const kustomize = measure('kubectl kustomize, same objects as YAML', 'kubectl', ['kustomize', kdir, '-o', '/dev/null'], {}, BASELINE_LIMIT);
@@ -252,7 +286,7 @@ async function main(): Promise<void> {
   const section = [
     `## Node ${process.version}`,
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, load average ${loadAtStart.map(l => l.toFixed(2)).join(' ')} at the start; median of up to ${RUNS} runs after one unmeasured run that builds the bundle and its code cache (a baseline run over ${SLOW_SECONDS} s is not repeated, one over ${BASELINE_LIMIT} s is stopped and shown as a lower bound).`,
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, load average ${loadAtStart.map(l => l.toFixed(2)).join(' ')} at the start; median of up to ${RUNS} runs after one unmeasured run that builds the bundle and its code cache; at each size ours, Helm and the floor run in turns (a baseline run over ${SLOW_SECONDS} s is not repeated, one over ${BASELINE_LIMIT} s is stopped and shown as a lower bound).`,
     '',
     '| target | result | met |',
     '|---|---:|:---:|',
