@@ -29,7 +29,6 @@ export function renderedInOnePass<P, C extends KubeClass<P>>(kube: C, convert: (
 
     public override addJsonPatch(...ops: JsonPatch[]): void {
       super.addJsonPatch(...ops);
-      // The base constructor may add patches before this one's state exists.
       const state = this._rendering;
       if (state) {
         (state.patches ??= []).push(...ops);

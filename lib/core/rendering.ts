@@ -204,9 +204,10 @@ function hasMetadataFields(m: MetadataFields): boolean {
 }
 
 /**
- * Where the metadata goes when it is rendered apart. The objects rendered are built with
- * Object.assign: Node 20's V8 gives each object made by a spread followed by keys
- * (`{ ...a, key }`) a hidden class of its own, so every later read of it misses its caches.
+ * Laid over the props, which are rendered without their metadata (renderMetadata renders it).
+ * The objects rendered are built with Object.assign: Node 20's V8 gives each object made by a
+ * spread followed by keys (`{ ...a, key }`) a hidden class of its own, so every later read of
+ * it misses its caches.
  */
 const UNSET_METADATA = { metadata: undefined };
 
@@ -222,7 +223,7 @@ export function renderKubeObject(obj: ApiObject, state: RenderingState, slow: ()
   let json: Json;
   try {
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
-    // The data ApiObject.toJson() renders: the generated class passes `{ ...GVK, ...props }` to ApiObject.
+    // The data ApiObject.toJson() renders: the generated class passes its GVK and props, merged, to ApiObject.
     // The metadata is rendered first, as cdk8s does; walking it again would change nothing.
     const metadata = renderMetadata(obj);
     const sanitized = resolveAndSanitize(Object.assign({}, state.gvk, state.props, UNSET_METADATA), sortKeys) as Json;

@@ -83,7 +83,7 @@ export function componentWorkload(props: ComponentProps, name: string, component
 
 /**
  * A component's Microservice props: what {@link componentWorkload} worked out, then the
- * component's own, later ones first. Object.assign, not `{ ...workload, ...own }`: Node 20 gives
+ * component's own (a later object's keys replace an earlier's). Object.assign, not `{ ...workload, ...own }`: Node 20 gives
  * every object made by a spread a hidden class of its own, and a Microservice reads its props
  * many times, each read then a miss of V8's caches ("Spreads on Node 20" in docs/performance.md).
  */
