@@ -14,7 +14,7 @@ import { Credentials, VotingAppFleet } from '../../lib';
 import { objectsInOrder, WiringChecks } from '../../lib/core/app-checks';
 import { ClusterDns } from '../../lib/core/cluster-dns';
 import { NodePortRange } from '../../lib/core/node-port-range';
-import { Problems } from '../../lib/core/problems';
+import { constructProblems } from '../../lib/synth/synthesizer';
 import { toYaml } from '../../lib/synth/yaml';
 
 const tenants = Number(process.argv[2] ?? 1000);
@@ -28,10 +28,7 @@ const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(app), cl
 if (last >= 1) {
   const constructs = app.node.findAll();
   if (last >= 2) {
-    Problems._collectingAsData(() => constructs.forEach(c => {
-      Problems._peek(c)?.all();
-      c.node.validate();
-    }));
+    constructProblems(constructs);
   }
   for (const chart of last >= 3 ? constructs.filter(Chart.isChart) : []) {
     for (const o of objectsInOrder(chart)) {
