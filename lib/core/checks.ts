@@ -66,6 +66,10 @@ export function present(...findings: Array<Finding | undefined>): Finding[] {
 
 /** The values that occur more than once in `values`, each once, in order of first repetition. @internal */
 export function repeated(values: Iterable<string>): string[] {
+  // Most lists checked have one or two entries: no sets for those.
+  if (Array.isArray(values) && values.length < 3) {
+    return values.length === 2 && values[0] === values[1] ? [values[0]] : [];
+  }
   const seen = new Set<string>();
   const twice = new Set<string>();
   for (const v of values) {

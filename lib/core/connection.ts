@@ -61,13 +61,17 @@ export class Connection extends Construct {
     const found = Problems.of(this);
     found._adoptAll(props.ports ?? []);
     // With no port to name, the derived policy could only admit the client on every port.
-    const hasPorts = found.check(props.server.ports.length > 0, ProblemCode.MISSING_SETTING,
-      `connects to ${props.server.name}, which declares no ports`,
-      `declare the ports ${props.server.name} listens on (ports of the Microservice, or of Workload.fromAttributes)`);
+    // Messages are built only for a failed check: a fleet makes thousands of connections.
+    const hasPorts = props.server.ports.length > 0;
+    if (!hasPorts) {
+      found.report(ProblemCode.MISSING_SETTING, `connects to ${props.server.name}, which declares no ports`,
+        `declare the ports ${props.server.name} listens on (ports of the Microservice, or of Workload.fromAttributes)`);
+    }
     for (const port of hasPorts ? this.ports : []) {
-      found.check(includesPort(props.server.ports, port), ProblemCode.UNDECLARED_PORT,
-        `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
-        `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`);
+      if (!includesPort(props.server.ports, port)) {
+        found.report(ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${props.server.name}`,
+          `use one of: ${props.server.ports.map(p => `${p.name} (${p.number})`).join(', ')}`);
+      }
     }
     const root = this.node.root;
     const inApp = store.get(root) ?? { all: [], byServer: new Map<IWorkload, Connection[]>() };

@@ -125,6 +125,8 @@ function keyFindings(usernameKey: string, passwordKey: string): Finding[] {
 
 class PasswordCredentials extends Credentials {
   public readonly _findings: readonly Finding[];
+  /** The Secret's `data`, encoded once: a fleet binds one Credentials in every tenant. */
+  private encoded?: { readonly username: string; readonly password: string };
 
   constructor(private readonly props: PasswordCredentialsProps) {
     super();
@@ -144,10 +146,11 @@ class PasswordCredentials extends Credentials {
     // `data` (base64), not `stringData`: the API server folds stringData into
     // data, so a manifest with stringData reports a change on every apply.
     const base64 = (v: string) => Buffer.from(v, 'utf-8').toString('base64');
+    const encoded = this.encoded ??= { username: base64(username), password: base64(this.props.password) };
     new KubeSecret(scope, 'Secret', {
       metadata: { name, namespace: options.namespace, labels: options.labels.withName(name, 'credentials').all },
       type: 'Opaque',
-      data: { username: base64(username), password: base64(this.props.password) },
+      data: { username: encoded.username, password: encoded.password },
     });
     const secret = Secret.fromSecretName(scope, 'SecretRef', name);
     return { secret, usernameKey: 'username', passwordKey: 'password' };

@@ -92,9 +92,11 @@ export class IngressPolicy extends Construct {
     // An empty list would mean "no port" to a reader but "every port" to a rule without ports.
     // Reported, it then stands for the target's ports, so connections are not reported again.
     const ports = props.ports !== undefined && props.ports.length > 0 ? props.ports : [...target.ports];
-    this.found.check(props.ports === undefined || props.ports.length > 0, ProblemCode.INVALID_VALUE,
-      'ports is an empty list, which reads as no port but would leave the rule open on every port',
-      `list the ports to allow, leave ports unset for every port of ${target.name}, or leave out the IngressPolicy`);
+    // Messages are built only for a failed check (here and below): a fleet makes thousands of policies.
+    if (props.ports !== undefined && props.ports.length === 0) {
+      this.found.report(ProblemCode.INVALID_VALUE, 'ports is an empty list, which reads as no port but would leave the rule open on every port',
+        `list the ports to allow, leave ports unset for every port of ${target.name}, or leave out the IngressPolicy`);
+    }
     this.found._adoptAll(props.ports ?? []);
     for (const port of ports) {
       this.checkPortOfTarget(port);
@@ -148,8 +150,10 @@ export class IngressPolicy extends Construct {
 
   private checkNamespaceKnown(client: IWorkload): void {
     const ns = this.target.namespace;
-    this.found.check(client.namespace === ns || (client.namespace !== undefined && ns !== undefined),
-      ProblemCode.NAMESPACE_UNKNOWN, `${client.name} is in ${client.namespace === undefined ? 'no set namespace' : `namespace "${client.namespace}"`} but ${this.target.name} in ${ns === undefined ? 'no set namespace' : `namespace "${ns}"`}, so the policy cannot tell where the client's pods run`,
+    if (client.namespace === ns || (client.namespace !== undefined && ns !== undefined)) {
+      return;
+    }
+    this.found.report(ProblemCode.NAMESPACE_UNKNOWN, `${client.name} is in ${client.namespace === undefined ? 'no set namespace' : `namespace "${client.namespace}"`} but ${this.target.name} in ${ns === undefined ? 'no set namespace' : `namespace "${ns}"`}, so the policy cannot tell where the client's pods run`,
       `set the namespace of ${client.namespace === undefined ? client.name : this.target.name} (on the workload or its Chart)`);
   }
 
@@ -172,7 +176,9 @@ export class IngressPolicy extends Construct {
   }
 
   private checkPortOfTarget(port: ContainerPort): void {
-    this.found.check(includesPort(this.target.ports, port), ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
-      `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+    if (!includesPort(this.target.ports, port)) {
+      this.found.report(ProblemCode.UNDECLARED_PORT, `port ${port.name} (${port.number}) is not a port of ${this.target.name}`,
+        `use one of: ${this.target.ports.map(p => `${p.name} (${p.number})`).join(', ') || 'none declared'}`);
+    }
   }
 }

@@ -331,17 +331,7 @@ export class Microservice extends Construct implements IWorkload {
     const badName = found._place(nameFinding('name', this.name, servesUnderOwnName ? 'dns1035' : 'dns1123'));
 
     // The API server takes most image strings; the kubelet refuses these (InvalidImageName).
-    if (found.check(/^[^\s]+$/.test(props.image), ProblemCode.REFUSED_AT_RUN_TIME, `image "${props.image}" is empty or contains spaces, which the kubelet refuses (InvalidImageName)`,
-      'set image to a reference such as "redis:7-alpine"')) {
-      found.check(!hasUpperCaseRepository(props.image), ProblemCode.REFUSED_AT_RUN_TIME,
-        `image "${props.image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName)`,
-        `write the repository in lower case, e.g. "${lowerCaseRepository(props.image)}"`);
-      found.check(hasExplicitTag(props.image), ProblemCode.UNPINNED_IMAGE, `image "${props.image}" has no tag or digest, so every pull may bring a different version`,
-        `pin it, e.g. "${props.image}:1.0" or "${props.image}@sha256:..."`);
-      found.check(props.allowLatestTag === true || !props.image.endsWith(':latest'),
-        ProblemCode.UNPINNED_IMAGE, `image "${props.image}" uses the moving tag latest, so every pull may bring a different version`,
-        `pin a version or digest, e.g. "${props.image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`);
-    }
+    checkImage(found, props.image, props.allowLatestTag ?? false);
     const replicas = props.replicas ?? 1;
     found._record(integerFinding('replicas', replicas, 0, INT32_MAX));
     this.replicas = replicas;
@@ -353,9 +343,10 @@ export class Microservice extends Construct implements IWorkload {
       if (probe?.port) {
         this.checkOwnPort(probe.port, 'a health check');
         const port = probe.port;
-        found.check(probeCanReach(port.protocol), ProblemCode.PROBE_NEVER_PASSES,
-          `the ${kind} check ${probe._action} to container port ${port.name} (${port.number}), which is ${port.protocol}, so it can never pass`,
-          `probe a TCP port of the container, or check the ${port.protocol} service with HealthCheck.command([...])`);
+        if (!probeCanReach(port.protocol)) {
+          found.report(ProblemCode.PROBE_NEVER_PASSES, `the ${kind} check ${probe._action} to container port ${port.name} (${port.number}), which is ${port.protocol}, so it can never pass`,
+            `probe a TCP port of the container, or check the ${port.protocol} service with HealthCheck.command([...])`);
+        }
       }
     }
     checkSecurity(found, props.security ?? {});
@@ -379,9 +370,12 @@ export class Microservice extends Construct implements IWorkload {
     // A credential written as a literal ends up in plain text in the manifest.
     found._later(() => {
       for (const envName of this.env.keys()) {
-        found.check(isEnvVarName(envName), ProblemCode.INVALID_NAME,
-          `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
-          `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`);
+        // The message is built only for a bad name (here and below): this runs for every workload of a fleet.
+        if (!isEnvVarName(envName)) {
+          found.report(ProblemCode.INVALID_NAME,
+            `env var name "${envName}" is not one Kubernetes accepts (letters, digits, "_", "-" and ".", not starting with a digit or "..")`,
+            `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`);
+        }
       }
       for (const envName of this.envSetTwice) {
         // Legal (only the last value is written) but almost surely a mistake.
@@ -506,8 +500,9 @@ export class Microservice extends Construct implements IWorkload {
       'use ExternalNameService for an outside host, or ClusterIP/NodePort/LoadBalancer here');
     found.check(this.servicePorts.length > 0, ProblemCode.MISSING_SETTING, 'has a Service but no ports to expose',
       'declare the container ports with ContainerPort.tcp(name, port), or set service: false');
-    found.check(!options.headless || type === ServiceType.CLUSTER_IP, ProblemCode.CONFLICTING_SETTINGS, `a headless Service must be ClusterIP, not ${type}`,
-      'drop headless or use ServiceType.CLUSTER_IP');
+    if (options.headless && type !== ServiceType.CLUSTER_IP) {
+      found.report(ProblemCode.CONFLICTING_SETTINGS, `a headless Service must be ClusterIP, not ${type}`, 'drop headless or use ServiceType.CLUSTER_IP');
+    }
     // Service ports made from the container ports repeat only what the container port check reports.
     if (options.ports) {
       found._adoptAll(options.ports.map(p => p.target));
@@ -666,14 +661,37 @@ function checkSecurity(found: Problems, security: WorkloadSecurityOptions): void
     }
   }
   const portStart = security.unprivilegedPortStart;
-  found.check(portStart === undefined || isUnprivilegedPortStart(portStart), ProblemCode.REFUSED_AT_RUN_TIME,
+  if (portStart === undefined || isUnprivilegedPortStart(portStart)) {
+    return;
+  }
+  found.report(ProblemCode.REFUSED_AT_RUN_TIME,
     `security.unprivilegedPortStart must be an integer from 0 to ${LOCAL_PORT_RANGE_START}, got ${portStart}: the kernel refuses ${UNPRIVILEGED_PORT_START_SYSCTL} above the start of ip_local_port_range (${LOCAL_PORT_RANGE_START}), and the pod does not start`,
     'set it to the lowest port the process binds, e.g. 80');
 }
 
-function hasExplicitTag(image: string): boolean {
-  const { rest } = splitImage(image);
-  return rest.includes('@sha256:') || (rest.startsWith(':') && rest.length > 1);
+/**
+ * Reports an image reference the kubelet refuses, or one that is not pinned.
+ * Each message is built only when its check fails: this runs for every workload of a fleet.
+ */
+function checkImage(found: Problems, image: string, allowLatestTag: boolean): void {
+  if (!/^[^\s]+$/.test(image)) {
+    found.report(ProblemCode.REFUSED_AT_RUN_TIME, `image "${image}" is empty or contains spaces, which the kubelet refuses (InvalidImageName)`,
+      'set image to a reference such as "redis:7-alpine"');
+  } else {
+    const { host, path, rest } = splitImage(image);
+    if (/[A-Z]/.test(path)) {
+      found.report(ProblemCode.REFUSED_AT_RUN_TIME, `image "${image}" has upper-case letters in its repository name, which the kubelet refuses (InvalidImageName)`,
+        `write the repository in lower case, e.g. "${host}${path.toLowerCase()}${rest}"`);
+    }
+    if (!(rest.includes('@sha256:') || (rest.startsWith(':') && rest.length > 1))) {
+      found.report(ProblemCode.UNPINNED_IMAGE, `image "${image}" has no tag or digest, so every pull may bring a different version`,
+        `pin it, e.g. "${image}:1.0" or "${image}@sha256:..."`);
+    }
+    if (!allowLatestTag && image.endsWith(':latest')) {
+      found.report(ProblemCode.UNPINNED_IMAGE, `image "${image}" uses the moving tag latest, so every pull may bring a different version`,
+        `pin a version or digest, e.g. "${image.slice(0, -':latest'.length)}:1.0"; for an image published only as latest, set allowLatestTag: true`);
+    }
+  }
 }
 
 /** A value of `what` that is used more than once. */
@@ -696,15 +714,6 @@ function splitImage(image: string): { host: string; path: string; rest: string }
   // The first component is a registry host when it has a dot or a port, or is localhost.
   const host = first !== '' && (/[.:]/.test(first) || first === 'localhost') ? `${first}/` : '';
   return { host, path: name.slice(host.length), rest };
-}
-
-function hasUpperCaseRepository(image: string): boolean {
-  return /[A-Z]/.test(splitImage(image).path);
-}
-
-function lowerCaseRepository(image: string): string {
-  const { host, path, rest } = splitImage(image);
-  return `${host}${path.toLowerCase()}${rest}`;
 }
 
 /**
@@ -757,17 +766,23 @@ function toResources(found: Problems, r: ContainerResources): k8s.ResourceRequir
   }
   const memRequest = request.mebibytes!;
   const memLimit = limit.mebibytes!;
-  if (!found.check(memLimit >= memRequest, ProblemCode.RESOURCES, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request')
-    || !found.check(cpuMillis(cpu.request) > 0, ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1')
-    || (cpu.limit && !found.check(cpuMillis(cpu.limit) >= cpuMillis(cpu.request), ProblemCode.RESOURCES,
-      `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request'))) {
+  // The first problem found is reported; its message is built only then.
+  if (memLimit < memRequest) {
+    found.report(ProblemCode.RESOURCES, `memory request ${memRequest}Mi is above the limit ${memLimit}Mi`, 'raise the limit or lower the request');
     return undefined;
   }
+  if (!(cpuMillis(cpu.request) > 0)) {
+    found.report(ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} must be above zero`, 'use Cpu.millis(n) with n >= 1');
+    return undefined;
+  }
+  if (cpu.limit && !(cpuMillis(cpu.limit) >= cpuMillis(cpu.request))) {
+    found.report(ProblemCode.RESOURCES, `CPU request ${cpu.request.amount} is above the limit ${cpu.limit.amount}`, 'raise the limit or lower the request');
+    return undefined;
+  }
+  const memoryLimit = k8s.Quantity.fromString(`${memLimit}Mi`);
   return {
     requests: { cpu: k8s.Quantity.fromString(cpu.request.amount), memory: k8s.Quantity.fromString(`${memRequest}Mi`) },
-    limits: {
-      ...(cpu.limit ? { cpu: k8s.Quantity.fromString(cpu.limit.amount) } : {}),
-      memory: k8s.Quantity.fromString(`${memLimit}Mi`),
-    },
+    // Both shapes written out, not a conditional spread: see "Spreads on Node 20" in docs/performance.md.
+    limits: cpu.limit ? { cpu: k8s.Quantity.fromString(cpu.limit.amount), memory: memoryLimit } : { memory: memoryLimit },
   };
 }

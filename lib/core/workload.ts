@@ -216,7 +216,11 @@ export function resolveNamespace(scope: IConstruct, own: string | undefined): st
  */
 export function checkInTargetNamespace(found: Problems, scope: IConstruct, target: IWorkload, kind: string): boolean {
   const lands = resolveNamespace(scope, target.namespace);
-  return found.check(lands === target.namespace, ProblemCode.NAMESPACE_UNKNOWN,
+  if (lands === target.namespace) {
+    return true;
+  }
+  found.report(ProblemCode.NAMESPACE_UNKNOWN,
     `its ${kind} would be written to namespace "${lands}" (its Chart's), but ${target.name} has no set namespace, so it would not act on the pods of ${target.name}: it only sees its own namespace`,
     `set the namespace of ${target.name} (on the workload or its Chart), or make this in a Chart without a namespace`);
+  return false;
 }
