@@ -95,6 +95,17 @@ describe('Problems as data: recorded where found, formatted once', () => {
     ]);
   });
 
+  test('GIVEN a recorder with an error and a warning WHEN cdk8s validates its construct THEN the recorder is the validation, and only the error is a message', () => {
+    // GIVEN
+    const scope = new Construct(new Chart(new App(), 'c'), 'thing');
+    const found = Problems.of(scope);
+    found.report(ProblemCode.INVALID_VALUE, 'size is negative', 'make it positive');
+    found.warnUnless(false, ProblemCode.INVALID_VALUE, 'size is odd', 'make it even');
+    // WHEN / THEN
+    expect(found.validate()).toEqual(['CVA103 size is negative. Fix: make it positive']);
+    expect(scope.node.validate()).toEqual(found.validate());
+  });
+
   test('GIVEN a construct with a problem WHEN stock cdk8s synthesizes the App THEN its message reads the same, path and code first', () => {
     const app = new App({ outdir: tempDir('problem-codes-') });
     new Microservice(new Chart(app, 'c'), 'web', { image: 'nginx' });

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import { IConstruct, IValidation } from 'constructs';
 import { describeProblem, Finding, finding, formatProblem, isError, placed, ProblemReport, ProblemSeverity } from './problem';
 import { integerFinding, nameFinding } from './checks';
 import { ProblemCode } from './problem-code';
@@ -50,7 +50,7 @@ export interface IDeferredCheck {
  * them too; `Synthesizer.validate` returns them as values. A construct of your
  * own records its problems the same way: `Problems.of(this).check(...)`.
  */
-export class Problems {
+export class Problems implements IValidation {
   /** The recorder of `scope`, made and registered as its validation on first use. */
   public static of(scope: IConstruct): Problems {
     return recorders.get(scope) ?? new Problems(scope);
@@ -84,8 +84,8 @@ export class Problems {
   private constructor(private readonly scope: IConstruct) {
     recorders.set(scope, this);
     this.sink = this.found;
-    // cdk8s puts the construct's path in front of each message.
-    scope.node.addValidation({ validate: () => (collecting > 0 ? [] : this.all().filter(isError).map(describeProblem)) });
+    // The recorder is the construct's validation itself: no closure per construct of a fleet.
+    scope.node.addValidation(this);
     const root = scope.node.root;
     if (!appsChecked.has(root)) {
       appsChecked.add(root);
@@ -108,6 +108,15 @@ export class Problems {
         },
       });
     }
+  }
+
+  /**
+   * The construct's errors as messages, for cdk8s's `node.validate()`, which
+   * puts the construct's path in front of each; none while synth reads the
+   * problems as data.
+   */
+  public validate(): string[] {
+    return collecting > 0 ? [] : this.all().filter(isError).map(describeProblem);
   }
 
   /** Records a finding (when there is one); returns whether there was none. @internal */
