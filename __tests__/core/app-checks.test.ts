@@ -107,6 +107,13 @@ const cases: Array<[string, (c: Chart) => void, string[]]> = [
     [`[c/s] CVA101 Service shop/svc-${'x'.repeat(60)}: name "svc-${'x'.repeat(60)}" is not a valid DNS-1035 label (at most 63 lower-case letters, digits and "-", starting with a letter). Fix: rename it, e.g. to lower-case words joined by "-"`]],
   ['a label value Kubernetes rejects', c => { rawDeployment(c, 'd', { labels: { app: 'back end' } }); },
     ['[c/d] CVA101 Deployment shop/backend: label app="back end" is not a valid label value. Fix: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit']],
+  ['one bad label value on two objects, beside good ones: reported on each', c => {
+    rawDeployment(c, 'd', { labels: { app: 'backend', tier: 'back end' } });
+    rawDeployment(c, 'd2', { name: 'backend-2', labels: { app: 'backend', tier: 'back end' } });
+  }, [
+    '[c/d] CVA101 Deployment shop/backend: label tier="back end" is not a valid label value. Fix: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+    '[c/d2] CVA101 Deployment shop/backend-2: label tier="back end" is not a valid label value. Fix: use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+  ]],
   ['two objects of one kind with one name in one namespace', c => { rawDeployment(c, 'd'); rawDeployment(c, 'd2'); },
     ['[c/d2] CVA107 Deployment shop/backend: has the same name as the object at c/d, so one would overwrite the other. Fix: give one of them another name']],
   ['the voting app without its redis Service', c => {
