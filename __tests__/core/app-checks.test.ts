@@ -7,7 +7,7 @@ import * as k8s from '../../imports/k8s';
 import { AppNamespace, ClusterDns, Connection, ContainerPort, Credentials, Exposure, ExternalObjects, IngressPolicy, Microservice, PodSecurityLevel, ProblemSeverity, Synthesizer, VotingApp, Workload } from '../../lib';
 import { synthesize, validateApp } from '../../lib/synth/synthesizer';
 import { NodePortRange } from '../../lib/core/node-port-range';
-import { checkWiring } from '../../lib/core/app-checks';
+import { checkWiring, objectsInOrder } from '../../lib/core/app-checks';
 import { tempDir } from '../support/tmp';
 import { messagesOf } from '../support/problems';
 
@@ -778,5 +778,24 @@ describe('checkWiring: a port the NetworkPolicies let nobody reach', () => {
       }
       expect(messagesOf(validateApp(app))).toEqual([]);
     }
+  });
+});
+
+describe('objectsInOrder: the order chart.toJson() writes a chart in', () => {
+  const configMap = (scope: Construct, id: string) => new k8s.KubeConfigMap(scope, id, { metadata: { name: id } });
+  const names = (objects: ApiObject[]) => objects.map(o => o.name);
+  const written = (chart: Chart) => chart.toJson().map((o: { metadata: { name: string } }) => o.metadata.name);
+
+  test('GIVEN a chart without dependencies, with a chart nested in it THEN construct tree order, without the nested chart\'s objects', () => {
+    // GIVEN
+    const chart = new Chart(new App(), 'c');
+    configMap(chart, 'a');
+    const group = new Construct(chart, 'group');
+    configMap(group, 'b');
+    configMap(new Chart(chart, 'nested'), 'n');
+    configMap(chart, 'c');
+    // WHEN / THEN
+    expect(names(objectsInOrder(chart))).toEqual(['a', 'b', 'c']);
+    expect(names(objectsInOrder(chart))).toEqual(written(chart));
   });
 });

@@ -56,11 +56,12 @@ export function renderChart(chart: Chart): RenderedObject[] {
  * @internal
  */
 export function objectsInOrder(chart: Chart): ApiObject[] {
-  const nodes = ownNodes(chart);
+  const { objects, dependencies } = ownObjects(chart);
+  if (!dependencies) {
+    return objects;
+  }
   // With dependencies, the same topological order cdk8s's own synth uses.
-  return nodes.some(c => c.node.dependencies.length > 0)
-    ? new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-    : nodes.filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  return new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
 }
 
 /** A rendered object as the checks see it. Its path is only worked out for a message. */
@@ -575,19 +576,27 @@ function namePolicies(policies: readonly NetworkPolicy[]): { named: string; sele
   return policies.length === 1 ? { named: `NetworkPolicy ${names}`, select: 'selects' } : { named: `NetworkPolicies ${names}`, select: 'select' };
 }
 
-/** The constructs of a chart, without those of charts nested in it (they write their own file). */
-function ownNodes(chart: Chart): IConstruct[] {
-  const out: IConstruct[] = [];
+/**
+ * The API objects of a chart in construct tree order, without those of charts nested in it (they
+ * write their own file), and whether any of its constructs has dependencies: one walk for both.
+ */
+function ownObjects(chart: Chart): { objects: ApiObject[]; dependencies: boolean } {
+  const objects: ApiObject[] = [];
+  let dependencies = false;
   const visit = (c: IConstruct) => {
-    out.push(c);
-    for (const child of c.node.children) {
+    const node = c.node;
+    if (ApiObject.isApiObject(c)) {
+      objects.push(c);
+    }
+    dependencies ||= node.dependencies.length > 0;
+    for (const child of node.children) {
       if (!Chart.isChart(child)) {
         visit(child);
       }
     }
   };
   visit(chart);
-  return out;
+  return { objects, dependencies };
 }
 
 /** Every problem of the wiring of the App `root` belongs to, rendered afresh: the App-wide checks, as a stock synth runs them. @internal */
