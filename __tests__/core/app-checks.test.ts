@@ -798,4 +798,18 @@ describe('objectsInOrder: the order chart.toJson() writes a chart in', () => {
     expect(names(objectsInOrder(chart))).toEqual(['a', 'b', 'c']);
     expect(names(objectsInOrder(chart))).toEqual(written(chart));
   });
+
+  test('GIVEN objects that depend on later ones, directly or through a construct THEN the dependencies first, as cdk8s writes them', () => {
+    // GIVEN
+    const chart = new Chart(new App(), 'c');
+    const a = configMap(chart, 'a');
+    const b = configMap(chart, 'b');
+    const group = new Construct(chart, 'group');
+    configMap(group, 'g');
+    a.addDependency(group);
+    b.node.addDependency(a);
+    // WHEN / THEN
+    expect(names(objectsInOrder(chart))).toEqual(written(chart));
+    expect(names(objectsInOrder(chart)).indexOf('g')).toBeLessThan(names(objectsInOrder(chart)).indexOf('a'));
+  });
 });

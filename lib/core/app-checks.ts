@@ -60,8 +60,37 @@ export function objectsInOrder(chart: Chart): ApiObject[] {
   if (!dependencies) {
     return objects;
   }
-  // With dependencies, the same topological order cdk8s's own synth uses.
+  // With dependencies, the same topological order cdk8s's own synth uses, after the same preparation.
+  addImplicitDependencies(chart.node.root);
   return new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+}
+
+/**
+ * What every cdk8s synth does to the App before it orders a chart (`resolveDependencies` in
+ * cdk8s's app.js, which it does not export): a chart depends on the charts nested in it and on
+ * the charts its constructs depend on, and the API objects under a construct depend on the API
+ * objects under each construct it depends on, each of its own chart. Like cdk8s, it adds these
+ * to the tree; a second time adds nothing.
+ */
+function addImplicitDependencies(app: IConstruct): void {
+  const all = app.node.findAll();
+  for (const parent of all.filter(Chart.isChart)) {
+    parent.node.children.filter(Chart.isChart).forEach(child => parent.node.addDependency(child));
+  }
+  // Read twice, as cdk8s does: the second time with the charts' own dependencies.
+  const declared = () => all.flatMap(source => source.node.dependencies.map(target => ({ source, target })));
+  for (const { source, target } of declared()) {
+    if (Chart.of(source) !== Chart.of(target)) {
+      Chart.of(source).node.addDependency(Chart.of(target));
+    }
+  }
+  const objectsUnder = (c: IConstruct, chart: Chart) => c.node.findAll().filter(x => ApiObject.isApiObject(x) && Chart.of(x) === chart);
+  for (const { source, target } of declared()) {
+    const targets = objectsUnder(target, Chart.of(target));
+    for (const from of objectsUnder(source, Chart.of(source))) {
+      targets.filter(to => to !== from).forEach(to => from.node.addDependency(to));
+    }
+  }
 }
 
 /** A rendered object as the checks see it. Its path is only worked out for a message. */
