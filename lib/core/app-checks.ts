@@ -7,7 +7,7 @@ import { NodePortRange } from './node-port-range';
 import { ClusterDns } from './cluster-dns';
 import { PortProtocol } from './container-port';
 import { Connection } from './connection';
-import { ConnectionDeclaration, ConnectionEnd, ExternalDeclaration, ExternalKind, ExternalObjects, ImportedWorkloadDeclaration, importedWorkloadOf } from './declarations';
+import { ConnectionDeclaration, ConnectionEnd, declarationsOf, ExternalDeclaration, ExternalKind, ImportedWorkloadDeclaration } from './declarations';
 import {
   BASELINE_CAPABILITIES, BUILT_IN_NAMESPACES, enforcedLevelOf, nearestName, PodSecurityViolation, RESTRICTED_VOLUME_TYPES, SAFE_SYSCTLS, SELINUX_TYPES,
 } from './rules';
@@ -273,15 +273,7 @@ export class WiringChecks {
    * @param constructs the App's constructs, for the objects declared external
    */
   public problems(constructs: IConstruct[]): ProblemReport[] {
-    const external: ExternalDeclaration[] = [];
-    const imported: Array<{ construct: IConstruct; workload: ImportedWorkloadDeclaration }> = [];
-    for (const c of constructs) {
-      external.push(...ExternalObjects._of(c));
-      const workload = importedWorkloadOf(c);
-      if (workload) {
-        imported.push({ construct: c, workload });
-      }
-    }
+    const { external, imported } = declarationsOf(constructs);
     const declared = constructs.length === 0 ? [] : Connection._inApp(constructs[0]).map(c => ({ scope: c as IConstruct, connection: c._declaration() }));
     const problems = [...this.found];
     this.checkNamespaces(problems, external);
@@ -504,7 +496,7 @@ export class WiringChecks {
    * benefit of the doubt.
    */
   private checkConnections(problems: ProblemReport[], declared: Array<{ scope: IConstruct; connection: ConnectionDeclaration }>): void {
-    const workloads = declared.length === 0 ? new Map<Obj, WorkloadEntry<Obj>>() : new Map(this.index.workloads.map(w => [w.owner, w]));
+    const workloads = declared.length === 0 ? new RenderedWorkloads([]) : new RenderedWorkloads(this.index.workloads);
     const policies = this.index.policies;
     const dns = this.clusterDns;
     const dnsPods: PodRef = { namespace: dns.namespace, labels: dns.podLabels, ports: dns.ports.map(p => ({ container: 'dns', name: p.name, number: p.number, protocol: p.protocol })) };
@@ -562,20 +554,50 @@ export class WiringChecks {
    * among the workloads under it, the one of the end's name and namespace whose
    * pods carry the end's labels (a construct may render a Job beside its Deployment).
    */
-  private renderedWorkload(end: ConnectionEnd, namespace: string, workloads: Map<Obj, WorkloadEntry<Obj>>): WorkloadEntry<Obj> | undefined {
+  private renderedWorkload(end: ConnectionEnd, namespace: string, workloads: RenderedWorkloads): WorkloadEntry<Obj> | undefined {
     const own = this.objectOf.get(end.construct);
     const carries = (w: WorkloadEntry<Obj> | undefined): w is WorkloadEntry<Obj> => w !== undefined && w.namespace === namespace && matchesLabels(end.podLabels, w.labels);
     // Most often the workload is a child of the end's construct (a Microservice's Deployment):
     // two objects of one name and namespace would be a duplicate, so it is the one.
-    const child = own ? undefined : end.construct.node.children.map(x => this.objectOf.get(x)).map(o => o && workloads.get(o)).find(w => carries(w) && w.name === end.name);
+    const child = own ? undefined : workloads.childrenOf(end.construct).find(w => carries(w) && w.name === end.name);
     if (child) {
       return child;
     }
     const candidates = own ? [own] : end.construct.node.findAll().map(x => this.objectOf.get(x));
-    const carrying = candidates.map(o => o && workloads.get(o)).filter(carries);
+    const carrying = candidates.map(o => o && workloads.of(o)).filter(carries);
     // A workload imported by its attributes renders nothing of its own; its objects may still be in the App.
     return carrying.find(w => w.name === end.name) ?? carrying[0]
       ?? this.index.inNamespace(namespace).find(w => w.name === end.name && matchesLabels(end.podLabels, w.labels));
+  }
+}
+
+/** The workloads rendered in the App, by the object each is and by the construct the object is a child of. */
+class RenderedWorkloads {
+  private readonly byObject = new Map<Obj, WorkloadEntry<Obj>>();
+  private readonly byParent = new Map<IConstruct, Array<WorkloadEntry<Obj>>>();
+
+  constructor(workloads: ReadonlyArray<WorkloadEntry<Obj>>) {
+    for (const w of workloads) {
+      this.byObject.set(w.owner, w);
+      const parent = w.owner.construct.node.scope;
+      if (parent !== undefined) {
+        const siblings = this.byParent.get(parent);
+        if (siblings === undefined) {
+          this.byParent.set(parent, [w]);
+        } else {
+          siblings.push(w);
+        }
+      }
+    }
+  }
+
+  public of(o: Obj): WorkloadEntry<Obj> | undefined {
+    return this.byObject.get(o);
+  }
+
+  /** The workloads that are children of `construct`, in the order they were rendered. */
+  public childrenOf(construct: IConstruct): ReadonlyArray<WorkloadEntry<Obj>> {
+    return this.byParent.get(construct) ?? [];
   }
 }
 

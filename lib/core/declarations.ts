@@ -78,11 +78,6 @@ export class ExternalObjects {
     scope.node.addMetadata(EXTERNAL, declaration);
   }
 
-  /** The declarations made on one construct. @internal */
-  public static _of(construct: IConstruct): ExternalDeclaration[] {
-    return construct.node.metadata.filter(m => m.type === EXTERNAL).map(m => m.data as ExternalDeclaration);
-  }
-
   private constructor() {}
 }
 
@@ -127,7 +122,31 @@ export function declareImportedWorkload(construct: IConstruct, workload: Importe
   construct.node.addMetadata(IMPORTED_WORKLOAD, workload);
 }
 
-/** The imported workload a construct stands for, if it is one. @internal */
-export function importedWorkloadOf(construct: IConstruct): ImportedWorkloadDeclaration | undefined {
-  return construct.node.metadata.find(m => m.type === IMPORTED_WORKLOAD)?.data as ImportedWorkloadDeclaration | undefined;
+/** What the constructs of an App declare about the cluster outside it. @internal */
+export interface Declarations {
+  /** The objects declared provided outside the App, in construct order. */
+  readonly external: ExternalDeclaration[];
+  /** The workloads imported with `Workload.fromAttributes`, with the construct that stands for each. */
+  readonly imported: Array<{ readonly construct: IConstruct; readonly workload: ImportedWorkloadDeclaration }>;
+}
+
+/**
+ * The declarations made on `constructs`, read in one pass: each construct's
+ * metadata is read once (a fleet has tens of thousands of constructs). @internal
+ */
+export function declarationsOf(constructs: readonly IConstruct[]): Declarations {
+  const external: ExternalDeclaration[] = [];
+  const imported: Array<{ construct: IConstruct; workload: ImportedWorkloadDeclaration }> = [];
+  for (const construct of constructs) {
+    let workload: ImportedWorkloadDeclaration | undefined;
+    for (const m of construct.node.metadata) {
+      if (m.type === EXTERNAL) {
+        external.push(m.data as ExternalDeclaration);
+      } else if (m.type === IMPORTED_WORKLOAD && workload === undefined) {
+        workload = m.data as ImportedWorkloadDeclaration;
+        imported.push({ construct, workload });
+      }
+    }
+  }
+  return { external, imported };
 }
