@@ -217,7 +217,8 @@ const UNSET_METADATA = { metadata: undefined };
  * of its own.
  */
 export function renderKubeObject(obj: ApiObject, state: RenderingState, slow: () => unknown): unknown {
-  if (!usesDefaultResolvers(App.of(obj))) {
+  // The root of the tree is what App.of walks up to; the node keeps it.
+  if (!usesDefaultResolvers(obj.node.root as App)) {
     return slow();
   }
   let json: Json;
