@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { ContainerPort, Microservice, ProblemCode } from '../../lib';
+import { AppNamespace, ContainerPort, Microservice, ProblemCode } from '../../lib';
 import { KubeService } from '../../imports/k8s';
 import { Construct } from 'constructs';
 import { Problems, ProblemSeverity, Synthesizer } from '../../lib';
@@ -93,6 +93,17 @@ describe('Problems as data: recorded where found, formatted once', () => {
       '[c/orders] CVA109 has no consumer. Fix: add one with consumers.push(...)',
       '[c/web] CVA104 image "nginx" has no tag or digest, so every pull may bring a different version. Fix: pin it, e.g. "nginx:1.0" or "nginx@sha256:..."',
     ]);
+  });
+
+  test('GIVEN an App whose only construct of this library records nothing WHEN stock cdk8s synthesizes it THEN the App-wide checks still run', () => {
+    // GIVEN a valid AppNamespace (its recorder finds nothing) beside a raw Service that routes nowhere
+    const outdir = tempDir('problem-codes-');
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'c', { namespace: 'shop' });
+    new AppNamespace(chart, 'ns', { name: 'shop' });
+    new KubeService(chart, 'orphan', { metadata: { name: 'orphan' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 80 }] } });
+    // WHEN / THEN
+    expect(() => app.synth()).toThrow(/App-wide check: \[c\/orphan\] CVA201 Service shop\/orphan: selector app=nothing matches no pod template/);
   });
 
   test('GIVEN a recorder with an error and a warning WHEN cdk8s validates its construct THEN the recorder is the validation, and only the error is a message', () => {

@@ -77,15 +77,16 @@ export class Problems implements IValidation {
     return declared?.get(consequenceKey(code, kind, namespace, name)) ?? declared?.get(consequenceKey(code, kind, undefined, name));
   }
 
-  private readonly found: ProblemReport[] = [];
-  private readonly deferred: Array<() => void> = [];
-  private sink: ProblemReport[];
+  // Made when first needed, as is the construct's validation: most constructs of a fleet
+  // record nothing, and what they would keep is a tenth of the fleet's memory.
+  private found?: ProblemReport[];
+  private deferred?: Array<() => void>;
+  /** While the deferred checks run (see all()), what they record. */
+  private late?: ProblemReport[];
+  private registered = false;
 
   private constructor(private readonly scope: IConstruct) {
     recorders.set(scope, this);
-    this.sink = this.found;
-    // The recorder is the construct's validation itself: no closure per construct of a fleet.
-    scope.node.addValidation(this);
     const root = scope.node.root;
     if (!appsChecked.has(root)) {
       appsChecked.add(root);
@@ -119,6 +120,14 @@ export class Problems implements IValidation {
     return collecting > 0 ? [] : this.all().filter(isError).map(describeProblem);
   }
 
+  /** Makes the recorder its construct's validation, itself (no closure), once it has something to check. */
+  private register(): void {
+    if (!this.registered) {
+      this.registered = true;
+      this.scope.node.addValidation(this);
+    }
+  }
+
   /** Records a finding (when there is one); returns whether there was none. @internal */
   public _record(f: Finding | undefined): boolean {
     return this._place(f) === undefined;
@@ -131,7 +140,12 @@ export class Problems implements IValidation {
     }
     // The path is worked out only when there is something to report: a fleet has tens of thousands of constructs.
     const p = placed(this.scope.node.path, f);
-    this.sink.push(p);
+    if (this.late !== undefined) {
+      this.late.push(p);
+    } else {
+      (this.found ??= []).push(p);
+    }
+    this.register();
     return p;
   }
 
@@ -193,7 +207,12 @@ export class Problems implements IValidation {
 
   /** Runs `check` at validation, so it sees what was added after construction; it records as usual. @internal */
   public _later(check: () => void): void {
-    this.deferred.push(check);
+    if (this.deferred === undefined) {
+      this.deferred = [check];
+    } else {
+      this.deferred.push(check);
+    }
+    this.register();
   }
 
   /**
@@ -213,17 +232,19 @@ export class Problems implements IValidation {
 
   /** Every problem of the construct: those found at construction, then those of the checks run now. */
   public all(): ProblemReport[] {
-    if (this.deferred.length === 0) {
-      return this.found;
+    const found = this.found ?? [];
+    if (this.deferred === undefined) {
+      return found;
     }
+    const outer = this.late;
     const late: ProblemReport[] = [];
-    this.sink = late;
+    this.late = late;
     try {
       this.deferred.forEach(check => check());
     } finally {
-      this.sink = this.found;
+      this.late = outer;
     }
-    return late.length === 0 ? this.found : [...this.found, ...late];
+    return late.length === 0 ? found : [...found, ...late];
   }
 }
 
