@@ -304,11 +304,11 @@ export class Microservice extends Construct implements IWorkload {
   public readonly serviceName?: string;
 
   private readonly env: Map<string, EnvValue>;
-  /** Env vars given again with addEnv, which would silently replace the first value. */
-  private readonly envSetTwice: string[] = [];
+  /** Env vars given again with addEnv, which would silently replace the first value; made when first needed, as assignedNodePorts is (few workloads of a fleet have any). */
+  private envSetTwice?: string[];
   private readonly volumes: VolumeMount[];
   private autoscaled = false;
-  private readonly assignedNodePorts = new Map<number, INodePortSource>();
+  private assignedNodePorts?: Map<number, INodePortSource>;
   private readonly found: Problems;
   private readonly stopping: ShutdownPlan;
   private readonly recreates: boolean;
@@ -377,7 +377,7 @@ export class Microservice extends Construct implements IWorkload {
             `rename it, e.g. to "${envName.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^\.+/, '') || 'NAME'}"`);
         }
       }
-      for (const envName of this.envSetTwice) {
+      for (const envName of this.envSetTwice ?? []) {
         // Legal (only the last value is written) but almost surely a mistake.
         found.report(ProblemCode.DUPLICATE, `env var ${envName} is set twice (the second time with addEnv), and only the last value is written`, `set ${envName} once`, ProblemSeverity.WARNING);
       }
@@ -459,7 +459,7 @@ export class Microservice extends Construct implements IWorkload {
   /** Adds an environment variable; use `EnvValue.fromSecretValue` for anything secret. */
   public addEnv(name: string, value: EnvValue): void {
     if (this.env.has(name)) {
-      this.envSetTwice.push(name);
+      (this.envSetTwice ??= []).push(name);
     }
     this.env.set(name, value);
   }
@@ -491,7 +491,7 @@ export class Microservice extends Construct implements IWorkload {
    * from `source` when the Service is rendered.
    */
   public assignNodePort(portIndex: number, source: INodePortSource): void {
-    this.assignedNodePorts.set(portIndex, source);
+    (this.assignedNodePorts ??= new Map()).set(portIndex, source);
   }
 
   private createService(options: MicroserviceServiceOptions, metadata: k8s.ObjectMeta, found: Problems): ApiObject {
@@ -549,7 +549,7 @@ export class Microservice extends Construct implements IWorkload {
             name: p.target.name,
             port: p.port,
             targetPort: k8s.IntOrString.fromNumber(p.target.number),
-            nodePort: this.assignedNodePorts.get(i)?.nodePort ?? p.nodePort,
+            nodePort: this.assignedNodePorts?.get(i)?.nodePort ?? p.nodePort,
             protocol: p.target.protocol,
           })),
         }),
