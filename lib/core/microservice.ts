@@ -385,12 +385,14 @@ export class Microservice extends Construct implements IWorkload {
         if (value.value === undefined) {
           continue;
         }
-        // Whatever its name, a value may carry a password inside a URL or a connection string.
-        const place = literalCredentialIn(value.value);
         if (namesCredential(envName)) {
           found.report(ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} is a literal value, but its name says it holds a credential`,
             `put it in a Secret and use EnvValue.fromSecretValue(...) (or Credentials) for ${envName}`);
-        } else if (place !== undefined) {
+          continue;
+        }
+        // Whatever its name, a value may carry a password inside a URL or a connection string.
+        const place = literalCredentialIn(value.value);
+        if (place !== undefined) {
           found.report(ProblemCode.CREDENTIAL_IN_LITERAL, `env ${envName} holds a literal password in ${place}`,
             `put the password in a Secret, add it as an env var with EnvValue.fromSecretValue(...), e.g. DB_PASSWORD, and write $(DB_PASSWORD) in its place in ${envName}`);
         }

@@ -163,7 +163,11 @@ export function constructProblems(constructs: IConstruct[]): ProblemReport[] {
   return Problems._collectingAsData(() => {
     const problems: ProblemReport[] = [];
     for (const c of constructs) {
-      problems.push(...(Problems._peek(c)?.all() ?? []));
+      // Most of a fleet's tens of thousands of constructs have nothing: no spread of an empty list.
+      const recorded = Problems._peek(c)?.all();
+      if (recorded !== undefined && recorded.length > 0) {
+        problems.push(...recorded);
+      }
       for (const message of c.node.validate()) {
         problems.push(placed(c.node.path, { code: ProblemCode.CONSTRUCT_VALIDATION, problem: message, fix: '' }));
       }
