@@ -221,9 +221,6 @@ export class WiringChecks {
   private readonly nodePortRange: NodePortRange;
   private readonly clusterDns: ClusterDns;
   private readonly badNamespaces = new Set<string>();
-  // A fleet writes the same few label keys, and the same values many times, on its objects.
-  private readonly isLabelKey = remembering(isLabelKey);
-  private readonly isLabelValue = remembering(isLabelValue);
 
   constructor(options: WiringCheckOptions = {}) {
     this.nodePortRange = options.nodePortRange ?? NodePortRange.DEFAULT;
@@ -255,10 +252,10 @@ export class WiringChecks {
     for (const labels of template && o.kind !== 'Pod' ? [json.metadata?.labels ?? {}, template.metadata.labels ?? {}] : [json.metadata?.labels ?? {}]) {
       for (const k of Object.keys(labels)) {
         const v = labels[k];
-        if (!this.isLabelKey(k)) {
+        if (!isLabelKey(k)) {
           problems.push(fmt(o, ProblemCode.INVALID_NAME, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
         }
-        if (typeof v === 'string' ? !this.isLabelValue(v) : !isLabelValue(v)) {
+        if (!isLabelValue(v)) {
           problems.push(fmt(o, ProblemCode.INVALID_NAME, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
         }
       }
@@ -599,21 +596,6 @@ class RenderedWorkloads {
   public childrenOf(construct: IConstruct): ReadonlyArray<WorkloadEntry<Obj>> {
     return this.byParent.get(construct) ?? [];
   }
-}
-
-/** `test`, remembering the strings it passed. */
-function remembering(test: (s: string) => boolean): (s: string) => boolean {
-  const passed = new Set<string>();
-  return s => {
-    if (passed.has(s)) {
-      return true;
-    }
-    const ok = test(s);
-    if (ok) {
-      passed.add(s);
-    }
-    return ok;
-  };
 }
 
 /** `NetworkPolicy ns/a`, or `one of NetworkPolicies ns/a, ns/b`: any one of them admitting is enough. */
