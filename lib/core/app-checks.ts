@@ -249,16 +249,9 @@ export class WiringChecks {
       this.badNamespaces.add(o.namespace);
       problems.push(fmt(o, ProblemCode.INVALID_NAME, `namespace "${o.namespace}" is not a valid DNS-1123 label`, 'use lower-case letters, digits and "-", at most 63'));
     }
-    for (const labels of template && o.kind !== 'Pod' ? [json.metadata?.labels ?? {}, template.metadata.labels ?? {}] : [json.metadata?.labels ?? {}]) {
-      for (const k of Object.keys(labels)) {
-        const v = labels[k];
-        if (!isLabelKey(k)) {
-          problems.push(fmt(o, ProblemCode.INVALID_NAME, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
-        }
-        if (!isLabelValue(v)) {
-          problems.push(fmt(o, ProblemCode.INVALID_NAME, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
-        }
-      }
+    checkLabels(problems, o, json.metadata?.labels);
+    if (template && o.kind !== 'Pod') {
+      checkLabels(problems, o, template.metadata.labels);
     }
   }
 
@@ -595,6 +588,19 @@ class RenderedWorkloads {
   /** The workloads that are children of `construct`, in the order they were rendered. */
   public childrenOf(construct: IConstruct): ReadonlyArray<WorkloadEntry<Obj>> {
     return this.byParent.get(construct) ?? [];
+  }
+}
+
+/** The label keys and values Kubernetes refuses on an object or its pod template. */
+function checkLabels(problems: ProblemReport[], o: Obj, labels: Json): void {
+  for (const k of Object.keys(labels ?? {})) {
+    const v = labels[k];
+    if (!isLabelKey(k)) {
+      problems.push(fmt(o, ProblemCode.INVALID_NAME, `label key "${k}" is not valid`, 'use an optional DNS prefix and "/" followed by at most 63 letters, digits, "-", "_" or "."'));
+    }
+    if (!isLabelValue(v)) {
+      problems.push(fmt(o, ProblemCode.INVALID_NAME, `label ${k}="${v}" is not a valid label value`, 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit'));
+    }
   }
 }
 
