@@ -51,7 +51,7 @@ export interface IDeferredCheck {
  * own records its problems the same way: `Problems.of(this).check(...)`.
  */
 export class Problems implements IValidation {
-  /** The recorder of `scope`, made and registered as its validation on first use. */
+  /** The recorder of `scope`, made on first use; it becomes the construct's validation with its first problem or deferred check. */
   public static of(scope: IConstruct): Problems {
     return recorders.get(scope) ?? new Problems(scope);
   }
@@ -77,8 +77,8 @@ export class Problems implements IValidation {
     return declared?.get(consequenceKey(code, kind, namespace, name)) ?? declared?.get(consequenceKey(code, kind, undefined, name));
   }
 
-  // Made when first needed, as is the construct's validation: most constructs of a fleet
-  // record nothing, and what they would keep is a tenth of the fleet's memory.
+  // Made when first needed, as is the construct's validation: most constructs of a fleet record
+  // nothing, and their arrays would be about 4 of the 72 KB a tenant keeps alive (docs/performance.md).
   private found?: ProblemReport[];
   private deferred?: Array<() => void>;
   /** While the deferred checks run (see all()), what they record. */
@@ -202,7 +202,12 @@ export class Problems implements IValidation {
 
   /** Adopts every value of `values`; returns whether none has an error. @internal */
   public _adoptAll(values: ReadonlyArray<HasFindings | undefined>): boolean {
-    return values.map(v => this._adopt(v)).every(ok => ok);
+    // Every value is adopted, even after one with an error: a loop, not map() and every().
+    let ok = true;
+    for (const v of values) {
+      ok = this._adopt(v) && ok;
+    }
+    return ok;
   }
 
   /** Runs `check` at validation, so it sees what was added after construction; it records as usual. @internal */
