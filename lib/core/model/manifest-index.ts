@@ -135,11 +135,11 @@ export class ManifestIndex<O> {
       }
     } else if (kind === 'Service') {
       this.services.push({ owner, name, namespace, type: serviceTypeOf(json), selector: serviceSelectorOf(json), ports: servicePortsOf(json) });
-      this.keys.set(`Service/${namespace}/${name}`, EMPTY);
+      this.keys.set(keyOf('Service', namespace, name), EMPTY);
     } else if (kind === 'PersistentVolumeClaim') {
-      this.keys.set(`${kind}/${namespace}/${name}`, EMPTY);
+      this.keys.set(keyOf(kind, namespace, name), EMPTY);
     } else if (kind === 'Secret' || kind === 'ConfigMap') {
-      this.keys.set(`${kind}/${namespace}/${name}`, new Set(keysOf(obj(json) ?? {})));
+      this.keys.set(keyOf(kind, namespace, name), new Set(keysOf(obj(json) ?? {})));
     } else if (kind === 'Namespace') {
       this.namespaces.add(json);
     } else if (kind === 'NetworkPolicy') {
@@ -165,7 +165,7 @@ export class ManifestIndex<O> {
    * claim a StatefulSet makes (`<template>-<statefulset>-<ordinal>`) is defined.
    */
   public keysOf(kind: Reference['kind'], namespace: string, name: string): ReadonlySet<string> | undefined {
-    const keys = this.keys.get(`${kind}/${namespace}/${name}`);
+    const keys = this.keys.get(keyOf(kind, namespace, name));
     if (keys === undefined && kind === 'PersistentVolumeClaim'
       && (this.claimPrefixes.get(namespace) ?? []).some(p => name.startsWith(p) && /^\d+$/.test(name.slice(p.length)))) {
       return EMPTY;
@@ -179,8 +179,13 @@ export class ManifestIndex<O> {
   }
 
   public hasService(namespace: string, name: string): boolean {
-    return this.keys.has(`Service/${namespace}/${name}`);
+    return this.keys.has(keyOf('Service', namespace, name));
   }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** The key of an object in `keys`, joined as identity() joins (see there why). */
+function keyOf(kind: string, namespace: string, name: string): string {
+  return [kind, namespace, name].join('/');
+}

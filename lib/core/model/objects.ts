@@ -52,5 +52,7 @@ export function headerOf(json: Json): ObjectHeader {
 export function identity(apiVersion: string, kind: string, namespace: string, name: string): string {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  return `${group}/${kind}/${isClusterScoped(kind) ? '' : namespace}/${name}`;
+  // Joined, not concatenated: a concatenation is a chain of string pieces, kept beside the flat copy
+  // a Map makes to hash it, and the checks keep one identity for every object of a fleet.
+  return [group, kind, isClusterScoped(kind) ? '' : namespace, name].join('/');
 }
