@@ -39,7 +39,8 @@ export function chartsOf(app: App): Chart[] {
 
 /** Renders every API object of the App once, in output order (construct tree order). */
 export function renderApp(app: App): RenderedObject[] {
-  return chartsOf(app).flatMap(chart => renderChart(chart));
+  const prepare = preparingDependencies(app);
+  return chartsOf(app).flatMap(chart => renderChart(chart, prepare));
 }
 
 /**
@@ -47,22 +48,39 @@ export function renderApp(app: App): RenderedObject[] {
  * For charts without explicit dependencies that is construct tree order;
  * charts with dependencies are left to cdk8s to sort.
  */
-export function renderChart(chart: Chart): RenderedObject[] {
-  return objectsInOrder(chart).map(construct => ({ construct, json: construct.toJson() }));
+export function renderChart(chart: Chart, prepare?: () => void): RenderedObject[] {
+  return objectsInOrder(chart, prepare).map(construct => ({ construct, json: construct.toJson() }));
 }
 
 /**
  * The API objects of one chart in the order `chart.toJson()` writes them.
+ * A pass over every chart of an App passes each the same `prepare`
+ * ({@link preparingDependencies}), so the App's dependencies are prepared once.
  * @internal
  */
-export function objectsInOrder(chart: Chart): ApiObject[] {
+export function objectsInOrder(chart: Chart, prepare: () => void = preparingDependencies(chart.node.root)): ApiObject[] {
   const { objects, dependencies } = ownObjects(chart);
   if (!dependencies) {
     return objects;
   }
   // With dependencies, the same topological order cdk8s's own synth uses, after the same preparation.
-  addImplicitDependencies(chart.node.root);
+  prepare();
   return new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart);
+}
+
+/**
+ * The preparation of the App's dependencies for {@link objectsInOrder}, run when a chart first
+ * needs it and at most once: it walks the whole App, as cdk8s's synth does once, not once per chart.
+ * @internal
+ */
+export function preparingDependencies(app: IConstruct): () => void {
+  let prepared = false;
+  return () => {
+    if (!prepared) {
+      prepared = true;
+      addImplicitDependencies(app);
+    }
+  };
 }
 
 /**
@@ -642,8 +660,9 @@ function ownObjects(chart: Chart): { objects: ApiObject[]; dependencies: boolean
 export function appWideProblems(root: IConstruct, constructs: IConstruct[] = root.node.findAll()): ProblemReport[] {
   // Each object is rendered, checked and dropped: the checks keep a few fields of it, not its manifest.
   const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(root), clusterDns: ClusterDns.forScope(root) });
+  const prepare = preparingDependencies(root);
   for (const chart of constructs.filter(Chart.isChart)) {
-    objectsInOrder(chart).forEach(o => checks.add(o, o.toJson()));
+    objectsInOrder(chart, prepare).forEach(o => checks.add(o, o.toJson()));
   }
   return checks.problems(constructs);
 }

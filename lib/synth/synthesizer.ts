@@ -7,7 +7,7 @@ import { ProblemCode } from '../core/problem-code';
 import { Problems } from '../core/problems';
 import { NodePortRange } from '../core/node-port-range';
 import { ClusterDns } from '../core/cluster-dns';
-import { appWideProblems, objectsInOrder, WiringChecks } from '../core/app-checks';
+import { appWideProblems, objectsInOrder, preparingDependencies, WiringChecks } from '../core/app-checks';
 import { toYaml } from './yaml';
 import { APPLYSET_KIND, parentFileOf, parentNameOf, parentObject, parentTypeDefinition } from './applyset';
 import { isValidName } from '../core/rules';
@@ -260,6 +260,7 @@ export function synthesize(app: App, options: WriteOptions = {}): { files: strin
     // the checks keep only the few fields they need, not 16,000 manifests.
     // An App already known to fail is only checked, not written.
     const checks = new WiringChecks({ nodePortRange: NodePortRange.forScope(app), clusterDns: ClusterDns.forScope(app) });
+    const prepare = preparingDependencies(app);
     let diskError: unknown;
     for (const { chart, file } of charts) {
       const write = file !== undefined && !problems.some(isError) && diskError === undefined;
@@ -275,7 +276,7 @@ export function synthesize(app: App, options: WriteOptions = {}): { files: strin
       // The namespaces of the objects the stack file holds: more than one needs a cluster-scoped ApplySet parent.
       const namespaces = new Set<string>();
       try {
-        for (const o of objectsInOrder(chart)) {
+        for (const o of objectsInOrder(chart, prepare)) {
           const json = o.toJson();
           checks.add(o, json);
           if (keepFiles && isKept(json)) {
