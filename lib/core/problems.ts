@@ -83,7 +83,6 @@ export class Problems implements IValidation {
   private deferred?: Array<() => void>;
   /** While the deferred checks run (see all()), what they record. */
   private late?: ProblemReport[];
-  private registered = false;
 
   private constructor(private readonly scope: IConstruct) {
     recorders.set(scope, this);
@@ -120,10 +119,13 @@ export class Problems implements IValidation {
     return collecting > 0 ? [] : this.all().filter(isError).map(describeProblem);
   }
 
-  /** Makes the recorder its construct's validation, itself (no closure), once it has something to check. */
+  /**
+   * Makes the recorder its construct's validation, itself (no closure), when it first has
+   * something to check: called before a problem or deferred check is stored, so a recorder
+   * that has stored neither is not the validation yet.
+   */
   private register(): void {
-    if (!this.registered) {
-      this.registered = true;
+    if (this.found === undefined && this.deferred === undefined) {
       this.scope.node.addValidation(this);
     }
   }
@@ -140,12 +142,12 @@ export class Problems implements IValidation {
     }
     // The path is worked out only when there is something to report: a fleet has tens of thousands of constructs.
     const p = placed(this.scope.node.path, f);
+    this.register();
     if (this.late !== undefined) {
-      this.late.push(p);
+      this.late.push(p); // while the deferred checks run: registered with the first of them
     } else {
       (this.found ??= []).push(p);
     }
-    this.register();
     return p;
   }
 
@@ -212,12 +214,12 @@ export class Problems implements IValidation {
 
   /** Runs `check` at validation, so it sees what was added after construction; it records as usual. @internal */
   public _later(check: () => void): void {
+    this.register();
     if (this.deferred === undefined) {
       this.deferred = [check];
     } else {
       this.deferred.push(check);
     }
-    this.register();
   }
 
   /**
